@@ -1,0 +1,41 @@
+//! Command line: one file per subcommand. anyhow lives here and in main.rs only.
+
+mod demo;
+mod serve;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "sqlwarden", version, about = "Governed read-only database access for LLMs over MCP")]
+pub struct Cli {
+    /// Configuration file (TOML).
+    #[arg(long, global = true, env = "SQLWARDEN_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve MCP over stdio (default) or Streamable HTTP.
+    Serve(serve::ServeArgs),
+    /// Run the embedded demo: a SQLite company database, served over HTTP (or stdio).
+    Demo(demo::DemoArgs),
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve::run(cli.config.as_deref(), args).await,
+        Command::Demo(args) => demo::run(args).await,
+    }
+}
+
+/// Parse `k=v`.
+pub(crate) fn parse_attr(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("`{s}` is not key=value")),
+    }
+}

@@ -1,0 +1,300 @@
+//! Configuration: TOML file -> raw serde types -> validated [`Config`].
+//!
+//! Sources, lowest to highest precedence: the file given with `--config`, then environment
+//! overrides (`SQLWARDEN_MAX_ROWS`, `SQLWARDEN_MAX_RESULT_BYTES`, `SQLWARDEN_STATEMENT_TIMEOUT`,
+//! `SQLWARDEN_HTTP`, and `DATABASE_URL`, which alone is enough to serve one database).
+//! Validation collects every problem before failing. Connection URLs are [`Secret`]s.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::policy::Limits;
+
+/// A value that must never reach a log: its `Debug` and `Display` redact it.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    server: RawServer,
+    #[serde(default)]
+    limits: RawLimits,
+    #[serde(default)]
+    databases: BTreeMap<String, RawDatabase>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    http: Option<String>,
+    allowed_hosts: Option<Vec<String>>,
+    allowed_origins: Option<Vec<String>>,
+    role: Option<String>,
+    principal: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    max_rows: Option<u64>,
+    max_result_bytes: Option<u64>,
+    #[serde(default, with = "humantime_serde")]
+    statement_timeout: Option<Duration>,
+    max_sql_length: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDatabase {
+    url: Option<Secret>,
+    url_env: Option<String>,
+    #[serde(default)]
+    schemas: Vec<String>,
+    max_connections: Option<usize>,
+    #[serde(default)]
+    default: bool,
+    #[serde(default, with = "humantime_serde")]
+    statement_timeout: Option<Duration>,
+}
+
+/// One database to serve.
+#[derive(Debug, Clone)]
+pub struct DatabaseConfig {
+    pub name: String,
+    pub url: Secret,
+    pub schemas: Vec<String>,
+    pub max_connections: usize,
+    pub statement_timeout: Duration,
+}
+
+/// Validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub http: Option<SocketAddr>,
+    pub allowed_hosts: Option<Vec<String>>,
+    pub allowed_origins: Vec<String>,
+    /// Role of HTTP callers until tokens exist.
+    pub http_role: String,
+    pub http_principal: String,
+    pub limits: Limits,
+    pub max_sql_length: usize,
+    /// The first entry is the default database.
+    pub databases: Vec<DatabaseConfig>,
+}
+
+/// Every problem found, one per line.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration:\n{}", .0.join("\n"))]
+pub struct ConfigError(pub Vec<String>);
+
+impl Config {
+    /// Load from an optional file plus the process environment.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let env: BTreeMap<String, String> = std::env::vars().collect();
+        let text = match path {
+            Some(p) => Some(
+                std::fs::read_to_string(p)
+                    .map_err(|e| ConfigError(vec![format!("{}: cannot read: {e}", p.display())]))?,
+            ),
+            None => None,
+        };
+        let origin = path.map(|p| p.display().to_string()).unwrap_or_else(|| "<environment>".into());
+        Self::from_parts(text.as_deref(), &origin, &env)
+    }
+
+    /// Build from TOML text (if any) and an environment map. Pure: used by tests.
+    pub fn from_parts(text: Option<&str>, origin: &str, env: &BTreeMap<String, String>) -> Result<Config, ConfigError> {
+        let raw: RawConfig = match text {
+            Some(t) => toml::from_str(t).map_err(|e| ConfigError(vec![toml_error(origin, t, &e)]))?,
+            None => RawConfig::default(),
+        };
+        let mut errors = Vec::new();
+        let defaults = Limits::default();
+        let mut limits = Limits {
+            max_rows: raw.limits.max_rows.unwrap_or(defaults.max_rows),
+            max_result_bytes: raw.limits.max_result_bytes.unwrap_or(defaults.max_result_bytes),
+            statement_timeout: raw.limits.statement_timeout.unwrap_or(defaults.statement_timeout),
+        };
+        if let Some(v) = env.get("SQLWARDEN_MAX_ROWS") {
+            match v.parse() {
+                Ok(n) => limits.max_rows = n,
+                Err(_) => errors.push(format!("SQLWARDEN_MAX_ROWS: `{v}` is not a number")),
+            }
+        }
+        if let Some(v) = env.get("SQLWARDEN_MAX_RESULT_BYTES") {
+            match v.parse() {
+                Ok(n) => limits.max_result_bytes = n,
+                Err(_) => errors.push(format!("SQLWARDEN_MAX_RESULT_BYTES: `{v}` is not a number")),
+            }
+        }
+        if let Some(v) = env.get("SQLWARDEN_STATEMENT_TIMEOUT") {
+            match humantime::parse_duration(v) {
+                Ok(d) => limits.statement_timeout = d,
+                Err(_) => errors.push(format!("SQLWARDEN_STATEMENT_TIMEOUT: `{v}` is not a duration (e.g. 5s, 500ms)")),
+            }
+        }
+        if limits.max_rows == 0 {
+            errors.push(format!("{origin}: limits.max_rows must be at least 1"));
+        }
+        if limits.statement_timeout.is_zero() {
+            errors.push(format!("{origin}: limits.statement_timeout must be more than 0"));
+        }
+        let http_text = env.get("SQLWARDEN_HTTP").cloned().or(raw.server.http.clone());
+        let http = match http_text {
+            Some(h) => match h.parse::<SocketAddr>() {
+                Ok(a) => Some(a),
+                Err(_) => {
+                    errors.push(format!("{origin}: server.http `{h}` is not an address like 127.0.0.1:8080"));
+                    None
+                }
+            },
+            None => None,
+        };
+        let mut databases = Vec::new();
+        let mut default_index = None;
+        for (name, db) in &raw.databases {
+            let url = match (&db.url, &db.url_env) {
+                (Some(u), None) => Some(u.clone()),
+                (None, Some(var)) => match env.get(var) {
+                    Some(u) => Some(Secret::new(u.clone())),
+                    None => {
+                        errors.push(format!("{origin}: databases.{name}.url_env: environment variable {var} is not set"));
+                        None
+                    }
+                },
+                (Some(_), Some(_)) => {
+                    errors.push(format!("{origin}: databases.{name}: set either url or url_env, not both"));
+                    None
+                }
+                (None, None) => {
+                    errors.push(format!(
+                        "{origin}: databases.{name}: missing url\nhelp: add url = \"postgres://user@host/db\" or url_env = \"DATABASE_URL\""
+                    ));
+                    None
+                }
+            };
+            if db.default {
+                if default_index.is_some() {
+                    errors.push(format!("{origin}: databases.{name}: only one database can be the default"));
+                }
+                default_index = Some(databases.len());
+            }
+            if let Some(url) = url {
+                databases.push(DatabaseConfig {
+                    name: name.clone(),
+                    url,
+                    schemas: db.schemas.clone(),
+                    max_connections: db.max_connections.unwrap_or(8).max(1),
+                    statement_timeout: db.statement_timeout.unwrap_or(limits.statement_timeout),
+                });
+            }
+        }
+        if raw.databases.is_empty() {
+            match env.get("DATABASE_URL") {
+                Some(u) => databases.push(DatabaseConfig {
+                    name: "main".into(),
+                    url: Secret::new(u.clone()),
+                    schemas: vec![],
+                    max_connections: 8,
+                    statement_timeout: limits.statement_timeout,
+                }),
+                None => errors.push(
+                    "no database configured\nhelp: set DATABASE_URL, or add a [databases.NAME] table with url = \"...\" to the config file"
+                        .into(),
+                ),
+            }
+        }
+        if let Some(i) = default_index {
+            let d = databases.remove(i.min(databases.len().saturating_sub(1)));
+            databases.insert(0, d);
+        }
+        if !errors.is_empty() {
+            return Err(ConfigError(errors));
+        }
+        Ok(Config {
+            http,
+            allowed_hosts: raw.server.allowed_hosts,
+            allowed_origins: raw.server.allowed_origins.unwrap_or_default(),
+            http_role: raw.server.role.unwrap_or_else(|| "default".into()),
+            http_principal: raw.server.principal.unwrap_or_else(|| "http".into()),
+            limits,
+            max_sql_length: raw.limits.max_sql_length.unwrap_or(100_000),
+            databases,
+        })
+    }
+}
+
+/// A TOML error with file:line:col.
+fn toml_error(origin: &str, text: &str, e: &toml::de::Error) -> String {
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().map(|l| l.chars().count() + 1).unwrap_or(1);
+            format!("{origin}:{line}:{col}: {}", e.message())
+        }
+        None => format!("{origin}: {}", e.message()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn database_url_alone_is_enough() {
+        let c = Config::from_parts(None, "-", &env(&[("DATABASE_URL", "sqlite:x.db")])).unwrap();
+        assert_eq!(c.databases.len(), 1);
+        assert_eq!(c.databases[0].name, "main");
+        assert!(!format!("{c:?}").contains("x.db"), "secrets must not appear in Debug");
+    }
+
+    #[test]
+    fn errors_are_collected_with_positions() {
+        let text = "[limits]\nmax_rows = 0\n[databases.a]\nurl_env = \"NOPE\"\n";
+        let e = Config::from_parts(Some(text), "c.toml", &env(&[])).unwrap_err();
+        assert_eq!(e.0.len(), 2, "{e}");
+        let e = Config::from_parts(Some("[limits]\nmax_rowz = 1\n"), "c.toml", &env(&[])).unwrap_err();
+        assert!(e.0[0].starts_with("c.toml:2:1:"), "{e}");
+    }
+
+    #[test]
+    fn default_database_goes_first() {
+        let text = "[databases.a]\nurl = \"sqlite:a\"\n[databases.b]\nurl = \"sqlite:b\"\ndefault = true\n";
+        let c = Config::from_parts(Some(text), "c.toml", &env(&[])).unwrap();
+        assert_eq!(c.databases[0].name, "b");
+    }
+}

@@ -1,0 +1,261 @@
+//! Run one governed statement and collect its rows within the caller's caps.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use futures_util::TryStreamExt;
+use sqlx::{Column, Executor, Row};
+use tokio_util::sync::CancellationToken;
+
+use super::pool::{Pool, now_ms};
+use super::value::{self, Binder};
+use super::{ColumnMeta, Database, DbError, ExecLimits, RowSet};
+use crate::sql::GovernedQuery;
+
+/// Grace beyond the database-side statement timeout before the client side gives up too.
+const CLIENT_GRACE: Duration = Duration::from_secs(2);
+
+/// Execute a governed query. The only way SQL reaches a target database.
+pub async fn execute(
+    db: &Database,
+    query: &GovernedQuery,
+    limits: ExecLimits,
+    cancel: &CancellationToken,
+) -> Result<RowSet, DbError> {
+    let backstop = limits.statement_timeout + CLIENT_GRACE;
+    match &db.pool {
+        Pool::Postgres(pool) => {
+            let mut obj = pool.get().await.map_err(super::pool::unavailable)?;
+            let outcome = tokio::select! {
+                r = collect_pg(&mut obj.conn, query, limits) => Some(r),
+                _ = cancel.cancelled() => None,
+                _ = tokio::time::sleep(backstop) => None,
+            };
+            match outcome {
+                Some(r) => r,
+                None => {
+                    // The statement may still run in the backend: cancel it there, and never
+                    // return this connection (it is mid-protocol) to the pool.
+                    let pid = obj.pid;
+                    let opts = obj_manager_opts(pool);
+                    drop(deadpool::managed::Object::take(obj));
+                    tokio::spawn(async move { cancel_pg_backend(opts, pid).await });
+                    Err(if cancel.is_cancelled() { DbError::Cancelled } else { DbError::Timeout(limits.statement_timeout) })
+                }
+            }
+        }
+        Pool::Sqlite(pool) => {
+            let mut obj = pool.get().await.map_err(super::pool::unavailable)?;
+            let deadline = now_ms() + limits.statement_timeout.as_millis() as u64;
+            obj.deadline_ms.store(deadline, Ordering::Relaxed);
+            let outcome = tokio::select! {
+                r = collect_sqlite(&mut obj.conn, query, limits) => Some(r),
+                _ = cancel.cancelled() => None,
+                _ = tokio::time::sleep(backstop) => None,
+            };
+            obj.deadline_ms.store(0, Ordering::Relaxed);
+            match outcome {
+                Some(Err(DbError::Database { code: Some(code), .. })) if code == "9" => {
+                    Err(DbError::Timeout(limits.statement_timeout))
+                }
+                Some(r) => r,
+                None => {
+                    // Interrupt the statement through the progress handler; drop the connection.
+                    obj.cancelled.store(true, Ordering::Relaxed);
+                    drop(deadpool::managed::Object::take(obj));
+                    Err(if cancel.is_cancelled() { DbError::Cancelled } else { DbError::Timeout(limits.statement_timeout) })
+                }
+            }
+        }
+    }
+}
+
+fn obj_manager_opts(pool: &deadpool::managed::Pool<super::pool::PgManager>) -> sqlx::postgres::PgConnectOptions {
+    pool.manager().opts.clone()
+}
+
+/// Cancel a backend's running statement from a separate session.
+async fn cancel_pg_backend(opts: sqlx::postgres::PgConnectOptions, pid: i32) {
+    use sqlx::Connection;
+    match sqlx::PgConnection::connect_with(&opts).await {
+        Ok(mut conn) => {
+            let r = sqlx::query("SELECT pg_cancel_backend($1)").bind(pid).execute(&mut conn).await;
+            if let Err(e) = r {
+                tracing::warn!(pid, error = %e, "could not cancel backend query");
+            }
+            let _ = conn.close().await;
+        }
+        Err(e) => tracing::warn!(pid, error = %e, "could not connect to cancel backend query"),
+    }
+}
+
+async fn collect_pg(
+    conn: &mut sqlx::PgConnection,
+    query: &GovernedQuery,
+    limits: ExecLimits,
+) -> Result<RowSet, DbError> {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(query.sql().to_string())).persistent(false);
+    for p in query.params() {
+        q = Binder::bind_pg(q, p);
+    }
+    let mut set = RowSet::default();
+    let mut types: Vec<String> = Vec::new();
+    let mut budget = Budget::new(query, limits);
+    {
+        let mut stream = q.fetch(&mut *conn);
+        while let Some(row) = stream.try_next().await.map_err(db_error)? {
+            if set.columns.is_empty() && types.is_empty() {
+                set.columns = columns_of(&row);
+                types = set.columns.iter().map(|c| c.type_name.clone()).collect();
+            }
+            let values: Vec<serde_json::Value> =
+                (0..row.len()).map(|i| value::pg_value(&row, i, types.get(i).map(String::as_str).unwrap_or(""))).collect();
+            if !budget.admit(&mut set, values) {
+                break;
+            }
+        }
+    }
+    if set.columns.is_empty() {
+        set.columns = describe_pg(conn, query.sql()).await?;
+    }
+    Ok(set)
+}
+
+async fn collect_sqlite(
+    conn: &mut sqlx::SqliteConnection,
+    query: &GovernedQuery,
+    limits: ExecLimits,
+) -> Result<RowSet, DbError> {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(query.sql().to_string())).persistent(false);
+    for p in query.params() {
+        q = Binder::bind_sqlite(q, p);
+    }
+    let mut set = RowSet::default();
+    let mut budget = Budget::new(query, limits);
+    {
+        let mut stream = q.fetch(&mut *conn);
+        while let Some(row) = stream.try_next().await.map_err(db_error)? {
+            if set.columns.is_empty() {
+                set.columns = columns_of(&row);
+            }
+            let values: Vec<serde_json::Value> = (0..row.len()).map(|i| value::sqlite_value(&row, i)).collect();
+            if !budget.admit(&mut set, values) {
+                break;
+            }
+        }
+    }
+    if set.columns.is_empty() {
+        set.columns = describe_sqlite(conn, query.sql()).await?;
+    }
+    Ok(set)
+}
+
+fn columns_of<R: Row>(row: &R) -> Vec<ColumnMeta> {
+    row.columns().iter().map(column_meta).collect()
+}
+
+/// Column names and types of a statement that returned no rows.
+async fn describe_pg(conn: &mut sqlx::PgConnection, sql: &str) -> Result<Vec<ColumnMeta>, DbError> {
+    use sqlx::{SqlSafeStr, Statement};
+    let statement = conn.prepare(sqlx::AssertSqlSafe(sql.to_string()).into_sql_str()).await.map_err(db_error)?;
+    Ok(statement.columns().iter().map(column_meta).collect())
+}
+
+async fn describe_sqlite(conn: &mut sqlx::SqliteConnection, sql: &str) -> Result<Vec<ColumnMeta>, DbError> {
+    use sqlx::{SqlSafeStr, Statement};
+    let statement = conn.prepare(sqlx::AssertSqlSafe(sql.to_string()).into_sql_str()).await.map_err(db_error)?;
+    Ok(statement.columns().iter().map(column_meta).collect())
+}
+
+fn column_meta<C: Column>(c: &C) -> ColumnMeta {
+    use sqlx::TypeInfo;
+    ColumnMeta { name: c.name().to_string(), type_name: c.type_info().name().to_ascii_lowercase() }
+}
+
+/// Row cap and byte budget.
+struct Budget {
+    max_rows: u64,
+    max_bytes: u64,
+    bytes: u64,
+}
+
+impl Budget {
+    fn new(query: &GovernedQuery, limits: ExecLimits) -> Self {
+        let max_rows = query.row_cap().unwrap_or(limits.max_rows).min(limits.max_rows);
+        Budget { max_rows, max_bytes: limits.max_result_bytes, bytes: 0 }
+    }
+
+    /// Add a row if the caps allow; `false` means stop fetching.
+    fn admit(&mut self, set: &mut RowSet, row: Vec<serde_json::Value>) -> bool {
+        if set.rows.len() as u64 >= self.max_rows {
+            set.truncated = true;
+            set.truncated_by = Some("rows");
+            return false;
+        }
+        let size = row.iter().map(value::approx_size).sum::<u64>() + 2;
+        if self.bytes + size > self.max_bytes {
+            set.truncated = true;
+            set.truncated_by = Some("bytes");
+            return false;
+        }
+        self.bytes += size;
+        set.rows.push(row);
+        true
+    }
+}
+
+/// A database error with its code and a message scrubbed of paths and hosts.
+pub(crate) fn db_error(e: sqlx::Error) -> DbError {
+    match e {
+        sqlx::Error::Database(d) => {
+            let code = d.code().map(|c| c.to_string());
+            if code.as_deref() == Some("57014") {
+                return DbError::Database { code, message: "canceling statement due to statement timeout".into() };
+            }
+            DbError::Database { code, message: scrub(d.message()) }
+        }
+        sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => {
+            DbError::Unavailable("the database connection failed".into())
+        }
+        sqlx::Error::Protocol(_) => DbError::Unavailable("the database connection failed (protocol error)".into()),
+        sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => {
+            DbError::Internal("a value could not be decoded".into())
+        }
+        _ => DbError::Internal("the query could not be executed".into()),
+    }
+}
+
+/// Remove absolute paths and host:port pairs from a database message.
+pub(crate) fn scrub(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for (i, word) in message.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let trimmed = word.trim_matches(|c: char| c == '"' || c == '\'' || c == '(' || c == ')' || c == ',');
+        let looks_like_path = trimmed.starts_with('/') && trimmed.len() > 1 && trimmed[1..].contains(|c: char| c.is_ascii_alphanumeric());
+        let looks_like_host = trimmed.contains(':')
+            && trimmed.split(':').next_back().is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+            && trimmed.contains('.');
+        if looks_like_path {
+            out.push_str(&word.replace(trimmed, "<path>"));
+        } else if looks_like_host {
+            out.push_str(&word.replace(trimmed, "<host>"));
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scrub;
+
+    #[test]
+    fn scrub_removes_paths_and_hosts() {
+        assert_eq!(scrub("could not open file \"/etc/passwd\" for reading"), "could not open file \"<path>\" for reading");
+        assert_eq!(scrub("connection to 10.0.0.5:5432 refused"), "connection to <host> refused");
+        assert_eq!(scrub("division by zero"), "division by zero");
+    }
+}

@@ -1,0 +1,224 @@
+//! Pools of session-safe connections (deadpool over sqlx), one per database.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Connection, PgConnection, SqliteConnection};
+
+use super::DbError;
+use crate::sql::{Catalog, Dialect};
+
+/// How to reach one database and what to expose of it.
+#[derive(Clone)]
+pub struct DatabaseOptions {
+    pub name: String,
+    /// Connection URL. Never logged.
+    pub url: crate::config::Secret,
+    /// Schemas whose tables are exposed (PostgreSQL); SQLite always uses `main`.
+    pub schemas: Vec<String>,
+    pub max_connections: usize,
+    pub statement_timeout: Duration,
+    pub connect_timeout: Duration,
+}
+
+/// One configured database: its pool and catalog.
+pub struct Database {
+    pub name: String,
+    pub dialect: Dialect,
+    pub(crate) pool: Pool,
+    pub catalog: CatalogCell,
+    pub statement_timeout: Duration,
+}
+
+/// The catalog of a database, replaceable when the schema is re-read.
+#[derive(Default)]
+pub struct CatalogCell(std::sync::RwLock<Arc<Catalog>>);
+
+impl CatalogCell {
+    pub fn new(c: Catalog) -> Self {
+        CatalogCell(std::sync::RwLock::new(Arc::new(c)))
+    }
+    pub fn load(&self) -> Arc<Catalog> {
+        match self.0.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+    pub fn store(&self, c: Catalog) {
+        match self.0.write() {
+            Ok(mut g) => *g = Arc::new(c),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(c),
+        }
+    }
+}
+
+pub(crate) enum Pool {
+    Postgres(deadpool::managed::Pool<PgManager>),
+    Sqlite(deadpool::managed::Pool<SqliteManager>),
+}
+
+pub(crate) struct PgManager {
+    pub(crate) opts: PgConnectOptions,
+}
+
+/// A PostgreSQL session and its backend pid (for cancellation).
+pub(crate) struct PgConn {
+    pub(crate) conn: PgConnection,
+    pub(crate) pid: i32,
+}
+
+impl deadpool::managed::Manager for PgManager {
+    type Type = PgConn;
+    type Error = sqlx::Error;
+
+    async fn create(&self) -> Result<PgConn, sqlx::Error> {
+        let mut conn = PgConnection::connect_with(&self.opts).await?;
+        let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(&mut conn).await?;
+        Ok(PgConn { conn, pid })
+    }
+
+    async fn recycle(
+        &self,
+        c: &mut PgConn,
+        _: &deadpool::managed::Metrics,
+    ) -> deadpool::managed::RecycleResult<sqlx::Error> {
+        c.conn.ping().await.map_err(deadpool::managed::RecycleError::Backend)
+    }
+}
+
+pub(crate) struct SqliteManager {
+    pub(crate) opts: SqliteConnectOptions,
+}
+
+/// A read-only SQLite connection with a progress handler that enforces deadlines.
+pub(crate) struct SqliteConn {
+    pub(crate) conn: SqliteConnection,
+    /// Milliseconds since the Unix epoch after which the running statement is interrupted; 0 = none.
+    pub(crate) deadline_ms: Arc<AtomicU64>,
+    pub(crate) cancelled: Arc<AtomicBool>,
+}
+
+pub(crate) fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+impl deadpool::managed::Manager for SqliteManager {
+    type Type = SqliteConn;
+    type Error = sqlx::Error;
+
+    async fn create(&self) -> Result<SqliteConn, sqlx::Error> {
+        let mut conn = SqliteConnection::connect_with(&self.opts).await?;
+        let deadline_ms = Arc::new(AtomicU64::new(0));
+        let cancelled = Arc::new(AtomicBool::new(false));
+        {
+            let (d, c) = (deadline_ms.clone(), cancelled.clone());
+            let mut handle = conn.lock_handle().await?;
+            handle.set_progress_handler(1000, move || {
+                if c.load(Ordering::Relaxed) {
+                    return false;
+                }
+                let deadline = d.load(Ordering::Relaxed);
+                deadline == 0 || now_ms() < deadline
+            });
+        }
+        Ok(SqliteConn { conn, deadline_ms, cancelled })
+    }
+
+    async fn recycle(
+        &self,
+        c: &mut SqliteConn,
+        _: &deadpool::managed::Metrics,
+    ) -> deadpool::managed::RecycleResult<sqlx::Error> {
+        if c.cancelled.load(Ordering::Relaxed) {
+            return Err(deadpool::managed::RecycleError::message("cancelled connection"));
+        }
+        Ok(())
+    }
+}
+
+impl Database {
+    /// Build the pool and read the catalog. Fails if the database cannot be reached.
+    pub async fn connect(opts: &DatabaseOptions) -> Result<Database, DbError> {
+        let url = opts.url.expose();
+        let timeout_ms = opts.statement_timeout.as_millis().max(1).to_string();
+        let (dialect, pool, schemas) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let base: PgConnectOptions = url
+                .parse()
+                .map_err(|_| DbError::Unavailable(format!("database {}: the URL is not a valid PostgreSQL URL", opts.name)))?;
+            let pg = base
+                .application_name("sqlwarden")
+                .statement_cache_capacity(0)
+                .options([
+                    ("default_transaction_read_only", "on"),
+                    ("statement_timeout", timeout_ms.as_str()),
+                    ("idle_in_transaction_session_timeout", "60000"),
+                    ("standard_conforming_strings", "on"),
+                    ("client_connection_check_interval", "1000"),
+                ])
+                .log_statements(tracing::log::LevelFilter::Off);
+            let pool = deadpool::managed::Pool::builder(PgManager { opts: pg })
+                .max_size(opts.max_connections)
+                .runtime(deadpool::Runtime::Tokio1)
+                .wait_timeout(Some(Duration::from_secs(10)))
+                .create_timeout(Some(opts.connect_timeout))
+                .recycle_timeout(Some(Duration::from_secs(2)))
+                .build()
+                .map_err(|e| DbError::Internal(e.to_string()))?;
+            let schemas = if opts.schemas.is_empty() { vec!["public".to_string()] } else { opts.schemas.clone() };
+            (Dialect::Postgres, Pool::Postgres(pool), schemas)
+        } else if url.starts_with("sqlite:") {
+            let base: SqliteConnectOptions = url
+                .parse()
+                .map_err(|_| DbError::Unavailable(format!("database {}: the URL is not a valid SQLite URL", opts.name)))?;
+            let lite = base
+                .read_only(true)
+                .create_if_missing(false)
+                .pragma("query_only", "1")
+                .pragma("trusted_schema", "0")
+                .busy_timeout(Duration::from_secs(5))
+                .log_statements(tracing::log::LevelFilter::Off);
+            let pool = deadpool::managed::Pool::builder(SqliteManager { opts: lite })
+                .max_size(opts.max_connections)
+                .runtime(deadpool::Runtime::Tokio1)
+                .wait_timeout(Some(Duration::from_secs(10)))
+                .create_timeout(Some(opts.connect_timeout))
+                .build()
+                .map_err(|e| DbError::Internal(e.to_string()))?;
+            (Dialect::Sqlite, Pool::Sqlite(pool), vec!["main".to_string()])
+        } else {
+            return Err(DbError::Unavailable(format!(
+                "database {}: unsupported URL scheme (use postgres:// or sqlite:)",
+                opts.name
+            )));
+        };
+        let db = Database {
+            name: opts.name.clone(),
+            dialect,
+            pool,
+            catalog: CatalogCell::new(Catalog::new(dialect, schemas.clone(), vec![])),
+            statement_timeout: opts.statement_timeout,
+        };
+        let catalog = super::schema::load_catalog(&db, &schemas).await?;
+        db.catalog.store(catalog);
+        Ok(db)
+    }
+
+    pub fn schemas(&self) -> Vec<String> {
+        self.catalog.load().schemas().to_vec()
+    }
+}
+
+/// Map a connection-level failure to a safe message.
+pub(crate) fn unavailable<E: std::fmt::Display>(e: deadpool::managed::PoolError<E>) -> DbError {
+    use deadpool::managed::PoolError;
+    match e {
+        PoolError::Timeout(_) => DbError::Unavailable("timed out waiting for a database connection".into()),
+        PoolError::Backend(_) | PoolError::PostCreateHook(_) => {
+            DbError::Unavailable("could not connect to the database".into())
+        }
+        PoolError::Closed | PoolError::NoRuntimeSpecified => DbError::Unavailable("the connection pool is closed".into()),
+    }
+}

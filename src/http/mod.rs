@@ -1,0 +1,79 @@
+//! Streamable HTTP transport: `/mcp` (stateless, JSON replies by default), `/healthz`, `/readyz`.
+//!
+//! Input: an [`AppState`] and a listen address. Binds loopback by default; Host and Origin are
+//! validated by rmcp's transport against configured allow-lists (403 otherwise). Accepted
+//! sockets get TCP_NODELAY (without it every reply stalls ~40 ms on Nagle + delayed ACK).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::serve::ListenerExt;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use tokio_util::sync::CancellationToken;
+
+use crate::mcp::{AppState, Sqlwarden};
+use crate::policy::Principal;
+
+/// HTTP settings.
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    pub addr: SocketAddr,
+    /// Host header values accepted; `None` = loopback names only.
+    pub allowed_hosts: Option<Vec<String>>,
+    pub allowed_origins: Vec<String>,
+    /// Principal of HTTP callers (until tokens exist).
+    pub principal: Arc<Principal>,
+}
+
+/// The router: `/mcp`, `/healthz`, `/readyz`.
+pub fn router(state: Arc<AppState>, opts: &HttpOptions, shutdown: CancellationToken) -> Router {
+    let mut config = StreamableHttpServerConfig::default()
+        .with_legacy_session_mode(false)
+        .with_json_response(true)
+        .with_cancellation_token(shutdown.child_token());
+    if let Some(hosts) = &opts.allowed_hosts {
+        config = config.with_allowed_hosts(hosts.clone());
+    }
+    if !opts.allowed_origins.is_empty() {
+        config = config.with_allowed_origins(opts.allowed_origins.clone());
+    }
+    let (svc_state, principal) = (state.clone(), opts.principal.clone());
+    let service = StreamableHttpService::new(
+        move || Ok(Sqlwarden::new(svc_state.clone(), principal.clone())),
+        LocalSessionManager::default().into(),
+        config,
+    );
+    Router::new()
+        .nest_service("/mcp", service)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .with_state(state)
+}
+
+/// Ready when every configured database hands out a working connection.
+async fn readyz(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    for db in &state.databases {
+        if let Err(e) = crate::db::ping(db).await {
+            return (StatusCode::SERVICE_UNAVAILABLE, format!("database {}: {e}", db.name));
+        }
+    }
+    (StatusCode::OK, "ready".to_string())
+}
+
+/// Serve until `shutdown` fires.
+pub async fn serve(state: Arc<AppState>, opts: HttpOptions, shutdown: CancellationToken) -> std::io::Result<()> {
+    let app = router(state, &opts, shutdown.clone());
+    let listener = tokio::net::TcpListener::bind(opts.addr).await?;
+    let local = listener.local_addr()?;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    tracing::info!(%local, "listening: MCP at http://{local}/mcp");
+    axum::serve(listener, app).with_graceful_shutdown(async move { shutdown.cancelled_owned().await }).await
+}

@@ -1,0 +1,26 @@
+//! sqlwarden: a database-access MCP server with governance built in.
+//!
+//! One request flows one way, each stage a module with one job:
+//!
+//! ```text
+//! transport (stdio | Streamable HTTP)                         mcp/, http/
+//!   -> identity (Principal)                                   policy/
+//!   -> MCP handler (query, list_tables, describe_table, explain_query)   mcp/
+//!   -> governance: parse -> analyze + authorize -> rewrite    sql/
+//!   -> execute (deadpool over sqlx, read-only, timeout, cancel)  db/
+//!   -> shape (row cap, byte budget, compact text + structured)   shape/
+//!   -> audit (one log record per request)                     mcp/tools/query.rs
+//! ```
+//!
+//! `sql::GovernedQuery` has no public constructor: only `sql::govern` makes one, and
+//! `db::execute` takes nothing else.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod mcp;
+pub mod policy;
+pub mod shape;
+pub mod sql;
+pub mod telemetry;

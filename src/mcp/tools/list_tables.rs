@@ -1,0 +1,118 @@
+//! `list_tables`: the tables and views the role may query.
+
+use std::time::Instant;
+
+use rmcp::ErrorData as McpError;
+use rmcp::model::{CallToolResult, ContentBlock};
+
+use crate::db::schema::TableSummary;
+use crate::mcp::{Sqlwarden, ToolError, request_id};
+use crate::sql::QualifiedName;
+
+#[derive(Debug, Default, serde::Deserialize, schemars::JsonSchema)]
+pub struct ListTablesArgs {
+    /// Database name; omit for the default.
+    #[serde(default)]
+    pub database: Option<String>,
+    /// Only this schema.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// Filter names: a substring, or a pattern with * and ?.
+    #[serde(default)]
+    pub pattern: Option<String>,
+}
+
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct ListTablesOutput {
+    pub database: String,
+    pub tables: Vec<TableSummary>,
+}
+
+pub(crate) async fn run(server: &Sqlwarden, args: ListTablesArgs) -> Result<CallToolResult, McpError> {
+    let started = Instant::now();
+    let id = request_id();
+    let db = server.state.database(args.database.as_deref())?;
+    let listed = crate::db::schema::list_tables(db, args.schema.as_deref()).await.map_err(ToolError::from);
+    let result = listed.map(|tables| {
+        let policy = &server.state.policy;
+        let tables: Vec<TableSummary> = tables
+            .into_iter()
+            .filter(|t| policy.table_granted(&QualifiedName::new(t.schema.clone(), t.name.clone())))
+            .filter(|t| args.pattern.as_deref().is_none_or(|p| name_matches(p, &t.name)))
+            .collect();
+        let text = render(&tables);
+        let out = ListTablesOutput { database: db.name.clone(), tables };
+        let count = out.tables.len() as u64;
+        let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
+        r.structured_content = serde_json::to_value(&out).ok();
+        (r, count)
+    });
+    Ok(super::query::finish(server, &id, "list_tables", started, result))
+}
+
+fn render(tables: &[TableSummary]) -> String {
+    if tables.is_empty() {
+        return "no tables match".into();
+    }
+    let mut out = String::new();
+    for t in tables {
+        out.push_str(&format!("{}.{} ({}", t.schema, t.name, t.kind));
+        if let Some(n) = t.estimated_rows {
+            out.push_str(&format!(", ~{n} rows"));
+        }
+        out.push(')');
+        if let Some(c) = &t.comment {
+            out.push_str(" -- ");
+            out.push_str(&c.replace('\n', " "));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Case-insensitive substring match, or a glob with `*`/`%` and `?`/`_`.
+fn name_matches(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.to_lowercase().chars().collect();
+    let n: Vec<char> = name.to_lowercase().chars().collect();
+    if !p.iter().any(|c| matches!(c, '*' | '%' | '?' | '_')) {
+        return name.to_lowercase().contains(&pattern.to_lowercase());
+    }
+    // Iterative glob with backtracking on the last star.
+    let (mut pi, mut ni, mut star, mut mark) = (0usize, 0usize, None::<usize>, 0usize);
+    while ni < n.len() {
+        match p.get(pi) {
+            Some('*' | '%') => {
+                star = Some(pi);
+                mark = ni;
+                pi += 1;
+            }
+            Some(c) if *c == '?' || *c == '_' || *c == n[ni] => {
+                pi += 1;
+                ni += 1;
+            }
+            _ => match star {
+                Some(s) => {
+                    pi = s + 1;
+                    mark += 1;
+                    ni = mark;
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|c| matches!(c, '*' | '%'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_matches;
+
+    #[test]
+    fn patterns() {
+        assert!(name_matches("order", "order_lines"));
+        assert!(name_matches("ORD*", "orders"));
+        assert!(name_matches("*lines", "order_lines"));
+        assert!(!name_matches("cust*", "orders"));
+        assert!(name_matches("o?ders", "orders"));
+    }
+}

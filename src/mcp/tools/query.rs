@@ -1,0 +1,105 @@
+//! `query`: limits -> govern -> execute -> shape -> audit.
+
+use std::time::Instant;
+
+use rmcp::model::{CallToolResult, ContentBlock};
+use rmcp::ErrorData as McpError;
+use tokio_util::sync::CancellationToken;
+
+use crate::mcp::{Sqlwarden, ToolError, request_id};
+use crate::shape::QueryOutput;
+use crate::sql::Purpose;
+
+/// A parameter value bound to $1.. / ?1.. placeholders.
+#[derive(Debug, Clone, serde::Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum ParamValue {
+    Bool(bool),
+    Number(serde_json::Number),
+    Text(String),
+    Null(()),
+}
+
+impl ParamValue {
+    fn into_json(self) -> serde_json::Value {
+        match self {
+            ParamValue::Bool(b) => b.into(),
+            ParamValue::Number(n) => n.into(),
+            ParamValue::Text(s) => s.into(),
+            ParamValue::Null(()) => serde_json::Value::Null,
+        }
+    }
+}
+
+#[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
+pub struct QueryArgs {
+    /// One read-only SQL statement.
+    pub sql: String,
+    /// Values for $1, $2, ... (PostgreSQL) or ?1, ?2, ... (SQLite).
+    #[serde(default)]
+    pub params: Option<Vec<ParamValue>>,
+    /// Max rows to return (capped by your role's limit).
+    #[serde(default)]
+    pub max_rows: Option<u32>,
+    /// Database name; omit for the default.
+    #[serde(default)]
+    pub database: Option<String>,
+}
+
+pub(crate) async fn run(server: &Sqlwarden, args: QueryArgs, ct: CancellationToken) -> Result<CallToolResult, McpError> {
+    let started = Instant::now();
+    let id = request_id();
+    let db = server.state.database(args.database.as_deref())?;
+    let role_max = server.state.policy.limits.max_rows;
+    let max_rows = args.max_rows.map(u64::from).unwrap_or(role_max).clamp(1, role_max);
+    let params: Vec<serde_json::Value> = args.params.unwrap_or_default().into_iter().map(ParamValue::into_json).collect();
+
+    // govern: parse, analyze, authorize, rewrite
+    let governed = match super::govern(server, db, &args.sql, &params, Purpose::Query { max_rows }) {
+        Ok(g) => g,
+        Err(e) => return Ok(finish(server, &id, "query", started, Err(e.into()))),
+    };
+    // execute: pooled read-only session, timeout and cancellation enforced in the database
+    let rows = crate::db::execute(db, &governed, super::exec_limits(server, db, max_rows), &ct).await;
+    // shape: structured content + compact text
+    let result = rows.map_err(ToolError::from).map(|set| {
+        let out = QueryOutput::from_rows(set, false, started.elapsed().as_secs_f64() * 1000.0);
+        let text = out.render_text(max_rows);
+        let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
+        r.structured_content = serde_json::to_value(&out).ok();
+        (r, out.row_count)
+    });
+    // audit: one record per request
+    Ok(finish(server, &id, "query", started, result))
+}
+
+/// Log the request outcome and turn it into a tool result.
+pub(crate) fn finish(
+    server: &Sqlwarden,
+    id: &str,
+    tool: &str,
+    started: Instant,
+    result: Result<(CallToolResult, u64), ToolError>,
+) -> CallToolResult {
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let p = &server.principal;
+    match result {
+        Ok((r, rows)) => {
+            tracing::info!(request_id = id, tool, principal = %p.name, role = %p.role, decision = "allow", rows, elapsed_ms, "request");
+            r
+        }
+        Err(e) => {
+            match &e {
+                ToolError::Internal(cause) => {
+                    tracing::error!(request_id = id, tool, principal = %p.name, role = %p.role, cause = %cause, elapsed_ms, "request failed")
+                }
+                other => tracing::info!(
+                    request_id = id, tool, principal = %p.name, role = %p.role,
+                    decision = if matches!(other, ToolError::Denied(_) | ToolError::Parse(_)) { "deny" } else { "error" },
+                    code = other.code(), rule = other.rule().unwrap_or(""), elapsed_ms, "request"
+                ),
+            }
+            e.into_result(id)
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Default function allowlists per dialect.
+//!
+//! Pure scalar, aggregate, window, date, string and JSON-builder functions only. Never on these
+//! lists: anything that runs SQL given as text (query_to_xml and kin), touches files or large
+//! objects, sleeps, locks, signals backends, changes settings, advances sequences, reaches other
+//! servers (dblink), loads extensions, or builds huge values from small input (repeat, lpad,
+//! rpad, generate_series, printf, zeroblob, randomblob). A policy may extend the list.
+
+use super::super::sql::Dialect;
+
+/// Functions allowed on every dialect (names as the database folds them: lower case).
+const COMMON: &[&str] = &[
+    // aggregates
+    "count", "sum", "avg", "min", "max",
+    // window
+    "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead",
+    "first_value", "last_value", "nth_value",
+    // conditional
+    "coalesce", "nullif",
+    // numeric
+    "abs", "round", "sign",
+    // string
+    "lower", "upper", "length", "substr", "substring", "trim", "ltrim", "rtrim", "replace",
+    "instr", "unicode", "char",
+];
+
+const POSTGRES: &[&str] = &[
+    // aggregates and statistics
+    "string_agg", "array_agg", "json_agg", "jsonb_agg", "json_object_agg", "jsonb_object_agg",
+    "bool_and", "bool_or", "every", "bit_and", "bit_or", "stddev", "stddev_pop", "stddev_samp",
+    "variance", "var_pop", "var_samp", "corr", "covar_pop", "covar_samp", "regr_slope",
+    "regr_intercept", "regr_r2", "regr_count", "regr_avgx", "regr_avgy", "percentile_cont",
+    "percentile_disc", "mode", "grouping", "any_value",
+    // conditional and comparison
+    "greatest", "least", "num_nulls", "num_nonnulls",
+    // numeric
+    "ceil", "ceiling", "floor", "trunc", "mod", "power", "pow", "sqrt", "cbrt", "exp", "ln",
+    "log", "log10", "div", "degrees", "radians", "pi", "width_bucket", "scale", "gcd", "lcm",
+    "sin", "cos", "tan", "asin", "acos", "atan", "atan2",
+    // string
+    "concat", "concat_ws", "char_length", "character_length", "octet_length", "bit_length",
+    "initcap", "left", "right", "split_part", "strpos", "position", "reverse", "btrim",
+    "translate", "md5", "starts_with", "format", "quote_ident", "quote_literal", "quote_nullable",
+    "to_hex", "ascii", "chr", "regexp_replace", "regexp_match", "regexp_like", "regexp_count",
+    "regexp_substr", "regexp_instr", "regexp_split_to_array", "string_to_array",
+    "array_to_string", "normalize", "unistr",
+    // date and time
+    "now", "current_date", "current_time", "current_timestamp", "localtime", "localtimestamp",
+    "statement_timestamp", "transaction_timestamp", "date_trunc", "date_part", "date_bin",
+    "extract", "age", "make_date", "make_time", "make_timestamp", "make_timestamptz",
+    "make_interval", "to_char", "to_date", "to_timestamp", "to_number", "justify_days",
+    "justify_hours", "justify_interval", "isfinite",
+    // json builders and accessors
+    "to_json", "to_jsonb", "row_to_json", "json_build_object", "jsonb_build_object",
+    "json_build_array", "jsonb_build_array", "json_object", "jsonb_object", "json_extract_path",
+    "json_extract_path_text", "jsonb_extract_path", "jsonb_extract_path_text",
+    "json_array_length", "jsonb_array_length", "json_typeof", "jsonb_typeof", "jsonb_pretty",
+    "jsonb_strip_nulls", "json_strip_nulls", "jsonb_set", "jsonb_insert", "jsonb_path_query_first",
+    "jsonb_path_exists", "json_array_elements", "jsonb_array_elements",
+    "json_array_elements_text", "jsonb_array_elements_text", "json_each", "jsonb_each",
+    "json_each_text", "jsonb_each_text", "json_object_keys", "jsonb_object_keys",
+    // arrays
+    "array_length", "cardinality", "array_position", "array_positions", "array_remove",
+    "array_replace", "array_append", "array_prepend", "array_cat", "unnest", "array_lower",
+    "array_upper", "array_ndims", "array_dims",
+    // misc pure
+    "current_user", "session_user", "user", "current_schema", "current_database", "pg_typeof",
+];
+
+const SQLITE: &[&str] = &[
+    // aggregates
+    "group_concat", "string_agg", "total",
+    // conditional
+    "ifnull", "iif", "if", "likely", "unlikely", "typeof",
+    // numeric
+    "ceil", "ceiling", "floor", "trunc", "mod", "pow", "power", "sqrt", "exp", "ln", "log",
+    "log10", "log2", "pi", "degrees", "radians", "sin", "cos", "tan", "asin", "acos", "atan",
+    "atan2",
+    // string
+    "hex", "unhex", "quote", "concat", "concat_ws", "like", "glob", "octet_length",
+    // date and time
+    "date", "time", "datetime", "julianday", "unixepoch", "strftime", "timediff",
+    // json
+    "json", "json_object", "json_array", "json_extract", "json_type", "json_valid",
+    "json_array_length", "json_group_array", "json_group_object", "json_quote", "json_each",
+    "json_tree", "json_patch", "json_set", "json_insert", "json_replace", "json_remove",
+    // multi-arg min/max are covered by COMMON
+];
+
+/// Whether `name` (already normalized) is on the default list for `dialect`.
+pub(crate) fn default_allows(dialect: Dialect, name: &str) -> bool {
+    COMMON.contains(&name)
+        || match dialect {
+            Dialect::Postgres => POSTGRES.contains(&name),
+            Dialect::Sqlite => SQLITE.contains(&name),
+        }
+}
+
+/// Table functions (functions in FROM) allowed by default: set-returning, pure, bounded by
+/// their input. generate_series is not here: it makes rows from nothing.
+pub(crate) fn default_allows_in_from(dialect: Dialect, name: &str) -> bool {
+    match dialect {
+        Dialect::Postgres => matches!(
+            name,
+            "unnest"
+                | "json_array_elements"
+                | "jsonb_array_elements"
+                | "json_array_elements_text"
+                | "jsonb_array_elements_text"
+                | "json_each"
+                | "jsonb_each"
+                | "json_each_text"
+                | "jsonb_each_text"
+                | "json_object_keys"
+                | "jsonb_object_keys"
+                | "regexp_split_to_table"
+                | "string_to_table"
+        ),
+        Dialect::Sqlite => matches!(name, "json_each" | "json_tree"),
+    }
+}

@@ -1,0 +1,770 @@
+//! Analyze and authorize: walk every node of a parsed statement with an explicit allow-list.
+//!
+//! Input: a statement of an allowed kind (see `parse`). Output: an [`Analysis`] (the base tables
+//! read), with every governed table reference qualified in place to `"schema"."table"` so the
+//! database resolves exactly what governance resolved; or a [`Denial`].
+//!
+//! Every `match` over an AST enum ends in a denial for the kinds it does not list: a node this
+//! walker does not understand is never allowed through. CTE names are scoped the way the
+//! database scopes them (a non-recursive CTE does not see itself or later siblings), so a CTE
+//! can never shadow a table the walker did not check.
+
+use sqlparser::ast::{
+    ArrayElemTypeDef, BinaryOperator, CastKind, DataType, Distinct, Expr, Function, FunctionArg,
+    FunctionArgExpr, FunctionArgumentClause, FunctionArguments, GroupByExpr, Join, JoinConstraint,
+    JoinOperator, LimitClause, NamedWindowExpr, ObjectName, OrderBy, OrderByExpr, OrderByKind,
+    Query, Select, SelectFlavor, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, Statement,
+    Subscript, TableFactor, TableWithJoins, Value, WildcardAdditionalOptions, WindowFrameBound,
+    WindowSpec, WindowType,
+};
+
+use super::names::{normalize_ident, normalize_name, quoted_name};
+use super::{Denial, Dialect, GovernContext, QualifiedName, Rule};
+
+/// What a governed statement reads.
+#[derive(Debug, Default)]
+pub(crate) struct Analysis {
+    pub tables: Vec<QualifiedName>,
+}
+
+type Walk = Result<(), Denial>;
+
+pub(crate) fn analyze(
+    statement: &mut Statement,
+    ctx: &GovernContext<'_>,
+    param_count: usize,
+) -> Result<Analysis, Denial> {
+    let mut walker = Walker { ctx, scopes: Vec::new(), analysis: Analysis::default(), param_count };
+    match statement {
+        Statement::Query(q) => walker.query(q)?,
+        Statement::Explain { statement: inner, .. } => match inner.as_mut() {
+            Statement::Query(q) => walker.query(q)?,
+            _ => return Err(unsupported("this EXPLAIN form")),
+        },
+        _ => return Err(unsupported("this statement kind")),
+    }
+    walker.analysis.tables.sort();
+    walker.analysis.tables.dedup();
+    Ok(walker.analysis)
+}
+
+struct Walker<'c, 'a> {
+    ctx: &'c GovernContext<'a>,
+    /// CTE names visible at this point, innermost scope last.
+    scopes: Vec<Vec<String>>,
+    analysis: Analysis,
+    param_count: usize,
+}
+
+fn unsupported(what: &str) -> Denial {
+    Denial::new(
+        Rule::UnsupportedSyntax,
+        format!("{what} is not supported by the SQL governance; rewrite the query with standard SELECT syntax"),
+    )
+}
+
+impl Walker<'_, '_> {
+    fn dialect(&self) -> Dialect {
+        self.ctx.dialect
+    }
+
+    fn query(&mut self, q: &mut Query) -> Walk {
+        if !q.locks.is_empty() {
+            return Err(Denial::new(
+                Rule::LockingClause,
+                "locking clauses (FOR UPDATE, FOR SHARE, ...) are not allowed in read-only queries",
+            ));
+        }
+        if q.for_clause.is_some() {
+            return Err(unsupported("a FOR XML/JSON/BROWSE clause"));
+        }
+        if q.settings.is_some() || q.format_clause.is_some() || !q.pipe_operators.is_empty() {
+            return Err(unsupported("SETTINGS, FORMAT and pipe operators"));
+        }
+        self.scopes.push(Vec::new());
+        let result = self.query_in_scope(q);
+        self.scopes.pop();
+        result
+    }
+
+    fn query_in_scope(&mut self, q: &mut Query) -> Walk {
+        if let Some(with) = &mut q.with {
+            let names: Vec<String> = with
+                .cte_tables
+                .iter()
+                .map(|c| normalize_ident(self.ctx.dialect, &c.alias.name))
+                .collect();
+            for (i, cte) in with.cte_tables.iter_mut().enumerate() {
+                if cte.from.is_some() {
+                    return Err(unsupported("CTE ... FROM"));
+                }
+                for col in &cte.alias.columns {
+                    if col.data_type.is_some() {
+                        return Err(unsupported("typed CTE column lists"));
+                    }
+                }
+                // A recursive WITH makes every name visible to every body; otherwise a body
+                // sees only earlier siblings (its own name resolves to a real table).
+                let visible = if with.recursive { names.clone() } else { names[..i].to_vec() };
+                self.set_scope(visible);
+                self.query(&mut cte.query)?;
+            }
+            self.set_scope(names);
+        }
+        self.set_expr(&mut q.body)?;
+        if let Some(order_by) = &mut q.order_by {
+            self.order_by(order_by)?;
+        }
+        match &mut q.limit_clause {
+            None => {}
+            Some(LimitClause::LimitOffset { limit, offset, limit_by }) => {
+                if !limit_by.is_empty() {
+                    return Err(unsupported("LIMIT BY"));
+                }
+                if let Some(limit) = limit {
+                    self.expr(limit)?;
+                }
+                if let Some(offset) = offset {
+                    self.expr(&mut offset.value)?;
+                }
+            }
+            Some(LimitClause::OffsetCommaLimit { offset, limit }) => {
+                self.expr(offset)?;
+                self.expr(limit)?;
+            }
+        }
+        if let Some(fetch) = &mut q.fetch {
+            if fetch.percent {
+                return Err(unsupported("FETCH ... PERCENT"));
+            }
+            if let Some(quantity) = &mut fetch.quantity {
+                self.expr(quantity)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn set_scope(&mut self, names: Vec<String>) {
+        if let Some(top) = self.scopes.last_mut() {
+            *top = names;
+        }
+    }
+
+    fn is_cte(&self, name: &str) -> bool {
+        self.scopes.iter().rev().any(|s| s.iter().any(|n| n == name))
+    }
+
+    fn set_expr(&mut self, body: &mut SetExpr) -> Walk {
+        match body {
+            SetExpr::Select(select) => self.select(select),
+            SetExpr::Query(q) => self.query(q),
+            SetExpr::SetOperation { left, right, .. } => {
+                self.set_expr(left)?;
+                self.set_expr(right)
+            }
+            SetExpr::Values(values) => {
+                for row in &mut values.rows {
+                    for e in row.iter_mut() {
+                        self.expr(e)?;
+                    }
+                }
+                Ok(())
+            }
+            SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) | SetExpr::Merge(_) => {
+                Err(Denial::new(
+                    Rule::StatementKind,
+                    "data-modifying statements are not allowed, including inside WITH; only read-only queries are",
+                ))
+            }
+            SetExpr::Table(_) => Err(unsupported("the TABLE shorthand (write SELECT * FROM t)")),
+        }
+    }
+
+    fn select(&mut self, s: &mut Select) -> Walk {
+        if s.into.is_some() {
+            return Err(Denial::new(
+                Rule::SelectInto,
+                "SELECT ... INTO creates a table; remove the INTO clause",
+            ));
+        }
+        if !s.optimizer_hints.is_empty()
+            || s.select_modifiers.is_some()
+            || s.top.is_some()
+            || s.exclude.is_some()
+            || !s.lateral_views.is_empty()
+            || s.prewhere.is_some()
+            || !s.connect_by.is_empty()
+            || !s.cluster_by.is_empty()
+            || !s.distribute_by.is_empty()
+            || !s.sort_by.is_empty()
+            || s.qualify.is_some()
+            || s.value_table_mode.is_some()
+            || s.flavor != SelectFlavor::Standard
+        {
+            return Err(unsupported("this vendor-specific SELECT clause"));
+        }
+        // FROM first: table references are resolved before the expressions that use them.
+        for twj in &mut s.from {
+            self.table_with_joins(twj)?;
+        }
+        match &mut s.distinct {
+            None | Some(Distinct::Distinct) | Some(Distinct::All) => {}
+            Some(Distinct::On(exprs)) => {
+                for e in exprs {
+                    self.expr(e)?;
+                }
+            }
+        }
+        for item in &mut s.projection {
+            self.select_item(item)?;
+        }
+        if let Some(e) = &mut s.selection {
+            self.expr(e)?;
+        }
+        match &mut s.group_by {
+            GroupByExpr::Expressions(exprs, modifiers) => {
+                if !modifiers.is_empty() {
+                    return Err(unsupported("GROUP BY ... WITH ROLLUP/CUBE (use ROLLUP(...))"));
+                }
+                for e in exprs {
+                    self.expr(e)?;
+                }
+            }
+            GroupByExpr::All(_) => return Err(unsupported("GROUP BY ALL")),
+        }
+        if let Some(e) = &mut s.having {
+            self.expr(e)?;
+        }
+        for def in &mut s.named_window {
+            match &mut def.1 {
+                NamedWindowExpr::NamedWindow(_) => {}
+                NamedWindowExpr::WindowSpec(spec) => self.window_spec(spec)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn select_item(&mut self, item: &mut SelectItem) -> Walk {
+        match item {
+            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => self.expr(e),
+            SelectItem::Wildcard(opts) => plain_wildcard(opts),
+            SelectItem::QualifiedWildcard(kind, opts) => {
+                plain_wildcard(opts)?;
+                match kind {
+                    SelectItemQualifiedWildcardKind::ObjectName(_) => Ok(()),
+                    SelectItemQualifiedWildcardKind::Expr(e) => self.expr(e),
+                }
+            }
+            SelectItem::ExprWithAliases { .. } => Err(unsupported("multiple aliases for one expression")),
+        }
+    }
+
+    fn table_with_joins(&mut self, twj: &mut TableWithJoins) -> Walk {
+        self.table_factor(&mut twj.relation)?;
+        for join in &mut twj.joins {
+            self.join(join)?;
+        }
+        Ok(())
+    }
+
+    fn join(&mut self, join: &mut Join) -> Walk {
+        if join.global {
+            return Err(unsupported("GLOBAL JOIN"));
+        }
+        self.table_factor(&mut join.relation)?;
+        let constraint = match &mut join.join_operator {
+            JoinOperator::Join(c)
+            | JoinOperator::Inner(c)
+            | JoinOperator::Left(c)
+            | JoinOperator::LeftOuter(c)
+            | JoinOperator::Right(c)
+            | JoinOperator::RightOuter(c)
+            | JoinOperator::FullOuter(c)
+            | JoinOperator::CrossJoin(c) => c,
+            _ => return Err(unsupported("this join type")),
+        };
+        match constraint {
+            JoinConstraint::On(e) => self.expr(e),
+            JoinConstraint::Using(cols) => {
+                if cols.iter().all(|c| c.0.len() == 1) {
+                    Ok(())
+                } else {
+                    Err(unsupported("qualified names in USING"))
+                }
+            }
+            JoinConstraint::Natural | JoinConstraint::None => Ok(()),
+        }
+    }
+
+    fn table_factor(&mut self, tf: &mut TableFactor) -> Walk {
+        match tf {
+            TableFactor::Table {
+                name,
+                alias: _,
+                args,
+                with_hints,
+                version,
+                with_ordinality,
+                partitions,
+                json_path,
+                sample,
+                index_hints,
+            } => {
+                if !with_hints.is_empty()
+                    || version.is_some()
+                    || !partitions.is_empty()
+                    || json_path.is_some()
+                    || !index_hints.is_empty()
+                {
+                    return Err(unsupported("table hints, versions and partitions"));
+                }
+                if sample.is_some() {
+                    return Err(unsupported("TABLESAMPLE"));
+                }
+                match args {
+                    Some(table_args) => {
+                        if table_args.settings.is_some() {
+                            return Err(unsupported("SETTINGS in table functions"));
+                        }
+                        self.table_function(name)?;
+                        for arg in &mut table_args.args {
+                            self.function_arg(arg)?;
+                        }
+                        Ok(())
+                    }
+                    None if *with_ordinality => Err(unsupported("WITH ORDINALITY on a table")),
+                    None => self.relation(name),
+                }
+            }
+            TableFactor::Derived { lateral: _, subquery, alias: _, sample } => {
+                if sample.is_some() {
+                    return Err(unsupported("TABLESAMPLE"));
+                }
+                self.query(subquery)
+            }
+            TableFactor::Function { lateral: _, name, args, with_ordinality: _, alias: _ } => {
+                self.table_function(name)?;
+                for arg in args {
+                    self.function_arg(arg)?;
+                }
+                Ok(())
+            }
+            TableFactor::UNNEST { array_exprs, with_offset, .. } if self.dialect() == Dialect::Postgres => {
+                if *with_offset {
+                    return Err(unsupported("UNNEST ... WITH OFFSET"));
+                }
+                for e in array_exprs {
+                    self.expr(e)?;
+                }
+                Ok(())
+            }
+            TableFactor::NestedJoin { table_with_joins, alias: _ } => {
+                self.table_with_joins(table_with_joins)
+            }
+            _ => Err(unsupported("this kind of FROM item")),
+        }
+    }
+
+    /// A table or view reference: a CTE in scope, or a catalog table the role is granted.
+    fn relation(&mut self, name: &mut ObjectName) -> Walk {
+        let dialect = self.dialect();
+        let shown = name.to_string();
+        let parts = normalize_name(dialect, name).ok_or_else(|| unsupported("a computed table name"))?;
+        if let [single] = parts.as_slice() {
+            if self.is_cte(single) {
+                return Ok(());
+            }
+        }
+        let not_granted = || {
+            Denial::new(
+                Rule::TableNotGranted,
+                format!(
+                    "table {shown} does not exist or is not granted to role {}; call list_tables to see the tables you may query",
+                    self.ctx.policy.name
+                ),
+            )
+        };
+        let table = match self.ctx.catalog.resolve(&parts) {
+            Some(t) => t,
+            None => return Err(not_granted()),
+        };
+        if !self.ctx.policy.table_granted(&table.name) {
+            return Err(not_granted());
+        }
+        let resolved = table.name.clone();
+        *name = quoted_name(&resolved);
+        self.analysis.tables.push(resolved);
+        Ok(())
+    }
+
+    fn function_name(&self, name: &ObjectName) -> Result<String, Denial> {
+        let shown = name.to_string();
+        let denied = || {
+            Denial::new(
+                Rule::FunctionNotAllowed,
+                format!(
+                    "function {shown} is not allowed for role {}; use standard aggregate, window, date, string and JSON functions",
+                    self.ctx.policy.name
+                ),
+            )
+        };
+        let parts = normalize_name(self.dialect(), name).ok_or_else(denied)?;
+        match parts.as_slice() {
+            [f] => Ok(f.clone()),
+            [schema, f] if self.dialect() == Dialect::Postgres && schema == "pg_catalog" => Ok(f.clone()),
+            _ => Err(denied()),
+        }
+    }
+
+    fn table_function(&mut self, name: &ObjectName) -> Walk {
+        let f = self.function_name(name)?;
+        if self.ctx.policy.table_function_allowed(self.dialect(), &f) {
+            Ok(())
+        } else {
+            Err(Denial::new(
+                Rule::FunctionNotAllowed,
+                format!(
+                    "table function {name} is not allowed in FROM for role {}",
+                    self.ctx.policy.name
+                ),
+            ))
+        }
+    }
+
+    fn function(&mut self, f: &mut Function) -> Walk {
+        let name = self.function_name(&f.name)?;
+        if !self.ctx.policy.function_allowed(self.dialect(), &name) {
+            return Err(Denial::new(
+                Rule::FunctionNotAllowed,
+                format!(
+                    "function {} is not allowed for role {}; use standard aggregate, window, date, string and JSON functions",
+                    f.name, self.ctx.policy.name
+                ),
+            ));
+        }
+        if f.uses_odbc_syntax || !matches!(f.parameters, FunctionArguments::None) {
+            return Err(unsupported("this function call syntax"));
+        }
+        self.function_arguments(&mut f.args)?;
+        for o in &mut f.within_group {
+            self.order_by_expr(o)?;
+        }
+        if let Some(filter) = &mut f.filter {
+            self.expr(filter)?;
+        }
+        match &mut f.over {
+            None | Some(WindowType::NamedWindow(_)) => Ok(()),
+            Some(WindowType::WindowSpec(spec)) => self.window_spec(spec),
+        }
+    }
+
+    fn function_arguments(&mut self, args: &mut FunctionArguments) -> Walk {
+        match args {
+            FunctionArguments::None => Ok(()),
+            FunctionArguments::Subquery(q) => self.query(q),
+            FunctionArguments::List(list) => {
+                for arg in &mut list.args {
+                    self.function_arg(arg)?;
+                }
+                for clause in &mut list.clauses {
+                    match clause {
+                        FunctionArgumentClause::OrderBy(exprs) => {
+                            for o in exprs {
+                                self.order_by_expr(o)?;
+                            }
+                        }
+                        FunctionArgumentClause::IgnoreOrRespectNulls(_) => {}
+                        FunctionArgumentClause::Limit(e) => self.expr(e)?,
+                        FunctionArgumentClause::Separator(_) if self.dialect() == Dialect::Sqlite => {}
+                        _ => return Err(unsupported("this clause inside a function call")),
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn function_arg(&mut self, arg: &mut FunctionArg) -> Walk {
+        let arg = match arg {
+            FunctionArg::Unnamed(a) | FunctionArg::Named { arg: a, .. } => a,
+            FunctionArg::ExprNamed { .. } => return Err(unsupported("expression-named arguments")),
+        };
+        match arg {
+            FunctionArgExpr::Expr(e) => self.expr(e),
+            FunctionArgExpr::Wildcard | FunctionArgExpr::QualifiedWildcard(_) => Ok(()),
+            FunctionArgExpr::WildcardWithOptions(_) => Err(unsupported("wildcard options")),
+        }
+    }
+
+    fn window_spec(&mut self, spec: &mut WindowSpec) -> Walk {
+        for e in &mut spec.partition_by {
+            self.expr(e)?;
+        }
+        for o in &mut spec.order_by {
+            self.order_by_expr(o)?;
+        }
+        if let Some(frame) = &mut spec.window_frame {
+            for bound in std::iter::once(&mut frame.start_bound).chain(frame.end_bound.as_mut()) {
+                match bound {
+                    WindowFrameBound::CurrentRow => {}
+                    WindowFrameBound::Preceding(e) | WindowFrameBound::Following(e) => {
+                        if let Some(e) = e {
+                            self.expr(e)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn order_by(&mut self, order_by: &mut OrderBy) -> Walk {
+        if order_by.interpolate.is_some() {
+            return Err(unsupported("ORDER BY ... INTERPOLATE"));
+        }
+        match &mut order_by.kind {
+            OrderByKind::Expressions(exprs) => {
+                for o in exprs {
+                    self.order_by_expr(o)?;
+                }
+                Ok(())
+            }
+            OrderByKind::All(_) => Err(unsupported("ORDER BY ALL")),
+        }
+    }
+
+    fn order_by_expr(&mut self, o: &mut OrderByExpr) -> Walk {
+        if o.with_fill.is_some() {
+            return Err(unsupported("ORDER BY ... WITH FILL"));
+        }
+        self.expr(&mut o.expr)
+    }
+
+    fn data_type(&self, dt: &DataType) -> Walk {
+        match dt {
+            DataType::Regclass | DataType::Table(_) | DataType::NamedTable { .. } => {
+                Err(unsupported(&format!("the type {dt}")))
+            }
+            DataType::Custom(name, _) => {
+                let parts = normalize_name(self.dialect(), name).unwrap_or_default();
+                let ok = matches!(parts.as_slice(), [t] if matches!(t.as_str(),
+                    "int2" | "int4" | "int8" | "float4" | "float8" | "timestamptz" | "timetz"
+                    | "serial" | "bigserial" | "citext" | "money" | "inet" | "cidr" | "macaddr"
+                    | "tsvector" | "tsquery" | "daterange" | "int4range" | "int8range"
+                    | "numrange" | "tsrange" | "tstzrange" | "xid" | "oid"));
+                if ok { Ok(()) } else { Err(unsupported(&format!("a cast to the type {dt}"))) }
+            }
+            DataType::Array(ArrayElemTypeDef::AngleBracket(inner))
+            | DataType::Array(ArrayElemTypeDef::SquareBracket(inner, _))
+            | DataType::Array(ArrayElemTypeDef::Parenthesis(inner))
+            | DataType::Array(ArrayElemTypeDef::Qualified(inner, _)) => self.data_type(inner),
+            _ => Ok(()),
+        }
+    }
+
+    fn value(&self, v: &Value) -> Walk {
+        match v {
+            Value::Number(..)
+            | Value::SingleQuotedString(_)
+            | Value::DollarQuotedString(_)
+            | Value::EscapedStringLiteral(_)
+            | Value::UnicodeStringLiteral(_)
+            | Value::NationalStringLiteral(_)
+            | Value::HexStringLiteral(_)
+            | Value::Boolean(_)
+            | Value::Null => Ok(()),
+            Value::Placeholder(p) => self.placeholder(p),
+            _ => Err(unsupported("this kind of literal")),
+        }
+    }
+
+    fn placeholder(&self, p: &str) -> Walk {
+        let bad = |msg: String| Denial::new(Rule::Parameters, msg);
+        let n = self.param_count;
+        let index = match (self.dialect(), p) {
+            (Dialect::Sqlite, "?") => 1,
+            (Dialect::Postgres, _) | (Dialect::Sqlite, _) => {
+                let digits = p.strip_prefix('$').or_else(|| p.strip_prefix('?'));
+                match digits.and_then(|d| d.parse::<usize>().ok()) {
+                    Some(i) => i,
+                    None => {
+                        return Err(bad(format!(
+                            "placeholder {p} is not supported; use $1, $2, ... (PostgreSQL) or ?1, ?2, ... (SQLite) with the params array"
+                        )));
+                    }
+                }
+            }
+        };
+        if index == 0 || index > n {
+            return Err(bad(format!(
+                "placeholder {p} has no value: {n} parameter(s) were given in params"
+            )));
+        }
+        Ok(())
+    }
+
+    fn expr(&mut self, e: &mut Expr) -> Walk {
+        match e {
+            Expr::Identifier(_) | Expr::CompoundIdentifier(_) => Ok(()),
+            Expr::Value(v) => self.value(&v.value),
+            Expr::IsFalse(x)
+            | Expr::IsNotFalse(x)
+            | Expr::IsTrue(x)
+            | Expr::IsNotTrue(x)
+            | Expr::IsNull(x)
+            | Expr::IsNotNull(x)
+            | Expr::IsUnknown(x)
+            | Expr::IsNotUnknown(x)
+            | Expr::Nested(x)
+            | Expr::UnaryOp { expr: x, .. }
+            | Expr::IsNormalized { expr: x, .. } => self.expr(x),
+            Expr::IsDistinctFrom(a, b) | Expr::IsNotDistinctFrom(a, b) => {
+                self.expr(a)?;
+                self.expr(b)
+            }
+            Expr::BinaryOp { left, op, right } => {
+                if matches!(op, BinaryOperator::PGCustomBinaryOperator(_)) {
+                    return Err(unsupported("OPERATOR(...) syntax"));
+                }
+                self.expr(left)?;
+                self.expr(right)
+            }
+            Expr::AnyOp { left, right, .. } | Expr::AllOp { left, right, .. } => {
+                self.expr(left)?;
+                self.expr(right)
+            }
+            Expr::InList { expr, list, .. } => {
+                self.expr(expr)?;
+                list.iter_mut().try_for_each(|x| self.expr(x))
+            }
+            Expr::InSubquery { expr, subquery, .. } => {
+                self.expr(expr)?;
+                self.query(subquery)
+            }
+            Expr::Between { expr, low, high, .. } => {
+                self.expr(expr)?;
+                self.expr(low)?;
+                self.expr(high)
+            }
+            Expr::Like { expr, pattern, escape_char, .. }
+            | Expr::ILike { expr, pattern, escape_char, .. }
+            | Expr::SimilarTo { expr, pattern, escape_char, .. } => {
+                self.expr(expr)?;
+                self.expr(pattern)?;
+                match escape_char {
+                    Some(esc) => self.expr(esc),
+                    None => Ok(()),
+                }
+            }
+            Expr::Cast { kind, expr, data_type, format } => {
+                if !matches!(kind, CastKind::Cast | CastKind::DoubleColon) || format.is_some() {
+                    return Err(unsupported("this cast syntax"));
+                }
+                self.data_type(data_type)?;
+                self.expr(expr)
+            }
+            Expr::AtTimeZone { timestamp, time_zone } => {
+                self.expr(timestamp)?;
+                self.expr(time_zone)
+            }
+            Expr::Extract { expr, .. } => self.expr(expr),
+            Expr::Ceil { expr, .. } | Expr::Floor { expr, .. } => self.expr(expr),
+            Expr::Position { expr, r#in } => {
+                self.expr(expr)?;
+                self.expr(r#in)
+            }
+            Expr::Substring { expr, substring_from, substring_for, .. } => {
+                self.expr(expr)?;
+                for x in [substring_from, substring_for].into_iter().flatten() {
+                    self.expr(x)?;
+                }
+                Ok(())
+            }
+            Expr::Trim { expr, trim_what, trim_characters, .. } => {
+                self.expr(expr)?;
+                if let Some(w) = trim_what {
+                    self.expr(w)?;
+                }
+                for c in trim_characters.iter_mut().flatten() {
+                    self.expr(c)?;
+                }
+                Ok(())
+            }
+            Expr::Overlay { expr, overlay_what, overlay_from, overlay_for } => {
+                self.expr(expr)?;
+                self.expr(overlay_what)?;
+                self.expr(overlay_from)?;
+                match overlay_for {
+                    Some(x) => self.expr(x),
+                    None => Ok(()),
+                }
+            }
+            Expr::Collate { expr, .. } => self.expr(expr),
+            Expr::TypedString(ts) => {
+                self.data_type(&ts.data_type)?;
+                self.value(&ts.value.value)
+            }
+            Expr::Function(f) => self.function(f),
+            Expr::Case { operand, conditions, else_result, .. } => {
+                if let Some(op) = operand {
+                    self.expr(op)?;
+                }
+                for cw in conditions {
+                    self.expr(&mut cw.condition)?;
+                    self.expr(&mut cw.result)?;
+                }
+                match else_result {
+                    Some(x) => self.expr(x),
+                    None => Ok(()),
+                }
+            }
+            Expr::Exists { subquery, .. } | Expr::Subquery(subquery) => self.query(subquery),
+            Expr::GroupingSets(sets) | Expr::Cube(sets) | Expr::Rollup(sets) => {
+                for set in sets {
+                    for x in set {
+                        self.expr(x)?;
+                    }
+                }
+                Ok(())
+            }
+            Expr::Tuple(items) => items.iter_mut().try_for_each(|x| self.expr(x)),
+            Expr::Array(array) => array.elem.iter_mut().try_for_each(|x| self.expr(x)),
+            Expr::Interval(interval) => self.expr(&mut interval.value),
+            Expr::CompoundFieldAccess { root, access_chain } => {
+                self.expr(root)?;
+                for access in access_chain {
+                    match access {
+                        sqlparser::ast::AccessExpr::Dot(x) => self.expr(x)?,
+                        sqlparser::ast::AccessExpr::Subscript(Subscript::Index { index }) => {
+                            self.expr(index)?
+                        }
+                        sqlparser::ast::AccessExpr::Subscript(Subscript::Slice {
+                            lower_bound,
+                            upper_bound,
+                            stride,
+                        }) => {
+                            for x in [lower_bound, upper_bound, stride].into_iter().flatten() {
+                                self.expr(x)?;
+                            }
+                        }
+                    }
+                }
+                Ok(())
+            }
+            _ => Err(unsupported("this expression syntax")),
+        }
+    }
+}
+
+fn plain_wildcard(opts: &WildcardAdditionalOptions) -> Walk {
+    if opts.opt_ilike.is_some()
+        || opts.opt_exclude.is_some()
+        || opts.opt_except.is_some()
+        || opts.opt_replace.is_some()
+        || opts.opt_rename.is_some()
+        || opts.opt_alias.is_some()
+    {
+        return Err(unsupported("wildcard modifiers (EXCLUDE, EXCEPT, REPLACE, RENAME)"));
+    }
+    Ok(())
+}

@@ -1,0 +1,185 @@
+//! Governance: the only module that imports `sqlparser::ast`.
+//!
+//! Input: caller SQL text, the target database's [`Dialect`] and [`Catalog`], and the caller's
+//! [`RolePolicy`]. Output: a [`GovernedQuery`] (the SQL printed from the governed AST, its bound
+//! parameters and the row cap) or a [`GovernError`] that names the rule which denied it.
+//!
+//! Stages: [`parse`] (one statement, allowed kinds, length and invisible-Unicode checks) ->
+//! [`analyze`] (walks every node with an allow-list; resolves and authorizes each table and
+//! function reference against the policy, qualifying table names in place) -> [`rewrite`]
+//! (row-cap push-down, printing). It must never let text through that it did not parse, and
+//! every AST node kind it does not understand is denied (`_ => deny`).
+
+pub(crate) mod analyze;
+pub(crate) mod names;
+pub(crate) mod parse;
+pub(crate) mod rewrite;
+
+use std::fmt;
+
+pub use names::{Catalog, CatalogTable, QualifiedName, parse_table_name};
+
+/// The SQL dialect of a target database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    Postgres,
+    Sqlite,
+}
+
+impl Dialect {
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "postgres",
+            Dialect::Sqlite => "sqlite",
+        }
+    }
+}
+
+/// Stable denial rule ids: the same string in the tool error, logs and metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    SqlTooLong,
+    InvisibleUnicode,
+    MultipleStatements,
+    StatementKind,
+    ExplainAnalyze,
+    SelectInto,
+    LockingClause,
+    TableNotGranted,
+    FunctionNotAllowed,
+    UnsupportedSyntax,
+    Parameters,
+}
+
+impl Rule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::SqlTooLong => "sql_too_long",
+            Rule::InvisibleUnicode => "invisible_unicode",
+            Rule::MultipleStatements => "multiple_statements",
+            Rule::StatementKind => "statement_kind",
+            Rule::ExplainAnalyze => "explain_analyze",
+            Rule::SelectInto => "select_into",
+            Rule::LockingClause => "locking_clause",
+            Rule::TableNotGranted => "table_not_granted",
+            Rule::FunctionNotAllowed => "function_not_allowed",
+            Rule::UnsupportedSyntax => "unsupported_syntax",
+            Rule::Parameters => "parameters",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A statement the policy refuses. A value, not a failure: it is rendered to the caller.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Denial {
+    pub rule: Rule,
+    /// A sentence a model can act on. Never contains data the role may not see.
+    pub message: String,
+}
+
+impl Denial {
+    pub(crate) fn new(rule: Rule, message: impl Into<String>) -> Self {
+        Denial { rule, message: message.into() }
+    }
+}
+
+/// Why governance refused a statement.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GovernError {
+    /// The text is not a statement the parser understands.
+    #[error("{0}")]
+    Parse(String),
+    /// The statement parsed but the policy denies it.
+    #[error(transparent)]
+    Denied(#[from] Denial),
+}
+
+/// What the caller asked for: rows, or a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// `query`: run it and return rows (row cap pushed down as LIMIT cap+1).
+    Query { max_rows: u64 },
+    /// `explain_query`: wrap it in EXPLAIN (without ANALYZE).
+    Explain,
+}
+
+/// What governance needs to know about the caller and the target.
+pub struct GovernContext<'a> {
+    pub dialect: Dialect,
+    pub catalog: &'a Catalog,
+    pub policy: &'a crate::policy::RolePolicy,
+    pub max_sql_len: usize,
+}
+
+/// A statement that passed governance. Only [`govern`] makes one, and `db::execute` takes
+/// nothing else, so unguarded SQL cannot reach the database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GovernedQuery {
+    sql: String,
+    params: Vec<serde_json::Value>,
+    /// Rows the caller may see; the statement fetches at most one more to detect truncation.
+    row_cap: Option<u64>,
+    tables: Vec<QualifiedName>,
+}
+
+impl GovernedQuery {
+    /// The SQL printed from the governed AST: what the database runs.
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+    /// Parameters bound positionally, in order.
+    pub fn params(&self) -> &[serde_json::Value] {
+        &self.params
+    }
+    pub fn row_cap(&self) -> Option<u64> {
+        self.row_cap
+    }
+    /// The base tables the statement reads (after resolution).
+    pub fn tables(&self) -> &[QualifiedName] {
+        &self.tables
+    }
+}
+
+/// Parse, analyze, authorize and rewrite one statement.
+pub fn govern(
+    sql: &str,
+    params: &[serde_json::Value],
+    purpose: Purpose,
+    ctx: &GovernContext<'_>,
+) -> Result<GovernedQuery, GovernError> {
+    // parse: exactly one statement of an allowed kind
+    let parsed = parse::parse(sql, ctx.dialect, ctx.max_sql_len)?;
+    // explain_query wraps the statement in EXPLAIN (never ANALYZE)
+    let mut statement = match purpose {
+        Purpose::Query { .. } => parsed,
+        Purpose::Explain => rewrite::into_explain(parsed, ctx.dialect),
+    };
+    // analyze + authorize: every node allow-listed, tables and functions checked and qualified
+    let analysis = analyze::analyze(&mut statement, ctx, params.len())?;
+    // rewrite: push the row cap down as LIMIT cap+1
+    let row_cap = match purpose {
+        Purpose::Query { max_rows } => {
+            rewrite::push_row_cap(&mut statement, max_rows, ctx.dialect);
+            Some(max_rows)
+        }
+        Purpose::Explain => None,
+    };
+    Ok(GovernedQuery {
+        sql: statement.to_string(),
+        params: params.to_vec(),
+        row_cap,
+        tables: analysis.tables,
+    })
+}
+
+#[cfg(test)]
+mod tests;

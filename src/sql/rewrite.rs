@@ -1,0 +1,140 @@
+//! Rewrite a governed statement: EXPLAIN wrapping and row-cap push-down.
+//!
+//! Input: an analyzed statement. Output: the same statement with the row cap pushed in as
+//! `LIMIT cap+1` (so the result can say `truncated`), never loosening a smaller caller LIMIT.
+//! Statements are changed by editing the AST, never by splicing text.
+
+use sqlparser::ast::{
+    DescribeAlias, Expr, Ident, LimitClause, Query, Select, SelectFlavor, SelectItem, SetExpr,
+    Statement, TableAlias, TableFactor, TableWithJoins, Value, WildcardAdditionalOptions,
+};
+
+use super::Dialect;
+
+/// Wrap a query in EXPLAIN (an EXPLAIN given by the caller is kept as it is).
+pub(crate) fn into_explain(statement: Statement, dialect: Dialect) -> Statement {
+    if matches!(statement, Statement::Explain { .. }) {
+        return statement;
+    }
+    Statement::Explain {
+        describe_alias: DescribeAlias::Explain,
+        analyze: false,
+        verbose: false,
+        // SQLite's plain EXPLAIN prints bytecode; its query plan is what a reader wants.
+        query_plan: dialect == Dialect::Sqlite,
+        estimate: false,
+        statement: Box::new(statement),
+        format: None,
+        options: None,
+    }
+}
+
+/// Push `LIMIT cap+1` into the outermost query.
+pub(crate) fn push_row_cap(statement: &mut Statement, cap: u64, _dialect: Dialect) {
+    let Statement::Query(query) = statement else {
+        // EXPLAIN output is small and bounded by the fetch cap.
+        return;
+    };
+    let fetch = cap.saturating_add(1);
+    let has_fetch = query.fetch.is_some();
+    match &mut query.limit_clause {
+        None if !has_fetch => {
+            query.limit_clause = Some(LimitClause::LimitOffset {
+                limit: Some(number(fetch)),
+                offset: None,
+                limit_by: vec![],
+            });
+        }
+        Some(LimitClause::LimitOffset { limit, limit_by, .. }) if !has_fetch && limit_by.is_empty() => {
+            match limit.as_ref().and_then(literal_u64) {
+                Some(n) if n <= fetch => {}
+                Some(_) => *limit = Some(number(fetch)),
+                None if limit.is_none() => *limit = Some(number(fetch)),
+                None => wrap(query, fetch),
+            }
+        }
+        _ => wrap(query, fetch),
+    }
+}
+
+fn literal_u64(e: &Expr) -> Option<u64> {
+    match e {
+        Expr::Value(v) => match &v.value {
+            Value::Number(n, false) => n.parse().ok(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn number(n: u64) -> Expr {
+    Expr::value(Value::Number(n.to_string(), false))
+}
+
+/// `SELECT * FROM (<query>) AS sqlwarden_q LIMIT n`, for limits that are not a plain number.
+fn wrap(query: &mut Box<Query>, fetch: u64) {
+    let inner = std::mem::replace(query, Box::new(empty_query()));
+    let select = Select {
+        select_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+        optimizer_hints: vec![],
+        distinct: None,
+        select_modifiers: None,
+        top: None,
+        top_before_distinct: false,
+        projection: vec![SelectItem::Wildcard(WildcardAdditionalOptions::default())],
+        exclude: None,
+        into: None,
+        from: vec![TableWithJoins {
+            relation: TableFactor::Derived {
+                lateral: false,
+                subquery: inner,
+                alias: Some(TableAlias {
+                    explicit: true,
+                    name: Ident::new("sqlwarden_q"),
+                    columns: vec![],
+                    at: None,
+                }),
+                sample: None,
+            },
+            joins: vec![],
+        }],
+        lateral_views: vec![],
+        prewhere: None,
+        selection: None,
+        connect_by: vec![],
+        group_by: sqlparser::ast::GroupByExpr::Expressions(vec![], vec![]),
+        cluster_by: vec![],
+        distribute_by: vec![],
+        sort_by: vec![],
+        having: None,
+        named_window: vec![],
+        qualify: None,
+        window_before_qualify: false,
+        value_table_mode: None,
+        flavor: SelectFlavor::Standard,
+    };
+    let mut outer = empty_query();
+    outer.body = Box::new(SetExpr::Select(Box::new(select)));
+    outer.limit_clause =
+        Some(LimitClause::LimitOffset { limit: Some(number(fetch)), offset: None, limit_by: vec![] });
+    **query = outer;
+}
+
+fn empty_query() -> Query {
+    Query {
+        with: None,
+        body: Box::new(SetExpr::Values(sqlparser::ast::Values {
+            explicit_row: false,
+            value_keyword: false,
+            rows: vec![],
+        })),
+        order_by: None,
+        limit_clause: None,
+        fetch: None,
+        locks: vec![],
+        for_clause: None,
+        settings: None,
+        format_clause: None,
+        pipe_operators: vec![],
+    }
+}

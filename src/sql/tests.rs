@@ -1,0 +1,136 @@
+//! Governance unit tests: the walker alone, on a fixed catalog.
+
+use super::*;
+use crate::policy::{Limits, RolePolicy};
+
+fn catalog(dialect: Dialect) -> Catalog {
+    let schema = match dialect {
+        Dialect::Postgres => "public",
+        Dialect::Sqlite => "main",
+    };
+    let t = |name: &str, cols: &[&str]| CatalogTable {
+        name: QualifiedName::new(schema, name),
+        columns: cols.iter().map(|c| c.to_string()).collect(),
+        is_view: false,
+    };
+    Catalog::new(
+        dialect,
+        vec![schema.to_string()],
+        vec![
+            t("customers", &["id", "name", "email", "region"]),
+            t("orders", &["id", "customer_id", "ordered_at", "status", "region"]),
+            t("order_lines", &["order_id", "line_no", "product_id", "quantity", "unit_price"]),
+            t("products", &["id", "name", "cost", "price"]),
+        ],
+    )
+}
+
+fn run(dialect: Dialect, sql: &str) -> Result<GovernedQuery, GovernError> {
+    let catalog = catalog(dialect);
+    let policy = RolePolicy::default_role(Limits::default());
+    let ctx = GovernContext { dialect, catalog: &catalog, policy: &policy, max_sql_len: 100_000 };
+    govern(sql, &[], Purpose::Query { max_rows: 100 }, &ctx)
+}
+
+#[track_caller]
+fn assert_denied(dialect: Dialect, sql: &str, rule: Rule) {
+    match run(dialect, sql) {
+        Err(GovernError::Denied(d)) => assert_eq!(d.rule, rule, "{sql}: {}", d.message),
+        other => panic!("{sql}: expected denial {rule}, got {other:?}"),
+    }
+}
+
+#[track_caller]
+fn assert_allowed(dialect: Dialect, sql: &str) -> String {
+    match run(dialect, sql) {
+        Ok(q) => q.sql().to_string(),
+        Err(e) => panic!("{sql}: expected allowed, got {e:?}"),
+    }
+}
+
+const PG: Dialect = Dialect::Postgres;
+const LITE: Dialect = Dialect::Sqlite;
+
+#[test]
+fn qualifies_tables_and_pushes_limit() {
+    let sql = assert_allowed(PG, "select c.name from customers c join orders o on o.customer_id = c.id");
+    assert_eq!(
+        sql,
+        "SELECT c.name FROM \"public\".\"customers\" c JOIN \"public\".\"orders\" o ON o.customer_id = c.id LIMIT 101"
+    );
+    assert!(assert_allowed(LITE, "SELECT * FROM Orders").contains("\"main\".\"orders\""));
+}
+
+#[test]
+fn keeps_smaller_limit_and_wraps_expressions() {
+    assert!(assert_allowed(PG, "SELECT id FROM orders LIMIT 5").ends_with("LIMIT 5"));
+    assert!(assert_allowed(PG, "SELECT id FROM orders LIMIT 5000").ends_with("LIMIT 101"));
+    let wrapped = assert_allowed(PG, "SELECT id FROM orders LIMIT (SELECT 7)");
+    assert!(wrapped.starts_with("SELECT * FROM (SELECT id"), "{wrapped}");
+    assert!(wrapped.ends_with("sqlwarden_q LIMIT 101"), "{wrapped}");
+}
+
+#[test]
+fn one_statement_only() {
+    assert_denied(PG, "SELECT 1; COMMIT; DROP TABLE customers", Rule::MultipleStatements);
+    assert_denied(LITE, "SELECT 1; DELETE FROM orders", Rule::MultipleStatements);
+}
+
+#[test]
+fn writes_are_denied_everywhere() {
+    assert_denied(PG, "DELETE FROM customers", Rule::StatementKind);
+    assert_denied(PG, "WITH d AS (DELETE FROM orders RETURNING *) SELECT * FROM d", Rule::StatementKind);
+    assert_denied(PG, "SELECT * INTO x FROM orders", Rule::SelectInto);
+    assert_denied(PG, "SELECT * FROM orders FOR UPDATE", Rule::LockingClause);
+    assert_denied(PG, "SELECT * FROM (SELECT * FROM orders FOR SHARE) s", Rule::LockingClause);
+    assert_denied(PG, "EXPLAIN ANALYZE SELECT 1", Rule::ExplainAnalyze);
+    assert_denied(PG, "EXPLAIN (ANALYZE) SELECT 1", Rule::ExplainAnalyze);
+    assert_denied(PG, "EXPLAIN DELETE FROM orders", Rule::StatementKind);
+}
+
+#[test]
+fn catalogs_and_unknown_tables_are_not_granted() {
+    assert_denied(PG, "SELECT * FROM pg_catalog.pg_class", Rule::TableNotGranted);
+    assert_denied(PG, "SELECT * FROM pg_shadow", Rule::TableNotGranted);
+    assert_denied(PG, "SELECT * FROM \"PG_CATALOG\".pg_class", Rule::TableNotGranted);
+    assert_denied(PG, "SELECT * FROM information_schema.tables", Rule::TableNotGranted);
+    assert_denied(LITE, "SELECT * FROM sqlite_master", Rule::TableNotGranted);
+    assert_denied(PG, "SELECT * FROM \"Orders\"", Rule::TableNotGranted);
+}
+
+#[test]
+fn cte_scoping_follows_the_database() {
+    assert_allowed(PG, "WITH pg_class AS (SELECT 1 AS x) SELECT * FROM pg_class");
+    // the inner pg_authid is the real catalog table in a non-recursive WITH
+    assert_denied(PG, "WITH pg_authid AS (SELECT * FROM pg_authid) SELECT * FROM pg_authid", Rule::TableNotGranted);
+    // a CTE does not leak out of the subquery that defines it
+    assert_denied(
+        PG,
+        "SELECT * FROM (WITH pg_roles AS (SELECT 1) SELECT * FROM pg_roles) a, pg_roles",
+        Rule::TableNotGranted,
+    );
+    assert_allowed(PG, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5) SELECT * FROM n");
+}
+
+#[test]
+fn functions_come_from_the_allowlist() {
+    assert_denied(PG, "SELECT pg_sleep(10)", Rule::FunctionNotAllowed);
+    assert_denied(PG, "SELECT pg_catalog.pg_sleep(10)", Rule::FunctionNotAllowed);
+    assert_denied(PG, "SELECT * FROM pg_read_file('/etc/passwd')", Rule::FunctionNotAllowed);
+    assert_denied(PG, "SELECT * FROM generate_series(1, 1000000000)", Rule::FunctionNotAllowed);
+    assert_denied(PG, "SELECT id FROM orders ORDER BY (SELECT query_to_xml('select 1', true, true, ''))", Rule::FunctionNotAllowed);
+    assert_denied(PG, "SELECT \"PG_SLEEP\"(1)", Rule::FunctionNotAllowed);
+    assert_denied(LITE, "SELECT load_extension('x')", Rule::FunctionNotAllowed);
+    assert_allowed(PG, "SELECT date_trunc('month', ordered_at), count(*) FROM orders GROUP BY 1");
+    assert_allowed(LITE, "SELECT strftime('%Y-%m', ordered_at), count(*) FROM orders GROUP BY 1");
+}
+
+#[test]
+fn hygiene() {
+    assert_denied(PG, "SELECT 1\u{200B}", Rule::InvisibleUnicode);
+    let long = format!("SELECT {}1", "1 + ".repeat(30_000));
+    assert_denied(PG, &long, Rule::SqlTooLong);
+    let deep = format!("SELECT {}1{}", "(".repeat(500), ")".repeat(500));
+    assert!(matches!(run(PG, &deep), Err(GovernError::Parse(_))));
+    assert_denied(PG, "SELECT 'x'::regclass", Rule::UnsupportedSyntax);
+}

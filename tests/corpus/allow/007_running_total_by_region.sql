@@ -1,0 +1,8 @@
+-- dialect: any
+-- expect: allow
+-- why: Running revenue total per region with an explicit ROWS window frame.
+SELECT region, month, revenue,
+       sum(revenue) OVER (PARTITION BY region ORDER BY month
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running_revenue
+FROM monthly_sales
+ORDER BY region, month

@@ -1,0 +1,8 @@
+-- dialect: any
+-- expect: allow
+-- why: INTERSECT: customers who ordered both in 2024 and in 2025 (retention).
+SELECT customer_id FROM orders WHERE ordered_at < '2025-01-01'
+INTERSECT
+SELECT customer_id FROM orders WHERE ordered_at >= '2025-01-01'
+ORDER BY customer_id
+LIMIT 50

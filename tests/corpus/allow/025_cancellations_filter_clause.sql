@@ -1,0 +1,10 @@
+-- dialect: any
+-- expect: allow
+-- why: Aggregate FILTER (WHERE ...) clauses count cancelled and returned orders per region.
+SELECT region,
+       count(*) AS orders,
+       count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
+       count(*) FILTER (WHERE status = 'returned') AS returned
+FROM orders
+GROUP BY region
+ORDER BY region

@@ -1,0 +1,7 @@
+-- dialect: any
+-- expect: allow
+-- why: EXPLAIN without ANALYZE only plans the query.
+EXPLAIN SELECT o.id, c.name
+FROM orders o
+JOIN customers c ON c.id = o.customer_id
+WHERE o.status = 'pending'

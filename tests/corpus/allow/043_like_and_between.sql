@@ -1,0 +1,8 @@
+-- dialect: any
+-- expect: allow
+-- why: LIKE and BETWEEN filters on customers.
+SELECT id, name, city
+FROM customers
+WHERE city LIKE 'S%'
+  AND created_at BETWEEN '2020-01-01' AND '2025-12-31'
+ORDER BY id

@@ -1,0 +1,8 @@
+-- dialect: postgres
+-- expect: allow
+-- why: PostgreSQL :: casts to date for daily order counts in December 2025.
+SELECT ordered_at::date AS day, count(*) AS orders
+FROM orders
+WHERE ordered_at >= '2025-12-01'::date
+GROUP BY 1
+ORDER BY 1

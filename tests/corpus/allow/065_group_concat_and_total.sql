@@ -1,0 +1,7 @@
+-- dialect: sqlite
+-- expect: allow
+-- why: SQLite group_concat and total per department.
+SELECT department, group_concat(name, ', ') AS staff, total(salary) AS payroll
+FROM employees
+GROUP BY department
+ORDER BY department

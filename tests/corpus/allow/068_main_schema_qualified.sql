@@ -1,0 +1,7 @@
+-- dialect: sqlite
+-- expect: allow
+-- why: Tables qualified with the configured schema main are the same granted tables.
+SELECT count(*) AS west_orders
+FROM main.orders o
+JOIN main.customers c ON c.id = o.customer_id
+WHERE c.region = 'west'

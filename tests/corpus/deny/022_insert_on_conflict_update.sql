@@ -1,0 +1,6 @@
+-- dialect: any
+-- expect: deny statement_kind
+-- why: Upsert (INSERT ... ON CONFLICT DO UPDATE) that silently rewrites an existing row.
+INSERT INTO products (id, sku, name, category, cost, price, active)
+VALUES (1, 'X', 'x', 'x', 0, 0, TRUE)
+ON CONFLICT (id) DO UPDATE SET price = 0

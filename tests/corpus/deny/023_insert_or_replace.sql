@@ -1,0 +1,4 @@
+-- dialect: sqlite
+-- expect: deny statement_kind
+-- why: SQLite INSERT OR REPLACE overwrites an existing product row.
+INSERT OR REPLACE INTO products (id, sku, name, category, cost, price, active) VALUES (1, 'X', 'x', 'x', 0, 0, 1)

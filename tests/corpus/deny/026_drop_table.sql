@@ -1,0 +1,4 @@
+-- dialect: any
+-- expect: deny statement_kind
+-- why: DDL: DROP TABLE.
+DROP TABLE customers

@@ -1,0 +1,4 @@
+-- dialect: postgres
+-- expect: deny statement_kind
+-- why: SHOW leaks server configuration such as the data directory path.
+SHOW data_directory

@@ -1,0 +1,4 @@
+-- dialect: postgres
+-- expect: deny statement_kind
+-- why: PREPARE stores a DELETE to be run later by EXECUTE.
+PREPARE p AS DELETE FROM orders

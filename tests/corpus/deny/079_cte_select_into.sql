@@ -1,0 +1,5 @@
+-- dialect: postgres
+-- expect: deny select_into
+-- why: SELECT INTO behind a CTE.
+WITH big AS (SELECT customer_id, count(*) AS n FROM orders GROUP BY customer_id)
+SELECT * INTO top_customers FROM big WHERE n > 10

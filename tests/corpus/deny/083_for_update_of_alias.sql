@@ -1,0 +1,4 @@
+-- dialect: postgres
+-- expect: deny locking_clause
+-- why: FOR UPDATE OF a table alias.
+SELECT o.* FROM orders o JOIN customers c ON c.id = o.customer_id FOR UPDATE OF o SKIP LOCKED

@@ -1,0 +1,4 @@
+-- dialect: postgres
+-- expect: deny table_not_granted
+-- why: Catalog relation in a LATERAL subquery.
+SELECT c.id, a.query FROM customers c, LATERAL (SELECT query FROM pg_stat_activity LIMIT 1) a

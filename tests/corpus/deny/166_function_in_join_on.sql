@@ -1,0 +1,4 @@
+-- dialect: postgres
+-- expect: deny function_not_allowed
+-- why: Denied function in a JOIN ... ON condition.
+SELECT c.name FROM customers c JOIN orders o ON o.customer_id = c.id AND pg_sleep(0.01) IS NOT NULL

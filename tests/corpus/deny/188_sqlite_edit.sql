@@ -1,0 +1,4 @@
+-- dialect: sqlite
+-- expect: deny function_not_allowed
+-- why: edit() launches an external editor process.
+SELECT edit('x', 'vi')
