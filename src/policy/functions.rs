@@ -40,7 +40,7 @@ const POSTGRES: &[&str] = &[
     // string
     "concat", "concat_ws", "char_length", "character_length", "octet_length", "bit_length",
     "initcap", "left", "right", "split_part", "strpos", "position", "reverse", "btrim",
-    "translate", "md5", "starts_with", "format", "quote_ident", "quote_literal", "quote_nullable",
+    "translate", "md5", "starts_with", "quote_ident", "quote_literal", "quote_nullable",
     "to_hex", "ascii", "chr", "regexp_replace", "regexp_match", "regexp_like", "regexp_count",
     "regexp_substr", "regexp_instr", "regexp_split_to_array", "string_to_array",
     "array_to_string", "normalize", "unistr",

@@ -487,6 +487,9 @@ impl Walker<'_, '_> {
     fn function_arg(&mut self, arg: &mut FunctionArg) -> Walk {
         let arg = match arg {
             FunctionArg::Unnamed(a) | FunctionArg::Named { arg: a, .. } => a,
+            // `name => value` parses as an expression-named argument; the name must be a
+            // plain identifier, and the value is walked like any other.
+            FunctionArg::ExprNamed { name: Expr::Identifier(_), arg: a, .. } => a,
             FunctionArg::ExprNamed { .. } => return Err(unsupported("expression-named arguments")),
         };
         match arg {

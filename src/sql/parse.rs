@@ -35,7 +35,9 @@ pub(crate) fn parse(sql: &str, dialect: Dialect, max_len: usize) -> Result<State
     let statements = parse_all(sql, dialect).map_err(parse_error)?;
     let mut statements = statements.into_iter();
     let first = statements.next();
-    if statements.next().is_some() {
+    // The parser can stop early and drop the rest of the text (e.g. at a bare END), so count
+    // statement separators in the token stream too: a `;` followed by anything but comments.
+    if statements.next().is_some() || has_trailing_statement(sql, dialect) {
         return Err(Denial::new(
             Rule::MultipleStatements,
             "exactly one statement is allowed per call; remove the `;` and everything after it",
@@ -57,6 +59,32 @@ pub(crate) fn parse_all(sql: &str, dialect: Dialect) -> Result<Vec<Statement>, P
         Dialect::Sqlite => Parser::new(&SQLiteDialect {}),
     };
     parser.with_recursion_limit(RECURSION_LIMIT).try_with_sql(sql)?.parse_statements()
+}
+
+/// True when a `;` token is followed by another meaningful token.
+fn has_trailing_statement(sql: &str, dialect: Dialect) -> bool {
+    use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
+    let tokens = match dialect {
+        Dialect::Postgres => Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize(),
+        Dialect::Sqlite => Tokenizer::new(&SQLiteDialect {}, sql).tokenize(),
+    };
+    let Ok(tokens) = tokens else {
+        // The parser tokenized it successfully a moment ago; refuse if the tokenizer disagrees.
+        return true;
+    };
+    let mut after_semicolon = false;
+    for token in tokens {
+        match token {
+            Token::SemiColon => after_semicolon = true,
+            Token::Whitespace(Whitespace::Space | Whitespace::Newline | Whitespace::Tab)
+            | Token::Whitespace(Whitespace::SingleLineComment { .. })
+            | Token::Whitespace(Whitespace::MultiLineComment(_))
+            | Token::EOF => {}
+            _ if after_semicolon => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 fn parse_error(e: ParserError) -> GovernError {

@@ -30,12 +30,17 @@ pub(crate) fn into_explain(statement: Statement, dialect: Dialect) -> Statement 
 }
 
 /// Push `LIMIT cap+1` into the outermost query.
-pub(crate) fn push_row_cap(statement: &mut Statement, cap: u64, _dialect: Dialect) {
+pub(crate) fn push_row_cap(statement: &mut Statement, cap: u64, dialect: Dialect) {
     let Statement::Query(query) = statement else {
         // EXPLAIN output is small and bounded by the fetch cap.
         return;
     };
     let fetch = cap.saturating_add(1);
+    // SQLite does not accept LIMIT directly after a bare VALUES list.
+    if dialect == Dialect::Sqlite && matches!(*query.body, SetExpr::Values(_)) {
+        wrap(query, fetch);
+        return;
+    }
     let has_fetch = query.fetch.is_some();
     match &mut query.limit_clause {
         None if !has_fetch => {

@@ -134,3 +134,13 @@ fn hygiene() {
     assert!(matches!(run(PG, &deep), Err(GovernError::Parse(_))));
     assert_denied(PG, "SELECT 'x'::regclass", Rule::UnsupportedSyntax);
 }
+
+#[test]
+fn parser_early_stops_cannot_hide_a_statement() {
+    assert_denied(PG, "SELECT 1 END; DROP TABLE customers", Rule::MultipleStatements);
+    assert_denied(LITE, "SELECT 1 END; DROP TABLE customers", Rule::MultipleStatements);
+    assert_denied(PG, "SELECT * FROM customers UNION TABLE customers; COMMIT;", Rule::MultipleStatements);
+    // trailing semicolons and comments are fine
+    assert_allowed(PG, "SELECT 1; -- done\n");
+    assert_allowed(PG, "SELECT 1;;");
+}

@@ -1,4 +1,4 @@
 -- dialect: sqlite
--- expect: deny table_not_granted
+-- expect: deny function_not_allowed
 -- why: Table-valued pragma function pragma_table_info reads schema metadata.
 SELECT * FROM pragma_table_info('customers')
