@@ -30,6 +30,8 @@ pub struct Database {
     pub dialect: Dialect,
     pub(crate) pool: Pool,
     pub catalog: CatalogCell,
+    /// False until the catalog has been read (the database may be down at start).
+    catalog_ready: AtomicBool,
     pub statement_timeout: Duration,
 }
 
@@ -199,11 +201,36 @@ impl Database {
             dialect,
             pool,
             catalog: CatalogCell::new(Catalog::new(dialect, schemas.clone(), vec![])),
+            catalog_ready: AtomicBool::new(false),
             statement_timeout: opts.statement_timeout,
         };
-        let catalog = super::schema::load_catalog(&db, &schemas).await?;
-        db.catalog.store(catalog);
+        match db.refresh_catalog().await {
+            Ok(()) => {}
+            // A database that is down at start is not fatal: calls answer `unavailable`
+            // until it comes back, and the catalog is read then.
+            Err(DbError::Unavailable(reason)) => {
+                tracing::warn!(database = %db.name, %reason, "database unavailable at start; will retry on use");
+            }
+            Err(e) => return Err(e),
+        }
         Ok(db)
+    }
+
+    /// Re-read the catalog from the database.
+    pub async fn refresh_catalog(&self) -> Result<(), DbError> {
+        let schemas = self.catalog.load().schemas().to_vec();
+        let catalog = super::schema::load_catalog(self, &schemas).await?;
+        self.catalog.store(catalog);
+        self.catalog_ready.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// Read the catalog if it has not been read yet.
+    pub async fn ensure_catalog(&self) -> Result<(), DbError> {
+        if self.catalog_ready.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        self.refresh_catalog().await
     }
 
     pub fn schemas(&self) -> Vec<String> {

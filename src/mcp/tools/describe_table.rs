@@ -11,10 +11,9 @@ use crate::sql::{Denial, Rule, parse_table_name};
 
 #[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
 pub struct DescribeTableArgs {
-    /// Table or view name, optionally schema-qualified (e.g. public.orders).
+    /// Table or view, optionally schema-qualified.
     pub table: String,
-    /// Database name; omit for the default.
-    #[serde(default)]
+    /// Database; default if omitted.
     pub database: Option<String>,
 }
 
@@ -32,6 +31,9 @@ pub(crate) async fn run(server: &Sqlwarden, args: DescribeTableArgs) -> Result<C
             ),
         ))
     };
+    if let Err(e) = db.ensure_catalog().await {
+        return Ok(super::query::finish(server, &id, "describe_table", started, Err(e.into())));
+    }
     let catalog = db.catalog.load();
     let resolved = parse_table_name(db.dialect, args.table.trim())
         .and_then(|parts| catalog.resolve(&parts).map(|t| t.name.clone()))

@@ -11,10 +11,9 @@ use crate::sql::Purpose;
 
 #[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
 pub struct ExplainQueryArgs {
-    /// One read-only SQL statement to plan (not run).
+    /// One read-only SQL statement.
     pub sql: String,
-    /// Database name; omit for the default.
-    #[serde(default)]
+    /// Database; default if omitted.
     pub database: Option<String>,
 }
 
@@ -30,6 +29,9 @@ pub(crate) async fn run(server: &Sqlwarden, args: ExplainQueryArgs, ct: Cancella
     let id = request_id();
     let db = server.state.database(args.database.as_deref())?;
     let max_rows = 10_000;
+    if let Err(e) = db.ensure_catalog().await {
+        return Ok(super::query::finish(server, &id, "explain_query", started, Err(e.into())));
+    }
     let governed = match super::govern(server, db, &args.sql, &[], Purpose::Explain) {
         Ok(g) => g,
         Err(e) => return Ok(super::query::finish(server, &id, "explain_query", started, Err(e.into()))),

@@ -11,14 +11,11 @@ use crate::sql::QualifiedName;
 
 #[derive(Debug, Default, serde::Deserialize, schemars::JsonSchema)]
 pub struct ListTablesArgs {
-    /// Database name; omit for the default.
-    #[serde(default)]
+    /// Database; default if omitted.
     pub database: Option<String>,
     /// Only this schema.
-    #[serde(default)]
     pub schema: Option<String>,
-    /// Filter names: a substring, or a pattern with * and ?.
-    #[serde(default)]
+    /// Name filter: substring, or glob with * and ?.
     pub pattern: Option<String>,
 }
 
@@ -32,6 +29,8 @@ pub(crate) async fn run(server: &Sqlwarden, args: ListTablesArgs) -> Result<Call
     let started = Instant::now();
     let id = request_id();
     let db = server.state.database(args.database.as_deref())?;
+    // Listing re-reads the catalog, so tables created since start become queryable.
+    let _ = db.refresh_catalog().await;
     let listed = crate::db::schema::list_tables(db, args.schema.as_deref()).await.map_err(ToolError::from);
     let result = listed.map(|tables| {
         let policy = &server.state.policy;

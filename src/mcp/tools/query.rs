@@ -11,7 +11,7 @@ use crate::shape::QueryOutput;
 use crate::sql::Purpose;
 
 /// A parameter value bound to $1.. / ?1.. placeholders.
-#[derive(Debug, Clone, serde::Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, serde::Deserialize)]
 #[serde(untagged)]
 pub enum ParamValue {
     Bool(bool),
@@ -31,18 +31,47 @@ impl ParamValue {
     }
 }
 
+/// Schema of one parameter: any JSON scalar.
+struct ParamSchema;
+
+impl schemars::JsonSchema for ParamSchema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Param".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": ["string", "number", "boolean", "null"]})
+    }
+}
+
+/// Schema of `max_rows`: a positive integer.
+struct MaxRowsSchema;
+
+impl schemars::JsonSchema for MaxRowsSchema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MaxRows".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "integer", "minimum": 1})
+    }
+}
+
 #[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
 pub struct QueryArgs {
     /// One read-only SQL statement.
     pub sql: String,
-    /// Values for $1, $2, ... (PostgreSQL) or ?1, ?2, ... (SQLite).
-    #[serde(default)]
+    /// Values for $1.. (PostgreSQL) or ?1.. (SQLite).
+    #[schemars(with = "Option<Vec<ParamSchema>>")]
     pub params: Option<Vec<ParamValue>>,
-    /// Max rows to return (capped by your role's limit).
-    #[serde(default)]
+    /// Row limit (capped by your role).
+    #[schemars(with = "Option<MaxRowsSchema>")]
     pub max_rows: Option<u32>,
-    /// Database name; omit for the default.
-    #[serde(default)]
+    /// Database; default if omitted.
     pub database: Option<String>,
 }
 
@@ -54,6 +83,9 @@ pub(crate) async fn run(server: &Sqlwarden, args: QueryArgs, ct: CancellationTok
     let max_rows = args.max_rows.map(u64::from).unwrap_or(role_max).clamp(1, role_max);
     let params: Vec<serde_json::Value> = args.params.unwrap_or_default().into_iter().map(ParamValue::into_json).collect();
 
+    if let Err(e) = db.ensure_catalog().await {
+        return Ok(finish(server, &id, "query", started, Err(e.into())));
+    }
     // govern: parse, analyze, authorize, rewrite
     let governed = match super::govern(server, db, &args.sql, &params, Purpose::Query { max_rows }) {
         Ok(g) => g,

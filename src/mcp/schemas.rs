@@ -1,0 +1,59 @@
+//! Output schemas, written by hand: the model pays for every byte of `tools/list`, so these
+//! say what a client needs to validate and read results, and nothing more.
+
+use std::sync::Arc;
+
+use rmcp::model::JsonObject;
+use serde_json::json;
+
+fn object(v: serde_json::Value) -> Arc<JsonObject> {
+    match v {
+        serde_json::Value::Object(m) => Arc::new(m),
+        _ => Arc::new(JsonObject::new()),
+    }
+}
+
+pub(crate) fn query_output() -> Arc<JsonObject> {
+    object(json!({
+        "type": "object",
+        "properties": {
+            "columns": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "type": {"type": "string"}}}},
+            "rows": {"type": "array", "items": {"type": "array"}},
+            "row_count": {"type": "integer"},
+            "truncated": {"type": "boolean"},
+            "cached": {"type": "boolean"},
+            "elapsed_ms": {"type": "number"}
+        },
+        "required": ["columns", "rows", "row_count", "truncated"]
+    }))
+}
+
+pub(crate) fn list_tables_output() -> Arc<JsonObject> {
+    object(json!({
+        "type": "object",
+        "properties": {"tables": {"type": "array"}},
+        "required": ["tables"]
+    }))
+}
+
+pub(crate) fn describe_table_output() -> Arc<JsonObject> {
+    object(json!({
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "columns": {"type": "array"},
+            "primary_key": {"type": "array"},
+            "foreign_keys": {"type": "array"},
+            "indexes": {"type": "array"}
+        },
+        "required": ["name", "columns"]
+    }))
+}
+
+pub(crate) fn explain_output() -> Arc<JsonObject> {
+    object(json!({
+        "type": "object",
+        "properties": {"plan": {"type": "string"}},
+        "required": ["plan"]
+    }))
+}

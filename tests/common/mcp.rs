@@ -1,0 +1,99 @@
+//! MCP clients (rmcp) against the real binary, over stdio and Streamable HTTP.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rmcp::model::{CallToolRequestParams, CallToolResult};
+use rmcp::service::{RoleClient, RunningService};
+use rmcp::transport::{ConfigureCommandExt, StreamableHttpClientTransport, TokioChildProcess};
+use rmcp::{ServiceExt, object};
+
+pub type Client = RunningService<RoleClient, ()>;
+
+/// Write a config file for one database with the given extra TOML (limits etc.).
+pub fn config_file(dir: &Path, url: &str, extra: &str) -> PathBuf {
+    let path = dir.join("sqlwarden.toml");
+    let text = format!("{extra}\n[databases.main]\nurl = \"{url}\"\n");
+    std::fs::write(&path, text).expect("write config");
+    path
+}
+
+/// `sqlwarden serve --config FILE` over stdio, with an rmcp client attached.
+pub async fn stdio(config: &Path, extra_args: &[&str]) -> Client {
+    let config = config.to_path_buf();
+    let args: Vec<String> = extra_args.iter().map(|s| s.to_string()).collect();
+    let transport = TokioChildProcess::new(tokio::process::Command::new(super::bin()).configure(|c| {
+        c.arg("serve").arg("--config").arg(&config).args(&args).env("RUST_LOG", "warn");
+    }))
+    .expect("spawn sqlwarden");
+    ().serve(transport).await.expect("initialize over stdio")
+}
+
+/// A server process that is killed when dropped.
+pub struct HttpServer {
+    pub url: String,
+    pub base: String,
+    child: Child,
+}
+
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `sqlwarden serve --http` on a free port; waits on /readyz.
+pub async fn http_server(config: &Path) -> HttpServer {
+    let port = super::free_port();
+    let child = Command::new(super::bin())
+        .arg("serve")
+        .arg("--config")
+        .arg(config)
+        .arg("--http")
+        .arg(format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn sqlwarden --http");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(r) = client.get(format!("{base}/readyz")).send().await {
+            if r.status().is_success() {
+                break;
+            }
+        }
+        assert!(Instant::now() < deadline, "server did not become ready");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    HttpServer { url: format!("{base}/mcp"), base, child }
+}
+
+pub async fn http_client(url: &str) -> Client {
+    ().serve(StreamableHttpClientTransport::from_uri(url.to_string())).await.expect("initialize over HTTP")
+}
+
+pub async fn call(client: &Client, tool: &str, args: serde_json::Value) -> CallToolResult {
+    let args = match args {
+        serde_json::Value::Object(m) => m,
+        _ => object!({}),
+    };
+    let name = tool.to_string();
+    client.call_tool(CallToolRequestParams::new(name).with_arguments(args)).await.expect("tools/call succeeds at the protocol level")
+}
+
+pub fn text(r: &CallToolResult) -> String {
+    r.content.iter().filter_map(|c| c.as_text().map(|t| t.text.clone())).collect::<Vec<_>>().join("\n")
+}
+
+/// The stable error code of an error result.
+pub fn error_code(r: &CallToolResult) -> Option<String> {
+    if r.is_error != Some(true) {
+        return None;
+    }
+    r.structured_content.as_ref()?.get("error")?.get("code")?.as_str().map(str::to_string)
+}
