@@ -1,1 +1,128 @@
-fn main() {}
+//! Governance pipeline benchmark: parse -> analyze/authorize -> rewrite -> print, no database.
+//! Run: `cargo bench --bench governance`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use sqlwarden::policy::{Limits, RolePolicy};
+use sqlwarden::sql::{
+    Catalog, CatalogTable, Dialect, GovernContext, Purpose, QualifiedName, govern,
+};
+
+fn catalog() -> Catalog {
+    let t = |name: &str, cols: &[&str]| CatalogTable {
+        name: QualifiedName::new("public", name),
+        columns: cols.iter().map(|c| c.to_string()).collect(),
+        is_view: false,
+    };
+    Catalog::new(
+        Dialect::Postgres,
+        vec!["public".into()],
+        vec![
+            t(
+                "customers",
+                &[
+                    "id",
+                    "name",
+                    "email",
+                    "phone",
+                    "national_id",
+                    "birth_date",
+                    "region",
+                    "city",
+                    "segment",
+                    "created_at",
+                ],
+            ),
+            t(
+                "products",
+                &["id", "sku", "name", "category", "cost", "price", "active"],
+            ),
+            t(
+                "employees",
+                &[
+                    "id",
+                    "name",
+                    "email",
+                    "title",
+                    "department",
+                    "manager_id",
+                    "salary",
+                    "hired_at",
+                    "region",
+                ],
+            ),
+            t(
+                "orders",
+                &[
+                    "id",
+                    "customer_id",
+                    "employee_id",
+                    "ordered_at",
+                    "status",
+                    "region",
+                ],
+            ),
+            t(
+                "order_lines",
+                &[
+                    "order_id",
+                    "line_no",
+                    "product_id",
+                    "quantity",
+                    "unit_price",
+                    "discount",
+                ],
+            ),
+        ],
+    )
+}
+
+const QUERIES: &[(&str, &str)] = &[
+    (
+        "point_lookup",
+        "SELECT id, name, region FROM customers WHERE id = 42",
+    ),
+    (
+        "four_table_join",
+        "SELECT c.region, p.category, sum(l.quantity * l.unit_price) AS revenue \
+         FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id \
+         JOIN customers c ON c.id = o.customer_id \
+         WHERE o.ordered_at >= DATE '2025-01-01' GROUP BY c.region, p.category ORDER BY revenue DESC",
+    ),
+    (
+        "cte_window",
+        "WITH monthly AS (SELECT date_trunc('month', ordered_at) AS m, region, count(*) AS n FROM orders GROUP BY 1, 2) \
+         SELECT m, region, n, lag(n) OVER (PARTITION BY region ORDER BY m) AS prev, \
+         sum(n) OVER (PARTITION BY region ORDER BY m ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running \
+         FROM monthly ORDER BY region, m",
+    ),
+    (
+        "recursive_hierarchy",
+        "WITH RECURSIVE chain AS (SELECT id, name, manager_id, 0 AS depth FROM employees WHERE manager_id IS NULL \
+         UNION ALL SELECT e.id, e.name, e.manager_id, c.depth + 1 FROM employees e JOIN chain c ON e.manager_id = c.id) \
+         SELECT depth, count(*) FROM chain GROUP BY depth ORDER BY depth",
+    ),
+    ("denied_catalog", "SELECT * FROM pg_catalog.pg_authid"),
+];
+
+fn bench(c: &mut Criterion) {
+    let catalog = catalog();
+    let policy = RolePolicy::default_role(Limits::default());
+    let ctx = GovernContext {
+        dialect: Dialect::Postgres,
+        catalog: &catalog,
+        policy: &policy,
+        max_sql_len: 100_000,
+    };
+    let mut group = c.benchmark_group("govern");
+    for (name, sql) in QUERIES {
+        group.bench_function(*name, |b| {
+            b.iter(|| govern(black_box(sql), &[], Purpose::Query { max_rows: 1000 }, &ctx))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

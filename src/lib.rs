@@ -14,7 +14,10 @@
 //!
 //! `sql::GovernedQuery` has no public constructor: only `sql::govern` makes one, and
 //! `db::execute` takes nothing else.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod config;
 pub mod db;

@@ -12,11 +12,19 @@ use std::time::Duration;
 use common::{Case, load_corpus};
 use sqlwarden::db::{Database, DatabaseOptions, ExecLimits};
 use sqlwarden::policy::{Limits, RolePolicy};
-use sqlwarden::sql::{Catalog, CatalogTable, Dialect, GovernContext, GovernError, Purpose, QualifiedName, govern};
+use sqlwarden::sql::{
+    Catalog, CatalogTable, Dialect, GovernContext, GovernError, Purpose, QualifiedName, govern,
+};
 use tokio_util::sync::CancellationToken;
 
 /// Text that must never appear in any response: server file contents and settings.
-const FORBIDDEN: &[&str] = &["root:x:0", "/bin/bash", "data_directory", "hba_file", "PG_VERSION"];
+const FORBIDDEN: &[&str] = &[
+    "root:x:0",
+    "/bin/bash",
+    "data_directory",
+    "hba_file",
+    "PG_VERSION",
+];
 
 fn outcome(result: &Result<sqlwarden::sql::GovernedQuery, GovernError>) -> String {
     match result {
@@ -33,12 +41,20 @@ fn policy() -> RolePolicy {
 /// The demo catalog for a dialect, read from the real SQLite demo database.
 async fn demo_catalog(dialect: Dialect) -> Catalog {
     let db = connect(&common::sqlite_url(&common::sqlite_demo()), "demo").await;
-    let schema = if dialect == Dialect::Postgres { "public" } else { "main" };
+    let schema = if dialect == Dialect::Postgres {
+        "public"
+    } else {
+        "main"
+    };
     let tables: Vec<CatalogTable> = db
         .catalog
         .load()
         .tables()
-        .map(|t| CatalogTable { name: QualifiedName::new(schema, t.name.name.clone()), columns: t.columns.clone(), is_view: t.is_view })
+        .map(|t| CatalogTable {
+            name: QualifiedName::new(schema, t.name.name.clone()),
+            columns: t.columns.clone(),
+            is_view: t.is_view,
+        })
         .collect();
     Catalog::new(dialect, vec![schema.to_string()], tables)
 }
@@ -56,11 +72,28 @@ async fn connect(url: &str, name: &str) -> Database {
 }
 
 fn check_counts(deny: &[Case], allow: &[Case]) {
-    assert!(deny.len() >= 60, "at least 60 deny cases, found {}", deny.len());
-    assert!(allow.len() >= 30, "at least 30 allow cases, found {}", allow.len());
+    assert!(
+        deny.len() >= 60,
+        "at least 60 deny cases, found {}",
+        deny.len()
+    );
+    assert!(
+        allow.len() >= 30,
+        "at least 30 allow cases, found {}",
+        allow.len()
+    );
     for c in deny.iter().chain(allow) {
-        assert!(!c.expect.is_empty(), "{}: missing `-- expect:` header", c.file);
-        assert!(["any", "postgres", "sqlite"].contains(&c.dialect.as_str()), "{}: bad dialect {}", c.file, c.dialect);
+        assert!(
+            !c.expect.is_empty(),
+            "{}: missing `-- expect:` header",
+            c.file
+        );
+        assert!(
+            ["any", "postgres", "sqlite"].contains(&c.dialect.as_str()),
+            "{}: bad dialect {}",
+            c.file,
+            c.dialect
+        );
     }
 }
 
@@ -72,7 +105,12 @@ async fn corpus_through_governance_alone() {
     let mut failures = Vec::new();
     for (dialect, tag) in [(Dialect::Postgres, "postgres"), (Dialect::Sqlite, "sqlite")] {
         let catalog = demo_catalog(dialect).await;
-        let ctx = GovernContext { dialect, catalog: &catalog, policy: &policy, max_sql_len: 100_000 };
+        let ctx = GovernContext {
+            dialect,
+            catalog: &catalog,
+            policy: &policy,
+            max_sql_len: 100_000,
+        };
         for case in deny.iter().chain(&allow).filter(|c| c.applies_to(tag)) {
             let result = govern(&case.sql, &[], Purpose::Query { max_rows: 100 }, &ctx);
             let got = outcome(&result);
@@ -81,7 +119,10 @@ async fn corpus_through_governance_alone() {
                     Err(e) => e.to_string(),
                     Ok(q) => q.sql().chars().take(120).collect(),
                 };
-                failures.push(format!("{tag} {}: expected {}, got {got}: {detail}", case.file, case.expect));
+                failures.push(format!(
+                    "{tag} {}: expected {}, got {got}: {detail}",
+                    case.file, case.expect
+                ));
                 continue;
             }
             if let Ok(q) = &result {
@@ -89,7 +130,10 @@ async fn corpus_through_governance_alone() {
                 let again = govern(q.sql(), &[], Purpose::Query { max_rows: 100 }, &ctx);
                 match again {
                     Ok(q2) if q2.sql() == q.sql() => {}
-                    other => failures.push(format!("{tag} {}: rewrite is not stable: {other:?}", case.file)),
+                    other => failures.push(format!(
+                        "{tag} {}: rewrite is not stable: {other:?}",
+                        case.file
+                    )),
                 }
             }
             if let Err(e) = &result {
@@ -100,7 +144,12 @@ async fn corpus_through_governance_alone() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} corpus failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} corpus failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Run every applicable case end to end; returns failures.
@@ -108,14 +157,26 @@ async fn run_end_to_end(db: &Database, tag: &str) -> Vec<String> {
     let (deny, allow) = (load_corpus("deny"), load_corpus("allow"));
     let policy = policy();
     let catalog = db.catalog.load();
-    let ctx = GovernContext { dialect: db.dialect, catalog: &catalog, policy: &policy, max_sql_len: 100_000 };
-    let limits = ExecLimits { max_rows: 100, max_result_bytes: 1 << 20, statement_timeout: Duration::from_secs(10) };
+    let ctx = GovernContext {
+        dialect: db.dialect,
+        catalog: &catalog,
+        policy: &policy,
+        max_sql_len: 100_000,
+    };
+    let limits = ExecLimits {
+        max_rows: 100,
+        max_result_bytes: 1 << 20,
+        statement_timeout: Duration::from_secs(10),
+    };
     let mut failures = Vec::new();
     for case in deny.iter().chain(&allow).filter(|c| c.applies_to(tag)) {
         let governed = govern(&case.sql, &[], Purpose::Query { max_rows: 100 }, &ctx);
         let got = outcome(&governed);
         if got != case.expect {
-            failures.push(format!("{tag} {}: expected {}, got {got}", case.file, case.expect));
+            failures.push(format!(
+                "{tag} {}: expected {}, got {got}",
+                case.file, case.expect
+            ));
         }
         if let Ok(q) = governed {
             match sqlwarden::db::execute(db, &q, limits, &CancellationToken::new()).await {
@@ -125,7 +186,10 @@ async fn run_end_to_end(db: &Database, tag: &str) -> Vec<String> {
                         failures.push(format!("{tag} {}: response leaks server data", case.file));
                     }
                 }
-                Err(e) if case.expect == "allow" => failures.push(format!("{tag} {}: allowed case failed in the database: {e}", case.file)),
+                Err(e) if case.expect == "allow" => failures.push(format!(
+                    "{tag} {}: allowed case failed in the database: {e}",
+                    case.file
+                )),
                 Err(_) => {}
             }
         }
@@ -141,8 +205,17 @@ fn pg_fingerprint(cluster: &common::pg::Cluster, db: &str) -> Vec<String> {
     );
     fp.extend(cluster.query_text(db, "SELECT schemaname || '.' || sequencename || '=' || coalesce(last_value, 0) FROM pg_sequences ORDER BY 1"));
     fp.extend(cluster.query_text(db, "SELECT rolname FROM pg_roles ORDER BY 1"));
-    fp.extend(cluster.query_text(db, "SELECT datname FROM pg_database WHERE datname NOT LIKE 't%' ORDER BY 1"));
-    for table in ["customers", "products", "employees", "orders", "order_lines"] {
+    fp.extend(cluster.query_text(
+        db,
+        "SELECT datname FROM pg_database WHERE datname NOT LIKE 't%' ORDER BY 1",
+    ));
+    for table in [
+        "customers",
+        "products",
+        "employees",
+        "orders",
+        "order_lines",
+    ] {
         fp.extend(cluster.query_text(
             db,
             &format!("SELECT '{table}:' || count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM public.{table} t"),
@@ -159,8 +232,16 @@ async fn corpus_against_postgres() {
     let db = connect(&cluster.url(&name), "pg").await;
     let failures = run_end_to_end(&db, "postgres").await;
     let after = pg_fingerprint(cluster, &name);
-    assert_eq!(before, after, "the database changed while running the corpus");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(
+        before, after,
+        "the database changed while running the corpus"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -173,8 +254,24 @@ async fn corpus_against_sqlite() {
     let failures = run_end_to_end(&db, "sqlite").await;
     drop(db);
     let after = std::fs::read(&path).expect("read db");
-    assert!(before == after, "the SQLite file changed while running the corpus");
-    let siblings: Vec<_> = std::fs::read_dir(dir.path()).expect("list").filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
-    assert_eq!(siblings.len(), 1, "no new files next to the database: {siblings:?}");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        before == after,
+        "the SQLite file changed while running the corpus"
+    );
+    let siblings: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        siblings.len(),
+        1,
+        "no new files next to the database: {siblings:?}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -13,13 +13,20 @@ async fn stdio_sqlite_tools_rows_and_denials() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("demo.db");
     std::fs::copy(common::sqlite_demo(), &db).expect("copy demo");
-    let config = config_file(dir.path(), &common::sqlite_url(&db), "[limits]\nmax_rows = 50");
+    let config = config_file(
+        dir.path(),
+        &common::sqlite_url(&db),
+        "[limits]\nmax_rows = 50",
+    );
     let client = stdio(&config, &[]).await;
 
     let tools = client.list_all_tools().await.expect("tools/list");
     let mut names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
     names.sort();
-    assert_eq!(names, ["describe_table", "explain_query", "list_tables", "query"]);
+    assert_eq!(
+        names,
+        ["describe_table", "explain_query", "list_tables", "query"]
+    );
     for t in &tools {
         let ann = t.annotations.as_ref().expect("annotations");
         assert_eq!(ann.read_only_hint, Some(true), "{} is read-only", t.name);
@@ -27,7 +34,11 @@ async fn stdio_sqlite_tools_rows_and_denials() {
     }
     // Context is scarce: the whole tools/list stays small (~4 chars per token).
     let listing = serde_json::to_string(&tools).expect("serialize");
-    assert!(listing.len() < 3200, "tools/list is {} bytes", listing.len());
+    assert!(
+        listing.len() < 3200,
+        "tools/list is {} bytes",
+        listing.len()
+    );
 
     let r = call(&client, "query", json!({"sql": "SELECT region, count(*) AS n FROM customers GROUP BY region ORDER BY region"})).await;
     assert_eq!(r.is_error, Some(false), "{}", text(&r));
@@ -41,12 +52,30 @@ async fn stdio_sqlite_tools_rows_and_denials() {
     let sc = r.structured_content.as_ref().expect("structured");
     assert_eq!(sc["row_count"], 50);
     assert_eq!(sc["truncated"], true);
-    let r = call(&client, "query", json!({"sql": "SELECT id FROM customers", "max_rows": 3})).await;
-    assert_eq!(r.structured_content.as_ref().expect("structured")["row_count"], 3);
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT id FROM customers", "max_rows": 3}),
+    )
+    .await;
+    assert_eq!(
+        r.structured_content.as_ref().expect("structured")["row_count"],
+        3
+    );
 
     // Parameters.
-    let r = call(&client, "query", json!({"sql": "SELECT name FROM products WHERE id = ?1", "params": [1]})).await;
-    assert_eq!(r.structured_content.as_ref().expect("structured")["row_count"], 1, "{}", text(&r));
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT name FROM products WHERE id = ?1", "params": [1]}),
+    )
+    .await;
+    assert_eq!(
+        r.structured_content.as_ref().expect("structured")["row_count"],
+        1,
+        "{}",
+        text(&r)
+    );
 
     // Denials and parse errors are tool errors with stable codes; data untouched.
     let r = call(&client, "query", json!({"sql": "DELETE FROM customers"})).await;
@@ -54,13 +83,35 @@ async fn stdio_sqlite_tools_rows_and_denials() {
     assert!(text(&r).contains("statement_kind"), "{}", text(&r));
     let r = call(&client, "query", json!({"sql": "SELEC 1"})).await;
     assert_eq!(error_code(&r).as_deref(), Some("parse_error"));
-    let r = call(&client, "query", json!({"sql": "SELECT * FROM sqlite_master"})).await;
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT * FROM sqlite_master"}),
+    )
+    .await;
     assert_eq!(error_code(&r).as_deref(), Some("policy_denied"));
-    let r = call(&client, "query", json!({"sql": "SELECT nosuchcolumn FROM customers"})).await;
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT nosuchcolumn FROM customers"}),
+    )
+    .await;
     assert_eq!(error_code(&r).as_deref(), Some("database_error"));
-    assert!(!text(&r).contains(&db.display().to_string()), "no file paths in errors: {}", text(&r));
-    let r = call(&client, "query", json!({"sql": "SELECT count(*) FROM customers"})).await;
-    assert_eq!(r.structured_content.as_ref().expect("structured")["rows"][0][0], 500);
+    assert!(
+        !text(&r).contains(&db.display().to_string()),
+        "no file paths in errors: {}",
+        text(&r)
+    );
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT count(*) FROM customers"}),
+    )
+    .await;
+    assert_eq!(
+        r.structured_content.as_ref().expect("structured")["rows"][0][0],
+        500
+    );
 
     // Schema browsing.
     let r = call(&client, "list_tables", json!({})).await;
@@ -70,28 +121,59 @@ async fn stdio_sqlite_tools_rows_and_denials() {
         .iter()
         .map(|t| t["name"].as_str().unwrap_or_default().to_string())
         .collect();
-    assert_eq!(names, ["customers", "employees", "monthly_sales", "order_lines", "orders", "products"]);
+    assert_eq!(
+        names,
+        [
+            "customers",
+            "employees",
+            "monthly_sales",
+            "order_lines",
+            "orders",
+            "products"
+        ]
+    );
     let r = call(&client, "describe_table", json!({"table": "orders"})).await;
     let d = r.structured_content.as_ref().expect("structured");
     assert_eq!(d["primary_key"], json!(["id"]));
-    assert!(d["foreign_keys"].as_array().expect("fks").iter().any(|f| f["references_table"] == "main.customers"));
+    assert!(
+        d["foreign_keys"]
+            .as_array()
+            .expect("fks")
+            .iter()
+            .any(|f| f["references_table"] == "main.customers")
+    );
     let r = call(&client, "describe_table", json!({"table": "sqlite_master"})).await;
     assert_eq!(error_code(&r).as_deref(), Some("policy_denied"));
-    let r = call(&client, "explain_query", json!({"sql": "SELECT * FROM orders WHERE customer_id = 3"})).await;
+    let r = call(
+        &client,
+        "explain_query",
+        json!({"sql": "SELECT * FROM orders WHERE customer_id = 3"}),
+    )
+    .await;
     assert_eq!(r.is_error, Some(false), "{}", text(&r));
     assert!(text(&r).to_lowercase().contains("orders"), "{}", text(&r));
 
     // Wrong argument types are protocol errors, and the server keeps serving.
     let bad = client
-        .call_tool(rmcp::model::CallToolRequestParams::new("query").with_arguments(rmcp::object!({"sql": 42})))
+        .call_tool(
+            rmcp::model::CallToolRequestParams::new("query")
+                .with_arguments(rmcp::object!({"sql": 42})),
+        )
         .await;
     match bad {
         Err(_) => {}
         Ok(r) => assert_eq!(r.is_error, Some(true), "sql must be a string: {}", text(&r)),
     }
-    let unknown = client.call_tool(rmcp::model::CallToolRequestParams::new("drop_everything")).await;
+    let unknown = client
+        .call_tool(rmcp::model::CallToolRequestParams::new("drop_everything"))
+        .await;
     assert!(unknown.is_err(), "unknown tools are refused");
-    let r = call(&client, "query", json!({"sql": "SELECT 1 AS still_serving"})).await;
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT 1 AS still_serving"}),
+    )
+    .await;
     assert_eq!(r.is_error, Some(false));
     client.cancel().await.expect("close");
 }
@@ -101,11 +183,20 @@ async fn http_postgres_rows_errors_and_timeout() {
     let cluster = common::pg::cluster();
     let name = cluster.fresh_db();
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = config_file(dir.path(), &cluster.url(&name), "[limits]\nstatement_timeout = \"500ms\"");
+    let config = config_file(
+        dir.path(),
+        &cluster.url(&name),
+        "[limits]\nstatement_timeout = \"500ms\"",
+    );
     let server = http_server(&config).await;
     let client = http_client(&server.url).await;
 
-    let r = call(&client, "query", json!({"sql": "SELECT status, count(*) FROM orders GROUP BY status ORDER BY 2 DESC"})).await;
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT status, count(*) FROM orders GROUP BY status ORDER BY 2 DESC"}),
+    )
+    .await;
     assert_eq!(r.is_error, Some(false), "{}", text(&r));
     let sc = r.structured_content.as_ref().expect("structured");
     assert_eq!(sc["rows"][0], json!(["delivered", 3584]));
@@ -115,26 +206,62 @@ async fn http_postgres_rows_errors_and_timeout() {
     assert_eq!(error_code(&r).as_deref(), Some("database_error"));
     assert!(text(&r).contains("22012"), "{}", text(&r));
 
-    let r = call(&client, "query", json!({"sql": "SELECT * FROM pg_read_file('/etc/passwd')"})).await;
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT * FROM pg_read_file('/etc/passwd')"}),
+    )
+    .await;
     assert_eq!(error_code(&r).as_deref(), Some("policy_denied"));
     assert!(!text(&r).contains("root:"));
 
-    let r = call(&client, "query", json!({"sql": "SELECT 1; COMMIT; DROP TABLE customers"})).await;
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT 1; COMMIT; DROP TABLE customers"}),
+    )
+    .await;
     assert_eq!(error_code(&r).as_deref(), Some("policy_denied"));
 
     let started = Instant::now();
-    let r = call(&client, "query", json!({"sql": "SELECT count(*) FROM order_lines a, order_lines b, order_lines c"})).await;
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT count(*) FROM order_lines a, order_lines b, order_lines c"}),
+    )
+    .await;
     assert_eq!(error_code(&r).as_deref(), Some("timeout"), "{}", text(&r));
     assert!(started.elapsed() < Duration::from_secs(5));
 
-    let r = call(&client, "describe_table", json!({"table": "public.customers"})).await;
+    let r = call(
+        &client,
+        "describe_table",
+        json!({"table": "public.customers"}),
+    )
+    .await;
     let d = r.structured_content.as_ref().expect("structured");
-    assert!(d["columns"].as_array().expect("columns").iter().any(|c| c["name"] == "email" && c["comment"].is_string()));
+    assert!(
+        d["columns"]
+            .as_array()
+            .expect("columns")
+            .iter()
+            .any(|c| c["name"] == "email" && c["comment"].is_string())
+    );
     assert!(d["indexes"].as_array().expect("indexes").len() >= 2);
 
-    let r = call(&client, "explain_query", json!({"sql": "SELECT * FROM orders WHERE id = 5"})).await;
+    let r = call(
+        &client,
+        "explain_query",
+        json!({"sql": "SELECT * FROM orders WHERE id = 5"}),
+    )
+    .await;
     assert!(text(&r).contains("Index Scan"), "{}", text(&r));
-    let r = call(&client, "explain_query", json!({"sql": "EXPLAIN ANALYZE SELECT 1"})).await;
+    let r = call(
+        &client,
+        "explain_query",
+        json!({"sql": "EXPLAIN ANALYZE SELECT 1"}),
+    )
+    .await;
     assert_eq!(error_code(&r).as_deref(), Some("policy_denied"));
 
     // Customers untouched.
@@ -147,15 +274,23 @@ async fn http_postgres_rows_errors_and_timeout() {
     let modern = ()
         .serve_with_lifecycle(
             rmcp::transport::StreamableHttpClientTransport::from_uri(server.url.clone()),
-            rmcp::ClientLifecycleMode::Discover { preferred_versions: vec![rmcp::model::ProtocolVersion::V_2026_07_28] },
+            rmcp::ClientLifecycleMode::Discover {
+                preferred_versions: vec![rmcp::model::ProtocolVersion::V_2026_07_28],
+            },
         )
         .await
         .expect("discover");
     let r = modern
-        .call_tool(rmcp::model::CallToolRequestParams::new("query").with_arguments(rmcp::object!({"sql": "SELECT 2 AS two"})))
+        .call_tool(
+            rmcp::model::CallToolRequestParams::new("query")
+                .with_arguments(rmcp::object!({"sql": "SELECT 2 AS two"})),
+        )
         .await
         .expect("call");
-    assert_eq!(r.structured_content.as_ref().expect("structured")["rows"][0][0], 2);
+    assert_eq!(
+        r.structured_content.as_ref().expect("structured")["rows"][0][0],
+        2
+    );
     modern.cancel().await.expect("close");
 
     // Host header validation (DNS rebinding) and malformed JSON-RPC.
@@ -172,14 +307,36 @@ async fn http_postgres_rows_errors_and_timeout() {
     assert_eq!(resp.status(), 403);
     let resp = http
         .post(&server.url)
+        .header("origin", "https://evil.example.com")
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body(r#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        resp.status(),
+        403,
+        "a foreign web page may not call the server"
+    );
+    let resp = http
+        .post(&server.url)
         .header("content-type", "application/json")
         .header("accept", "application/json, text/event-stream")
         .body("{not json")
         .send()
         .await
         .expect("request");
-    assert!(resp.status().is_client_error(), "malformed JSON is a client error, got {}", resp.status());
-    let health = http.get(format!("{}/healthz", server.base)).send().await.expect("healthz");
+    assert!(
+        resp.status().is_client_error(),
+        "malformed JSON is a client error, got {}",
+        resp.status()
+    );
+    let health = http
+        .get(format!("{}/healthz", server.base))
+        .send()
+        .await
+        .expect("healthz");
     assert!(health.status().is_success(), "still serving");
 }
 
@@ -188,11 +345,19 @@ async fn cancelled_call_leaves_nothing_running() {
     let cluster = common::pg::cluster();
     let name = cluster.fresh_db();
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = config_file(dir.path(), &cluster.url(&name), "[limits]\nstatement_timeout = \"60s\"");
+    let config = config_file(
+        dir.path(),
+        &cluster.url(&name),
+        "[limits]\nstatement_timeout = \"60s\"",
+    );
     let client = stdio(&config, &[]).await;
     let slow = json!({"sql": "SELECT count(*) FROM order_lines a, order_lines b, order_lines c"});
-    let abandoned = tokio::time::timeout(Duration::from_millis(1500), call(&client, "query", slow)).await;
-    assert!(abandoned.is_err(), "the slow query should still be running when abandoned");
+    let abandoned =
+        tokio::time::timeout(Duration::from_millis(1500), call(&client, "query", slow)).await;
+    assert!(
+        abandoned.is_err(),
+        "the slow query should still be running when abandoned"
+    );
     let running = format!(
         "SELECT count(*)::text FROM pg_stat_activity WHERE datname = '{name}' AND application_name = 'sqlwarden' \
          AND state = 'active' AND query LIKE '%order_lines%'"
@@ -204,7 +369,10 @@ async fn cancelled_call_leaves_nothing_running() {
         if n == ["0"] {
             break;
         }
-        assert!(Instant::now() < deadline, "the backend query is still running after the client cancelled: {n:?}");
+        assert!(
+            Instant::now() < deadline,
+            "the backend query is still running after the client cancelled: {n:?}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // ...and the server still serves.
@@ -217,12 +385,25 @@ async fn cancelled_call_leaves_nothing_running() {
 async fn database_down_is_unavailable_and_server_keeps_serving() {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = common::free_port();
-    let config = config_file(dir.path(), &format!("postgres://nobody:secretpw@127.0.0.1:{port}/nothing"), "");
+    let config = config_file(
+        dir.path(),
+        &format!("postgres://nobody:secretpw@127.0.0.1:{port}/nothing"),
+        "",
+    );
     let client = stdio(&config, &[]).await;
     for _ in 0..2 {
         let r = call(&client, "query", json!({"sql": "SELECT 1"})).await;
-        assert_eq!(error_code(&r).as_deref(), Some("unavailable"), "{}", text(&r));
-        assert!(!text(&r).contains("secretpw") && !text(&r).contains(&port.to_string()), "{}", text(&r));
+        assert_eq!(
+            error_code(&r).as_deref(),
+            Some("unavailable"),
+            "{}",
+            text(&r)
+        );
+        assert!(
+            !text(&r).contains("secretpw") && !text(&r).contains(&port.to_string()),
+            "{}",
+            text(&r)
+        );
     }
     client.cancel().await.expect("close");
 }

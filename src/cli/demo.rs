@@ -12,19 +12,24 @@ use sqlwarden::http::HttpOptions;
 use sqlwarden::policy::Principal;
 
 #[derive(Debug, Args)]
-pub struct DemoArgs {
+pub(crate) struct DemoArgs {
     /// Serve Streamable HTTP at ADDR.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080", conflicts_with = "stdio")]
-    pub http: SocketAddr,
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_value = "127.0.0.1:8080",
+        conflicts_with = "stdio"
+    )]
+    pub(crate) http: SocketAddr,
     /// Serve stdio instead of HTTP (for clients that launch the server).
     #[arg(long)]
-    pub stdio: bool,
+    pub(crate) stdio: bool,
     /// Where the demo database lives (built if missing).
     #[arg(long, value_name = "FILE", env = "SQLWARDEN_DEMO_DB")]
-    pub db: Option<PathBuf>,
+    pub(crate) db: Option<PathBuf>,
     /// Rebuild the demo database even if it exists.
     #[arg(long)]
-    pub rebuild: bool,
+    pub(crate) rebuild: bool,
 }
 
 fn default_db_path() -> PathBuf {
@@ -35,17 +40,23 @@ fn default_db_path() -> PathBuf {
     base.join("sqlwarden").join("demo.db")
 }
 
-pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let path = args.db.clone().unwrap_or_else(default_db_path);
     if args.rebuild || !path.exists() {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
         }
-        eprintln!("sqlwarden demo: building the demo database at {} ...", path.display());
+        eprintln!(
+            "sqlwarden demo: building the demo database at {} ...",
+            path.display()
+        );
         sqlwarden::db::build_demo_sqlite(&path).await?;
     }
     let mut env = std::collections::BTreeMap::new();
-    env.insert("DATABASE_URL".to_string(), format!("sqlite://{}", path.display()));
+    env.insert(
+        "DATABASE_URL".to_string(),
+        format!("sqlite://{}", path.display()),
+    );
     let config = Config::from_parts(None, "<demo>", &env)?;
     let state = super::serve::connect(&config).await?;
     if args.stdio {
@@ -63,7 +74,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
 
 fn print_connect_help(addr: SocketAddr, path: &std::path::Path) {
     let url = format!("http://{addr}/mcp");
-    let exe = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "sqlwarden".into());
+    let exe = std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "sqlwarden".into());
     let help = format!(
         r#"
 sqlwarden demo: a SQLite company database ({path}) served over MCP, read-only and governed.

@@ -8,24 +8,28 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "sqlwarden", version, about = "Governed read-only database access for LLMs over MCP")]
-pub struct Cli {
+#[command(
+    name = "sqlwarden",
+    version,
+    about = "Governed read-only database access for LLMs over MCP"
+)]
+pub(crate) struct Cli {
     /// Configuration file (TOML).
     #[arg(long, global = true, env = "SQLWARDEN_CONFIG")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Serve MCP over stdio (default) or Streamable HTTP.
     Serve(serve::ServeArgs),
     /// Run the embedded demo: a SQLite company database, served over HTTP (or stdio).
     Demo(demo::DemoArgs),
 }
 
-pub async fn run(cli: Cli) -> anyhow::Result<()> {
+pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(cli.config.as_deref(), args).await,
         Command::Demo(args) => demo::run(args).await,

@@ -16,34 +16,39 @@ use sqlwarden::mcp::{AppState, Sqlwarden};
 use sqlwarden::policy::{Principal, RolePolicy};
 
 #[derive(Debug, Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Serve Streamable HTTP at ADDR (e.g. 127.0.0.1:8080) instead of stdio.
     #[arg(long, value_name = "ADDR")]
-    pub http: Option<SocketAddr>,
+    pub(crate) http: Option<SocketAddr>,
     /// Serve stdio even if the config names an HTTP address.
     #[arg(long, conflicts_with = "http")]
-    pub stdio: bool,
+    pub(crate) stdio: bool,
     /// Role of the stdio principal.
     #[arg(long, default_value = "default")]
-    pub role: String,
+    pub(crate) role: String,
     /// Principal attribute k=v (repeatable).
     #[arg(long = "attr", value_parser = super::parse_attr)]
-    pub attrs: Vec<(String, String)>,
+    pub(crate) attrs: Vec<(String, String)>,
     /// Listen on a non-loopback address although there is no authentication yet.
     #[arg(long)]
-    pub unsafe_no_auth: bool,
+    pub(crate) unsafe_no_auth: bool,
 }
 
-pub async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::Result<()> {
+pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::Result<()> {
     let config = Config::load(config_path)?;
     let mut principal = Principal::new("stdio", args.role.clone());
     principal.attrs = args.attrs.iter().cloned().collect();
-    let http = if args.stdio { None } else { args.http.or(config.http) };
+    let http = if args.stdio {
+        None
+    } else {
+        args.http.or(config.http)
+    };
     let state = connect(&config).await?;
     match http {
         None => serve_stdio(state, principal).await,
         Some(addr) => {
-            let http_principal = Principal::new(config.http_principal.clone(), config.http_role.clone());
+            let http_principal =
+                Principal::new(config.http_principal.clone(), config.http_role.clone());
             let opts = HttpOptions {
                 addr,
                 allowed_hosts: config.allowed_hosts.clone(),
@@ -67,7 +72,9 @@ pub(crate) async fn connect(config: &Config) -> anyhow::Result<Arc<AppState>> {
             statement_timeout: d.statement_timeout,
             connect_timeout: std::time::Duration::from_secs(10),
         };
-        let db = Database::connect(&opts).await.with_context(|| format!("database {}", d.name))?;
+        let db = Database::connect(&opts)
+            .await
+            .with_context(|| format!("database {}", d.name))?;
         for warning in sqlwarden::db::inspect_login(&db).await {
             tracing::warn!(database = %d.name, "{warning}");
         }
@@ -80,12 +87,19 @@ pub(crate) async fn connect(config: &Config) -> anyhow::Result<Arc<AppState>> {
 
 pub(crate) async fn serve_stdio(state: Arc<AppState>, principal: Principal) -> anyhow::Result<()> {
     let handler = Sqlwarden::new(state, Arc::new(principal));
-    let service = handler.serve(rmcp::transport::stdio()).await.context("stdio transport")?;
+    let service = handler
+        .serve(rmcp::transport::stdio())
+        .await
+        .context("stdio transport")?;
     service.waiting().await.context("stdio session")?;
     Ok(())
 }
 
-pub(crate) async fn serve_http(state: Arc<AppState>, opts: HttpOptions, unsafe_no_auth: bool) -> anyhow::Result<()> {
+pub(crate) async fn serve_http(
+    state: Arc<AppState>,
+    opts: HttpOptions,
+    unsafe_no_auth: bool,
+) -> anyhow::Result<()> {
     if !opts.addr.ip().is_loopback() && !unsafe_no_auth {
         bail!(
             "refusing to listen on non-loopback address {} without authentication; \
@@ -99,5 +113,7 @@ pub(crate) async fn serve_http(state: Arc<AppState>, opts: HttpOptions, unsafe_n
         let _ = tokio::signal::ctrl_c().await;
         on_signal.cancel();
     });
-    sqlwarden::http::serve(state, opts, shutdown).await.context("HTTP server")
+    sqlwarden::http::serve(state, opts, shutdown)
+        .await
+        .context("HTTP server")
 }

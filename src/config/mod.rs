@@ -127,22 +127,36 @@ impl Config {
             ),
             None => None,
         };
-        let origin = path.map(|p| p.display().to_string()).unwrap_or_else(|| "<environment>".into());
+        let origin = path
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "<environment>".into());
         Self::from_parts(text.as_deref(), &origin, &env)
     }
 
     /// Build from TOML text (if any) and an environment map. Pure: used by tests.
-    pub fn from_parts(text: Option<&str>, origin: &str, env: &BTreeMap<String, String>) -> Result<Config, ConfigError> {
+    pub fn from_parts(
+        text: Option<&str>,
+        origin: &str,
+        env: &BTreeMap<String, String>,
+    ) -> Result<Config, ConfigError> {
         let raw: RawConfig = match text {
-            Some(t) => toml::from_str(t).map_err(|e| ConfigError(vec![toml_error(origin, t, &e)]))?,
+            Some(t) => {
+                toml::from_str(t).map_err(|e| ConfigError(vec![toml_error(origin, t, &e)]))?
+            }
             None => RawConfig::default(),
         };
         let mut errors = Vec::new();
         let defaults = Limits::default();
         let mut limits = Limits {
             max_rows: raw.limits.max_rows.unwrap_or(defaults.max_rows),
-            max_result_bytes: raw.limits.max_result_bytes.unwrap_or(defaults.max_result_bytes),
-            statement_timeout: raw.limits.statement_timeout.unwrap_or(defaults.statement_timeout),
+            max_result_bytes: raw
+                .limits
+                .max_result_bytes
+                .unwrap_or(defaults.max_result_bytes),
+            statement_timeout: raw
+                .limits
+                .statement_timeout
+                .unwrap_or(defaults.statement_timeout),
         };
         if let Some(v) = env.get("SQLWARDEN_MAX_ROWS") {
             match v.parse() {
@@ -159,21 +173,30 @@ impl Config {
         if let Some(v) = env.get("SQLWARDEN_STATEMENT_TIMEOUT") {
             match humantime::parse_duration(v) {
                 Ok(d) => limits.statement_timeout = d,
-                Err(_) => errors.push(format!("SQLWARDEN_STATEMENT_TIMEOUT: `{v}` is not a duration (e.g. 5s, 500ms)")),
+                Err(_) => errors.push(format!(
+                    "SQLWARDEN_STATEMENT_TIMEOUT: `{v}` is not a duration (e.g. 5s, 500ms)"
+                )),
             }
         }
         if limits.max_rows == 0 {
             errors.push(format!("{origin}: limits.max_rows must be at least 1"));
         }
         if limits.statement_timeout.is_zero() {
-            errors.push(format!("{origin}: limits.statement_timeout must be more than 0"));
+            errors.push(format!(
+                "{origin}: limits.statement_timeout must be more than 0"
+            ));
         }
-        let http_text = env.get("SQLWARDEN_HTTP").cloned().or(raw.server.http.clone());
+        let http_text = env
+            .get("SQLWARDEN_HTTP")
+            .cloned()
+            .or(raw.server.http.clone());
         let http = match http_text {
             Some(h) => match h.parse::<SocketAddr>() {
                 Ok(a) => Some(a),
                 Err(_) => {
-                    errors.push(format!("{origin}: server.http `{h}` is not an address like 127.0.0.1:8080"));
+                    errors.push(format!(
+                        "{origin}: server.http `{h}` is not an address like 127.0.0.1:8080"
+                    ));
                     None
                 }
             },
@@ -192,7 +215,9 @@ impl Config {
                     }
                 },
                 (Some(_), Some(_)) => {
-                    errors.push(format!("{origin}: databases.{name}: set either url or url_env, not both"));
+                    errors.push(format!(
+                        "{origin}: databases.{name}: set either url or url_env, not both"
+                    ));
                     None
                 }
                 (None, None) => {
@@ -204,7 +229,9 @@ impl Config {
             };
             if db.default {
                 if default_index.is_some() {
-                    errors.push(format!("{origin}: databases.{name}: only one database can be the default"));
+                    errors.push(format!(
+                        "{origin}: databases.{name}: only one database can be the default"
+                    ));
                 }
                 default_index = Some(databases.len());
             }
@@ -259,7 +286,11 @@ fn toml_error(origin: &str, text: &str, e: &toml::de::Error) -> String {
         Some(span) => {
             let before = &text[..span.start.min(text.len())];
             let line = before.matches('\n').count() + 1;
-            let col = before.rsplit('\n').next().map(|l| l.chars().count() + 1).unwrap_or(1);
+            let col = before
+                .rsplit('\n')
+                .next()
+                .map(|l| l.chars().count() + 1)
+                .unwrap_or(1);
             format!("{origin}:{line}:{col}: {}", e.message())
         }
         None => format!("{origin}: {}", e.message()),
@@ -271,7 +302,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -279,7 +313,10 @@ mod tests {
         let c = Config::from_parts(None, "-", &env(&[("DATABASE_URL", "sqlite:x.db")])).unwrap();
         assert_eq!(c.databases.len(), 1);
         assert_eq!(c.databases[0].name, "main");
-        assert!(!format!("{c:?}").contains("x.db"), "secrets must not appear in Debug");
+        assert!(
+            !format!("{c:?}").contains("x.db"),
+            "secrets must not appear in Debug"
+        );
     }
 
     #[test]
@@ -287,7 +324,8 @@ mod tests {
         let text = "[limits]\nmax_rows = 0\n[databases.a]\nurl_env = \"NOPE\"\n";
         let e = Config::from_parts(Some(text), "c.toml", &env(&[])).unwrap_err();
         assert_eq!(e.0.len(), 2, "{e}");
-        let e = Config::from_parts(Some("[limits]\nmax_rowz = 1\n"), "c.toml", &env(&[])).unwrap_err();
+        let e =
+            Config::from_parts(Some("[limits]\nmax_rowz = 1\n"), "c.toml", &env(&[])).unwrap_err();
         assert!(e.0[0].starts_with("c.toml:2:1:"), "{e}");
     }
 

@@ -40,7 +40,11 @@ pub async fn execute(
                     let opts = obj_manager_opts(pool);
                     drop(deadpool::managed::Object::take(obj));
                     tokio::spawn(async move { cancel_pg_backend(opts, pid).await });
-                    Err(if cancel.is_cancelled() { DbError::Cancelled } else { DbError::Timeout(limits.statement_timeout) })
+                    Err(if cancel.is_cancelled() {
+                        DbError::Cancelled
+                    } else {
+                        DbError::Timeout(limits.statement_timeout)
+                    })
                 }
             }
         }
@@ -55,22 +59,28 @@ pub async fn execute(
             };
             obj.deadline_ms.store(0, Ordering::Relaxed);
             match outcome {
-                Some(Err(DbError::Database { code: Some(code), .. })) if code == "9" => {
-                    Err(DbError::Timeout(limits.statement_timeout))
-                }
+                Some(Err(DbError::Database {
+                    code: Some(code), ..
+                })) if code == "9" => Err(DbError::Timeout(limits.statement_timeout)),
                 Some(r) => r,
                 None => {
                     // Interrupt the statement through the progress handler; drop the connection.
                     obj.cancelled.store(true, Ordering::Relaxed);
                     drop(deadpool::managed::Object::take(obj));
-                    Err(if cancel.is_cancelled() { DbError::Cancelled } else { DbError::Timeout(limits.statement_timeout) })
+                    Err(if cancel.is_cancelled() {
+                        DbError::Cancelled
+                    } else {
+                        DbError::Timeout(limits.statement_timeout)
+                    })
                 }
             }
         }
     }
 }
 
-fn obj_manager_opts(pool: &deadpool::managed::Pool<super::pool::PgManager>) -> sqlx::postgres::PgConnectOptions {
+fn obj_manager_opts(
+    pool: &deadpool::managed::Pool<super::pool::PgManager>,
+) -> sqlx::postgres::PgConnectOptions {
     pool.manager().opts.clone()
 }
 
@@ -79,7 +89,10 @@ async fn cancel_pg_backend(opts: sqlx::postgres::PgConnectOptions, pid: i32) {
     use sqlx::Connection;
     match sqlx::PgConnection::connect_with(&opts).await {
         Ok(mut conn) => {
-            let r = sqlx::query("SELECT pg_cancel_backend($1)").bind(pid).execute(&mut conn).await;
+            let r = sqlx::query("SELECT pg_cancel_backend($1)")
+                .bind(pid)
+                .execute(&mut conn)
+                .await;
             if let Err(e) = r {
                 tracing::warn!(pid, error = %e, "could not cancel backend query");
             }
@@ -108,8 +121,9 @@ async fn collect_pg(
                 set.columns = columns_of(&row);
                 types = set.columns.iter().map(|c| c.type_name.clone()).collect();
             }
-            let values: Vec<serde_json::Value> =
-                (0..row.len()).map(|i| value::pg_value(&row, i, types.get(i).map(String::as_str).unwrap_or(""))).collect();
+            let values: Vec<serde_json::Value> = (0..row.len())
+                .map(|i| value::pg_value(&row, i, types.get(i).map(String::as_str).unwrap_or("")))
+                .collect();
             if !budget.admit(&mut set, values) {
                 break;
             }
@@ -138,7 +152,9 @@ async fn collect_sqlite(
             if set.columns.is_empty() {
                 set.columns = columns_of(&row);
             }
-            let values: Vec<serde_json::Value> = (0..row.len()).map(|i| value::sqlite_value(&row, i)).collect();
+            let values: Vec<serde_json::Value> = (0..row.len())
+                .map(|i| value::sqlite_value(&row, i))
+                .collect();
             if !budget.admit(&mut set, values) {
                 break;
             }
@@ -157,19 +173,31 @@ fn columns_of<R: Row>(row: &R) -> Vec<ColumnMeta> {
 /// Column names and types of a statement that returned no rows.
 async fn describe_pg(conn: &mut sqlx::PgConnection, sql: &str) -> Result<Vec<ColumnMeta>, DbError> {
     use sqlx::{SqlSafeStr, Statement};
-    let statement = conn.prepare(sqlx::AssertSqlSafe(sql.to_string()).into_sql_str()).await.map_err(db_error)?;
+    let statement = conn
+        .prepare(sqlx::AssertSqlSafe(sql.to_string()).into_sql_str())
+        .await
+        .map_err(db_error)?;
     Ok(statement.columns().iter().map(column_meta).collect())
 }
 
-async fn describe_sqlite(conn: &mut sqlx::SqliteConnection, sql: &str) -> Result<Vec<ColumnMeta>, DbError> {
+async fn describe_sqlite(
+    conn: &mut sqlx::SqliteConnection,
+    sql: &str,
+) -> Result<Vec<ColumnMeta>, DbError> {
     use sqlx::{SqlSafeStr, Statement};
-    let statement = conn.prepare(sqlx::AssertSqlSafe(sql.to_string()).into_sql_str()).await.map_err(db_error)?;
+    let statement = conn
+        .prepare(sqlx::AssertSqlSafe(sql.to_string()).into_sql_str())
+        .await
+        .map_err(db_error)?;
     Ok(statement.columns().iter().map(column_meta).collect())
 }
 
 fn column_meta<C: Column>(c: &C) -> ColumnMeta {
     use sqlx::TypeInfo;
-    ColumnMeta { name: c.name().to_string(), type_name: c.type_info().name().to_ascii_lowercase() }
+    ColumnMeta {
+        name: c.name().to_string(),
+        type_name: c.type_info().name().to_ascii_lowercase(),
+    }
 }
 
 /// Row cap and byte budget.
@@ -181,8 +209,15 @@ struct Budget {
 
 impl Budget {
     fn new(query: &GovernedQuery, limits: ExecLimits) -> Self {
-        let max_rows = query.row_cap().unwrap_or(limits.max_rows).min(limits.max_rows);
-        Budget { max_rows, max_bytes: limits.max_result_bytes, bytes: 0 }
+        let max_rows = query
+            .row_cap()
+            .unwrap_or(limits.max_rows)
+            .min(limits.max_rows);
+        Budget {
+            max_rows,
+            max_bytes: limits.max_result_bytes,
+            bytes: 0,
+        }
     }
 
     /// Add a row if the caps allow; `false` means stop fetching.
@@ -210,14 +245,23 @@ pub(crate) fn db_error(e: sqlx::Error) -> DbError {
         sqlx::Error::Database(d) => {
             let code = d.code().map(|c| c.to_string());
             if code.as_deref() == Some("57014") {
-                return DbError::Database { code, message: "canceling statement due to statement timeout".into() };
+                return DbError::Database {
+                    code,
+                    message: "canceling statement due to statement timeout".into(),
+                };
             }
-            DbError::Database { code, message: scrub(d.message()) }
+            DbError::Database {
+                code,
+                message: scrub(d.message()),
+            }
         }
-        sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => {
-            DbError::Unavailable("the database connection failed".into())
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed => DbError::Unavailable("the database connection failed".into()),
+        sqlx::Error::Protocol(_) => {
+            DbError::Unavailable("the database connection failed (protocol error)".into())
         }
-        sqlx::Error::Protocol(_) => DbError::Unavailable("the database connection failed (protocol error)".into()),
         sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => {
             DbError::Internal("a value could not be decoded".into())
         }
@@ -232,10 +276,16 @@ pub(crate) fn scrub(message: &str) -> String {
         if i > 0 {
             out.push(' ');
         }
-        let trimmed = word.trim_matches(|c: char| c == '"' || c == '\'' || c == '(' || c == ')' || c == ',');
-        let looks_like_path = trimmed.starts_with('/') && trimmed.len() > 1 && trimmed[1..].contains(|c: char| c.is_ascii_alphanumeric());
+        let trimmed =
+            word.trim_matches(|c: char| c == '"' || c == '\'' || c == '(' || c == ')' || c == ',');
+        let looks_like_path = trimmed.starts_with('/')
+            && trimmed.len() > 1
+            && trimmed[1..].contains(|c: char| c.is_ascii_alphanumeric());
         let looks_like_host = trimmed.contains(':')
-            && trimmed.split(':').next_back().is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+            && trimmed
+                .split(':')
+                .next_back()
+                .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
             && trimmed.contains('.');
         if looks_like_path {
             out.push_str(&word.replace(trimmed, "<path>"));
@@ -254,8 +304,14 @@ mod tests {
 
     #[test]
     fn scrub_removes_paths_and_hosts() {
-        assert_eq!(scrub("could not open file \"/etc/passwd\" for reading"), "could not open file \"<path>\" for reading");
-        assert_eq!(scrub("connection to 10.0.0.5:5432 refused"), "connection to <host> refused");
+        assert_eq!(
+            scrub("could not open file \"/etc/passwd\" for reading"),
+            "could not open file \"<path>\" for reading"
+        );
+        assert_eq!(
+            scrub("connection to 10.0.0.5:5432 refused"),
+            "connection to <host> refused"
+        );
         assert_eq!(scrub("division by zero"), "division by zero");
     }
 }

@@ -6,8 +6,12 @@
 //! runs one statement over the extended protocol, the database enforces the statement
 //! timeout, and a call that times out or is cancelled cancels its backend query.
 
+// db/ is where SQL runs: governed statements and our own fixed introspection statements.
+#[allow(clippy::disallowed_methods)]
 mod execute;
+#[allow(clippy::disallowed_methods)]
 mod pool;
+#[allow(clippy::disallowed_methods)]
 pub(crate) mod schema;
 mod value;
 
@@ -51,7 +55,10 @@ pub struct ExecLimits {
 pub enum DbError {
     /// The database rejected the statement.
     #[error("{message}")]
-    Database { code: Option<String>, message: String },
+    Database {
+        code: Option<String>,
+        message: String,
+    },
     /// The statement ran past its timeout and was cancelled in the database.
     #[error("the statement ran longer than {0:?} and was cancelled")]
     Timeout(Duration),
@@ -85,12 +92,18 @@ pub async fn ping(db: &Database) -> Result<(), DbError> {
 
 /// Build the demo SQLite database at `path` from the project's SQL (schema + data).
 /// Writes a temporary file and renames it, so a half-built database is never served.
+#[allow(clippy::disallowed_methods)]
 pub async fn build_demo_sqlite(path: &std::path::Path) -> Result<(), DbError> {
     use sqlx::{ConnectOptions, Connection};
     let tmp = path.with_extension("building");
     let _ = std::fs::remove_file(&tmp);
-    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&tmp).create_if_missing(true);
-    let mut conn = opts.connect().await.map_err(|e| DbError::Internal(format!("create demo database: {e}")))?;
+    let opts = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&tmp)
+        .create_if_missing(true);
+    let mut conn = opts
+        .connect()
+        .await
+        .map_err(|e| DbError::Internal(format!("create demo database: {e}")))?;
     for (name, sql) in [
         ("schema", include_str!("../../demo/sqlite/schema.sql")),
         ("data", include_str!("../../demo/sqlite/data.sql")),
@@ -100,7 +113,9 @@ pub async fn build_demo_sqlite(path: &std::path::Path) -> Result<(), DbError> {
             .await
             .map_err(|e| DbError::Internal(format!("demo {name}.sql: {e}")))?;
     }
-    conn.close().await.map_err(|e| DbError::Internal(e.to_string()))?;
+    conn.close()
+        .await
+        .map_err(|e| DbError::Internal(e.to_string()))?;
     std::fs::rename(&tmp, path).map_err(|e| DbError::Internal(format!("demo database: {e}")))?;
     Ok(())
 }

@@ -78,7 +78,9 @@ impl deadpool::managed::Manager for PgManager {
 
     async fn create(&self) -> Result<PgConn, sqlx::Error> {
         let mut conn = PgConnection::connect_with(&self.opts).await?;
-        let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(&mut conn).await?;
+        let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(&mut conn)
+            .await?;
         Ok(PgConn { conn, pid })
     }
 
@@ -87,7 +89,10 @@ impl deadpool::managed::Manager for PgManager {
         c: &mut PgConn,
         _: &deadpool::managed::Metrics,
     ) -> deadpool::managed::RecycleResult<sqlx::Error> {
-        c.conn.ping().await.map_err(deadpool::managed::RecycleError::Backend)
+        c.conn
+            .ping()
+            .await
+            .map_err(deadpool::managed::RecycleError::Backend)
     }
 }
 
@@ -104,7 +109,10 @@ pub(crate) struct SqliteConn {
 }
 
 pub(crate) fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
 }
 
 impl deadpool::managed::Manager for SqliteManager {
@@ -126,7 +134,11 @@ impl deadpool::managed::Manager for SqliteManager {
                 deadline == 0 || now_ms() < deadline
             });
         }
-        Ok(SqliteConn { conn, deadline_ms, cancelled })
+        Ok(SqliteConn {
+            conn,
+            deadline_ms,
+            cancelled,
+        })
     }
 
     async fn recycle(
@@ -135,7 +147,9 @@ impl deadpool::managed::Manager for SqliteManager {
         _: &deadpool::managed::Metrics,
     ) -> deadpool::managed::RecycleResult<sqlx::Error> {
         if c.cancelled.load(Ordering::Relaxed) {
-            return Err(deadpool::managed::RecycleError::message("cancelled connection"));
+            return Err(deadpool::managed::RecycleError::message(
+                "cancelled connection",
+            ));
         }
         Ok(())
     }
@@ -146,56 +160,71 @@ impl Database {
     pub async fn connect(opts: &DatabaseOptions) -> Result<Database, DbError> {
         let url = opts.url.expose();
         let timeout_ms = opts.statement_timeout.as_millis().max(1).to_string();
-        let (dialect, pool, schemas) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let base: PgConnectOptions = url
-                .parse()
-                .map_err(|_| DbError::Unavailable(format!("database {}: the URL is not a valid PostgreSQL URL", opts.name)))?;
-            let pg = base
-                .application_name("sqlwarden")
-                .statement_cache_capacity(0)
-                .options([
-                    ("default_transaction_read_only", "on"),
-                    ("statement_timeout", timeout_ms.as_str()),
-                    ("idle_in_transaction_session_timeout", "60000"),
-                    ("standard_conforming_strings", "on"),
-                    ("client_connection_check_interval", "1000"),
-                ])
-                .log_statements(tracing::log::LevelFilter::Off);
-            let pool = deadpool::managed::Pool::builder(PgManager { opts: pg })
-                .max_size(opts.max_connections)
-                .runtime(deadpool::Runtime::Tokio1)
-                .wait_timeout(Some(Duration::from_secs(10)))
-                .create_timeout(Some(opts.connect_timeout))
-                .recycle_timeout(Some(Duration::from_secs(2)))
-                .build()
-                .map_err(|e| DbError::Internal(e.to_string()))?;
-            let schemas = if opts.schemas.is_empty() { vec!["public".to_string()] } else { opts.schemas.clone() };
-            (Dialect::Postgres, Pool::Postgres(pool), schemas)
-        } else if url.starts_with("sqlite:") {
-            let base: SqliteConnectOptions = url
-                .parse()
-                .map_err(|_| DbError::Unavailable(format!("database {}: the URL is not a valid SQLite URL", opts.name)))?;
-            let lite = base
-                .read_only(true)
-                .create_if_missing(false)
-                .pragma("query_only", "1")
-                .pragma("trusted_schema", "0")
-                .busy_timeout(Duration::from_secs(5))
-                .log_statements(tracing::log::LevelFilter::Off);
-            let pool = deadpool::managed::Pool::builder(SqliteManager { opts: lite })
-                .max_size(opts.max_connections)
-                .runtime(deadpool::Runtime::Tokio1)
-                .wait_timeout(Some(Duration::from_secs(10)))
-                .create_timeout(Some(opts.connect_timeout))
-                .build()
-                .map_err(|e| DbError::Internal(e.to_string()))?;
-            (Dialect::Sqlite, Pool::Sqlite(pool), vec!["main".to_string()])
-        } else {
-            return Err(DbError::Unavailable(format!(
-                "database {}: unsupported URL scheme (use postgres:// or sqlite:)",
-                opts.name
-            )));
-        };
+        let (dialect, pool, schemas) =
+            if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+                let base: PgConnectOptions = url.parse().map_err(|_| {
+                    DbError::Unavailable(format!(
+                        "database {}: the URL is not a valid PostgreSQL URL",
+                        opts.name
+                    ))
+                })?;
+                let pg = base
+                    .application_name("sqlwarden")
+                    .statement_cache_capacity(0)
+                    .options([
+                        ("default_transaction_read_only", "on"),
+                        ("statement_timeout", timeout_ms.as_str()),
+                        ("idle_in_transaction_session_timeout", "60000"),
+                        ("standard_conforming_strings", "on"),
+                        ("client_connection_check_interval", "1000"),
+                    ])
+                    .log_statements(tracing::log::LevelFilter::Off);
+                let pool = deadpool::managed::Pool::builder(PgManager { opts: pg })
+                    .max_size(opts.max_connections)
+                    .runtime(deadpool::Runtime::Tokio1)
+                    .wait_timeout(Some(Duration::from_secs(10)))
+                    .create_timeout(Some(opts.connect_timeout))
+                    .recycle_timeout(Some(Duration::from_secs(2)))
+                    .build()
+                    .map_err(|e| DbError::Internal(e.to_string()))?;
+                let schemas = if opts.schemas.is_empty() {
+                    vec!["public".to_string()]
+                } else {
+                    opts.schemas.clone()
+                };
+                (Dialect::Postgres, Pool::Postgres(pool), schemas)
+            } else if url.starts_with("sqlite:") {
+                let base: SqliteConnectOptions = url.parse().map_err(|_| {
+                    DbError::Unavailable(format!(
+                        "database {}: the URL is not a valid SQLite URL",
+                        opts.name
+                    ))
+                })?;
+                let lite = base
+                    .read_only(true)
+                    .create_if_missing(false)
+                    .pragma("query_only", "1")
+                    .pragma("trusted_schema", "0")
+                    .busy_timeout(Duration::from_secs(5))
+                    .log_statements(tracing::log::LevelFilter::Off);
+                let pool = deadpool::managed::Pool::builder(SqliteManager { opts: lite })
+                    .max_size(opts.max_connections)
+                    .runtime(deadpool::Runtime::Tokio1)
+                    .wait_timeout(Some(Duration::from_secs(10)))
+                    .create_timeout(Some(opts.connect_timeout))
+                    .build()
+                    .map_err(|e| DbError::Internal(e.to_string()))?;
+                (
+                    Dialect::Sqlite,
+                    Pool::Sqlite(pool),
+                    vec!["main".to_string()],
+                )
+            } else {
+                return Err(DbError::Unavailable(format!(
+                    "database {}: unsupported URL scheme (use postgres:// or sqlite:)",
+                    opts.name
+                )));
+            };
         let db = Database {
             name: opts.name.clone(),
             dialect,
@@ -242,10 +271,14 @@ impl Database {
 pub(crate) fn unavailable<E: std::fmt::Display>(e: deadpool::managed::PoolError<E>) -> DbError {
     use deadpool::managed::PoolError;
     match e {
-        PoolError::Timeout(_) => DbError::Unavailable("timed out waiting for a database connection".into()),
+        PoolError::Timeout(_) => {
+            DbError::Unavailable("timed out waiting for a database connection".into())
+        }
         PoolError::Backend(_) | PoolError::PostCreateHook(_) => {
             DbError::Unavailable("could not connect to the database".into())
         }
-        PoolError::Closed | PoolError::NoRuntimeSpecified => DbError::Unavailable("the connection pool is closed".into()),
+        PoolError::Closed | PoolError::NoRuntimeSpecified => {
+            DbError::Unavailable("the connection pool is closed".into())
+        }
     }
 }

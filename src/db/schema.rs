@@ -11,7 +11,7 @@ use crate::sql::{Catalog, CatalogTable, Dialect, QualifiedName};
 
 /// A table or view, as `list_tables` shows it.
 #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
-pub struct TableSummary {
+pub(crate) struct TableSummary {
     pub schema: String,
     pub name: String,
     /// "table" or "view".
@@ -23,7 +23,7 @@ pub struct TableSummary {
 
 /// One column, as `describe_table` shows it.
 #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
-pub struct ColumnInfo {
+pub(crate) struct ColumnInfo {
     pub name: String,
     #[serde(rename = "type")]
     pub type_name: String,
@@ -34,7 +34,7 @@ pub struct ColumnInfo {
 
 /// A foreign key from this table to another.
 #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
-pub struct ForeignKey {
+pub(crate) struct ForeignKey {
     pub columns: Vec<String>,
     /// The referenced table, schema-qualified.
     pub references_table: String,
@@ -43,7 +43,7 @@ pub struct ForeignKey {
 
 /// An index on this table.
 #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
-pub struct IndexInfo {
+pub(crate) struct IndexInfo {
     pub name: String,
     pub columns: Vec<String>,
     pub unique: bool,
@@ -51,7 +51,7 @@ pub struct IndexInfo {
 
 /// Everything `describe_table` returns.
 #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
-pub struct TableDescription {
+pub(crate) struct TableDescription {
     pub schema: String,
     pub name: String,
     pub kind: String,
@@ -88,7 +88,10 @@ pub(crate) async fn load_catalog(db: &Database, schemas: &[String]) -> Result<Ca
             for r in rows {
                 let kind: String = r.try_get(2).map_err(fail)?;
                 tables.push(CatalogTable {
-                    name: QualifiedName::new(r.try_get::<String, _>(0).map_err(fail)?, r.try_get::<String, _>(1).map_err(fail)?),
+                    name: QualifiedName::new(
+                        r.try_get::<String, _>(0).map_err(fail)?,
+                        r.try_get::<String, _>(1).map_err(fail)?,
+                    ),
                     columns: r.try_get(3).map_err(fail)?,
                     is_view: kind == "v" || kind == "m",
                 });
@@ -123,7 +126,10 @@ pub(crate) async fn load_catalog(db: &Database, schemas: &[String]) -> Result<Ca
 }
 
 /// Tables and views of the configured schemas with row estimates and comments.
-pub(crate) async fn list_tables(db: &Database, schema: Option<&str>) -> Result<Vec<TableSummary>, DbError> {
+pub(crate) async fn list_tables(
+    db: &Database,
+    schema: Option<&str>,
+) -> Result<Vec<TableSummary>, DbError> {
     let schemas: Vec<String> = match schema {
         Some(s) => db.schemas().into_iter().filter(|x| x == s).collect(),
         None => db.schemas(),
@@ -174,12 +180,24 @@ pub(crate) async fn list_tables(db: &Database, schema: Option<&str>) -> Result<V
                 // SQLite keeps no row estimates; counting a table is cheap at demo sizes and
                 // bounded by the statement timeout's progress handler elsewhere.
                 let estimated_rows = if kind == "table" {
-                    let count_sql = format!("SELECT count(*) FROM \"main\".\"{}\"", name.replace('"', "\"\""));
-                    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)).fetch_one(&mut c.conn).await.ok()
+                    let count_sql = format!(
+                        "SELECT count(*) FROM \"main\".\"{}\"",
+                        name.replace('"', "\"\"")
+                    );
+                    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql))
+                        .fetch_one(&mut c.conn)
+                        .await
+                        .ok()
                 } else {
                     None
                 };
-                out.push(TableSummary { schema: "main".into(), name, kind, estimated_rows, comment: None });
+                out.push(TableSummary {
+                    schema: "main".into(),
+                    name,
+                    kind,
+                    estimated_rows,
+                    comment: None,
+                });
             }
             Ok(out)
         }
@@ -187,7 +205,10 @@ pub(crate) async fn list_tables(db: &Database, schema: Option<&str>) -> Result<V
 }
 
 /// Columns, keys and indexes of one table. `None` if it is not in the catalog.
-pub(crate) async fn describe_table(db: &Database, table: &QualifiedName) -> Result<TableDescription, DbError> {
+pub(crate) async fn describe_table(
+    db: &Database,
+    table: &QualifiedName,
+) -> Result<TableDescription, DbError> {
     match &db.pool {
         Pool::Postgres(pool) => {
             let mut c = pool.get().await.map_err(super::pool::unavailable)?;
@@ -255,7 +276,11 @@ pub(crate) async fn describe_table(db: &Database, table: &QualifiedName) -> Resu
                     let t: Option<String> = r.try_get(3).map_err(fail)?;
                     foreign_keys.push(ForeignKey {
                         columns: cols,
-                        references_table: format!("{}.{}", s.unwrap_or_default(), t.unwrap_or_default()),
+                        references_table: format!(
+                            "{}.{}",
+                            s.unwrap_or_default(),
+                            t.unwrap_or_default()
+                        ),
                         references_columns: r.try_get(4).map_err(fail)?,
                     });
                 }
@@ -310,7 +335,10 @@ pub(crate) async fn describe_table(db: &Database, table: &QualifiedName) -> Resu
                 }
                 columns.push(ColumnInfo {
                     name,
-                    type_name: r.try_get::<String, _>(1).map_err(fail)?.to_ascii_lowercase(),
+                    type_name: r
+                        .try_get::<String, _>(1)
+                        .map_err(fail)?
+                        .to_ascii_lowercase(),
                     nullable: notnull == 0 && pk_pos == 0,
                     default: r.try_get(3).map_err(fail)?,
                     comment: None,
@@ -359,7 +387,11 @@ pub(crate) async fn describe_table(db: &Database, table: &QualifiedName) -> Resu
                 let col = col.unwrap_or_else(|| "(expression)".into());
                 match indexes.last_mut() {
                     Some(ix) if ix.name == name => ix.columns.push(col),
-                    _ => indexes.push(IndexInfo { name, columns: vec![col], unique: unique != 0 }),
+                    _ => indexes.push(IndexInfo {
+                        name,
+                        columns: vec![col],
+                        unique: unique != 0,
+                    }),
                 }
             }
             Ok(TableDescription {
@@ -400,7 +432,9 @@ pub async fn inspect_login(db: &Database) -> Vec<String> {
     if let Ok(Some(r)) = row {
         let flag = |i: usize| r.try_get::<bool, _>(i).unwrap_or(false);
         if flag(0) {
-            warnings.push("the database login is a SUPERUSER: use a login with SELECT-only grants".into());
+            warnings.push(
+                "the database login is a SUPERUSER: use a login with SELECT-only grants".into(),
+            );
         }
         if flag(1) {
             warnings.push("the database login bypasses row-level security (BYPASSRLS)".into());

@@ -1,16 +1,19 @@
 //! Database values -> JSON, and JSON parameters -> bound values.
 
+use serde_json::Value as Json;
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::query::Query;
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{Postgres, Row, Sqlite, TypeInfo, ValueRef};
-use serde_json::Value as Json;
 
 /// Binds JSON scalars as typed parameters.
 pub(crate) struct Binder;
 
 impl Binder {
-    pub(crate) fn bind_pg<'q>(q: Query<'q, Postgres, PgArguments>, v: &Json) -> Query<'q, Postgres, PgArguments> {
+    pub(crate) fn bind_pg<'q>(
+        q: Query<'q, Postgres, PgArguments>,
+        v: &Json,
+    ) -> Query<'q, Postgres, PgArguments> {
         match v {
             Json::Null => q.bind(None::<String>),
             Json::Bool(b) => q.bind(*b),
@@ -23,7 +26,10 @@ impl Binder {
         }
     }
 
-    pub(crate) fn bind_sqlite<'q>(q: Query<'q, Sqlite, SqliteArguments>, v: &Json) -> Query<'q, Sqlite, SqliteArguments> {
+    pub(crate) fn bind_sqlite<'q>(
+        q: Query<'q, Sqlite, SqliteArguments>,
+        v: &Json,
+    ) -> Query<'q, Sqlite, SqliteArguments> {
         match v {
             Json::Null => q.bind(None::<String>),
             Json::Bool(b) => q.bind(*b),
@@ -49,7 +55,9 @@ pub(crate) fn approx_size(v: &Json) -> u64 {
 }
 
 fn number(f: f64) -> Json {
-    serde_json::Number::from_f64(f).map(Json::Number).unwrap_or_else(|| Json::String(f.to_string()))
+    serde_json::Number::from_f64(f)
+        .map(Json::Number)
+        .unwrap_or_else(|| Json::String(f.to_string()))
 }
 
 fn decimal(d: rust_decimal::Decimal) -> Json {
@@ -65,7 +73,9 @@ fn get<'r, T>(row: &'r PgRow, i: usize) -> Option<Json>
 where
     T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres> + Into<Json>,
 {
-    row.try_get::<Option<T>, _>(i).ok().map(|v| v.map(Into::into).unwrap_or(Json::Null))
+    row.try_get::<Option<T>, _>(i)
+        .ok()
+        .map(|v| v.map(Into::into).unwrap_or(Json::Null))
 }
 
 /// One PostgreSQL value as JSON. Unknown types fall back to their text form when the wire
@@ -79,15 +89,29 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
         "int2" => get::<i16>(row, i),
         "int4" => get::<i32>(row, i),
         "int8" => get::<i64>(row, i),
-        "oid" => row.try_get::<sqlx::postgres::types::Oid, _>(i).ok().map(|o| Json::from(o.0)),
+        "oid" => row
+            .try_get::<sqlx::postgres::types::Oid, _>(i)
+            .ok()
+            .map(|o| Json::from(o.0)),
         "float4" => row.try_get::<f32, _>(i).ok().map(|f| number(f as f64)),
         "float8" => row.try_get::<f64, _>(i).ok().map(number),
         "numeric" => row.try_get::<rust_decimal::Decimal, _>(i).ok().map(decimal),
-        "text" | "varchar" | "bpchar" | "name" | "char" | "citext" | "unknown" => get::<String>(row, i),
+        "text" | "varchar" | "bpchar" | "name" | "char" | "citext" | "unknown" => {
+            get::<String>(row, i)
+        }
         "json" | "jsonb" => row.try_get::<Json, _>(i).ok(),
-        "uuid" => row.try_get::<uuid::Uuid, _>(i).ok().map(|u| Json::String(u.to_string())),
-        "date" => row.try_get::<chrono::NaiveDate, _>(i).ok().map(|d| Json::String(d.to_string())),
-        "time" => row.try_get::<chrono::NaiveTime, _>(i).ok().map(|d| Json::String(d.to_string())),
+        "uuid" => row
+            .try_get::<uuid::Uuid, _>(i)
+            .ok()
+            .map(|u| Json::String(u.to_string())),
+        "date" => row
+            .try_get::<chrono::NaiveDate, _>(i)
+            .ok()
+            .map(|d| Json::String(d.to_string())),
+        "time" => row
+            .try_get::<chrono::NaiveTime, _>(i)
+            .ok()
+            .map(|d| Json::String(d.to_string())),
         "timestamp" => row
             .try_get::<chrono::NaiveDateTime, _>(i)
             .ok()
@@ -96,9 +120,18 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
             .try_get::<chrono::DateTime<chrono::Utc>, _>(i)
             .ok()
             .map(|d| Json::String(d.format("%Y-%m-%d %H:%M:%S%.f%:z").to_string())),
-        "interval" => row.try_get::<sqlx::postgres::types::PgInterval, _>(i).ok().map(interval),
-        "bytea" => row.try_get::<Vec<u8>, _>(i).ok().map(|b| Json::String(hex(&b))),
-        "text[]" | "varchar[]" | "name[]" => row.try_get::<Vec<Option<String>>, _>(i).ok().map(Json::from),
+        "interval" => row
+            .try_get::<sqlx::postgres::types::PgInterval, _>(i)
+            .ok()
+            .map(interval),
+        "bytea" => row
+            .try_get::<Vec<u8>, _>(i)
+            .ok()
+            .map(|b| Json::String(hex(&b))),
+        "text[]" | "varchar[]" | "name[]" => row
+            .try_get::<Vec<Option<String>>, _>(i)
+            .ok()
+            .map(Json::from),
         "int2[]" => row.try_get::<Vec<Option<i16>>, _>(i).ok().map(Json::from),
         "int4[]" => row.try_get::<Vec<Option<i32>>, _>(i).ok().map(Json::from),
         "int8[]" => row.try_get::<Vec<Option<i64>>, _>(i).ok().map(Json::from),
@@ -107,11 +140,22 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
         "numeric[]" => row
             .try_get::<Vec<Option<rust_decimal::Decimal>>, _>(i)
             .ok()
-            .map(|v| Json::Array(v.into_iter().map(|d| d.map(decimal).unwrap_or(Json::Null)).collect())),
+            .map(|v| {
+                Json::Array(
+                    v.into_iter()
+                        .map(|d| d.map(decimal).unwrap_or(Json::Null))
+                        .collect(),
+                )
+            }),
         _ => None,
     };
-    v.or_else(|| row.try_get_unchecked::<String, _>(i).ok().filter(|s| !s.contains('\0')).map(Json::String))
-        .unwrap_or_else(|| Json::String(format!("<{type_name} value>")))
+    v.or_else(|| {
+        row.try_get_unchecked::<String, _>(i)
+            .ok()
+            .filter(|s| !s.contains('\0'))
+            .map(Json::String)
+    })
+    .unwrap_or_else(|| Json::String(format!("<{type_name} value>")))
 }
 
 fn interval(iv: sqlx::postgres::types::PgInterval) -> Json {
@@ -156,7 +200,10 @@ pub(crate) fn sqlite_value(row: &SqliteRow, i: usize) -> Json {
     let v = match class.as_str() {
         "INTEGER" => row.try_get_unchecked::<i64, _>(i).ok().map(Json::from),
         "REAL" => row.try_get_unchecked::<f64, _>(i).ok().map(number),
-        "BLOB" => row.try_get_unchecked::<Vec<u8>, _>(i).ok().map(|b| Json::String(hex(&b))),
+        "BLOB" => row
+            .try_get_unchecked::<Vec<u8>, _>(i)
+            .ok()
+            .map(|b| Json::String(hex(&b))),
         _ => row.try_get_unchecked::<String, _>(i).ok().map(Json::String),
     };
     v.unwrap_or(Json::Null)

@@ -20,6 +20,8 @@ use tokio_util::sync::CancellationToken;
 use crate::mcp::{AppState, Sqlwarden};
 use crate::policy::Principal;
 
+const LOOPBACK_ORIGINS: &[&str] = &["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"];
+
 /// HTTP settings.
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
@@ -40,9 +42,14 @@ pub fn router(state: Arc<AppState>, opts: &HttpOptions, shutdown: CancellationTo
     if let Some(hosts) = &opts.allowed_hosts {
         config = config.with_allowed_hosts(hosts.clone());
     }
-    if !opts.allowed_origins.is_empty() {
-        config = config.with_allowed_origins(opts.allowed_origins.clone());
-    }
+    // Browsers send Origin: only loopback pages (or configured origins) may call us, which
+    // stops a web page from driving a local server. Clients that send no Origin are not browsers.
+    let origins = if opts.allowed_origins.is_empty() {
+        LOOPBACK_ORIGINS.iter().map(|s| s.to_string()).collect()
+    } else {
+        opts.allowed_origins.clone()
+    };
+    config = config.with_allowed_origins(origins);
     let (svc_state, principal) = (state.clone(), opts.principal.clone());
     let service = StreamableHttpService::new(
         move || Ok(Sqlwarden::new(svc_state.clone(), principal.clone())),
@@ -60,14 +67,21 @@ pub fn router(state: Arc<AppState>, opts: &HttpOptions, shutdown: CancellationTo
 async fn readyz(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     for db in &state.databases {
         if let Err(e) = crate::db::ping(db).await {
-            return (StatusCode::SERVICE_UNAVAILABLE, format!("database {}: {e}", db.name));
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("database {}: {e}", db.name),
+            );
         }
     }
     (StatusCode::OK, "ready".to_string())
 }
 
 /// Serve until `shutdown` fires.
-pub async fn serve(state: Arc<AppState>, opts: HttpOptions, shutdown: CancellationToken) -> std::io::Result<()> {
+pub async fn serve(
+    state: Arc<AppState>,
+    opts: HttpOptions,
+    shutdown: CancellationToken,
+) -> std::io::Result<()> {
     let app = router(state, &opts, shutdown.clone());
     let listener = tokio::net::TcpListener::bind(opts.addr).await?;
     let local = listener.local_addr()?;
@@ -75,5 +89,7 @@ pub async fn serve(state: Arc<AppState>, opts: HttpOptions, shutdown: Cancellati
         let _ = tcp.set_nodelay(true);
     });
     tracing::info!(%local, "listening: MCP at http://{local}/mcp");
-    axum::serve(listener, app).with_graceful_shutdown(async move { shutdown.cancelled_owned().await }).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move { shutdown.cancelled_owned().await })
+        .await
 }

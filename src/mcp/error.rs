@@ -19,7 +19,10 @@ pub enum ToolError {
     #[error("{0}")]
     Timeout(String),
     #[error("{message}")]
-    Database { sqlstate: Option<String>, message: String },
+    Database {
+        sqlstate: Option<String>,
+        message: String,
+    },
     #[error("{0}")]
     Unavailable(String),
     #[error("the call was cancelled")]
@@ -62,7 +65,9 @@ impl ToolError {
                 error["rule"] = json!(d.rule.as_str());
                 format!("{code} ({}): {message}", d.rule)
             }
-            ToolError::Database { sqlstate: Some(s), .. } => {
+            ToolError::Database {
+                sqlstate: Some(s), ..
+            } => {
                 error["sqlstate"] = json!(s);
                 format!("{code} (SQLSTATE {s}): {message}")
             }
@@ -92,7 +97,10 @@ impl From<DbError> for ToolError {
                         "the statement exceeded the statement timeout and was cancelled; narrow the query or aggregate".into(),
                     )
                 } else {
-                    ToolError::Database { sqlstate: code, message }
+                    ToolError::Database {
+                        sqlstate: code,
+                        message,
+                    }
                 }
             }
             DbError::Timeout(d) => ToolError::Timeout(format!(

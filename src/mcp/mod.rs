@@ -32,17 +32,32 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(databases: Vec<Arc<Database>>, policy: RolePolicy, max_sql_length: usize) -> Arc<Self> {
-        Arc::new(AppState { databases, policy: Arc::new(policy), max_sql_length, router: compact(Sqlwarden::tool_router()) })
+    pub fn new(
+        databases: Vec<Arc<Database>>,
+        policy: RolePolicy,
+        max_sql_length: usize,
+    ) -> Arc<Self> {
+        Arc::new(AppState {
+            databases,
+            policy: Arc::new(policy),
+            max_sql_length,
+            router: compact(Sqlwarden::tool_router()),
+        })
     }
 
     /// The named database, or the default.
     pub(crate) fn database(&self, name: Option<&str>) -> Result<&Arc<Database>, McpError> {
         match name {
-            None | Some("") => self.databases.first().ok_or_else(|| McpError::internal_error("no database configured", None)),
+            None | Some("") => self
+                .databases
+                .first()
+                .ok_or_else(|| McpError::internal_error("no database configured", None)),
             Some(n) => self.databases.iter().find(|d| d.name == n).ok_or_else(|| {
                 let known: Vec<&str> = self.databases.iter().map(|d| d.name.as_str()).collect();
-                McpError::invalid_params(format!("unknown database `{n}`; configured: {}", known.join(", ")), None)
+                McpError::invalid_params(
+                    format!("unknown database `{n}`; configured: {}", known.join(", ")),
+                    None,
+                )
             }),
         }
     }
@@ -60,7 +75,11 @@ pub struct Sqlwarden {
 impl Sqlwarden {
     pub fn new(state: Arc<AppState>, principal: Arc<Principal>) -> Self {
         let tool_router = state.router.clone();
-        Sqlwarden { state, principal, tool_router }
+        Sqlwarden {
+            state,
+            principal,
+            tool_router,
+        }
     }
 }
 
@@ -88,7 +107,10 @@ impl Sqlwarden {
         annotations(read_only_hint = true, idempotent_hint = true, open_world_hint = false),
         output_schema = schemas::list_tables_output()
     )]
-    async fn list_tables(&self, Parameters(args): Parameters<ListTablesArgs>) -> Result<CallToolResult, McpError> {
+    async fn list_tables(
+        &self,
+        Parameters(args): Parameters<ListTablesArgs>,
+    ) -> Result<CallToolResult, McpError> {
         tools::list_tables::run(self, args).await
     }
 
@@ -99,7 +121,10 @@ impl Sqlwarden {
         annotations(read_only_hint = true, idempotent_hint = true, open_world_hint = false),
         output_schema = schemas::describe_table_output()
     )]
-    async fn describe_table(&self, Parameters(args): Parameters<DescribeTableArgs>) -> Result<CallToolResult, McpError> {
+    async fn describe_table(
+        &self,
+        Parameters(args): Parameters<DescribeTableArgs>,
+    ) -> Result<CallToolResult, McpError> {
         tools::describe_table::run(self, args).await
     }
 

@@ -20,7 +20,11 @@ pub struct Principal {
 
 impl Principal {
     pub fn new(name: impl Into<String>, role: impl Into<String>) -> Self {
-        Principal { name: name.into(), role: role.into(), attrs: Default::default() }
+        Principal {
+            name: name.into(),
+            role: role.into(),
+            attrs: Default::default(),
+        }
     }
 }
 

@@ -34,10 +34,17 @@ pub(crate) fn analyze(
     ctx: &GovernContext<'_>,
     param_count: usize,
 ) -> Result<Analysis, Denial> {
-    let mut walker = Walker { ctx, scopes: Vec::new(), analysis: Analysis::default(), param_count };
+    let mut walker = Walker {
+        ctx,
+        scopes: Vec::new(),
+        analysis: Analysis::default(),
+        param_count,
+    };
     match statement {
         Statement::Query(q) => walker.query(q)?,
-        Statement::Explain { statement: inner, .. } => match inner.as_mut() {
+        Statement::Explain {
+            statement: inner, ..
+        } => match inner.as_mut() {
             Statement::Query(q) => walker.query(q)?,
             _ => return Err(unsupported("this EXPLAIN form")),
         },
@@ -59,7 +66,9 @@ struct Walker<'c, 'a> {
 fn unsupported(what: &str) -> Denial {
     Denial::new(
         Rule::UnsupportedSyntax,
-        format!("{what} is not supported by the SQL governance; rewrite the query with standard SELECT syntax"),
+        format!(
+            "{what} is not supported by the SQL governance; rewrite the query with standard SELECT syntax"
+        ),
     )
 }
 
@@ -105,7 +114,11 @@ impl Walker<'_, '_> {
                 }
                 // A recursive WITH makes every name visible to every body; otherwise a body
                 // sees only earlier siblings (its own name resolves to a real table).
-                let visible = if with.recursive { names.clone() } else { names[..i].to_vec() };
+                let visible = if with.recursive {
+                    names.clone()
+                } else {
+                    names[..i].to_vec()
+                };
                 self.set_scope(visible);
                 self.query(&mut cte.query)?;
             }
@@ -117,7 +130,11 @@ impl Walker<'_, '_> {
         }
         match &mut q.limit_clause {
             None => {}
-            Some(LimitClause::LimitOffset { limit, offset, limit_by }) => {
+            Some(LimitClause::LimitOffset {
+                limit,
+                offset,
+                limit_by,
+            }) => {
                 if !limit_by.is_empty() {
                     return Err(unsupported("LIMIT BY"));
                 }
@@ -151,7 +168,10 @@ impl Walker<'_, '_> {
     }
 
     fn is_cte(&self, name: &str) -> bool {
-        self.scopes.iter().rev().any(|s| s.iter().any(|n| n == name))
+        self.scopes
+            .iter()
+            .rev()
+            .any(|s| s.iter().any(|n| n == name))
     }
 
     fn set_expr(&mut self, body: &mut SetExpr) -> Walk {
@@ -224,7 +244,9 @@ impl Walker<'_, '_> {
         match &mut s.group_by {
             GroupByExpr::Expressions(exprs, modifiers) => {
                 if !modifiers.is_empty() {
-                    return Err(unsupported("GROUP BY ... WITH ROLLUP/CUBE (use ROLLUP(...))"));
+                    return Err(unsupported(
+                        "GROUP BY ... WITH ROLLUP/CUBE (use ROLLUP(...))",
+                    ));
                 }
                 for e in exprs {
                     self.expr(e)?;
@@ -255,7 +277,9 @@ impl Walker<'_, '_> {
                     SelectItemQualifiedWildcardKind::Expr(e) => self.expr(e),
                 }
             }
-            SelectItem::ExprWithAliases { .. } => Err(unsupported("multiple aliases for one expression")),
+            SelectItem::ExprWithAliases { .. } => {
+                Err(unsupported("multiple aliases for one expression"))
+            }
         }
     }
 
@@ -336,20 +360,35 @@ impl Walker<'_, '_> {
                     None => self.relation(name),
                 }
             }
-            TableFactor::Derived { lateral: _, subquery, alias: _, sample } => {
+            TableFactor::Derived {
+                lateral: _,
+                subquery,
+                alias: _,
+                sample,
+            } => {
                 if sample.is_some() {
                     return Err(unsupported("TABLESAMPLE"));
                 }
                 self.query(subquery)
             }
-            TableFactor::Function { lateral: _, name, args, with_ordinality: _, alias: _ } => {
+            TableFactor::Function {
+                lateral: _,
+                name,
+                args,
+                with_ordinality: _,
+                alias: _,
+            } => {
                 self.table_function(name)?;
                 for arg in args {
                     self.function_arg(arg)?;
                 }
                 Ok(())
             }
-            TableFactor::UNNEST { array_exprs, with_offset, .. } if self.dialect() == Dialect::Postgres => {
+            TableFactor::UNNEST {
+                array_exprs,
+                with_offset,
+                ..
+            } if self.dialect() == Dialect::Postgres => {
                 if *with_offset {
                     return Err(unsupported("UNNEST ... WITH OFFSET"));
                 }
@@ -358,9 +397,10 @@ impl Walker<'_, '_> {
                 }
                 Ok(())
             }
-            TableFactor::NestedJoin { table_with_joins, alias: _ } => {
-                self.table_with_joins(table_with_joins)
-            }
+            TableFactor::NestedJoin {
+                table_with_joins,
+                alias: _,
+            } => self.table_with_joins(table_with_joins),
             _ => Err(unsupported("this kind of FROM item")),
         }
     }
@@ -369,11 +409,12 @@ impl Walker<'_, '_> {
     fn relation(&mut self, name: &mut ObjectName) -> Walk {
         let dialect = self.dialect();
         let shown = name.to_string();
-        let parts = normalize_name(dialect, name).ok_or_else(|| unsupported("a computed table name"))?;
-        if let [single] = parts.as_slice() {
-            if self.is_cte(single) {
-                return Ok(());
-            }
+        let parts =
+            normalize_name(dialect, name).ok_or_else(|| unsupported("a computed table name"))?;
+        if let [single] = parts.as_slice()
+            && self.is_cte(single)
+        {
+            return Ok(());
         }
         let not_granted = || {
             Denial::new(
@@ -411,7 +452,9 @@ impl Walker<'_, '_> {
         let parts = normalize_name(self.dialect(), name).ok_or_else(denied)?;
         match parts.as_slice() {
             [f] => Ok(f.clone()),
-            [schema, f] if self.dialect() == Dialect::Postgres && schema == "pg_catalog" => Ok(f.clone()),
+            [schema, f] if self.dialect() == Dialect::Postgres && schema == "pg_catalog" => {
+                Ok(f.clone())
+            }
             _ => Err(denied()),
         }
     }
@@ -475,7 +518,8 @@ impl Walker<'_, '_> {
                         }
                         FunctionArgumentClause::IgnoreOrRespectNulls(_) => {}
                         FunctionArgumentClause::Limit(e) => self.expr(e)?,
-                        FunctionArgumentClause::Separator(_) if self.dialect() == Dialect::Sqlite => {}
+                        FunctionArgumentClause::Separator(_)
+                            if self.dialect() == Dialect::Sqlite => {}
                         _ => return Err(unsupported("this clause inside a function call")),
                     }
                 }
@@ -489,7 +533,11 @@ impl Walker<'_, '_> {
             FunctionArg::Unnamed(a) | FunctionArg::Named { arg: a, .. } => a,
             // `name => value` parses as an expression-named argument; the name must be a
             // plain identifier, and the value is walked like any other.
-            FunctionArg::ExprNamed { name: Expr::Identifier(_), arg: a, .. } => a,
+            FunctionArg::ExprNamed {
+                name: Expr::Identifier(_),
+                arg: a,
+                ..
+            } => a,
             FunctionArg::ExprNamed { .. } => return Err(unsupported("expression-named arguments")),
         };
         match arg {
@@ -555,7 +603,11 @@ impl Walker<'_, '_> {
                     | "serial" | "bigserial" | "citext" | "money" | "inet" | "cidr" | "macaddr"
                     | "tsvector" | "tsquery" | "daterange" | "int4range" | "int8range"
                     | "numrange" | "tsrange" | "tstzrange" | "xid" | "oid"));
-                if ok { Ok(()) } else { Err(unsupported(&format!("a cast to the type {dt}"))) }
+                if ok {
+                    Ok(())
+                } else {
+                    Err(unsupported(&format!("a cast to the type {dt}")))
+                }
             }
             DataType::Array(ArrayElemTypeDef::AngleBracket(inner))
             | DataType::Array(ArrayElemTypeDef::SquareBracket(inner, _))
@@ -644,14 +696,31 @@ impl Walker<'_, '_> {
                 self.expr(expr)?;
                 self.query(subquery)
             }
-            Expr::Between { expr, low, high, .. } => {
+            Expr::Between {
+                expr, low, high, ..
+            } => {
                 self.expr(expr)?;
                 self.expr(low)?;
                 self.expr(high)
             }
-            Expr::Like { expr, pattern, escape_char, .. }
-            | Expr::ILike { expr, pattern, escape_char, .. }
-            | Expr::SimilarTo { expr, pattern, escape_char, .. } => {
+            Expr::Like {
+                expr,
+                pattern,
+                escape_char,
+                ..
+            }
+            | Expr::ILike {
+                expr,
+                pattern,
+                escape_char,
+                ..
+            }
+            | Expr::SimilarTo {
+                expr,
+                pattern,
+                escape_char,
+                ..
+            } => {
                 self.expr(expr)?;
                 self.expr(pattern)?;
                 match escape_char {
@@ -659,14 +728,22 @@ impl Walker<'_, '_> {
                     None => Ok(()),
                 }
             }
-            Expr::Cast { kind, expr, data_type, format } => {
+            Expr::Cast {
+                kind,
+                expr,
+                data_type,
+                format,
+            } => {
                 if !matches!(kind, CastKind::Cast | CastKind::DoubleColon) || format.is_some() {
                     return Err(unsupported("this cast syntax"));
                 }
                 self.data_type(data_type)?;
                 self.expr(expr)
             }
-            Expr::AtTimeZone { timestamp, time_zone } => {
+            Expr::AtTimeZone {
+                timestamp,
+                time_zone,
+            } => {
                 self.expr(timestamp)?;
                 self.expr(time_zone)
             }
@@ -676,14 +753,24 @@ impl Walker<'_, '_> {
                 self.expr(expr)?;
                 self.expr(r#in)
             }
-            Expr::Substring { expr, substring_from, substring_for, .. } => {
+            Expr::Substring {
+                expr,
+                substring_from,
+                substring_for,
+                ..
+            } => {
                 self.expr(expr)?;
                 for x in [substring_from, substring_for].into_iter().flatten() {
                     self.expr(x)?;
                 }
                 Ok(())
             }
-            Expr::Trim { expr, trim_what, trim_characters, .. } => {
+            Expr::Trim {
+                expr,
+                trim_what,
+                trim_characters,
+                ..
+            } => {
                 self.expr(expr)?;
                 if let Some(w) = trim_what {
                     self.expr(w)?;
@@ -693,7 +780,12 @@ impl Walker<'_, '_> {
                 }
                 Ok(())
             }
-            Expr::Overlay { expr, overlay_what, overlay_from, overlay_for } => {
+            Expr::Overlay {
+                expr,
+                overlay_what,
+                overlay_from,
+                overlay_for,
+            } => {
                 self.expr(expr)?;
                 self.expr(overlay_what)?;
                 self.expr(overlay_from)?;
@@ -708,7 +800,12 @@ impl Walker<'_, '_> {
                 self.value(&ts.value.value)
             }
             Expr::Function(f) => self.function(f),
-            Expr::Case { operand, conditions, else_result, .. } => {
+            Expr::Case {
+                operand,
+                conditions,
+                else_result,
+                ..
+            } => {
                 if let Some(op) = operand {
                     self.expr(op)?;
                 }
@@ -767,7 +864,9 @@ fn plain_wildcard(opts: &WildcardAdditionalOptions) -> Walk {
         || opts.opt_rename.is_some()
         || opts.opt_alias.is_some()
     {
-        return Err(unsupported("wildcard modifiers (EXCLUDE, EXCEPT, REPLACE, RENAME)"));
+        return Err(unsupported(
+            "wildcard modifiers (EXCLUDE, EXCEPT, REPLACE, RENAME)",
+        ));
     }
     Ok(())
 }

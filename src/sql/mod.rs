@@ -88,7 +88,10 @@ pub struct Denial {
 
 impl Denial {
     pub(crate) fn new(rule: Rule, message: impl Into<String>) -> Self {
-        Denial { rule, message: message.into() }
+        Denial {
+            rule,
+            message: message.into(),
+        }
     }
 }
 

@@ -21,7 +21,10 @@ pub struct QualifiedName {
 
 impl QualifiedName {
     pub fn new(schema: impl Into<String>, name: impl Into<String>) -> Self {
-        QualifiedName { schema: schema.into(), name: name.into() }
+        QualifiedName {
+            schema: schema.into(),
+            name: name.into(),
+        }
     }
 }
 
@@ -52,9 +55,18 @@ impl Catalog {
     pub fn new(dialect: Dialect, schemas: Vec<String>, tables: Vec<CatalogTable>) -> Self {
         let tables = tables
             .into_iter()
-            .map(|t| ((key(dialect, &t.name.schema), key(dialect, &t.name.name)), t))
+            .map(|t| {
+                (
+                    (key(dialect, &t.name.schema), key(dialect, &t.name.name)),
+                    t,
+                )
+            })
             .collect();
-        Catalog { dialect: Some(dialect), schemas, tables }
+        Catalog {
+            dialect: Some(dialect),
+            schemas,
+            tables,
+        }
     }
 
     pub fn schemas(&self) -> &[String] {

@@ -17,7 +17,10 @@ pub(crate) fn parse(sql: &str, dialect: Dialect, max_len: usize) -> Result<State
     if sql.len() > max_len {
         return Err(Denial::new(
             Rule::SqlTooLong,
-            format!("the SQL text is {} bytes; the limit is {max_len} bytes", sql.len()),
+            format!(
+                "the SQL text is {} bytes; the limit is {max_len} bytes",
+                sql.len()
+            ),
         )
         .into());
     }
@@ -37,7 +40,7 @@ pub(crate) fn parse(sql: &str, dialect: Dialect, max_len: usize) -> Result<State
     let first = statements.next();
     // The parser can stop early and drop the rest of the text (e.g. at a bare END), so count
     // statement separators in the token stream too: a `;` followed by anything but comments.
-    if statements.next().is_some() || has_trailing_statement(sql, dialect) {
+    if statements.next().is_some() || (sql.contains(';') && has_trailing_statement(sql, dialect)) {
         return Err(Denial::new(
             Rule::MultipleStatements,
             "exactly one statement is allowed per call; remove the `;` and everything after it",
@@ -58,7 +61,10 @@ pub(crate) fn parse_all(sql: &str, dialect: Dialect) -> Result<Vec<Statement>, P
         Dialect::Postgres => Parser::new(&PostgreSqlDialect {}),
         Dialect::Sqlite => Parser::new(&SQLiteDialect {}),
     };
-    parser.with_recursion_limit(RECURSION_LIMIT).try_with_sql(sql)?.parse_statements()
+    parser
+        .with_recursion_limit(RECURSION_LIMIT)
+        .try_with_sql(sql)?
+        .parse_statements()
 }
 
 /// True when a `;` token is followed by another meaningful token.
@@ -102,7 +108,12 @@ fn parse_error(e: ParserError) -> GovernError {
 pub(crate) fn check_kind(statement: &Statement) -> Result<(), Denial> {
     match statement {
         Statement::Query(_) => Ok(()),
-        Statement::Explain { analyze, options, statement: inner, .. } => {
+        Statement::Explain {
+            analyze,
+            options,
+            statement: inner,
+            ..
+        } => {
             let analyze_option = options.iter().flatten().any(|o| {
                 o.name.value.eq_ignore_ascii_case("analyze")
                     && !o.arg.as_ref().is_some_and(|a| {
@@ -145,7 +156,11 @@ fn statement_keyword(statement: &Statement) -> String {
         "CREATE" | "DROP" | "ALTER" => words.join(" "),
         _ => first.to_string(),
     };
-    keyword.to_ascii_uppercase().chars().filter(|c| c.is_ascii_alphabetic() || *c == ' ').collect()
+    keyword
+        .to_ascii_uppercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic() || *c == ' ')
+        .collect()
 }
 
 /// Characters a reader cannot see but a tokenizer can: zero-width, bidi controls, BOM, tag

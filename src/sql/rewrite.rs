@@ -50,14 +50,14 @@ pub(crate) fn push_row_cap(statement: &mut Statement, cap: u64, dialect: Dialect
                 limit_by: vec![],
             });
         }
-        Some(LimitClause::LimitOffset { limit, limit_by, .. }) if !has_fetch && limit_by.is_empty() => {
-            match limit.as_ref().and_then(literal_u64) {
-                Some(n) if n <= fetch => {}
-                Some(_) => *limit = Some(number(fetch)),
-                None if limit.is_none() => *limit = Some(number(fetch)),
-                None => wrap(query, fetch),
-            }
-        }
+        Some(LimitClause::LimitOffset {
+            limit, limit_by, ..
+        }) if !has_fetch && limit_by.is_empty() => match limit.as_ref().and_then(literal_u64) {
+            Some(n) if n <= fetch => {}
+            Some(_) => *limit = Some(number(fetch)),
+            None if limit.is_none() => *limit = Some(number(fetch)),
+            None => wrap(query, fetch),
+        },
         _ => wrap(query, fetch),
     }
 }
@@ -120,8 +120,11 @@ fn wrap(query: &mut Box<Query>, fetch: u64) {
     };
     let mut outer = empty_query();
     outer.body = Box::new(SetExpr::Select(Box::new(select)));
-    outer.limit_clause =
-        Some(LimitClause::LimitOffset { limit: Some(number(fetch)), offset: None, limit_by: vec![] });
+    outer.limit_clause = Some(LimitClause::LimitOffset {
+        limit: Some(number(fetch)),
+        offset: None,
+        limit_by: vec![],
+    });
     **query = outer;
 }
 

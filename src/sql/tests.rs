@@ -18,8 +18,20 @@ fn catalog(dialect: Dialect) -> Catalog {
         vec![schema.to_string()],
         vec![
             t("customers", &["id", "name", "email", "region"]),
-            t("orders", &["id", "customer_id", "ordered_at", "status", "region"]),
-            t("order_lines", &["order_id", "line_no", "product_id", "quantity", "unit_price"]),
+            t(
+                "orders",
+                &["id", "customer_id", "ordered_at", "status", "region"],
+            ),
+            t(
+                "order_lines",
+                &[
+                    "order_id",
+                    "line_no",
+                    "product_id",
+                    "quantity",
+                    "unit_price",
+                ],
+            ),
             t("products", &["id", "name", "cost", "price"]),
         ],
     )
@@ -28,7 +40,12 @@ fn catalog(dialect: Dialect) -> Catalog {
 fn run(dialect: Dialect, sql: &str) -> Result<GovernedQuery, GovernError> {
     let catalog = catalog(dialect);
     let policy = RolePolicy::default_role(Limits::default());
-    let ctx = GovernContext { dialect, catalog: &catalog, policy: &policy, max_sql_len: 100_000 };
+    let ctx = GovernContext {
+        dialect,
+        catalog: &catalog,
+        policy: &policy,
+        max_sql_len: 100_000,
+    };
     govern(sql, &[], Purpose::Query { max_rows: 100 }, &ctx)
 }
 
@@ -53,7 +70,10 @@ const LITE: Dialect = Dialect::Sqlite;
 
 #[test]
 fn qualifies_tables_and_pushes_limit() {
-    let sql = assert_allowed(PG, "select c.name from customers c join orders o on o.customer_id = c.id");
+    let sql = assert_allowed(
+        PG,
+        "select c.name from customers c join orders o on o.customer_id = c.id",
+    );
     assert_eq!(
         sql,
         "SELECT c.name FROM \"public\".\"customers\" c JOIN \"public\".\"orders\" o ON o.customer_id = c.id LIMIT 101"
@@ -72,17 +92,33 @@ fn keeps_smaller_limit_and_wraps_expressions() {
 
 #[test]
 fn one_statement_only() {
-    assert_denied(PG, "SELECT 1; COMMIT; DROP TABLE customers", Rule::MultipleStatements);
-    assert_denied(LITE, "SELECT 1; DELETE FROM orders", Rule::MultipleStatements);
+    assert_denied(
+        PG,
+        "SELECT 1; COMMIT; DROP TABLE customers",
+        Rule::MultipleStatements,
+    );
+    assert_denied(
+        LITE,
+        "SELECT 1; DELETE FROM orders",
+        Rule::MultipleStatements,
+    );
 }
 
 #[test]
 fn writes_are_denied_everywhere() {
     assert_denied(PG, "DELETE FROM customers", Rule::StatementKind);
-    assert_denied(PG, "WITH d AS (DELETE FROM orders RETURNING *) SELECT * FROM d", Rule::StatementKind);
+    assert_denied(
+        PG,
+        "WITH d AS (DELETE FROM orders RETURNING *) SELECT * FROM d",
+        Rule::StatementKind,
+    );
     assert_denied(PG, "SELECT * INTO x FROM orders", Rule::SelectInto);
     assert_denied(PG, "SELECT * FROM orders FOR UPDATE", Rule::LockingClause);
-    assert_denied(PG, "SELECT * FROM (SELECT * FROM orders FOR SHARE) s", Rule::LockingClause);
+    assert_denied(
+        PG,
+        "SELECT * FROM (SELECT * FROM orders FOR SHARE) s",
+        Rule::LockingClause,
+    );
     assert_denied(PG, "EXPLAIN ANALYZE SELECT 1", Rule::ExplainAnalyze);
     assert_denied(PG, "EXPLAIN (ANALYZE) SELECT 1", Rule::ExplainAnalyze);
     assert_denied(PG, "EXPLAIN DELETE FROM orders", Rule::StatementKind);
@@ -90,39 +126,83 @@ fn writes_are_denied_everywhere() {
 
 #[test]
 fn catalogs_and_unknown_tables_are_not_granted() {
-    assert_denied(PG, "SELECT * FROM pg_catalog.pg_class", Rule::TableNotGranted);
+    assert_denied(
+        PG,
+        "SELECT * FROM pg_catalog.pg_class",
+        Rule::TableNotGranted,
+    );
     assert_denied(PG, "SELECT * FROM pg_shadow", Rule::TableNotGranted);
-    assert_denied(PG, "SELECT * FROM \"PG_CATALOG\".pg_class", Rule::TableNotGranted);
-    assert_denied(PG, "SELECT * FROM information_schema.tables", Rule::TableNotGranted);
+    assert_denied(
+        PG,
+        "SELECT * FROM \"PG_CATALOG\".pg_class",
+        Rule::TableNotGranted,
+    );
+    assert_denied(
+        PG,
+        "SELECT * FROM information_schema.tables",
+        Rule::TableNotGranted,
+    );
     assert_denied(LITE, "SELECT * FROM sqlite_master", Rule::TableNotGranted);
     assert_denied(PG, "SELECT * FROM \"Orders\"", Rule::TableNotGranted);
 }
 
 #[test]
 fn cte_scoping_follows_the_database() {
-    assert_allowed(PG, "WITH pg_class AS (SELECT 1 AS x) SELECT * FROM pg_class");
+    assert_allowed(
+        PG,
+        "WITH pg_class AS (SELECT 1 AS x) SELECT * FROM pg_class",
+    );
     // the inner pg_authid is the real catalog table in a non-recursive WITH
-    assert_denied(PG, "WITH pg_authid AS (SELECT * FROM pg_authid) SELECT * FROM pg_authid", Rule::TableNotGranted);
+    assert_denied(
+        PG,
+        "WITH pg_authid AS (SELECT * FROM pg_authid) SELECT * FROM pg_authid",
+        Rule::TableNotGranted,
+    );
     // a CTE does not leak out of the subquery that defines it
     assert_denied(
         PG,
         "SELECT * FROM (WITH pg_roles AS (SELECT 1) SELECT * FROM pg_roles) a, pg_roles",
         Rule::TableNotGranted,
     );
-    assert_allowed(PG, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5) SELECT * FROM n");
+    assert_allowed(
+        PG,
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5) SELECT * FROM n",
+    );
 }
 
 #[test]
 fn functions_come_from_the_allowlist() {
     assert_denied(PG, "SELECT pg_sleep(10)", Rule::FunctionNotAllowed);
-    assert_denied(PG, "SELECT pg_catalog.pg_sleep(10)", Rule::FunctionNotAllowed);
-    assert_denied(PG, "SELECT * FROM pg_read_file('/etc/passwd')", Rule::FunctionNotAllowed);
-    assert_denied(PG, "SELECT * FROM generate_series(1, 1000000000)", Rule::FunctionNotAllowed);
-    assert_denied(PG, "SELECT id FROM orders ORDER BY (SELECT query_to_xml('select 1', true, true, ''))", Rule::FunctionNotAllowed);
+    assert_denied(
+        PG,
+        "SELECT pg_catalog.pg_sleep(10)",
+        Rule::FunctionNotAllowed,
+    );
+    assert_denied(
+        PG,
+        "SELECT * FROM pg_read_file('/etc/passwd')",
+        Rule::FunctionNotAllowed,
+    );
+    assert_denied(
+        PG,
+        "SELECT * FROM generate_series(1, 1000000000)",
+        Rule::FunctionNotAllowed,
+    );
+    assert_denied(
+        PG,
+        "SELECT id FROM orders ORDER BY (SELECT query_to_xml('select 1', true, true, ''))",
+        Rule::FunctionNotAllowed,
+    );
     assert_denied(PG, "SELECT \"PG_SLEEP\"(1)", Rule::FunctionNotAllowed);
     assert_denied(LITE, "SELECT load_extension('x')", Rule::FunctionNotAllowed);
-    assert_allowed(PG, "SELECT date_trunc('month', ordered_at), count(*) FROM orders GROUP BY 1");
-    assert_allowed(LITE, "SELECT strftime('%Y-%m', ordered_at), count(*) FROM orders GROUP BY 1");
+    assert_allowed(
+        PG,
+        "SELECT date_trunc('month', ordered_at), count(*) FROM orders GROUP BY 1",
+    );
+    assert_allowed(
+        LITE,
+        "SELECT strftime('%Y-%m', ordered_at), count(*) FROM orders GROUP BY 1",
+    );
 }
 
 #[test]
@@ -137,9 +217,21 @@ fn hygiene() {
 
 #[test]
 fn parser_early_stops_cannot_hide_a_statement() {
-    assert_denied(PG, "SELECT 1 END; DROP TABLE customers", Rule::MultipleStatements);
-    assert_denied(LITE, "SELECT 1 END; DROP TABLE customers", Rule::MultipleStatements);
-    assert_denied(PG, "SELECT * FROM customers UNION TABLE customers; COMMIT;", Rule::MultipleStatements);
+    assert_denied(
+        PG,
+        "SELECT 1 END; DROP TABLE customers",
+        Rule::MultipleStatements,
+    );
+    assert_denied(
+        LITE,
+        "SELECT 1 END; DROP TABLE customers",
+        Rule::MultipleStatements,
+    );
+    assert_denied(
+        PG,
+        "SELECT * FROM customers UNION TABLE customers; COMMIT;",
+        Rule::MultipleStatements,
+    );
     // trailing semicolons and comments are fine
     assert_allowed(PG, "SELECT 1; -- done\n");
     assert_allowed(PG, "SELECT 1;;");

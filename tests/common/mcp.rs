@@ -23,10 +23,15 @@ pub fn config_file(dir: &Path, url: &str, extra: &str) -> PathBuf {
 pub async fn stdio(config: &Path, extra_args: &[&str]) -> Client {
     let config = config.to_path_buf();
     let args: Vec<String> = extra_args.iter().map(|s| s.to_string()).collect();
-    let transport = TokioChildProcess::new(tokio::process::Command::new(super::bin()).configure(|c| {
-        c.arg("serve").arg("--config").arg(&config).args(&args).env("RUST_LOG", "warn");
-    }))
-    .expect("spawn sqlwarden");
+    let transport =
+        TokioChildProcess::new(tokio::process::Command::new(super::bin()).configure(|c| {
+            c.arg("serve")
+                .arg("--config")
+                .arg(&config)
+                .args(&args)
+                .env("RUST_LOG", "warn");
+        }))
+        .expect("spawn sqlwarden");
     ().serve(transport).await.expect("initialize over stdio")
 }
 
@@ -62,19 +67,25 @@ pub async fn http_server(config: &Path) -> HttpServer {
     let client = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        if let Ok(r) = client.get(format!("{base}/readyz")).send().await {
-            if r.status().is_success() {
-                break;
-            }
+        if let Ok(r) = client.get(format!("{base}/readyz")).send().await
+            && r.status().is_success()
+        {
+            break;
         }
         assert!(Instant::now() < deadline, "server did not become ready");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    HttpServer { url: format!("{base}/mcp"), base, child }
+    HttpServer {
+        url: format!("{base}/mcp"),
+        base,
+        child,
+    }
 }
 
 pub async fn http_client(url: &str) -> Client {
-    ().serve(StreamableHttpClientTransport::from_uri(url.to_string())).await.expect("initialize over HTTP")
+    ().serve(StreamableHttpClientTransport::from_uri(url.to_string()))
+        .await
+        .expect("initialize over HTTP")
 }
 
 pub async fn call(client: &Client, tool: &str, args: serde_json::Value) -> CallToolResult {
@@ -83,11 +94,18 @@ pub async fn call(client: &Client, tool: &str, args: serde_json::Value) -> CallT
         _ => object!({}),
     };
     let name = tool.to_string();
-    client.call_tool(CallToolRequestParams::new(name).with_arguments(args)).await.expect("tools/call succeeds at the protocol level")
+    client
+        .call_tool(CallToolRequestParams::new(name).with_arguments(args))
+        .await
+        .expect("tools/call succeeds at the protocol level")
 }
 
 pub fn text(r: &CallToolResult) -> String {
-    r.content.iter().filter_map(|c| c.as_text().map(|t| t.text.clone())).collect::<Vec<_>>().join("\n")
+    r.content
+        .iter()
+        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The stable error code of an error result.
@@ -95,5 +113,10 @@ pub fn error_code(r: &CallToolResult) -> Option<String> {
     if r.is_error != Some(true) {
         return None;
     }
-    r.structured_content.as_ref()?.get("error")?.get("code")?.as_str().map(str::to_string)
+    r.structured_content
+        .as_ref()?
+        .get("error")?
+        .get("code")?
+        .as_str()
+        .map(str::to_string)
 }

@@ -17,8 +17,12 @@ pub fn sqlite_demo() -> PathBuf {
         let path = dir.join("demo.db");
         let target = path.clone();
         std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-            rt.block_on(sqlwarden::db::build_demo_sqlite(&target)).expect("demo database builds");
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(sqlwarden::db::build_demo_sqlite(&target))
+                .expect("demo database builds");
         })
         .join()
         .expect("demo build thread");
@@ -61,7 +65,9 @@ impl Case {
 }
 
 pub fn load_corpus(kind: &str) -> Vec<Case> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus").join(kind);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus")
+        .join(kind);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("corpus dir exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -86,7 +92,10 @@ pub fn load_corpus(kind: &str) -> Vec<Case> {
                     }
                     if let Some(v) = trimmed.strip_prefix("-- expect:") {
                         let v = v.trim();
-                        expect = v.strip_prefix("deny").map(|r| r.trim().to_string()).unwrap_or_else(|| v.to_string());
+                        expect = v
+                            .strip_prefix("deny")
+                            .map(|r| r.trim().to_string())
+                            .unwrap_or_else(|| v.to_string());
                         continue;
                     }
                     if trimmed.starts_with("-- why:") || trimmed.starts_with("-- role:") {
@@ -97,7 +106,15 @@ pub fn load_corpus(kind: &str) -> Vec<Case> {
                 body.push(line);
             }
             let sql = body.concat().trim_end().to_string();
-            Case { file: path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default(), dialect, expect, sql }
+            Case {
+                file: path
+                    .file_name()
+                    .map(|f| f.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+                dialect,
+                expect,
+                sql,
+            }
         })
         .collect()
 }

@@ -35,14 +35,42 @@ fn bin_dir() -> PathBuf {
         return bin;
     }
     // Fall back to PATH.
-    let out = Command::new("sh").args(["-c", "command -v initdb"]).output().expect("sh runs");
+    let out = Command::new("sh")
+        .args(["-c", "command -v initdb"])
+        .output()
+        .expect("sh runs");
     let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    assert!(!path.is_empty(), "PostgreSQL server binaries not found: install postgresql or set SQLWARDEN_PG_BIN");
-    PathBuf::from(path).parent().expect("initdb has a parent dir").to_path_buf()
+    if !path.is_empty() {
+        return PathBuf::from(path)
+            .parent()
+            .expect("initdb has a parent dir")
+            .to_path_buf();
+    }
+    // A fresh machine: install the server package once (as root, Debian/Ubuntu), then retry.
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    let mut tried = false;
+    INSTALLED.call_once(|| {
+        tried = true;
+        if is_root() {
+            eprintln!("test harness: PostgreSQL not found, installing it with apt-get");
+            let _ = Command::new("sh")
+                .args(["-c", "DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null"])
+                .status();
+        }
+    });
+    assert!(
+        tried,
+        "PostgreSQL server binaries not found: install postgresql or set SQLWARDEN_PG_BIN"
+    );
+    bin_dir()
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
 }
 
 /// The unprivileged user to run PostgreSQL as when we are root.
@@ -51,7 +79,13 @@ fn run_user() -> Option<String> {
         return None;
     }
     for user in ["postgres", "nobody"] {
-        if Command::new("id").arg("-u").arg(user).output().map(|o| o.status.success()).unwrap_or(false) {
+        if Command::new("id")
+            .arg("-u")
+            .arg(user)
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+        {
             return Some(user.to_string());
         }
     }
@@ -71,7 +105,12 @@ fn command(user: &Option<String>, program: &Path) -> Command {
 
 fn chown_to(user: &Option<String>, path: &Path) {
     if let Some(u) = user {
-        let status = Command::new("chown").arg("-R").arg(u).arg(path).status().expect("chown runs");
+        let status = Command::new("chown")
+            .arg("-R")
+            .arg(u)
+            .arg(path)
+            .status()
+            .expect("chown runs");
         assert!(status.success(), "chown {u} {}", path.display());
     }
 }
@@ -84,17 +123,35 @@ pub fn cluster() -> &'static Cluster {
 fn start() -> Cluster {
     let bin = bin_dir();
     let user = run_user();
-    let dir = std::env::temp_dir().join(format!("sqlwarden-pg-{}-{}", std::process::id(), crate::common::free_port()));
+    let dir = std::env::temp_dir().join(format!(
+        "sqlwarden-pg-{}-{}",
+        std::process::id(),
+        crate::common::free_port()
+    ));
     std::fs::create_dir_all(&dir).expect("create cluster dir");
     let _ = Command::new("chmod").arg("755").arg(&dir).status();
     chown_to(&user, &dir);
     let data = dir.join("data");
     let out = command(&user, &bin.join("initdb"))
-        .args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync", "-D"])
+        .args([
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+            "-D",
+        ])
         .arg(&data)
         .output()
         .expect("initdb runs");
-    assert!(out.status.success(), "initdb failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "initdb failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let port = crate::common::free_port();
     let postgres = bin.join("postgres");
     let script = format!(
@@ -108,7 +165,12 @@ fn start() -> Cluster {
     let mut sh = match &user {
         Some(u) => {
             let mut c = Command::new("runuser");
-            c.arg("-u").arg(u).arg("--").arg("sh").arg("-c").arg(&script);
+            c.arg("-u")
+                .arg(u)
+                .arg("--")
+                .arg("sh")
+                .arg("-c")
+                .arg(&script);
             c
         }
         None => {
@@ -117,7 +179,12 @@ fn start() -> Cluster {
             c
         }
     };
-    let server = sh.stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("postgres starts");
+    let server = sh
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("postgres starts");
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
@@ -130,10 +197,18 @@ fn start() -> Cluster {
                 break;
             }
         }
-        assert!(Instant::now() < deadline, "postgres did not start: {}", std::fs::read_to_string(dir.join("log")).unwrap_or_default());
+        assert!(
+            Instant::now() < deadline,
+            "postgres did not start: {}",
+            std::fs::read_to_string(dir.join("log")).unwrap_or_default()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
-    let cluster = Cluster { port, dir, _server: Mutex::new(server) };
+    let cluster = Cluster {
+        port,
+        dir,
+        _server: Mutex::new(server),
+    };
     cluster.load_template();
     cluster
 }
@@ -147,14 +222,23 @@ impl Cluster {
     fn admin<T: Send + 'static>(
         &self,
         db: &str,
-        f: impl FnOnce(sqlx::PgConnection) -> std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>> + Send + 'static,
+        f: impl FnOnce(
+            sqlx::PgConnection,
+        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>
+        + Send
+        + 'static,
     ) -> T {
         let url = self.url(db);
         std::thread::spawn(move || {
             use sqlx::Connection;
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
             rt.block_on(async move {
-                let c = sqlx::PgConnection::connect(&url).await.expect("admin connection");
+                let c = sqlx::PgConnection::connect(&url)
+                    .await
+                    .expect("admin connection");
                 f(c).await
             })
         })
@@ -164,7 +248,11 @@ impl Cluster {
 
     fn load_template(&self) {
         self.execute("postgres", "CREATE DATABASE demo_template");
-        for sql in [include_str!("../../demo/postgres/schema.sql"), include_str!("../../demo/postgres/data.sql"), "ANALYZE"] {
+        for sql in [
+            include_str!("../../demo/postgres/schema.sql"),
+            include_str!("../../demo/postgres/data.sql"),
+            "ANALYZE",
+        ] {
             self.execute("demo_template", sql);
         }
     }
@@ -172,12 +260,21 @@ impl Cluster {
     /// A fresh database cloned from the demo template; returns its name.
     pub fn fresh_db(&self) -> String {
         static N: AtomicUsize = AtomicUsize::new(0);
-        let name = format!("t{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+        let name = format!(
+            "t{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        );
         // CREATE DATABASE from a template fails if another session is using the template.
         for attempt in 0..50 {
             let stmt = format!("CREATE DATABASE {name} TEMPLATE demo_template");
             let ok = self.admin("postgres", move |mut c| {
-                Box::pin(async move { sqlx::raw_sql(sqlx::AssertSqlSafe(stmt)).execute(&mut c).await.is_ok() })
+                Box::pin(async move {
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(stmt))
+                        .execute(&mut c)
+                        .await
+                        .is_ok()
+                })
             });
             if ok {
                 return name;
@@ -198,7 +295,11 @@ impl Cluster {
                     .await
                     .unwrap_or_else(|e| panic!("admin query {sql}: {e}"))
                     .iter()
-                    .map(|r| r.try_get::<Option<String>, _>(0).expect("text column").unwrap_or_default())
+                    .map(|r| {
+                        r.try_get::<Option<String>, _>(0)
+                            .expect("text column")
+                            .unwrap_or_default()
+                    })
                     .collect()
             })
         })
@@ -209,7 +310,10 @@ impl Cluster {
         let sql = sql.to_string();
         self.admin(db, move |mut c| {
             Box::pin(async move {
-                sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut c).await.expect("admin statement");
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut c)
+                    .await
+                    .expect("admin statement");
             })
         })
     }
@@ -217,10 +321,10 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        if let Ok(mut child) = self._server.lock() {
-            if let Some(stdin) = child.stdin.as_mut() {
-                let _ = stdin.write_all(b"stop\n");
-            }
+        if let Ok(mut child) = self._server.lock()
+            && let Some(stdin) = child.stdin.as_mut()
+        {
+            let _ = stdin.write_all(b"stop\n");
         }
     }
 }

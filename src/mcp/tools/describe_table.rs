@@ -17,7 +17,10 @@ pub struct DescribeTableArgs {
     pub database: Option<String>,
 }
 
-pub(crate) async fn run(server: &Sqlwarden, args: DescribeTableArgs) -> Result<CallToolResult, McpError> {
+pub(crate) async fn run(
+    server: &Sqlwarden,
+    args: DescribeTableArgs,
+) -> Result<CallToolResult, McpError> {
     let started = Instant::now();
     let id = request_id();
     let db = server.state.database(args.database.as_deref())?;
@@ -32,7 +35,13 @@ pub(crate) async fn run(server: &Sqlwarden, args: DescribeTableArgs) -> Result<C
         ))
     };
     if let Err(e) = db.ensure_catalog().await {
-        return Ok(super::query::finish(server, &id, "describe_table", started, Err(e.into())));
+        return Ok(super::query::finish(
+            server,
+            &id,
+            "describe_table",
+            started,
+            Err(e.into()),
+        ));
     }
     let catalog = db.catalog.load();
     let resolved = parse_table_name(db.dialect, args.table.trim())
@@ -40,14 +49,23 @@ pub(crate) async fn run(server: &Sqlwarden, args: DescribeTableArgs) -> Result<C
         .filter(|name| policy.table_granted(name));
     let result = match resolved {
         None => Err(not_visible()),
-        Some(name) => crate::db::schema::describe_table(db, &name).await.map_err(ToolError::from).map(|d| {
-            let text = render(&d);
-            let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
-            r.structured_content = serde_json::to_value(&d).ok();
-            (r, d.columns.len() as u64)
-        }),
+        Some(name) => crate::db::schema::describe_table(db, &name)
+            .await
+            .map_err(ToolError::from)
+            .map(|d| {
+                let text = render(&d);
+                let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
+                r.structured_content = serde_json::to_value(&d).ok();
+                (r, d.columns.len() as u64)
+            }),
     };
-    Ok(super::query::finish(server, &id, "describe_table", started, result))
+    Ok(super::query::finish(
+        server,
+        &id,
+        "describe_table",
+        started,
+        result,
+    ))
 }
 
 fn render(d: &TableDescription) -> String {

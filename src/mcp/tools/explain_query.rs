@@ -18,25 +18,44 @@ pub struct ExplainQueryArgs {
 }
 
 #[derive(Debug, serde::Serialize, schemars::JsonSchema)]
-pub struct ExplainOutput {
+pub(crate) struct ExplainOutput {
     /// The plan as the database prints it.
     pub plan: String,
     pub elapsed_ms: f64,
 }
 
-pub(crate) async fn run(server: &Sqlwarden, args: ExplainQueryArgs, ct: CancellationToken) -> Result<CallToolResult, McpError> {
+pub(crate) async fn run(
+    server: &Sqlwarden,
+    args: ExplainQueryArgs,
+    ct: CancellationToken,
+) -> Result<CallToolResult, McpError> {
     let started = Instant::now();
     let id = request_id();
     let db = server.state.database(args.database.as_deref())?;
     let max_rows = 10_000;
     if let Err(e) = db.ensure_catalog().await {
-        return Ok(super::query::finish(server, &id, "explain_query", started, Err(e.into())));
+        return Ok(super::query::finish(
+            server,
+            &id,
+            "explain_query",
+            started,
+            Err(e.into()),
+        ));
     }
     let governed = match super::govern(server, db, &args.sql, &[], Purpose::Explain) {
         Ok(g) => g,
-        Err(e) => return Ok(super::query::finish(server, &id, "explain_query", started, Err(e.into()))),
+        Err(e) => {
+            return Ok(super::query::finish(
+                server,
+                &id,
+                "explain_query",
+                started,
+                Err(e.into()),
+            ));
+        }
     };
-    let rows = crate::db::execute(db, &governed, super::exec_limits(server, db, max_rows), &ct).await;
+    let rows =
+        crate::db::execute(db, &governed, super::exec_limits(server, db, max_rows), &ct).await;
     let result = rows.map_err(ToolError::from).map(|set| {
         // PostgreSQL: one text column per plan line. SQLite (EXPLAIN QUERY PLAN): id, parent, _, detail.
         let detail = set.columns.iter().position(|c| c.name == "detail");
@@ -52,10 +71,19 @@ pub(crate) async fn run(server: &Sqlwarden, args: ExplainQueryArgs, ct: Cancella
                 }
             })
             .collect();
-        let out = ExplainOutput { plan: lines.join("\n"), elapsed_ms: started.elapsed().as_secs_f64() * 1000.0 };
+        let out = ExplainOutput {
+            plan: lines.join("\n"),
+            elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
+        };
         let mut r = CallToolResult::success(vec![ContentBlock::text(out.plan.clone())]);
         r.structured_content = serde_json::to_value(&out).ok();
         (r, lines.len() as u64)
     });
-    Ok(super::query::finish(server, &id, "explain_query", started, result))
+    Ok(super::query::finish(
+        server,
+        &id,
+        "explain_query",
+        started,
+        result,
+    ))
 }

@@ -20,33 +20,51 @@ pub struct ListTablesArgs {
 }
 
 #[derive(Debug, serde::Serialize, schemars::JsonSchema)]
-pub struct ListTablesOutput {
+pub(crate) struct ListTablesOutput {
     pub database: String,
     pub tables: Vec<TableSummary>,
 }
 
-pub(crate) async fn run(server: &Sqlwarden, args: ListTablesArgs) -> Result<CallToolResult, McpError> {
+pub(crate) async fn run(
+    server: &Sqlwarden,
+    args: ListTablesArgs,
+) -> Result<CallToolResult, McpError> {
     let started = Instant::now();
     let id = request_id();
     let db = server.state.database(args.database.as_deref())?;
     // Listing re-reads the catalog, so tables created since start become queryable.
     let _ = db.refresh_catalog().await;
-    let listed = crate::db::schema::list_tables(db, args.schema.as_deref()).await.map_err(ToolError::from);
+    let listed = crate::db::schema::list_tables(db, args.schema.as_deref())
+        .await
+        .map_err(ToolError::from);
     let result = listed.map(|tables| {
         let policy = &server.state.policy;
         let tables: Vec<TableSummary> = tables
             .into_iter()
             .filter(|t| policy.table_granted(&QualifiedName::new(t.schema.clone(), t.name.clone())))
-            .filter(|t| args.pattern.as_deref().is_none_or(|p| name_matches(p, &t.name)))
+            .filter(|t| {
+                args.pattern
+                    .as_deref()
+                    .is_none_or(|p| name_matches(p, &t.name))
+            })
             .collect();
         let text = render(&tables);
-        let out = ListTablesOutput { database: db.name.clone(), tables };
+        let out = ListTablesOutput {
+            database: db.name.clone(),
+            tables,
+        };
         let count = out.tables.len() as u64;
         let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
         r.structured_content = serde_json::to_value(&out).ok();
         (r, count)
     });
-    Ok(super::query::finish(server, &id, "list_tables", started, result))
+    Ok(super::query::finish(
+        server,
+        &id,
+        "list_tables",
+        started,
+        result,
+    ))
 }
 
 fn render(tables: &[TableSummary]) -> String {

@@ -2,8 +2,8 @@
 
 use std::time::Instant;
 
-use rmcp::model::{CallToolResult, ContentBlock};
 use rmcp::ErrorData as McpError;
+use rmcp::model::{CallToolResult, ContentBlock};
 use tokio_util::sync::CancellationToken;
 
 use crate::mcp::{Sqlwarden, ToolError, request_id};
@@ -75,24 +75,39 @@ pub struct QueryArgs {
     pub database: Option<String>,
 }
 
-pub(crate) async fn run(server: &Sqlwarden, args: QueryArgs, ct: CancellationToken) -> Result<CallToolResult, McpError> {
+pub(crate) async fn run(
+    server: &Sqlwarden,
+    args: QueryArgs,
+    ct: CancellationToken,
+) -> Result<CallToolResult, McpError> {
     let started = Instant::now();
     let id = request_id();
     let db = server.state.database(args.database.as_deref())?;
     let role_max = server.state.policy.limits.max_rows;
-    let max_rows = args.max_rows.map(u64::from).unwrap_or(role_max).clamp(1, role_max);
-    let params: Vec<serde_json::Value> = args.params.unwrap_or_default().into_iter().map(ParamValue::into_json).collect();
+    let max_rows = args
+        .max_rows
+        .map(u64::from)
+        .unwrap_or(role_max)
+        .clamp(1, role_max);
+    let params: Vec<serde_json::Value> = args
+        .params
+        .unwrap_or_default()
+        .into_iter()
+        .map(ParamValue::into_json)
+        .collect();
 
     if let Err(e) = db.ensure_catalog().await {
         return Ok(finish(server, &id, "query", started, Err(e.into())));
     }
     // govern: parse, analyze, authorize, rewrite
-    let governed = match super::govern(server, db, &args.sql, &params, Purpose::Query { max_rows }) {
+    let governed = match super::govern(server, db, &args.sql, &params, Purpose::Query { max_rows })
+    {
         Ok(g) => g,
         Err(e) => return Ok(finish(server, &id, "query", started, Err(e.into()))),
     };
     // execute: pooled read-only session, timeout and cancellation enforced in the database
-    let rows = crate::db::execute(db, &governed, super::exec_limits(server, db, max_rows), &ct).await;
+    let rows =
+        crate::db::execute(db, &governed, super::exec_limits(server, db, max_rows), &ct).await;
     // shape: structured content + compact text
     let result = rows.map_err(ToolError::from).map(|set| {
         let out = QueryOutput::from_rows(set, false, started.elapsed().as_secs_f64() * 1000.0);
