@@ -5,11 +5,25 @@ mod cli;
 
 use clap::Parser;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+/// Worker stacks well above tokio's 2 MiB default: governance walks SQL syntax trees
+/// recursively, and their depth is capped with this margin in mind.
+const THREAD_STACK: usize = 8 << 20;
+
+fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     sqlwarden::telemetry::init();
-    match cli::run(cli).await {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(THREAD_STACK)
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(cli::run(cli)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");

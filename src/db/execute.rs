@@ -163,6 +163,7 @@ async fn collect_sqlite(
     if set.columns.is_empty() {
         set.columns = describe_sqlite(conn, query.sql()).await?;
     }
+    infer_untyped_columns(&mut set);
     Ok(set)
 }
 
@@ -197,6 +198,28 @@ fn column_meta<C: Column>(c: &C) -> ColumnMeta {
     ColumnMeta {
         name: c.name().to_string(),
         type_name: c.type_info().name().to_ascii_lowercase(),
+    }
+}
+
+/// SQLite reports no declared type for expressions (`count(*)`): name the type of the values.
+fn infer_untyped_columns(set: &mut RowSet) {
+    for (i, col) in set.columns.iter_mut().enumerate() {
+        if col.type_name != "null" {
+            continue;
+        }
+        let first = set
+            .rows
+            .iter()
+            .filter_map(|r| r.get(i))
+            .find(|v| !v.is_null());
+        col.type_name = match first {
+            Some(serde_json::Value::Number(n)) if n.is_i64() || n.is_u64() => "integer",
+            Some(serde_json::Value::Number(_)) => "real",
+            Some(serde_json::Value::Bool(_)) => "boolean",
+            Some(_) => "text",
+            None => "null",
+        }
+        .to_string();
     }
 }
 

@@ -214,7 +214,8 @@ const POSTGRES: &[&str] = &[
     "jsonb_each_text",
     "json_object_keys",
     "jsonb_object_keys",
-    // arrays
+    // arrays (ARRAY(SELECT ...) is a call to `array`)
+    "array",
     "array_length",
     "cardinality",
     "array_position",

@@ -140,16 +140,10 @@ pub(crate) fn quoted_name(name: &QualifiedName) -> ObjectName {
 /// Parse a user-supplied table name (`orders`, `public.orders`, `"Mixed Case"`) into normalized
 /// parts. `None` if it is not a plain (optionally schema-qualified) name.
 pub fn parse_table_name(dialect: Dialect, text: &str) -> Option<Vec<String>> {
-    use sqlparser::dialect::{PostgreSqlDialect, SQLiteDialect};
-    use sqlparser::parser::Parser;
     if text.len() > 512 || text.chars().any(super::parse::is_invisible) {
         return None;
     }
-    let parser = match dialect {
-        Dialect::Postgres => Parser::new(&PostgreSqlDialect {}),
-        Dialect::Sqlite => Parser::new(&SQLiteDialect {}),
-    };
-    let mut parser = parser.try_with_sql(text).ok()?;
+    let mut parser = super::parse::parser(dialect).try_with_sql(text).ok()?;
     let name = parser.parse_object_name(false).ok()?;
     if parser.peek_token().token != sqlparser::tokenizer::Token::EOF {
         return None;

@@ -6,12 +6,18 @@
 
 use sqlparser::ast::Statement;
 use sqlparser::dialect::{PostgreSqlDialect, SQLiteDialect};
+use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use super::{Denial, Dialect, GovernError, Rule};
 
 /// Deep enough for real analytics SQL, shallow enough that no walk can exhaust the stack.
 const RECURSION_LIMIT: usize = 48;
+
+/// Bound on the depth of operator chains (see [`scan_tokens`]); measured to leave ample stack
+/// on a 2 MiB thread even in a debug build.
+const MAX_CHAIN_DEPTH: usize = 300;
 
 pub(crate) fn parse(sql: &str, dialect: Dialect, max_len: usize) -> Result<Statement, GovernError> {
     if sql.len() > max_len {
@@ -35,17 +41,18 @@ pub(crate) fn parse(sql: &str, dialect: Dialect, max_len: usize) -> Result<State
         )
         .into());
     }
-    let statements = parse_all(sql, dialect).map_err(parse_error)?;
+    // Tokenize once: the token stream is checked, then handed to the parser.
+    let tokens = tokenize(sql, dialect)
+        .map_err(|e| GovernError::Parse(format!("could not parse SQL: {e}")))?;
+    scan_tokens(&tokens)?;
+    let statements = parser(dialect)
+        .with_tokens_with_locations(tokens)
+        .parse_statements()
+        .map_err(parse_error)?;
     let mut statements = statements.into_iter();
     let first = statements.next();
-    // The parser can stop early and drop the rest of the text (e.g. at a bare END), so count
-    // statement separators in the token stream too: a `;` followed by anything but comments.
-    if statements.next().is_some() || (sql.contains(';') && has_trailing_statement(sql, dialect)) {
-        return Err(Denial::new(
-            Rule::MultipleStatements,
-            "exactly one statement is allowed per call; remove the `;` and everything after it",
-        )
-        .into());
+    if statements.next().is_some() {
+        return Err(multiple_statements().into());
     }
     match first {
         Some(statement) => {
@@ -56,41 +63,140 @@ pub(crate) fn parse(sql: &str, dialect: Dialect, max_len: usize) -> Result<State
     }
 }
 
-pub(crate) fn parse_all(sql: &str, dialect: Dialect) -> Result<Vec<Statement>, ParserError> {
-    let parser = match dialect {
+pub(crate) fn parser(dialect: Dialect) -> Parser<'static> {
+    match dialect {
         Dialect::Postgres => Parser::new(&PostgreSqlDialect {}),
         Dialect::Sqlite => Parser::new(&SQLiteDialect {}),
-    };
-    parser
-        .with_recursion_limit(RECURSION_LIMIT)
-        .try_with_sql(sql)?
-        .parse_statements()
+    }
+    .with_recursion_limit(RECURSION_LIMIT)
 }
 
-/// True when a `;` token is followed by another meaningful token.
-fn has_trailing_statement(sql: &str, dialect: Dialect) -> bool {
-    use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
-    let tokens = match dialect {
-        Dialect::Postgres => Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize(),
-        Dialect::Sqlite => Tokenizer::new(&SQLiteDialect {}, sql).tokenize(),
-    };
-    let Ok(tokens) = tokens else {
-        // The parser tokenized it successfully a moment ago; refuse if the tokenizer disagrees.
-        return true;
-    };
+fn tokenize(
+    sql: &str,
+    dialect: Dialect,
+) -> Result<Vec<TokenWithSpan>, sqlparser::tokenizer::TokenizerError> {
+    match dialect {
+        Dialect::Postgres => Tokenizer::new(&PostgreSqlDialect {}, sql)
+            .with_unescape(true)
+            .tokenize_with_location(),
+        Dialect::Sqlite => Tokenizer::new(&SQLiteDialect {}, sql)
+            .with_unescape(true)
+            .tokenize_with_location(),
+    }
+}
+
+fn multiple_statements() -> Denial {
+    Denial::new(
+        Rule::MultipleStatements,
+        "exactly one statement is allowed per call; remove the `;` and everything after it",
+    )
+}
+
+/// Checks on the token stream, before parsing:
+/// - a `;` followed by anything but comments is a second statement (the parser can stop early,
+///   e.g. at a bare END, and silently drop the rest of the text);
+/// - chains of infix operators (`a + b + c ...`, `x OR y OR ...`, `::t::t`, `UNION ...`) build
+///   left-deep trees without tripping the parser's recursion limit, and a deep enough tree
+///   exhausts the stack when it is walked, printed or dropped. An upper bound of the tree depth
+///   is tracked per parenthesis level and capped.
+fn scan_tokens(tokens: &[TokenWithSpan]) -> Result<(), Denial> {
+    // Per open parenthesis: (operators in the current chain, set operators at this level).
+    let mut levels: Vec<(usize, usize)> = vec![(0, 0)];
     let mut after_semicolon = false;
-    for token in tokens {
-        match token {
-            Token::SemiColon => after_semicolon = true,
-            Token::Whitespace(Whitespace::Space | Whitespace::Newline | Whitespace::Tab)
-            | Token::Whitespace(Whitespace::SingleLineComment { .. })
-            | Token::Whitespace(Whitespace::MultiLineComment(_))
-            | Token::EOF => {}
-            _ if after_semicolon => return true,
+    for t in tokens {
+        match &t.token {
+            Token::SemiColon => {
+                after_semicolon = true;
+                continue;
+            }
+            Token::Whitespace(_) | Token::EOF => continue,
+            _ if after_semicolon => return Err(multiple_statements()),
             _ => {}
         }
+        match &t.token {
+            Token::LParen | Token::LBracket => levels.push((0, 0)),
+            Token::RParen | Token::RBracket => {
+                if levels.len() > 1 {
+                    levels.pop();
+                }
+            }
+            Token::Comma => set_chain(&mut levels, 0),
+            Token::Word(w) => match w.keyword {
+                Keyword::UNION | Keyword::INTERSECT | Keyword::EXCEPT => {
+                    if let Some(top) = levels.last_mut() {
+                        top.1 += 1;
+                    }
+                }
+                Keyword::AND
+                | Keyword::OR
+                | Keyword::NOT
+                | Keyword::IS
+                | Keyword::IN
+                | Keyword::LIKE
+                | Keyword::ILIKE
+                | Keyword::BETWEEN
+                | Keyword::COLLATE
+                | Keyword::AT
+                | Keyword::SIMILAR
+                | Keyword::OVERLAPS => bump_chain(&mut levels),
+                // Clause boundaries start new subtrees.
+                Keyword::SELECT
+                | Keyword::FROM
+                | Keyword::WHERE
+                | Keyword::GROUP
+                | Keyword::HAVING
+                | Keyword::ORDER
+                | Keyword::LIMIT
+                | Keyword::OFFSET
+                | Keyword::ON
+                | Keyword::USING
+                | Keyword::JOIN
+                | Keyword::CASE
+                | Keyword::WHEN
+                | Keyword::THEN
+                | Keyword::ELSE
+                | Keyword::END
+                | Keyword::AS
+                | Keyword::WINDOW
+                | Keyword::PARTITION => set_chain(&mut levels, 0),
+                _ => {}
+            },
+            Token::Period
+            | Token::Number(..)
+            | Token::SingleQuotedString(_)
+            | Token::DoubleQuotedString(_)
+            | Token::DollarQuotedString(_)
+            | Token::EscapedStringLiteral(_)
+            | Token::UnicodeStringLiteral(_)
+            | Token::NationalStringLiteral(_)
+            | Token::HexStringLiteral(_)
+            | Token::Placeholder(_) => {}
+            // Every other symbol is, or may be, an operator.
+            _ => bump_chain(&mut levels),
+        }
+        let depth: usize = levels.iter().map(|(chain, setops)| chain + setops).sum();
+        if depth > MAX_CHAIN_DEPTH {
+            return Err(Denial::new(
+                Rule::SqlTooLong,
+                format!(
+                    "the statement chains more than {MAX_CHAIN_DEPTH} operators; use IN (...) lists, a VALUES list or a CTE instead of long operator chains"
+                ),
+            ));
+        }
     }
-    false
+    Ok(())
+}
+
+fn set_chain(levels: &mut [(usize, usize)], n: usize) {
+    if let Some(top) = levels.last_mut() {
+        top.0 = n;
+    }
+}
+
+fn bump_chain(levels: &mut [(usize, usize)]) {
+    if let Some(top) = levels.last_mut() {
+        top.0 += 1;
+    }
 }
 
 fn parse_error(e: ParserError) -> GovernError {

@@ -236,3 +236,47 @@ fn parser_early_stops_cannot_hide_a_statement() {
     assert_allowed(PG, "SELECT 1; -- done\n");
     assert_allowed(PG, "SELECT 1;;");
 }
+
+#[test]
+fn long_operator_chains_are_capped_before_they_can_exhaust_the_stack() {
+    // Left-deep trees do not trip the parser's recursion limit; the token scan caps them.
+    let chain = format!("SELECT 1{}", " + 1".repeat(5000));
+    assert_denied(PG, &chain, Rule::SqlTooLong);
+    let unions = format!("SELECT 1{}", " UNION SELECT 1".repeat(3000));
+    assert_denied(LITE, &unions, Rule::SqlTooLong);
+    let ors = format!(
+        "SELECT id FROM orders WHERE {}",
+        vec!["id = 1"; 400].join(" OR ")
+    );
+    assert_denied(PG, &ors, Rule::SqlTooLong);
+    // Many short chains are fine: only depth counts.
+    let wide: Vec<String> = (0..400).map(|i| format!("id + {i} AS c{i}")).collect();
+    assert_allowed(PG, &format!("SELECT {} FROM orders", wide.join(", ")));
+    // Just under the cap governs, prints and drops on a 2 MiB stack (a tokio worker's size).
+    let near = format!("SELECT 1{}", " + 1::int".repeat(149));
+    let handle = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || run(PG, &near).map(|q| q.sql().len()))
+        .expect("spawn");
+    assert!(handle.join().expect("no stack overflow").is_ok());
+    // Big IN lists are flat, not deep: fine.
+    let list: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
+    assert_allowed(
+        PG,
+        &format!("SELECT id FROM orders WHERE id IN ({})", list.join(", ")),
+    );
+}
+
+#[test]
+fn array_subquery_and_named_arguments() {
+    assert_allowed(
+        PG,
+        "SELECT ARRAY(SELECT id FROM orders ORDER BY id LIMIT 3)",
+    );
+    assert_allowed(PG, "SELECT make_interval(days => 3)");
+    assert_denied(
+        PG,
+        "SELECT make_interval(days => length(pg_read_file('/etc/hostname')))",
+        Rule::FunctionNotAllowed,
+    );
+}

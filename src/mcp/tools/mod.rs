@@ -30,7 +30,17 @@ pub(crate) fn govern(
         policy: &server.state.policy,
         max_sql_len: server.state.max_sql_length,
     };
-    crate::sql::govern(sql, params, purpose, &ctx)
+    // Governance must never take the server down: a panic in the parser or walker (a bug)
+    // becomes a refusal of this one statement.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::sql::govern(sql, params, purpose, &ctx)
+    }))
+    .unwrap_or_else(|_| {
+        tracing::error!("governance panicked; statement refused");
+        Err(GovernError::Parse(
+            "the statement could not be analyzed; simplify it".into(),
+        ))
+    })
 }
 
 pub(crate) fn exec_limits(server: &Sqlwarden, db: &Database, max_rows: u64) -> ExecLimits {
