@@ -11,6 +11,8 @@
 //! every AST node kind it does not understand is denied (`_ => deny`).
 
 pub(crate) mod analyze;
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod names;
 pub(crate) mod parse;
 pub(crate) mod rewrite;
