@@ -4,9 +4,12 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use sqlwarden::policy::{Limits, RolePolicy};
+use std::collections::BTreeMap;
+
+use sqlwarden::policy::Limits;
 use sqlwarden::sql::{
-    Catalog, CatalogTable, Dialect, GovernContext, Purpose, QualifiedName, govern,
+    Catalog, CatalogTable, Dialect, GovernContext, Purpose, QualifiedName, compile,
+    compile_default, govern,
 };
 
 fn catalog() -> Catalog {
@@ -84,7 +87,13 @@ const QUERIES: &[(&str, &str)] = &[
         "SELECT id, name, region FROM customers WHERE id = 42",
     ),
     (
-        "four_table_join",
+        "three_table_join",
+        "SELECT p.category, date_trunc('month', o.ordered_at) AS month, sum(l.quantity * l.unit_price) AS revenue \
+         FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id \
+         WHERE o.status = 'delivered' GROUP BY 1, 2 ORDER BY 3 DESC",
+    ),
+    (
+        "four_table_join_sorted",
         "SELECT c.region, p.category, sum(l.quantity * l.unit_price) AS revenue \
          FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id \
          JOIN customers c ON c.id = o.customer_id \
@@ -108,20 +117,32 @@ const QUERIES: &[(&str, &str)] = &[
 
 fn bench(c: &mut Criterion) {
     let catalog = catalog();
-    let policy = RolePolicy::default_role(Limits::default());
-    let ctx = GovernContext {
-        dialect: Dialect::Postgres,
-        catalog: &catalog,
-        policy: &policy,
-        max_sql_len: 100_000,
-    };
-    let mut group = c.benchmark_group("govern");
-    for (name, sql) in QUERIES {
-        group.bench_function(*name, |b| {
-            b.iter(|| govern(black_box(sql), &[], Purpose::Query { max_rows: 1000 }, &ctx))
-        });
+    let attrs: BTreeMap<String, String> = [("region".to_string(), "north".to_string())].into();
+    let default = compile_default(Limits::default(), Dialect::Postgres, &catalog);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let set = sqlwarden::policy::load_dir(&dir, Limits::default()).expect("demo policies");
+    let analyst = compile(&set.roles["analyst"], "main", Dialect::Postgres, &catalog)
+        .expect("analyst compiles")
+        .role;
+    for (group_name, role) in [("govern_default", &default), ("govern_analyst", &analyst)] {
+        let ctx = GovernContext {
+            dialect: Dialect::Postgres,
+            catalog: &catalog,
+            policy: role,
+            attrs: &attrs,
+            max_sql_len: 100_000,
+        };
+        let mut group = c.benchmark_group(group_name);
+        for (name, sql) in QUERIES {
+            if group_name == "govern_analyst" && *name == "recursive_hierarchy" {
+                continue; // employees is not granted to analyst
+            }
+            group.bench_function(*name, |b| {
+                b.iter(|| govern(black_box(sql), &[], Purpose::Query { max_rows: 1000 }, &ctx))
+            });
+        }
+        group.finish();
     }
-    group.finish();
 }
 
 criterion_group!(benches, bench);

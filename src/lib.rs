@@ -21,6 +21,7 @@
 
 pub mod config;
 pub mod db;
+pub mod diag;
 pub mod http;
 pub mod mcp;
 pub mod policy;

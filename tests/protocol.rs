@@ -407,3 +407,154 @@ async fn database_down_is_unavailable_and_server_keeps_serving() {
     }
     client.cancel().await.expect("close");
 }
+
+fn policies_dir() -> String {
+    format!("{}/policies", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analyst_over_http_sees_only_its_region_and_visible_columns() {
+    let cluster = common::pg::cluster();
+    let name = cluster.fresh_db();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let extra = format!(
+        "[policies]\ndir = \"{}\"\n[server]\nrole = \"analyst\"\nattrs = {{ region = \"north\" }}\n",
+        policies_dir()
+    );
+    let config = config_file(dir.path(), &cluster.url(&name), &extra);
+    let server = http_server(&config).await;
+    let client = http_client(&server.url).await;
+
+    let r = call(&client, "list_tables", json!({})).await;
+    let tables = r.structured_content.as_ref().expect("structured")["tables"]
+        .as_array()
+        .expect("tables")
+        .clone();
+    let names: Vec<&str> = tables.iter().filter_map(|t| t["name"].as_str()).collect();
+    assert_eq!(
+        names,
+        ["customers", "order_lines", "orders", "products"],
+        "employees and monthly_sales are hidden"
+    );
+    let customers = tables
+        .iter()
+        .find(|t| t["name"] == "customers")
+        .expect("customers");
+    assert!(
+        customers["estimated_rows"].is_null(),
+        "a filtered table's total row count is not shown"
+    );
+
+    let r = call(&client, "describe_table", json!({"table": "customers"})).await;
+    let cols: Vec<String> = r.structured_content.as_ref().expect("structured")["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .filter_map(|c| c["name"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(
+        cols,
+        ["id", "name", "region", "city", "segment", "created_at"]
+    );
+    let indexes = serde_json::to_string(&r.structured_content).expect("json");
+    assert!(
+        !indexes.contains("email") && !indexes.contains("national_id"),
+        "no index reveals a hidden column: {indexes}"
+    );
+    let r = call(&client, "describe_table", json!({"table": "employees"})).await;
+    assert_eq!(error_code(&r).as_deref(), Some("policy_denied"));
+
+    let r = call(&client, "query", json!({"sql": "SELECT * FROM customers"})).await;
+    let sc = r.structured_content.as_ref().expect("structured");
+    let col_names: Vec<&str> = sc["columns"]
+        .as_array()
+        .expect("cols")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(
+        col_names,
+        ["id", "name", "region", "city", "segment", "created_at"]
+    );
+    assert_eq!(sc["row_count"], 150);
+    assert!(
+        sc["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .all(|row| row[2] == "north")
+    );
+
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT region, count(*) FROM orders GROUP BY region"}),
+    )
+    .await;
+    let sc = r.structured_content.as_ref().expect("structured");
+    assert_eq!(sc["row_count"], 1, "{}", text(&r));
+    assert_eq!(sc["rows"][0][0], "north");
+
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT name FROM customers WHERE email LIKE 'a%'"}),
+    )
+    .await;
+    assert_eq!(error_code(&r).as_deref(), Some("policy_denied"));
+    assert!(
+        text(&r).contains("column_hidden") && text(&r).contains("customers.email"),
+        "{}",
+        text(&r)
+    );
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT max(cost) FROM products"}),
+    )
+    .await;
+    assert!(text(&r).contains("column_hidden"), "{}", text(&r));
+    client.cancel().await.expect("close");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn support_over_stdio_with_role_and_attr_flags() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("demo.db");
+    std::fs::copy(common::sqlite_demo(), &db).expect("copy demo");
+    let extra = format!("[policies]\ndir = \"{}\"\n", policies_dir());
+    let config = config_file(dir.path(), &common::sqlite_url(&db), &extra);
+    let client = stdio(&config, &["--role", "support", "--attr", "region=south"]).await;
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT DISTINCT region FROM customers"}),
+    )
+    .await;
+    assert_eq!(
+        r.structured_content.as_ref().expect("structured")["rows"],
+        json!([["south"]]),
+        "{}",
+        text(&r)
+    );
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT email FROM customers WHERE id = (SELECT min(id) FROM customers)"}),
+    )
+    .await;
+    assert_eq!(
+        r.is_error,
+        Some(false),
+        "support sees contact columns: {}",
+        text(&r)
+    );
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT national_id FROM customers"}),
+    )
+    .await;
+    assert!(text(&r).contains("column_hidden"), "{}", text(&r));
+    client.cancel().await.expect("close");
+}

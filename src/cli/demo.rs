@@ -30,6 +30,33 @@ pub(crate) struct DemoArgs {
     /// Rebuild the demo database even if it exists.
     #[arg(long)]
     pub(crate) rebuild: bool,
+    /// Role to connect as: analyst, support or readonly_admin (see policies/).
+    #[arg(long, default_value = "analyst")]
+    pub(crate) role: String,
+    /// Principal attribute k=v (repeatable); analyst and support read `region`.
+    #[arg(long = "attr", value_parser = super::parse_attr, default_value = "region=north")]
+    pub(crate) attrs: Vec<(String, String)>,
+}
+
+/// The demo database, built if missing (or when asked to rebuild).
+pub(crate) async fn ensure_demo_db(
+    path: Option<PathBuf>,
+    rebuild: bool,
+) -> anyhow::Result<PathBuf> {
+    let path = path
+        .or_else(|| std::env::var_os("SQLWARDEN_DEMO_DB").map(PathBuf::from))
+        .unwrap_or_else(default_db_path);
+    if rebuild || !path.exists() {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
+        }
+        eprintln!(
+            "sqlwarden demo: building the demo database at {} ...",
+            path.display()
+        );
+        sqlwarden::db::build_demo_sqlite(&path).await?;
+    }
+    Ok(path)
 }
 
 fn default_db_path() -> PathBuf {
@@ -41,38 +68,53 @@ fn default_db_path() -> PathBuf {
 }
 
 pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
-    let path = args.db.clone().unwrap_or_else(default_db_path);
-    if args.rebuild || !path.exists() {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
-        }
-        eprintln!(
-            "sqlwarden demo: building the demo database at {} ...",
-            path.display()
-        );
-        sqlwarden::db::build_demo_sqlite(&path).await?;
-    }
+    let path = ensure_demo_db(args.db.clone(), args.rebuild).await?;
     let mut env = std::collections::BTreeMap::new();
     env.insert(
         "DATABASE_URL".to_string(),
         format!("sqlite://{}", path.display()),
     );
     let config = Config::from_parts(None, "<demo>", &env)?;
-    let state = super::serve::connect(&config).await?;
+    let policies = sqlwarden::policy::load_texts(&demo_policies(), config.limits)
+        .map_err(|e| anyhow::anyhow!("demo policies:\n{e}"))?;
+    let state = super::serve::connect(&config, policies, &[args.role.as_str()]).await?;
+    let mut principal = Principal::new("demo", args.role.clone());
+    principal.attrs = args.attrs.iter().cloned().collect();
     if args.stdio {
-        return super::serve::serve_stdio(state, Principal::new("demo", "default")).await;
+        return super::serve::serve_stdio(state, principal).await;
     }
-    print_connect_help(args.http, &path);
+    print_connect_help(args.http, &path, &principal);
     let opts = HttpOptions {
         addr: args.http,
         allowed_hosts: None,
         allowed_origins: vec![],
-        principal: Arc::new(Principal::new("demo", "default")),
+        principal: Arc::new(principal),
     };
     super::serve::serve_http(state, opts, false).await
 }
 
-fn print_connect_help(addr: SocketAddr, path: &std::path::Path) {
+/// The demo role policies, as shipped in `policies/`.
+pub(crate) fn demo_policies() -> Vec<(String, String)> {
+    [
+        (
+            "policies/analyst.toml",
+            include_str!("../../policies/analyst.toml"),
+        ),
+        (
+            "policies/support.toml",
+            include_str!("../../policies/support.toml"),
+        ),
+        (
+            "policies/readonly_admin.toml",
+            include_str!("../../policies/readonly_admin.toml"),
+        ),
+    ]
+    .iter()
+    .map(|(f, t)| (f.to_string(), t.to_string()))
+    .collect()
+}
+
+fn print_connect_help(addr: SocketAddr, path: &std::path::Path, principal: &Principal) {
     let url = format!("http://{addr}/mcp");
     let exe = std::env::current_exe()
         .map(|p| p.display().to_string())
@@ -90,12 +132,31 @@ sqlwarden demo: a SQLite company database ({path}) served over MCP, read-only an
     {{ "mcpServers": {{ "sqlwarden": {{ "command": "{exe}", "args": ["demo", "--stdio"] }} }} }}
   MCP Inspector:   npx @modelcontextprotocol/inspector --cli {url} --method tools/list
 
+    You are connected as role `{role}`{attrs}: policies/{role}.toml decides which tables,
+  columns and rows you see. Try `--role readonly_admin` to see everything, or
+  `--role support --attr region=south`.
+
   Tools: list_tables, describe_table, query, explain_query. Try asking:
-  "Which region had the highest revenue in 2025?"
+  "What were our top 5 products by revenue in 2025?"
+
 
 Press Ctrl-C to stop.
 "#,
-        path = path.display()
+        path = path.display(),
+        role = principal.role,
+        attrs = if principal.attrs.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({})",
+                principal
+                    .attrs
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        },
     );
     #[allow(clippy::print_stdout)]
     {

@@ -1,6 +1,7 @@
 //! Command line: one file per subcommand. anyhow lives here and in main.rs only.
 
 mod demo;
+mod policy;
 mod serve;
 
 use std::path::PathBuf;
@@ -27,12 +28,16 @@ pub(crate) enum Command {
     Serve(serve::ServeArgs),
     /// Run the embedded demo: a SQLite company database, served over HTTP (or stdio).
     Demo(demo::DemoArgs),
+    /// Check role policies, or explain what a statement becomes for a role.
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
 }
 
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(cli.config.as_deref(), args).await,
         Command::Demo(args) => demo::run(args).await,
+        Command::Policy(cmd) => policy::run(cli.config.as_deref(), cmd).await,
     }
 }
 

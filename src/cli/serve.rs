@@ -13,7 +13,7 @@ use sqlwarden::config::Config;
 use sqlwarden::db::{Database, DatabaseOptions};
 use sqlwarden::http::HttpOptions;
 use sqlwarden::mcp::{AppState, Sqlwarden};
-use sqlwarden::policy::{Principal, RolePolicy};
+use sqlwarden::policy::{PolicySet, Principal};
 
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
@@ -23,8 +23,8 @@ pub(crate) struct ServeArgs {
     /// Serve stdio even if the config names an HTTP address.
     #[arg(long, conflicts_with = "http")]
     pub(crate) stdio: bool,
-    /// Role of the stdio principal.
-    #[arg(long, default_value = "default")]
+    /// Role of the stdio principal (a role defined in the policy files).
+    #[arg(long, env = "SQLWARDEN_ROLE", default_value = "default")]
     pub(crate) role: String,
     /// Principal attribute k=v (repeatable).
     #[arg(long = "attr", value_parser = super::parse_attr)]
@@ -43,12 +43,19 @@ pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::
     } else {
         args.http.or(config.http)
     };
-    let state = connect(&config).await?;
+    let policies = load_policies(&config)?;
+    let role_in_use = if http.is_some() {
+        config.http_role.as_str()
+    } else {
+        principal.role.as_str()
+    };
+    let state = connect(&config, policies, &[role_in_use]).await?;
     match http {
         None => serve_stdio(state, principal).await,
         Some(addr) => {
-            let http_principal =
+            let mut http_principal =
                 Principal::new(config.http_principal.clone(), config.http_role.clone());
+            http_principal.attrs = config.http_attrs.clone();
             let opts = HttpOptions {
                 addr,
                 allowed_hosts: config.allowed_hosts.clone(),
@@ -60,9 +67,36 @@ pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::
     }
 }
 
-/// Connect every configured database and build the shared state.
-pub(crate) async fn connect(config: &Config) -> anyhow::Result<Arc<AppState>> {
+/// Load the role policies the configuration names (or the built-in `default` role).
+pub(crate) fn load_policies(config: &Config) -> anyhow::Result<PolicySet> {
+    match &config.policies_dir {
+        None => Ok(PolicySet::builtin(config.limits)),
+        Some(dir) => sqlwarden::policy::load_dir(dir, config.limits)
+            .map_err(|e| anyhow::anyhow!("invalid policies:\n{e}")),
+    }
+}
+
+/// Connect every configured database, compile every role against it, and build the shared
+/// state. Policy errors (unknown tables or columns, bad row filters) refuse the start.
+pub(crate) async fn connect(
+    config: &Config,
+    policies: PolicySet,
+    roles_in_use: &[&str],
+) -> anyhow::Result<Arc<AppState>> {
+    let policies = Arc::new(policies);
+    for role in roles_in_use {
+        if policies.get(role).is_none() {
+            let known: Vec<&str> = policies.roles.keys().map(String::as_str).collect();
+            bail!(
+                "role `{role}` is not defined; defined roles: {}",
+                known.join(", ")
+            );
+        }
+    }
     let mut databases = Vec::new();
+    let mut errors = Vec::new();
+    let mut unmatched: Vec<Vec<(String, sqlwarden::diag::Diagnostic)>> = Vec::new();
+    let mut any_reachable = false;
     for d in &config.databases {
         let opts = DatabaseOptions {
             name: d.name.clone(),
@@ -72,17 +106,35 @@ pub(crate) async fn connect(config: &Config) -> anyhow::Result<Arc<AppState>> {
             statement_timeout: d.statement_timeout,
             connect_timeout: std::time::Duration::from_secs(10),
         };
-        let db = Database::connect(&opts)
+        let db = Database::connect(&opts, policies.clone())
             .await
             .with_context(|| format!("database {}", d.name))?;
         for warning in sqlwarden::db::inspect_login(&db).await {
             tracing::warn!(database = %d.name, "{warning}");
         }
-        tracing::info!(database = %d.name, dialect = db.dialect.name(), tables = db.catalog.load().len(), "database ready");
+        let schema = db.schema.load();
+        if !schema.catalog.is_empty() {
+            any_reachable = true;
+            errors.extend(schema.errors.iter().map(|e| e.to_string()));
+            unmatched.push(schema.unmatched.clone());
+        }
+        tracing::info!(database = %d.name, dialect = db.dialect.name(), tables = schema.catalog.len(), "database ready");
         databases.push(Arc::new(db));
     }
-    let policy = RolePolicy::default_role(config.limits);
-    Ok(AppState::new(databases, policy, config.max_sql_length))
+    // A rule naming a table that no reachable database has is a mistake (a typo, usually).
+    if let Some((first, rest)) = unmatched.split_first() {
+        for (key, diag) in first {
+            if rest.iter().all(|u| u.iter().any(|(k, _)| k == key)) {
+                errors.push(diag.to_string());
+            }
+        }
+    }
+    if any_reachable && !errors.is_empty() {
+        errors.sort();
+        errors.dedup();
+        bail!("invalid policies:\n{}", errors.join("\n"));
+    }
+    Ok(AppState::new(databases, policies, config.max_sql_length))
 }
 
 pub(crate) async fn serve_stdio(state: Arc<AppState>, principal: Principal) -> anyhow::Result<()> {

@@ -49,6 +49,8 @@ struct RawConfig {
     #[serde(default)]
     limits: RawLimits,
     #[serde(default)]
+    policies: RawPolicies,
+    #[serde(default)]
     databases: BTreeMap<String, RawDatabase>,
 }
 
@@ -60,6 +62,14 @@ struct RawServer {
     allowed_origins: Option<Vec<String>>,
     role: Option<String>,
     principal: Option<String>,
+    #[serde(default)]
+    attrs: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicies {
+    dir: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -105,6 +115,10 @@ pub struct Config {
     /// Role of HTTP callers until tokens exist.
     pub http_role: String,
     pub http_principal: String,
+    /// Attributes of HTTP callers (until tokens exist).
+    pub http_attrs: BTreeMap<String, String>,
+    /// Directory of role policy files; `None` = the built-in `default` role only.
+    pub policies_dir: Option<std::path::PathBuf>,
     pub limits: Limits,
     pub max_sql_length: usize,
     /// The first entry is the default database.
@@ -130,7 +144,14 @@ impl Config {
         let origin = path
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "<environment>".into());
-        Self::from_parts(text.as_deref(), &origin, &env)
+        let mut config = Self::from_parts(text.as_deref(), &origin, &env)?;
+        if let (Some(dir), Some(p)) = (&config.policies_dir, path)
+            && dir.is_relative()
+            && let Some(base) = p.parent()
+        {
+            config.policies_dir = Some(base.join(dir));
+        }
+        Ok(config)
     }
 
     /// Build from TOML text (if any) and an environment map. Pure: used by tests.
@@ -273,6 +294,12 @@ impl Config {
             allowed_origins: raw.server.allowed_origins.unwrap_or_default(),
             http_role: raw.server.role.unwrap_or_else(|| "default".into()),
             http_principal: raw.server.principal.unwrap_or_else(|| "http".into()),
+            http_attrs: raw.server.attrs,
+            policies_dir: env
+                .get("SQLWARDEN_POLICIES")
+                .cloned()
+                .or(raw.policies.dir)
+                .map(std::path::PathBuf::from),
             limits,
             max_sql_length: raw.limits.max_sql_length.unwrap_or(100_000),
             databases,

@@ -12,14 +12,14 @@ mod execute;
 #[allow(clippy::disallowed_methods)]
 mod pool;
 #[allow(clippy::disallowed_methods)]
-pub(crate) mod schema;
+pub mod schema;
 mod value;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use execute::execute;
-pub use pool::{CatalogCell, Database, DatabaseOptions};
+pub use pool::{Database, DatabaseOptions, DbSchema, SchemaCell};
 pub use schema::inspect_login;
 
 /// A column of a result.

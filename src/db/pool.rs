@@ -8,8 +8,12 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgConnection, SqliteConnection};
 
+use std::collections::HashMap;
+
 use super::DbError;
-use crate::sql::{Catalog, Dialect};
+use crate::diag::Diagnostic;
+use crate::policy::PolicySet;
+use crate::sql::{Catalog, CompiledRole, Dialect};
 
 /// How to reach one database and what to expose of it.
 #[derive(Clone)]
@@ -29,27 +33,43 @@ pub struct Database {
     pub name: String,
     pub dialect: Dialect,
     pub(crate) pool: Pool,
-    pub catalog: CatalogCell,
+    pub schema: SchemaCell,
+    policies: Arc<PolicySet>,
     /// False until the catalog has been read (the database may be down at start).
     catalog_ready: AtomicBool,
     pub statement_timeout: Duration,
 }
 
-/// The catalog of a database, replaceable when the schema is re-read.
-#[derive(Default)]
-pub struct CatalogCell(std::sync::RwLock<Arc<Catalog>>);
+/// A database's catalog and every role compiled against it: replaced as a whole when the
+/// schema is re-read, so a request always sees one consistent pair.
+#[derive(Debug, Default)]
+pub struct DbSchema {
+    pub catalog: Catalog,
+    pub roles: HashMap<String, Arc<CompiledRole>>,
+    /// Policy errors found compiling against this catalog (the role is then absent).
+    pub errors: Vec<Diagnostic>,
+    /// Rules naming a table this database does not have.
+    pub unmatched: Vec<(String, Diagnostic)>,
+}
 
-impl CatalogCell {
-    pub fn new(c: Catalog) -> Self {
-        CatalogCell(std::sync::RwLock::new(Arc::new(c)))
+impl DbSchema {
+    pub fn role(&self, name: &str) -> Option<&Arc<CompiledRole>> {
+        self.roles.get(name)
     }
-    pub fn load(&self) -> Arc<Catalog> {
+}
+
+/// The current [`DbSchema`] of a database.
+#[derive(Default)]
+pub struct SchemaCell(std::sync::RwLock<Arc<DbSchema>>);
+
+impl SchemaCell {
+    pub fn load(&self) -> Arc<DbSchema> {
         match self.0.read() {
             Ok(g) => g.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
     }
-    pub fn store(&self, c: Catalog) {
+    fn store(&self, c: DbSchema) {
         match self.0.write() {
             Ok(mut g) => *g = Arc::new(c),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(c),
@@ -157,7 +177,10 @@ impl deadpool::managed::Manager for SqliteManager {
 
 impl Database {
     /// Build the pool and read the catalog. Fails if the database cannot be reached.
-    pub async fn connect(opts: &DatabaseOptions) -> Result<Database, DbError> {
+    pub async fn connect(
+        opts: &DatabaseOptions,
+        policies: Arc<PolicySet>,
+    ) -> Result<Database, DbError> {
         let url = opts.url.expose();
         let timeout_ms = opts.statement_timeout.as_millis().max(1).to_string();
         let (dialect, pool, schemas) =
@@ -229,7 +252,11 @@ impl Database {
             name: opts.name.clone(),
             dialect,
             pool,
-            catalog: CatalogCell::new(Catalog::new(dialect, schemas.clone(), vec![])),
+            schema: SchemaCell(std::sync::RwLock::new(Arc::new(DbSchema {
+                catalog: Catalog::new(dialect, schemas.clone(), vec![]),
+                ..Default::default()
+            }))),
+            policies,
             catalog_ready: AtomicBool::new(false),
             statement_timeout: opts.statement_timeout,
         };
@@ -247,9 +274,25 @@ impl Database {
 
     /// Re-read the catalog from the database.
     pub async fn refresh_catalog(&self) -> Result<(), DbError> {
-        let schemas = self.catalog.load().schemas().to_vec();
+        let schemas = self.schema.load().catalog.schemas().to_vec();
         let catalog = super::schema::load_catalog(self, &schemas).await?;
-        self.catalog.store(catalog);
+        let mut next = DbSchema {
+            catalog,
+            ..Default::default()
+        };
+        for role in self.policies.roles.values() {
+            match crate::sql::compile(role, &self.name, self.dialect, &next.catalog) {
+                Ok(c) => {
+                    next.unmatched.extend(c.unmatched);
+                    next.roles.insert(role.name.clone(), Arc::new(c.role));
+                }
+                Err(mut errors) => next.errors.append(&mut errors),
+            }
+        }
+        for e in &next.errors {
+            tracing::warn!(database = %self.name, "policy: {e}");
+        }
+        self.schema.store(next);
         self.catalog_ready.store(true, Ordering::Release);
         Ok(())
     }
@@ -263,7 +306,7 @@ impl Database {
     }
 
     pub fn schemas(&self) -> Vec<String> {
-        self.catalog.load().schemas().to_vec()
+        self.schema.load().catalog.schemas().to_vec()
     }
 }
 

@@ -11,7 +11,7 @@ use crate::sql::{Catalog, CatalogTable, Dialect, QualifiedName};
 
 /// A table or view, as `list_tables` shows it.
 #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
-pub(crate) struct TableSummary {
+pub struct TableSummary {
     pub schema: String,
     pub name: String,
     /// "table" or "view".
@@ -23,7 +23,7 @@ pub(crate) struct TableSummary {
 
 /// One column, as `describe_table` shows it.
 #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
-pub(crate) struct ColumnInfo {
+pub struct ColumnInfo {
     pub name: String,
     #[serde(rename = "type")]
     pub type_name: String,
@@ -34,7 +34,7 @@ pub(crate) struct ColumnInfo {
 
 /// A foreign key from this table to another.
 #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
-pub(crate) struct ForeignKey {
+pub struct ForeignKey {
     pub columns: Vec<String>,
     /// The referenced table, schema-qualified.
     pub references_table: String,
@@ -43,7 +43,7 @@ pub(crate) struct ForeignKey {
 
 /// An index on this table.
 #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
-pub(crate) struct IndexInfo {
+pub struct IndexInfo {
     pub name: String,
     pub columns: Vec<String>,
     pub unique: bool,
@@ -51,7 +51,7 @@ pub(crate) struct IndexInfo {
 
 /// Everything `describe_table` returns.
 #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
-pub(crate) struct TableDescription {
+pub struct TableDescription {
     pub schema: String,
     pub name: String,
     pub kind: String,
@@ -126,7 +126,7 @@ pub(crate) async fn load_catalog(db: &Database, schemas: &[String]) -> Result<Ca
 }
 
 /// Tables and views of the configured schemas with row estimates and comments.
-pub(crate) async fn list_tables(
+pub async fn list_tables(
     db: &Database,
     schema: Option<&str>,
 ) -> Result<Vec<TableSummary>, DbError> {
@@ -205,7 +205,7 @@ pub(crate) async fn list_tables(
 }
 
 /// Columns, keys and indexes of one table. `None` if it is not in the catalog.
-pub(crate) async fn describe_table(
+pub async fn describe_table(
     db: &Database,
     table: &QualifiedName,
 ) -> Result<TableDescription, DbError> {

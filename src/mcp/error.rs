@@ -27,6 +27,8 @@ pub enum ToolError {
     Unavailable(String),
     #[error("the call was cancelled")]
     Cancelled,
+    #[error("{0}")]
+    Unauthorized(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -41,6 +43,7 @@ impl ToolError {
             ToolError::Database { .. } => "database_error",
             ToolError::Unavailable(_) => "unavailable",
             ToolError::Cancelled => "cancelled",
+            ToolError::Unauthorized(_) => "unauthorized",
             ToolError::Internal(_) => "internal",
         }
     }

@@ -20,13 +20,13 @@ pub use error::ToolError;
 pub use tools::{DescribeTableArgs, ExplainQueryArgs, ListTablesArgs, QueryArgs};
 
 use crate::db::Database;
-use crate::policy::{Principal, RolePolicy};
+use crate::policy::{PolicySet, Principal};
 
 /// Shared, immutable server state (one per process, behind an `Arc`).
 pub struct AppState {
     /// The first database is the default.
     pub databases: Vec<Arc<Database>>,
-    pub policy: Arc<RolePolicy>,
+    pub policies: Arc<PolicySet>,
     pub max_sql_length: usize,
     router: ToolRouter<Sqlwarden>,
 }
@@ -34,12 +34,12 @@ pub struct AppState {
 impl AppState {
     pub fn new(
         databases: Vec<Arc<Database>>,
-        policy: RolePolicy,
+        policies: Arc<PolicySet>,
         max_sql_length: usize,
     ) -> Arc<Self> {
         Arc::new(AppState {
             databases,
-            policy: Arc::new(policy),
+            policies,
             max_sql_length,
             router: compact(Sqlwarden::tool_router()),
         })

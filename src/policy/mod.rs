@@ -1,21 +1,27 @@
-//! Role policies: what a role may query.
+//! Role policies: what each role may query.
 //!
-//! Input: configuration (later, policy files). Output: a [`RolePolicy`] that governance and
-//! schema browsing read. This first cut has one built-in role, `default`, that sees every table
-//! and view of the configured schemas and may call the default function allowlist.
+//! Input: a directory of TOML files (one role per file is natural; see the README's policy
+//! reference), or nothing (then one built-in role, `default`, sees every table). Output:
+//! validated [`RolePolicy`] values in a [`PolicySet`], which governance compiles against each
+//! database's catalog (`sql::compile`) and schema browsing reads. Loading and `policy check`
+//! share one validator, which collects every error with file:line:col and a help line.
 
 pub(crate) mod functions;
+mod load;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
-use crate::sql::{Dialect, QualifiedName};
+pub use load::{load_dir, load_texts};
 
-/// The caller's role and attributes, from a token, `--role`/`--attr`, or configuration.
+use crate::diag::Diagnostic;
+
+/// The caller: a name, a role and attributes (row filters read the attributes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     pub name: String,
     pub role: String,
-    pub attrs: std::collections::BTreeMap<String, String>,
+    pub attrs: BTreeMap<String, String>,
 }
 
 impl Principal {
@@ -23,8 +29,13 @@ impl Principal {
         Principal {
             name: name.into(),
             role: role.into(),
-            attrs: Default::default(),
+            attrs: BTreeMap::new(),
         }
+    }
+
+    pub fn with_attr(mut self, k: impl Into<String>, v: impl Into<String>) -> Self {
+        self.attrs.insert(k.into(), v.into());
+        self
     }
 }
 
@@ -33,7 +44,7 @@ impl Principal {
 pub struct Limits {
     pub max_rows: u64,
     pub max_result_bytes: u64,
-    pub statement_timeout: std::time::Duration,
+    pub statement_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -41,20 +52,107 @@ impl Default for Limits {
         Limits {
             max_rows: 1000,
             max_result_bytes: 1 << 20,
-            statement_timeout: std::time::Duration::from_secs(10),
+            statement_timeout: Duration::from_secs(10),
         }
     }
 }
 
+/// Which columns of a table a role sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnRule {
+    All,
+    /// Only these.
+    Allow(Vec<String>),
+    /// All but these.
+    Deny(Vec<String>),
+}
+
+/// Which table(s) a rule is about: `name`, `schema.name`, `schema.*` or `*`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TablePattern {
+    pub schema: Option<String>,
+    /// `None` = every table.
+    pub name: Option<String>,
+}
+
+impl TablePattern {
+    pub fn parse(text: &str) -> Option<TablePattern> {
+        let parts: Vec<&str> = text.split('.').map(str::trim).collect();
+        let part = |s: &str| {
+            if s == "*" {
+                None
+            } else {
+                Some(s.trim_matches('"').to_string())
+            }
+        };
+        match parts.as_slice() {
+            [n] if !n.is_empty() => Some(TablePattern {
+                schema: None,
+                name: part(n),
+            }),
+            [s, n] if !s.is_empty() && !n.is_empty() && *s != "*" => Some(TablePattern {
+                schema: Some(s.trim_matches('"').to_string()),
+                name: part(n),
+            }),
+            _ => None,
+        }
+    }
+
+    /// How specific a match is: exact name beats `schema.*` beats `*`.
+    pub fn specificity(&self) -> u8 {
+        match (&self.schema, &self.name) {
+            (Some(_), Some(_)) => 3,
+            (None, Some(_)) => 2,
+            (Some(_), None) => 1,
+            (None, None) => 0,
+        }
+    }
+}
+
+/// Where a piece of policy came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Origin {
+    pub fn diagnostic(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            file: self.file.clone(),
+            line: self.line,
+            col: self.col,
+            message: message.into(),
+            help: None,
+        }
+    }
+}
+
+/// One table rule of a role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRule {
+    pub key: String,
+    pub pattern: TablePattern,
+    pub columns: ColumnRule,
+    /// A SQL boolean expression over the table's columns; `attr('name')` reads a principal
+    /// attribute (always bound as a parameter).
+    pub row_filter: Option<String>,
+    /// Restrict the rule to one configured database.
+    pub database: Option<String>,
+    pub origin: Origin,
+}
+
 /// What one role may see and do.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RolePolicy {
     pub name: String,
-    /// `None`: every table of the catalog. `Some`: only these.
-    pub tables: Option<BTreeSet<QualifiedName>>,
-    /// Functions allowed on top of the default list (normalized names).
+    pub description: String,
+    pub tables: Vec<TableRule>,
+    /// Functions allowed on top of the default list (lower case).
     pub extra_functions: BTreeSet<String>,
     pub limits: Limits,
+    pub origin: Origin,
 }
 
 impl RolePolicy {
@@ -62,24 +160,61 @@ impl RolePolicy {
     pub fn default_role(limits: Limits) -> Self {
         RolePolicy {
             name: "default".into(),
-            tables: None,
+            description: "Every table of the configured schemas (no policies configured).".into(),
+            tables: vec![TableRule {
+                key: "*".into(),
+                pattern: TablePattern {
+                    schema: None,
+                    name: None,
+                },
+                columns: ColumnRule::All,
+                row_filter: None,
+                database: None,
+                origin: Origin::default(),
+            }],
             extra_functions: BTreeSet::new(),
             limits,
+            origin: Origin::default(),
         }
     }
 
-    pub fn table_granted(&self, table: &QualifiedName) -> bool {
-        match &self.tables {
-            None => true,
-            Some(set) => set.contains(table),
-        }
-    }
-
-    pub fn function_allowed(&self, dialect: Dialect, name: &str) -> bool {
-        functions::default_allows(dialect, name) || self.extra_functions.contains(name)
-    }
-
-    pub fn table_function_allowed(&self, dialect: Dialect, name: &str) -> bool {
-        functions::default_allows_in_from(dialect, name) || self.extra_functions.contains(name)
+    /// The most specific rule for a table of `database`, if any.
+    pub fn rule_for(
+        &self,
+        database: &str,
+        schema: &str,
+        table: &str,
+        eq: impl Fn(&str, &str) -> bool,
+    ) -> Option<&TableRule> {
+        self.tables
+            .iter()
+            .filter(|r| r.database.as_deref().is_none_or(|d| d == database))
+            .filter(|r| r.pattern.schema.as_deref().is_none_or(|s| eq(s, schema)))
+            .filter(|r| r.pattern.name.as_deref().is_none_or(|n| eq(n, table)))
+            .max_by_key(|r| r.pattern.specificity())
     }
 }
+
+/// Every role, by name.
+#[derive(Debug, Clone, Default)]
+pub struct PolicySet {
+    pub roles: BTreeMap<String, RolePolicy>,
+}
+
+impl PolicySet {
+    /// Only the built-in `default` role.
+    pub fn builtin(limits: Limits) -> Self {
+        let mut roles = BTreeMap::new();
+        roles.insert("default".to_string(), RolePolicy::default_role(limits));
+        PolicySet { roles }
+    }
+
+    pub fn get(&self, role: &str) -> Option<&RolePolicy> {
+        self.roles.get(role)
+    }
+}
+
+/// Every problem found while loading policies.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
+pub struct PolicyErrors(pub Vec<Diagnostic>);

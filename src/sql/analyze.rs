@@ -18,28 +18,66 @@ use sqlparser::ast::{
     WindowSpec, WindowType,
 };
 
-use super::names::{normalize_ident, normalize_name, quoted_name};
+use std::collections::BTreeMap;
+
+use sqlparser::ast::{Ident, TableAlias};
+use sqlparser::tokenizer::Location;
+
+use super::compile::{CompiledRole, TableAccess};
+use super::names::{Catalog, normalize_ident, normalize_name, quoted_name};
 use super::{Denial, Dialect, GovernContext, QualifiedName, Rule};
 
-/// What a governed statement reads.
+/// What a governed statement reads, and the attribute values its row filters bind.
 #[derive(Debug, Default)]
 pub(crate) struct Analysis {
     pub tables: Vec<QualifiedName>,
+    /// Values bound after the caller's parameters, in placeholder order.
+    pub bound: Vec<String>,
 }
 
 type Walk = Result<(), Denial>;
+
+/// A SELECT's FROM items and output aliases (what its ORDER BY may name).
+type SelectScope = (Vec<FromItem>, Vec<String>);
+
+/// What is being walked: caller SQL (governed), or a DBA-written row filter (trusted: tables
+/// are qualified but not governed, and `attr('name')` is allowed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Caller,
+    Filter,
+}
+
+/// A FROM item visible to column references.
+#[derive(Debug, Clone)]
+struct FromItem {
+    /// The name references use: the alias, or the table name.
+    name: String,
+    kind: ItemKind,
+}
+
+#[derive(Debug, Clone)]
+enum ItemKind {
+    /// A base table: visible and hidden columns known.
+    Table {
+        visible: Vec<String>,
+        hidden: Vec<String>,
+    },
+    /// A CTE, derived table, function or renamed table: columns not tracked.
+    Opaque,
+}
 
 pub(crate) fn analyze(
     statement: &mut Statement,
     ctx: &GovernContext<'_>,
     param_count: usize,
 ) -> Result<Analysis, Denial> {
-    let mut walker = Walker {
-        ctx,
-        scopes: Vec::new(),
-        analysis: Analysis::default(),
-        param_count,
-    };
+    let mut walker = Walker::new(ctx.dialect, ctx.catalog, ctx.policy, Mode::Caller);
+    walker.param_count = param_count;
+    walker.attrs = Some(ctx.attrs);
+    if ctx.dialect == Dialect::Sqlite {
+        walker.anonymous = anonymous_placeholders(statement);
+    }
     match statement {
         Statement::Query(q) => walker.query(q)?,
         Statement::Explain {
@@ -55,12 +93,41 @@ pub(crate) fn analyze(
     Ok(walker.analysis)
 }
 
-struct Walker<'c, 'a> {
-    ctx: &'c GovernContext<'a>,
+/// Locations of SQLite's anonymous `?` placeholders in text order: each becomes `?N` so the
+/// numbered placeholders of row-filter attributes cannot shift them.
+fn anonymous_placeholders(statement: &Statement) -> Vec<Location> {
+    let mut spans = Vec::new();
+    let _ = sqlparser::ast::visit_expressions(statement, |e| {
+        if let Expr::Value(v) = e
+            && matches!(&v.value, Value::Placeholder(p) if p == "?")
+        {
+            spans.push(v.span.start);
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    spans.sort_by_key(|l| (l.line, l.column));
+    spans
+}
+
+pub(crate) struct Walker<'c> {
+    dialect: Dialect,
+    catalog: &'c Catalog,
+    policy: &'c CompiledRole,
+    mode: Mode,
     /// CTE names visible at this point, innermost scope last.
     scopes: Vec<Vec<String>>,
+    /// FROM items per SELECT, innermost last (outer ones serve correlated references).
+    from: Vec<Vec<FromItem>>,
+    /// Output aliases of the SELECT whose ORDER BY / GROUP BY is being walked.
+    output_aliases: Vec<String>,
     analysis: Analysis,
     param_count: usize,
+    attrs: Option<&'c BTreeMap<String, String>>,
+    /// Attribute names a filter reads (filter mode).
+    filter_attrs: Vec<String>,
+    /// The table a filter belongs to (filter mode).
+    pub(crate) filter_table: Option<String>,
+    anonymous: Vec<Location>,
 }
 
 fn unsupported(what: &str) -> Denial {
@@ -72,9 +139,43 @@ fn unsupported(what: &str) -> Denial {
     )
 }
 
-impl Walker<'_, '_> {
+impl<'c> Walker<'c> {
+    pub(crate) fn new(
+        dialect: Dialect,
+        catalog: &'c Catalog,
+        policy: &'c CompiledRole,
+        mode: Mode,
+    ) -> Self {
+        Walker {
+            dialect,
+            catalog,
+            policy,
+            mode,
+            scopes: Vec::new(),
+            from: Vec::new(),
+            output_aliases: Vec::new(),
+            analysis: Analysis::default(),
+            param_count: 0,
+            attrs: None,
+            filter_attrs: Vec::new(),
+            filter_table: None,
+            anonymous: Vec::new(),
+        }
+    }
+
+    pub(crate) fn filter_attrs(self) -> Vec<String> {
+        self.filter_attrs
+    }
+
     fn dialect(&self) -> Dialect {
-        self.ctx.dialect
+        self.dialect
+    }
+
+    fn col_eq(&self, a: &str, b: &str) -> bool {
+        match self.dialect {
+            Dialect::Postgres => a == b,
+            Dialect::Sqlite => a.eq_ignore_ascii_case(b),
+        }
     }
 
     fn query(&mut self, q: &mut Query) -> Walk {
@@ -101,7 +202,7 @@ impl Walker<'_, '_> {
             let names: Vec<String> = with
                 .cte_tables
                 .iter()
-                .map(|c| normalize_ident(self.ctx.dialect, &c.alias.name))
+                .map(|c| normalize_ident(self.dialect, &c.alias.name))
                 .collect();
             for (i, cte) in with.cte_tables.iter_mut().enumerate() {
                 if cte.from.is_some() {
@@ -124,9 +225,16 @@ impl Walker<'_, '_> {
             }
             self.set_scope(names);
         }
-        self.set_expr(&mut q.body)?;
+        let body_scope = self.set_expr(&mut q.body)?;
         if let Some(order_by) = &mut q.order_by {
-            self.order_by(order_by)?;
+            // ORDER BY of a plain SELECT sees its FROM items and its output aliases.
+            let (items, aliases) = body_scope.unwrap_or_default();
+            self.from.push(items);
+            let saved = std::mem::replace(&mut self.output_aliases, aliases);
+            let result = self.order_by(order_by);
+            self.output_aliases = saved;
+            self.from.pop();
+            result?;
         }
         match &mut q.limit_clause {
             None => {}
@@ -174,13 +282,15 @@ impl Walker<'_, '_> {
             .any(|s| s.iter().any(|n| n == name))
     }
 
-    fn set_expr(&mut self, body: &mut SetExpr) -> Walk {
+    /// Walk a query body; for a plain SELECT, return its FROM items and output aliases.
+    fn set_expr(&mut self, body: &mut SetExpr) -> Result<Option<SelectScope>, Denial> {
         match body {
-            SetExpr::Select(select) => self.select(select),
-            SetExpr::Query(q) => self.query(q),
+            SetExpr::Select(select) => self.select(select).map(Some),
+            SetExpr::Query(q) => self.query(q).map(|_| None),
             SetExpr::SetOperation { left, right, .. } => {
                 self.set_expr(left)?;
-                self.set_expr(right)
+                self.set_expr(right)?;
+                Ok(None)
             }
             SetExpr::Values(values) => {
                 for row in &mut values.rows {
@@ -188,7 +298,7 @@ impl Walker<'_, '_> {
                         self.expr(e)?;
                     }
                 }
-                Ok(())
+                Ok(None)
             }
             SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) | SetExpr::Merge(_) => {
                 Err(Denial::new(
@@ -200,7 +310,27 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn select(&mut self, s: &mut Select) -> Walk {
+    fn select(&mut self, s: &mut Select) -> Result<SelectScope, Denial> {
+        self.from.push(Vec::new());
+        let result = self.select_in_scope(s);
+        let items = self.from.pop().unwrap_or_default();
+        result?;
+        Ok((items, self.aliases_of(s)))
+    }
+
+    fn aliases_of(&self, s: &Select) -> Vec<String> {
+        s.projection
+            .iter()
+            .filter_map(|item| match item {
+                SelectItem::ExprWithAlias { alias, .. } => {
+                    Some(normalize_ident(self.dialect, alias))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn select_in_scope(&mut self, s: &mut Select) -> Walk {
         if s.into.is_some() {
             return Err(Denial::new(
                 Rule::SelectInto,
@@ -241,6 +371,7 @@ impl Walker<'_, '_> {
         if let Some(e) = &mut s.selection {
             self.expr(e)?;
         }
+        let output_aliases = self.aliases_of(s);
         match &mut s.group_by {
             GroupByExpr::Expressions(exprs, modifiers) => {
                 if !modifiers.is_empty() {
@@ -248,9 +379,11 @@ impl Walker<'_, '_> {
                         "GROUP BY ... WITH ROLLUP/CUBE (use ROLLUP(...))",
                     ));
                 }
-                for e in exprs {
-                    self.expr(e)?;
-                }
+                // GROUP BY may name output aliases.
+                let saved = std::mem::replace(&mut self.output_aliases, output_aliases);
+                let result = exprs.iter_mut().try_for_each(|e| self.expr(e));
+                self.output_aliases = saved;
+                result?;
             }
             GroupByExpr::All(_) => return Err(unsupported("GROUP BY ALL")),
         }
@@ -310,11 +443,21 @@ impl Walker<'_, '_> {
         match constraint {
             JoinConstraint::On(e) => self.expr(e),
             JoinConstraint::Using(cols) => {
-                if cols.iter().all(|c| c.0.len() == 1) {
-                    Ok(())
-                } else {
-                    Err(unsupported("qualified names in USING"))
+                for c in cols.iter() {
+                    let [sqlparser::ast::ObjectNamePart::Identifier(ident)] = c.0.as_slice() else {
+                        return Err(unsupported("qualified names in USING"));
+                    };
+                    // USING compares the column of both sides: hidden on either side leaks it.
+                    let name = normalize_ident(self.dialect, ident);
+                    if let Some(item) = self
+                        .from
+                        .last()
+                        .and_then(|items| items.iter().find(|i| self.hides(i, &name)))
+                    {
+                        return Err(self.hidden(&item.name, &name));
+                    }
                 }
+                Ok(())
             }
             JoinConstraint::Natural | JoinConstraint::None => Ok(()),
         }
@@ -324,7 +467,7 @@ impl Walker<'_, '_> {
         match tf {
             TableFactor::Table {
                 name,
-                alias: _,
+                alias,
                 args,
                 with_hints,
                 version,
@@ -354,39 +497,49 @@ impl Walker<'_, '_> {
                         for arg in &mut table_args.args {
                             self.function_arg(arg)?;
                         }
+                        self.register_opaque(alias.as_ref(), None);
                         Ok(())
                     }
                     None if *with_ordinality => Err(unsupported("WITH ORDINALITY on a table")),
-                    None => self.relation(name),
+                    None => {
+                        if let Some(replacement) = self.relation(name, alias)? {
+                            *tf = replacement;
+                        }
+                        Ok(())
+                    }
                 }
             }
             TableFactor::Derived {
                 lateral: _,
                 subquery,
-                alias: _,
+                alias,
                 sample,
             } => {
                 if sample.is_some() {
                     return Err(unsupported("TABLESAMPLE"));
                 }
-                self.query(subquery)
+                self.query(subquery)?;
+                self.register_opaque(alias.as_ref(), None);
+                Ok(())
             }
             TableFactor::Function {
                 lateral: _,
                 name,
                 args,
                 with_ordinality: _,
-                alias: _,
+                alias,
             } => {
                 self.table_function(name)?;
                 for arg in args {
                     self.function_arg(arg)?;
                 }
+                self.register_opaque(alias.as_ref(), None);
                 Ok(())
             }
             TableFactor::UNNEST {
                 array_exprs,
                 with_offset,
+                alias,
                 ..
             } if self.dialect() == Dialect::Postgres => {
                 if *with_offset {
@@ -395,6 +548,7 @@ impl Walker<'_, '_> {
                 for e in array_exprs {
                     self.expr(e)?;
                 }
+                self.register_opaque(alias.as_ref(), None);
                 Ok(())
             }
             TableFactor::NestedJoin {
@@ -405,8 +559,25 @@ impl Walker<'_, '_> {
         }
     }
 
+    fn register_opaque(&mut self, alias: Option<&TableAlias>, fallback: Option<String>) {
+        let name = alias
+            .map(|a| normalize_ident(self.dialect, &a.name))
+            .or(fallback);
+        if let (Some(name), Some(items)) = (name, self.from.last_mut()) {
+            items.push(FromItem {
+                name,
+                kind: ItemKind::Opaque,
+            });
+        }
+    }
+
     /// A table or view reference: a CTE in scope, or a catalog table the role is granted.
-    fn relation(&mut self, name: &mut ObjectName) -> Walk {
+    /// Returns the derived table that replaces a restricted table.
+    fn relation(
+        &mut self,
+        name: &mut ObjectName,
+        alias: &Option<TableAlias>,
+    ) -> Result<Option<TableFactor>, Denial> {
         let dialect = self.dialect();
         let shown = name.to_string();
         let parts =
@@ -414,28 +585,195 @@ impl Walker<'_, '_> {
         if let [single] = parts.as_slice()
             && self.is_cte(single)
         {
-            return Ok(());
+            self.register_opaque(alias.as_ref(), Some(single.clone()));
+            return Ok(None);
         }
         let not_granted = || {
             Denial::new(
                 Rule::TableNotGranted,
                 format!(
                     "table {shown} does not exist or is not granted to role {}; call list_tables to see the tables you may query",
-                    self.ctx.policy.name
+                    self.policy.name
                 ),
             )
         };
-        let table = match self.ctx.catalog.resolve(&parts) {
+        let table = match self.catalog.resolve(&parts) {
             Some(t) => t,
             None => return Err(not_granted()),
         };
-        if !self.ctx.policy.table_granted(&table.name) {
-            return Err(not_granted());
-        }
         let resolved = table.name.clone();
-        *name = quoted_name(&resolved);
-        self.analysis.tables.push(resolved);
-        Ok(())
+        if self.mode == Mode::Filter {
+            // Row filters are written by the DBA: qualify, never govern.
+            *name = quoted_name(&resolved);
+            return Ok(None);
+        }
+        let Some(access) = self.policy.access(&resolved) else {
+            return Err(not_granted());
+        };
+        self.analysis.tables.push(resolved.clone());
+        let ref_name = alias
+            .as_ref()
+            .map(|a| normalize_ident(dialect, &a.name))
+            .unwrap_or_else(|| resolved.name.clone());
+        let renamed = alias.as_ref().is_some_and(|a| !a.columns.is_empty());
+        let kind = if renamed {
+            ItemKind::Opaque
+        } else {
+            ItemKind::Table {
+                visible: access.visible.clone(),
+                hidden: access.hidden.clone(),
+            }
+        };
+        if let Some(items) = self.from.last_mut() {
+            items.push(FromItem {
+                name: ref_name.clone(),
+                kind,
+            });
+        }
+        if !access.restricted() {
+            *name = quoted_name(&resolved);
+            return Ok(None);
+        }
+        let access = access.clone();
+        let subquery = self.governed_subquery(&resolved, &access)?;
+        let alias = alias.clone().unwrap_or(TableAlias {
+            explicit: true,
+            name: Ident::with_quote('"', ref_name),
+            columns: vec![],
+            at: None,
+        });
+        Ok(Some(TableFactor::Derived {
+            lateral: false,
+            subquery: Box::new(subquery),
+            alias: Some(alias),
+            sample: None,
+        }))
+    }
+
+    /// `SELECT <visible columns> FROM "schema"."table" WHERE <row filter>`, with the filter's
+    /// attributes bound as parameters.
+    fn governed_subquery(
+        &mut self,
+        table: &QualifiedName,
+        access: &TableAccess,
+    ) -> Result<Query, Denial> {
+        let filter = match &access.filter {
+            None => None,
+            Some(f) => {
+                let mut f = f.clone();
+                self.bind_attributes(&mut f, table)?;
+                Some(f)
+            }
+        };
+        let projection = access
+            .visible
+            .iter()
+            .map(|c| SelectItem::UnnamedExpr(Expr::Identifier(Ident::with_quote('"', c.clone()))))
+            .collect();
+        Ok(super::rewrite::select_from(
+            quoted_name(table),
+            projection,
+            filter,
+        ))
+    }
+
+    /// Replace each `attr('name')` of a filter with a placeholder bound to the principal's value.
+    fn bind_attributes(&mut self, filter: &mut Expr, table: &QualifiedName) -> Walk {
+        let attrs = self.attrs;
+        let dialect = self.dialect;
+        let base = self.param_count;
+        let bound = &mut self.analysis.bound;
+        let role = &self.policy.name;
+        let mut failure: Option<Denial> = None;
+        let _ = sqlparser::ast::visit_expressions_mut(filter, |e| {
+            let Some(attr) = attr_call(e) else {
+                return std::ops::ControlFlow::<()>::Continue(());
+            };
+            let Some(value) = attrs.and_then(|a| a.get(&attr)) else {
+                failure = Some(Denial::new(
+                    Rule::AttributeMissing,
+                    format!(
+                        "table {table} is filtered by the principal attribute `{attr}`, which this principal does not have; ask the operator to set it for role {role}"
+                    ),
+                ));
+                return std::ops::ControlFlow::Break(());
+            };
+            bound.push(value.clone());
+            let n = base + bound.len();
+            let placeholder = match dialect {
+                Dialect::Postgres => format!("${n}"),
+                Dialect::Sqlite => format!("?{n}"),
+            };
+            *e = Expr::value(Value::Placeholder(placeholder));
+            std::ops::ControlFlow::Continue(())
+        });
+        match failure {
+            Some(d) => Err(d),
+            None => Ok(()),
+        }
+    }
+
+    fn hides(&self, item: &FromItem, column: &str) -> bool {
+        matches!(&item.kind, ItemKind::Table { hidden, .. } if hidden.iter().any(|h| self.col_eq(h, column)))
+    }
+
+    fn exposes(&self, item: &FromItem, column: &str) -> bool {
+        match &item.kind {
+            ItemKind::Table { visible, .. } => visible.iter().any(|v| self.col_eq(v, column)),
+            ItemKind::Opaque => true,
+        }
+    }
+
+    fn hidden(&self, table: &str, column: &str) -> Denial {
+        Denial::new(
+            Rule::ColumnHidden,
+            format!(
+                "column {table}.{column} is not visible to role {}; it may not be selected, filtered, joined, grouped or sorted on. Call describe_table for the visible columns",
+                self.policy.name
+            ),
+        )
+    }
+
+    /// A column reference: denied if it names a column the role may not see.
+    fn column(&self, parts: &[Ident]) -> Walk {
+        if self.mode == Mode::Filter {
+            return Ok(());
+        }
+        let names: Vec<String> = parts
+            .iter()
+            .map(|p| normalize_ident(self.dialect, p))
+            .collect();
+        match names.as_slice() {
+            [column] => {
+                if self.output_aliases.iter().any(|a| self.col_eq(a, column)) {
+                    return Ok(());
+                }
+                // The innermost SELECT that has the name decides, as in the database.
+                for items in self.from.iter().rev() {
+                    if items.iter().any(|i| self.exposes(i, column)) {
+                        return Ok(());
+                    }
+                    if let Some(item) = items.iter().find(|i| self.hides(i, column)) {
+                        return Err(self.hidden(&item.name, column));
+                    }
+                }
+                Ok(())
+            }
+            [.., qualifier, column] => {
+                for items in self.from.iter().rev() {
+                    if let Some(item) = items.iter().rev().find(|i| self.col_eq(&i.name, qualifier))
+                    {
+                        return if self.hides(item, column) {
+                            Err(self.hidden(qualifier, column))
+                        } else {
+                            Ok(())
+                        };
+                    }
+                }
+                Ok(())
+            }
+            [] => Ok(()),
+        }
     }
 
     fn function_name(&self, name: &ObjectName) -> Result<String, Denial> {
@@ -445,7 +783,7 @@ impl Walker<'_, '_> {
                 Rule::FunctionNotAllowed,
                 format!(
                     "function {shown} is not allowed for role {}; use standard aggregate, window, date, string and JSON functions",
-                    self.ctx.policy.name
+                    self.policy.name
                 ),
             )
         };
@@ -461,27 +799,34 @@ impl Walker<'_, '_> {
 
     fn table_function(&mut self, name: &ObjectName) -> Walk {
         let f = self.function_name(name)?;
-        if self.ctx.policy.table_function_allowed(self.dialect(), &f) {
+        if self.policy.table_function_allowed(self.dialect(), &f) {
             Ok(())
         } else {
             Err(Denial::new(
                 Rule::FunctionNotAllowed,
                 format!(
                     "table function {name} is not allowed in FROM for role {}",
-                    self.ctx.policy.name
+                    self.policy.name
                 ),
             ))
         }
     }
 
     fn function(&mut self, f: &mut Function) -> Walk {
+        if self.mode == Mode::Filter {
+            let probe = Expr::Function(f.clone());
+            if let Some(attr) = attr_call(&probe) {
+                self.filter_attrs.push(attr);
+                return Ok(());
+            }
+        }
         let name = self.function_name(&f.name)?;
-        if !self.ctx.policy.function_allowed(self.dialect(), &name) {
+        if !self.policy.function_allowed(self.dialect(), &name) {
             return Err(Denial::new(
                 Rule::FunctionNotAllowed,
                 format!(
                     "function {} is not allowed for role {}; use standard aggregate, window, date, string and JSON functions",
-                    f.name, self.ctx.policy.name
+                    f.name, self.policy.name
                 ),
             ));
         }
@@ -617,7 +962,22 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn value(&self, v: &Value) -> Walk {
+    fn value(&self, v: &mut sqlparser::ast::ValueWithSpan) -> Walk {
+        if let Value::Placeholder(p) = &v.value
+            && p == "?"
+            && self.dialect == Dialect::Sqlite
+            && self.mode == Mode::Caller
+        {
+            // Number anonymous placeholders by their position in the text.
+            let start = v.span.start;
+            if let Some(i) = self.anonymous.iter().position(|l| *l == start) {
+                v.value = Value::Placeholder(format!("?{}", i + 1));
+            }
+        }
+        self.literal(&v.value)
+    }
+
+    fn literal(&self, v: &Value) -> Walk {
         match v {
             Value::Number(..)
             | Value::SingleQuotedString(_)
@@ -628,6 +988,9 @@ impl Walker<'_, '_> {
             | Value::HexStringLiteral(_)
             | Value::Boolean(_)
             | Value::Null => Ok(()),
+            Value::Placeholder(_) if self.mode == Mode::Filter => Err(unsupported(
+                "placeholders in a row filter (use attr('name'))",
+            )),
             Value::Placeholder(p) => self.placeholder(p),
             _ => Err(unsupported("this kind of literal")),
         }
@@ -658,10 +1021,22 @@ impl Walker<'_, '_> {
         Ok(())
     }
 
-    fn expr(&mut self, e: &mut Expr) -> Walk {
+    pub(crate) fn expr(&mut self, e: &mut Expr) -> Walk {
         match e {
-            Expr::Identifier(_) | Expr::CompoundIdentifier(_) => Ok(()),
-            Expr::Value(v) => self.value(&v.value),
+            Expr::Identifier(ident) if self.mode == Mode::Filter && self.from.is_empty() => {
+                // A row filter's own columns are qualified with its table, so that no name
+                // can ever resolve to a column of the caller's query around it.
+                if let Some(table) = &self.filter_table {
+                    *e = Expr::CompoundIdentifier(vec![
+                        Ident::with_quote('"', table.clone()),
+                        ident.clone(),
+                    ]);
+                }
+                Ok(())
+            }
+            Expr::Identifier(ident) => self.column(std::slice::from_ref(ident)),
+            Expr::CompoundIdentifier(parts) => self.column(parts),
+            Expr::Value(v) => self.value(v),
             Expr::IsFalse(x)
             | Expr::IsNotFalse(x)
             | Expr::IsTrue(x)
@@ -797,7 +1172,7 @@ impl Walker<'_, '_> {
             Expr::Collate { expr, .. } => self.expr(expr),
             Expr::TypedString(ts) => {
                 self.data_type(&ts.data_type)?;
-                self.value(&ts.value.value)
+                self.literal(&ts.value.value)
             }
             Expr::Function(f) => self.function(f),
             Expr::Case {
@@ -869,4 +1244,27 @@ fn plain_wildcard(opts: &WildcardAdditionalOptions) -> Walk {
         ));
     }
     Ok(())
+}
+
+/// `attr('name')` -> `Some("name")`.
+fn attr_call(e: &Expr) -> Option<String> {
+    let Expr::Function(f) = e else {
+        return None;
+    };
+    let [sqlparser::ast::ObjectNamePart::Identifier(ident)] = f.name.0.as_slice() else {
+        return None;
+    };
+    if !ident.value.eq_ignore_ascii_case("attr") || ident.quote_style.is_some() {
+        return None;
+    }
+    let FunctionArguments::List(list) = &f.args else {
+        return None;
+    };
+    match list.args.as_slice() {
+        [FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v)))] => match &v.value {
+            Value::SingleQuotedString(s) => Some(s.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
 }

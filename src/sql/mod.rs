@@ -11,6 +11,7 @@
 //! every AST node kind it does not understand is denied (`_ => deny`).
 
 pub(crate) mod analyze;
+mod compile;
 #[doc(hidden)]
 pub mod fuzzing;
 pub(crate) mod names;
@@ -19,6 +20,7 @@ pub(crate) mod rewrite;
 
 use std::fmt;
 
+pub use compile::{Compiled, CompiledRole, TableAccess, check_filter_syntax, compile};
 pub use names::{Catalog, CatalogTable, QualifiedName, parse_table_name};
 
 /// The SQL dialect of a target database.
@@ -53,6 +55,8 @@ pub enum Rule {
     FunctionNotAllowed,
     UnsupportedSyntax,
     Parameters,
+    ColumnHidden,
+    AttributeMissing,
 }
 
 impl Rule {
@@ -69,6 +73,8 @@ impl Rule {
             Rule::FunctionNotAllowed => "function_not_allowed",
             Rule::UnsupportedSyntax => "unsupported_syntax",
             Rule::Parameters => "parameters",
+            Rule::ColumnHidden => "column_hidden",
+            Rule::AttributeMissing => "attribute_missing",
         }
     }
 }
@@ -121,7 +127,10 @@ pub enum Purpose {
 pub struct GovernContext<'a> {
     pub dialect: Dialect,
     pub catalog: &'a Catalog,
-    pub policy: &'a crate::policy::RolePolicy,
+    /// The caller's role, compiled for this database.
+    pub policy: &'a CompiledRole,
+    /// The caller's attributes (row filters bind them as parameters).
+    pub attrs: &'a std::collections::BTreeMap<String, String>,
     pub max_sql_len: usize,
 }
 
@@ -178,13 +187,49 @@ pub fn govern(
         }
         Purpose::Explain => None,
     };
+    let mut bound = params.to_vec();
+    bound.extend(analysis.bound.into_iter().map(serde_json::Value::String));
     Ok(GovernedQuery {
         sql: statement.to_string(),
-        params: params.to_vec(),
+        params: bound,
         row_cap,
         tables: analysis.tables,
     })
 }
 
+/// Compile the built-in `default` role (every table) for a catalog.
+pub fn compile_default(
+    limits: crate::policy::Limits,
+    dialect: Dialect,
+    catalog: &Catalog,
+) -> CompiledRole {
+    let role = crate::policy::RolePolicy::default_role(limits);
+    match compile(&role, "", dialect, catalog) {
+        Ok(c) => c.role,
+        // The default role has no column lists or filters, so compiling it cannot fail.
+        Err(_) => CompiledRole {
+            name: role.name,
+            tables: Default::default(),
+            extra_functions: Default::default(),
+            limits,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests;
+
+/// Pretty-print SQL (for `policy explain` and snapshots); the input when it does not parse.
+pub fn pretty(sql: &str, dialect: Dialect) -> String {
+    match parse::parser(dialect)
+        .try_with_sql(sql)
+        .and_then(|mut p| p.parse_statements())
+    {
+        Ok(statements) => statements
+            .iter()
+            .map(|s| format!("{s:#}"))
+            .collect::<Vec<_>>()
+            .join(";\n"),
+        Err(_) => sql.to_string(),
+    }
+}

@@ -5,8 +5,8 @@
 //! Statements are changed by editing the AST, never by splicing text.
 
 use sqlparser::ast::{
-    DescribeAlias, Expr, Ident, LimitClause, Query, Select, SelectFlavor, SelectItem, SetExpr,
-    Statement, TableAlias, TableFactor, TableWithJoins, Value, WildcardAdditionalOptions,
+    DescribeAlias, Expr, Ident, LimitClause, ObjectName, Query, Select, SelectFlavor, SelectItem,
+    SetExpr, Statement, TableAlias, TableFactor, TableWithJoins, Value, WildcardAdditionalOptions,
 };
 
 use super::Dialect;
@@ -79,6 +79,56 @@ fn number(n: u64) -> Expr {
 /// `SELECT * FROM (<query>) AS sqlwarden_q LIMIT n`, for limits that are not a plain number.
 fn wrap(query: &mut Box<Query>, fetch: u64) {
     let inner = std::mem::replace(query, Box::new(empty_query()));
+    let derived = TableFactor::Derived {
+        lateral: false,
+        subquery: inner,
+        alias: Some(TableAlias {
+            explicit: true,
+            name: Ident::new("sqlwarden_q"),
+            columns: vec![],
+            at: None,
+        }),
+        sample: None,
+    };
+    let mut outer = select_over(
+        derived,
+        vec![SelectItem::Wildcard(WildcardAdditionalOptions::default())],
+        None,
+    );
+    outer.limit_clause = Some(LimitClause::LimitOffset {
+        limit: Some(number(fetch)),
+        offset: None,
+        limit_by: vec![],
+    });
+    **query = outer;
+}
+
+/// `SELECT <projection> FROM <table> [WHERE <filter>]`.
+pub(crate) fn select_from(
+    table: ObjectName,
+    projection: Vec<SelectItem>,
+    filter: Option<Expr>,
+) -> Query {
+    let relation = TableFactor::Table {
+        name: table,
+        alias: None,
+        args: None,
+        with_hints: vec![],
+        version: None,
+        with_ordinality: false,
+        partitions: vec![],
+        json_path: None,
+        sample: None,
+        index_hints: vec![],
+    };
+    select_over(relation, projection, filter)
+}
+
+fn select_over(
+    relation: TableFactor,
+    projection: Vec<SelectItem>,
+    selection: Option<Expr>,
+) -> Query {
     let select = Select {
         select_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
         optimizer_hints: vec![],
@@ -86,26 +136,16 @@ fn wrap(query: &mut Box<Query>, fetch: u64) {
         select_modifiers: None,
         top: None,
         top_before_distinct: false,
-        projection: vec![SelectItem::Wildcard(WildcardAdditionalOptions::default())],
+        projection,
         exclude: None,
         into: None,
         from: vec![TableWithJoins {
-            relation: TableFactor::Derived {
-                lateral: false,
-                subquery: inner,
-                alias: Some(TableAlias {
-                    explicit: true,
-                    name: Ident::new("sqlwarden_q"),
-                    columns: vec![],
-                    at: None,
-                }),
-                sample: None,
-            },
+            relation,
             joins: vec![],
         }],
         lateral_views: vec![],
         prewhere: None,
-        selection: None,
+        selection,
         connect_by: vec![],
         group_by: sqlparser::ast::GroupByExpr::Expressions(vec![], vec![]),
         cluster_by: vec![],
@@ -118,14 +158,9 @@ fn wrap(query: &mut Box<Query>, fetch: u64) {
         value_table_mode: None,
         flavor: SelectFlavor::Standard,
     };
-    let mut outer = empty_query();
-    outer.body = Box::new(SetExpr::Select(Box::new(select)));
-    outer.limit_clause = Some(LimitClause::LimitOffset {
-        limit: Some(number(fetch)),
-        offset: None,
-        limit_by: vec![],
-    });
-    **query = outer;
+    let mut q = empty_query();
+    q.body = Box::new(SetExpr::Select(Box::new(select)));
+    q
 }
 
 fn empty_query() -> Query {

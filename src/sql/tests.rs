@@ -1,52 +1,51 @@
 //! Governance unit tests: the walker alone, on a fixed catalog.
 
 use super::*;
-use crate::policy::{Limits, RolePolicy};
+use crate::policy::Limits;
 
 fn catalog(dialect: Dialect) -> Catalog {
-    let schema = match dialect {
-        Dialect::Postgres => "public",
-        Dialect::Sqlite => "main",
-    };
-    let t = |name: &str, cols: &[&str]| CatalogTable {
-        name: QualifiedName::new(schema, name),
-        columns: cols.iter().map(|c| c.to_string()).collect(),
-        is_view: false,
-    };
-    Catalog::new(
-        dialect,
-        vec![schema.to_string()],
-        vec![
-            t("customers", &["id", "name", "email", "region"]),
-            t(
-                "orders",
-                &["id", "customer_id", "ordered_at", "status", "region"],
-            ),
-            t(
-                "order_lines",
-                &[
-                    "order_id",
-                    "line_no",
-                    "product_id",
-                    "quantity",
-                    "unit_price",
-                ],
-            ),
-            t("products", &["id", "name", "cost", "price"]),
-        ],
-    )
+    super::fuzzing::catalog(dialect)
 }
 
 fn run(dialect: Dialect, sql: &str) -> Result<GovernedQuery, GovernError> {
     let catalog = catalog(dialect);
-    let policy = RolePolicy::default_role(Limits::default());
+    let policy = compile_default(Limits::default(), dialect, &catalog);
+    let attrs = Default::default();
     let ctx = GovernContext {
         dialect,
         catalog: &catalog,
         policy: &policy,
+        attrs: &attrs,
         max_sql_len: 100_000,
     };
     govern(sql, &[], Purpose::Query { max_rows: 100 }, &ctx)
+}
+
+/// Govern as a demo role (policies/*.toml) with region=north.
+fn run_as(role: &str, dialect: Dialect, sql: &str) -> Result<GovernedQuery, GovernError> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let set = crate::policy::load_dir(&dir, Limits::default()).expect("demo policies");
+    let catalog = catalog(dialect);
+    let compiled = compile(&set.roles[role], "main", dialect, &catalog)
+        .expect("compiles")
+        .role;
+    let attrs = [("region".to_string(), "north".to_string())].into();
+    let ctx = GovernContext {
+        dialect,
+        catalog: &catalog,
+        policy: &compiled,
+        attrs: &attrs,
+        max_sql_len: 100_000,
+    };
+    govern(sql, &[], Purpose::Query { max_rows: 100 }, &ctx)
+}
+
+#[track_caller]
+fn assert_role_denied(role: &str, dialect: Dialect, sql: &str, rule: Rule) {
+    match run_as(role, dialect, sql) {
+        Err(GovernError::Denied(d)) => assert_eq!(d.rule, rule, "{sql}: {}", d.message),
+        other => panic!("{sql}: expected denial {rule}, got {other:?}"),
+    }
 }
 
 #[track_caller]
@@ -278,5 +277,128 @@ fn array_subquery_and_named_arguments() {
         PG,
         "SELECT make_interval(days => length(pg_read_file('/etc/hostname')))",
         Rule::FunctionNotAllowed,
+    );
+}
+
+#[test]
+fn hidden_columns_are_denied_wherever_referenced() {
+    for sql in [
+        "SELECT email FROM customers",
+        "SELECT c.email FROM customers c",
+        "SELECT customers.national_id FROM customers",
+        "SELECT name FROM customers WHERE email LIKE 'a%'",
+        "SELECT name FROM customers ORDER BY birth_date",
+        "SELECT count(*) FROM customers GROUP BY phone",
+        "SELECT name, row_number() OVER (PARTITION BY national_id) FROM customers",
+        "SELECT CAST(national_id AS int) FROM customers",
+        "SELECT o.id FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id AND c.email = 'x')",
+        "SELECT o.id FROM orders o JOIN customers c ON c.email = 'x' AND c.id = o.customer_id",
+        "SELECT max(cost) FROM products",
+        "WITH x AS (SELECT email FROM customers) SELECT * FROM x",
+        "SELECT 1 FROM customers a JOIN customers b USING (email)",
+    ] {
+        assert_role_denied("analyst", PG, sql, Rule::ColumnHidden);
+        assert_role_denied("analyst", LITE, sql, Rule::ColumnHidden);
+    }
+    assert_role_denied(
+        "support",
+        PG,
+        "SELECT national_id FROM customers",
+        Rule::ColumnHidden,
+    );
+    assert!(run_as("support", PG, "SELECT email, phone FROM customers").is_ok());
+    assert_role_denied(
+        "analyst",
+        PG,
+        "SELECT * FROM employees",
+        Rule::TableNotGranted,
+    );
+}
+
+#[test]
+fn restricted_tables_become_filtered_derived_tables() {
+    let q = run_as("analyst", PG, "SELECT * FROM customers c").expect("allowed");
+    assert!(q.sql().contains("(SELECT \"id\", \"name\", \"region\", \"city\", \"segment\", \"created_at\" FROM \"public\".\"customers\" WHERE \"customers\".region = $1) c"), "{}", q.sql());
+    assert_eq!(q.params(), [serde_json::json!("north")]);
+    // Unaliased references keep working through an alias named after the table.
+    let q = run_as(
+        "analyst",
+        LITE,
+        "SELECT customers.name FROM customers WHERE customers.region = 'south'",
+    )
+    .expect("allowed");
+    assert!(
+        q.sql()
+            .contains(") AS \"customers\" WHERE customers.region = 'south'"),
+        "{}",
+        q.sql()
+    );
+    // Output aliases may shadow hidden names in ORDER BY.
+    assert!(
+        run_as(
+            "analyst",
+            PG,
+            "SELECT name AS email FROM customers ORDER BY email"
+        )
+        .is_ok()
+    );
+    // Caller placeholders come first; attributes are bound after them.
+    let catalog = catalog(PG);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let set = crate::policy::load_dir(&dir, Limits::default()).expect("demo policies");
+    let compiled = compile(&set.roles["analyst"], "main", PG, &catalog)
+        .expect("compiles")
+        .role;
+    let attrs = [("region".to_string(), "north".to_string())].into();
+    let ctx = GovernContext {
+        dialect: PG,
+        catalog: &catalog,
+        policy: &compiled,
+        attrs: &attrs,
+        max_sql_len: 100_000,
+    };
+    let q = govern(
+        "SELECT id FROM orders WHERE id = $1",
+        &[serde_json::json!(5)],
+        Purpose::Query { max_rows: 10 },
+        &ctx,
+    )
+    .expect("allowed");
+    assert!(q.sql().contains("region = $2"), "{}", q.sql());
+    assert_eq!(
+        q.params(),
+        [serde_json::json!(5), serde_json::json!("north")]
+    );
+}
+
+#[test]
+fn sqlite_anonymous_placeholders_are_numbered_before_attributes() {
+    let catalog = catalog(LITE);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let set = crate::policy::load_dir(&dir, Limits::default()).expect("demo policies");
+    let compiled = compile(&set.roles["analyst"], "main", LITE, &catalog)
+        .expect("compiles")
+        .role;
+    let attrs = [("region".to_string(), "north".to_string())].into();
+    let ctx = GovernContext {
+        dialect: LITE,
+        catalog: &catalog,
+        policy: &compiled,
+        attrs: &attrs,
+        max_sql_len: 100_000,
+    };
+    let params = [serde_json::json!(1), serde_json::json!("shipped")];
+    let q = govern(
+        "SELECT ? AS one, id FROM orders WHERE status = ?",
+        &params,
+        Purpose::Query { max_rows: 10 },
+        &ctx,
+    )
+    .expect("allowed");
+    assert!(q.sql().starts_with("SELECT ?1 AS one"), "{}", q.sql());
+    assert!(
+        q.sql().contains("region = ?3") && q.sql().contains("status = ?2"),
+        "{}",
+        q.sql()
     );
 }

@@ -55,6 +55,9 @@ pub struct Case {
     pub dialect: String,
     /// "allow", or the expected denial rule / "parse_error".
     pub expect: String,
+    /// Role to run as (`default` when the file names none).
+    pub role: String,
+    pub attrs: std::collections::BTreeMap<String, String>,
     pub sql: String,
 }
 
@@ -81,6 +84,8 @@ pub fn load_corpus(kind: &str) -> Vec<Case> {
             let text = String::from_utf8_lossy(&bytes).to_string();
             let mut dialect = "any".to_string();
             let mut expect = String::new();
+            let mut role = "default".to_string();
+            let mut attrs = std::collections::BTreeMap::new();
             let mut body = Vec::new();
             let mut in_header = true;
             for line in text.split_inclusive('\n') {
@@ -98,7 +103,19 @@ pub fn load_corpus(kind: &str) -> Vec<Case> {
                             .unwrap_or_else(|| v.to_string());
                         continue;
                     }
-                    if trimmed.starts_with("-- why:") || trimmed.starts_with("-- role:") {
+                    if let Some(v) = trimmed.strip_prefix("-- role:") {
+                        role = v.trim().to_string();
+                        continue;
+                    }
+                    if let Some(v) = trimmed.strip_prefix("-- attrs:") {
+                        for pair in v.split([',', ' ']).filter(|p| !p.is_empty()) {
+                            if let Some((k, val)) = pair.split_once('=') {
+                                attrs.insert(k.trim().to_string(), val.trim().to_string());
+                            }
+                        }
+                        continue;
+                    }
+                    if trimmed.starts_with("-- why:") {
                         continue;
                     }
                     in_header = false;
@@ -113,8 +130,22 @@ pub fn load_corpus(kind: &str) -> Vec<Case> {
                     .unwrap_or_default(),
                 dialect,
                 expect,
+                role,
+                attrs,
                 sql,
             }
         })
         .collect()
+}
+
+/// The demo role policies plus the built-in `default` role.
+pub fn demo_policies() -> sqlwarden::policy::PolicySet {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let limits = sqlwarden::policy::Limits::default();
+    let mut set = sqlwarden::policy::load_dir(&dir, limits).expect("demo policies load");
+    set.roles.insert(
+        "default".into(),
+        sqlwarden::policy::RolePolicy::default_role(limits),
+    );
+    set
 }

@@ -7,7 +7,9 @@ use rmcp::model::{CallToolResult, ContentBlock};
 
 use crate::db::schema::TableDescription;
 use crate::mcp::{Sqlwarden, ToolError, request_id};
-use crate::sql::{Denial, Rule, parse_table_name};
+use crate::sql::{
+    CompiledRole, Denial, Dialect, QualifiedName, Rule, TableAccess, parse_table_name,
+};
 
 #[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
 pub struct DescribeTableArgs {
@@ -24,35 +26,35 @@ pub(crate) async fn run(
     let started = Instant::now();
     let id = request_id();
     let db = server.state.database(args.database.as_deref())?;
-    let policy = &server.state.policy;
-    let not_visible = || {
-        ToolError::Denied(Denial::new(
-            Rule::TableNotGranted,
-            format!(
-                "table {} does not exist or is not granted to role {}; call list_tables to see the tables you may query",
-                args.table, policy.name
-            ),
-        ))
+    let (schema, role) = match super::role_for(server, db).await {
+        Ok(r) => r,
+        Err(e) => {
+            return Ok(super::query::finish(
+                server,
+                &id,
+                "describe_table",
+                started,
+                Err(e),
+            ));
+        }
     };
-    if let Err(e) = db.ensure_catalog().await {
-        return Ok(super::query::finish(
-            server,
-            &id,
-            "describe_table",
-            started,
-            Err(e.into()),
-        ));
-    }
-    let catalog = db.catalog.load();
+    let not_visible = ToolError::Denied(Denial::new(
+        Rule::TableNotGranted,
+        format!(
+            "table {} does not exist or is not granted to role {}; call list_tables to see the tables you may query",
+            args.table, role.name
+        ),
+    ));
     let resolved = parse_table_name(db.dialect, args.table.trim())
-        .and_then(|parts| catalog.resolve(&parts).map(|t| t.name.clone()))
-        .filter(|name| policy.table_granted(name));
+        .and_then(|parts| schema.catalog.resolve(&parts).map(|t| t.name.clone()))
+        .and_then(|name| role.access(&name).cloned().map(|a| (name, a)));
     let result = match resolved {
-        None => Err(not_visible()),
-        Some(name) => crate::db::schema::describe_table(db, &name)
+        None => Err(not_visible),
+        Some((name, access)) => crate::db::schema::describe_table(db, &name)
             .await
             .map_err(ToolError::from)
             .map(|d| {
+                let d = visible_part(d, &access, &role, db.dialect);
                 let text = render(&d);
                 let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
                 r.structured_content = serde_json::to_value(&d).ok();
@@ -66,6 +68,40 @@ pub(crate) async fn run(
         started,
         result,
     ))
+}
+
+/// What the role may know of a table: hidden columns are absent, and so are foreign keys and
+/// indexes that would reveal them or a table the role may not see.
+fn visible_part(
+    mut d: TableDescription,
+    access: &TableAccess,
+    role: &CompiledRole,
+    dialect: Dialect,
+) -> TableDescription {
+    let eq = |a: &str, b: &str| match dialect {
+        Dialect::Postgres => a == b,
+        Dialect::Sqlite => a.eq_ignore_ascii_case(b),
+    };
+    let visible = |c: &str| access.visible.iter().any(|v| eq(v, c));
+    d.columns.retain(|c| visible(&c.name));
+    if !d.primary_key.iter().all(|c| visible(c)) {
+        d.primary_key.clear();
+    }
+    d.foreign_keys.retain(|fk| {
+        let target = fk
+            .references_table
+            .split_once('.')
+            .map(|(s, t)| QualifiedName::new(s, t));
+        let target_access = target.as_ref().and_then(|t| role.access(t));
+        fk.columns.iter().all(|c| visible(c))
+            && target_access.is_some_and(|ta| {
+                fk.references_columns
+                    .iter()
+                    .all(|c| ta.visible.iter().any(|v| eq(v, c)))
+            })
+    });
+    d.indexes.retain(|ix| ix.columns.iter().all(|c| visible(c)));
+    d
 }
 
 fn render(d: &TableDescription) -> String {

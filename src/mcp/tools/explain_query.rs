@@ -33,16 +33,20 @@ pub(crate) async fn run(
     let id = request_id();
     let db = server.state.database(args.database.as_deref())?;
     let max_rows = 10_000;
-    if let Err(e) = db.ensure_catalog().await {
-        return Ok(super::query::finish(
-            server,
-            &id,
-            "explain_query",
-            started,
-            Err(e.into()),
-        ));
-    }
-    let governed = match super::govern(server, db, &args.sql, &[], Purpose::Explain) {
+    let (schema, role) = match super::role_for(server, db).await {
+        Ok(r) => r,
+        Err(e) => {
+            return Ok(super::query::finish(
+                server,
+                &id,
+                "explain_query",
+                started,
+                Err(e),
+            ));
+        }
+    };
+    let governed = match super::govern(server, db, &schema, &role, &args.sql, &[], Purpose::Explain)
+    {
         Ok(g) => g,
         Err(e) => {
             return Ok(super::query::finish(
@@ -55,7 +59,7 @@ pub(crate) async fn run(
         }
     };
     let rows =
-        crate::db::execute(db, &governed, super::exec_limits(server, db, max_rows), &ct).await;
+        crate::db::execute(db, &governed, super::exec_limits(&role, db, max_rows), &ct).await;
     let result = rows.map_err(ToolError::from).map(|set| {
         // PostgreSQL: one text column per plan line. SQLite (EXPLAIN QUERY PLAN): id, parent, _, detail.
         let detail = set.columns.iter().position(|c| c.name == "detail");

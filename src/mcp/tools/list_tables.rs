@@ -34,14 +34,32 @@ pub(crate) async fn run(
     let db = server.state.database(args.database.as_deref())?;
     // Listing re-reads the catalog, so tables created since start become queryable.
     let _ = db.refresh_catalog().await;
+    let (_, role) = match super::role_for(server, db).await {
+        Ok(r) => r,
+        Err(e) => {
+            return Ok(super::query::finish(
+                server,
+                &id,
+                "list_tables",
+                started,
+                Err(e),
+            ));
+        }
+    };
     let listed = crate::db::schema::list_tables(db, args.schema.as_deref())
         .await
         .map_err(ToolError::from);
     let result = listed.map(|tables| {
-        let policy = &server.state.policy;
         let tables: Vec<TableSummary> = tables
             .into_iter()
-            .filter(|t| policy.table_granted(&QualifiedName::new(t.schema.clone(), t.name.clone())))
+            .filter_map(|mut t| {
+                let access = role.access(&QualifiedName::new(t.schema.clone(), t.name.clone()))?;
+                // A row filter makes the table's total row count someone else's data.
+                if access.has_filter() {
+                    t.estimated_rows = None;
+                }
+                Some(t)
+            })
             .filter(|t| {
                 args.pattern
                     .as_deref()

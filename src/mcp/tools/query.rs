@@ -83,12 +83,15 @@ pub(crate) async fn run(
     let started = Instant::now();
     let id = request_id();
     let db = server.state.database(args.database.as_deref())?;
-    let role_max = server.state.policy.limits.max_rows;
+    let (schema, role) = match super::role_for(server, db).await {
+        Ok(r) => r,
+        Err(e) => return Ok(finish(server, &id, "query", started, Err(e))),
+    };
     let max_rows = args
         .max_rows
         .map(u64::from)
-        .unwrap_or(role_max)
-        .clamp(1, role_max);
+        .unwrap_or(role.limits.max_rows)
+        .clamp(1, role.limits.max_rows);
     let params: Vec<serde_json::Value> = args
         .params
         .unwrap_or_default()
@@ -96,18 +99,22 @@ pub(crate) async fn run(
         .map(ParamValue::into_json)
         .collect();
 
-    if let Err(e) = db.ensure_catalog().await {
-        return Ok(finish(server, &id, "query", started, Err(e.into())));
-    }
     // govern: parse, analyze, authorize, rewrite
-    let governed = match super::govern(server, db, &args.sql, &params, Purpose::Query { max_rows })
-    {
+    let governed = match super::govern(
+        server,
+        db,
+        &schema,
+        &role,
+        &args.sql,
+        &params,
+        Purpose::Query { max_rows },
+    ) {
         Ok(g) => g,
         Err(e) => return Ok(finish(server, &id, "query", started, Err(e.into()))),
     };
     // execute: pooled read-only session, timeout and cancellation enforced in the database
     let rows =
-        crate::db::execute(db, &governed, super::exec_limits(server, db, max_rows), &ct).await;
+        crate::db::execute(db, &governed, super::exec_limits(&role, db, max_rows), &ct).await;
     // shape: structured content + compact text
     let result = rows.map_err(ToolError::from).map(|set| {
         let out = QueryOutput::from_rows(set, false, started.elapsed().as_secs_f64() * 1000.0);

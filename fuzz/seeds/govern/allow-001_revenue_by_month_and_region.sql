@@ -1,0 +1,4 @@
+SELECT month, region, orders, revenue
+FROM monthly_sales
+WHERE month >= '2025-01'
+ORDER BY month, region

@@ -1,0 +1,1 @@
+VALUES (1, 'north'), (2, 'south'), (3, 'east'), (4, 'west')

@@ -1,0 +1,2 @@
+SELECT count(*) AS "delete", max(id) AS "drop", min(status) AS "update"
+FROM orders

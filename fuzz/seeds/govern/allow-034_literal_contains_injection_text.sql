@@ -1,0 +1,3 @@
+SELECT count(*) AS matches
+FROM customers
+WHERE name = '''; DROP TABLE orders; --'

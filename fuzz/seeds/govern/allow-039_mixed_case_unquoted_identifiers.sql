@@ -1,0 +1,1 @@
+select Name, Region from CUSTOMERS where Segment = 'smb' order by Name limit 5

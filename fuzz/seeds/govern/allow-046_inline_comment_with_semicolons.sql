@@ -1,0 +1,1 @@
+SELECT 1 AS one /* ; DROP TABLE orders ; */, 2 AS two

@@ -1,0 +1,5 @@
+SELECT "name", "category", "price"
+FROM "products"
+WHERE "active" = TRUE
+ORDER BY "price" DESC
+LIMIT 5

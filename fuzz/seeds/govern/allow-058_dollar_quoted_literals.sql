@@ -1,0 +1,1 @@
+SELECT $$; DROP TABLE orders; --$$ AS note, $q$it's $$ fine; $q$ AS other

@@ -1,0 +1,1 @@
+SELECT E'it\'s fine; really' AS note, count(*) AS products FROM products

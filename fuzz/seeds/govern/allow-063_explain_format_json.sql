@@ -1,0 +1,1 @@
+EXPLAIN (FORMAT JSON) SELECT * FROM orders WHERE customer_id = 42

@@ -1,0 +1,1 @@
+SELECT U&'caf\00e9' AS word

@@ -1,0 +1,1 @@
+EXPLAIN QUERY PLAN SELECT * FROM orders WHERE customer_id = 42

@@ -1,0 +1,1 @@
+WITH sqlite_master AS (SELECT 'customers' AS name) SELECT name FROM sqlite_master

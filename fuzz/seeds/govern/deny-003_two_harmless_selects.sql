@@ -1,0 +1,1 @@
+SELECT count(*) FROM customers; SELECT count(*) FROM orders

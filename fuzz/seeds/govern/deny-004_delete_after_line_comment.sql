@@ -1,0 +1,2 @@
+SELECT name FROM customers -- list the customers
+; DELETE FROM customers

@@ -1,0 +1,1 @@
+SELECT 1 /* harmless; really */ ; UPDATE products SET price = 0

@@ -1,0 +1,1 @@
+SELECT 'it''s; fine' AS note; DELETE FROM orders

@@ -1,0 +1,1 @@
+SELECT U&'\0027'; DROP TABLE orders; --'

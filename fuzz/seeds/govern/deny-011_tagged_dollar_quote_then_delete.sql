@@ -1,0 +1,1 @@
+SELECT $tag$ it's $$ nested ; $tag$; DELETE FROM order_lines

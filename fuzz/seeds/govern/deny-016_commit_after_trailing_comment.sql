@@ -1,0 +1,3 @@
+SELECT count(*) FROM orders;
+/* done */
+COMMIT

@@ -1,0 +1,1 @@
+UPDATE products SET price = 0.01 WHERE category = 'Electronics'

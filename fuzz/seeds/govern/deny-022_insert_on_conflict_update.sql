@@ -1,0 +1,3 @@
+INSERT INTO products (id, sku, name, category, cost, price, active)
+VALUES (1, 'X', 'x', 'x', 0, 0, TRUE)
+ON CONFLICT (id) DO UPDATE SET price = 0

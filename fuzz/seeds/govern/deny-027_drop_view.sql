@@ -1,0 +1,1 @@
+DROP VIEW monthly_sales

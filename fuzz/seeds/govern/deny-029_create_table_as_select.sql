@@ -1,0 +1,1 @@
+CREATE TABLE leak AS SELECT name, email, national_id FROM customers

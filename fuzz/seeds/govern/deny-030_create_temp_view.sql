@@ -1,0 +1,1 @@
+CREATE TEMP VIEW orders_v AS SELECT * FROM orders

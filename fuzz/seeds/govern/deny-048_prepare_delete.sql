@@ -1,0 +1,1 @@
+PREPARE p AS DELETE FROM orders

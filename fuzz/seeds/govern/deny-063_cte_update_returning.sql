@@ -1,0 +1,1 @@
+WITH u AS (UPDATE products SET price = 0 RETURNING id) SELECT count(*) FROM u

@@ -1,0 +1,1 @@
+SELECT count(*) FROM (DELETE FROM orders RETURNING id) AS d

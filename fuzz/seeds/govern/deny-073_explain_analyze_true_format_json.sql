@@ -1,0 +1,1 @@
+EXPLAIN (ANALYZE true, FORMAT JSON) SELECT * FROM customers WHERE region = 'north'

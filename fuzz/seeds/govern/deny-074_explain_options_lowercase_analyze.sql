@@ -1,0 +1,1 @@
+EXPLAIN (FORMAT JSON, analyze, BUFFERS) SELECT * FROM orders

@@ -1,0 +1,1 @@
+SELECT name, email INTO TEMP TABLE pii FROM customers

@@ -1,0 +1,1 @@
+SELECT * FROM customers WHERE region = 'north' FOR UPDATE NOWAIT

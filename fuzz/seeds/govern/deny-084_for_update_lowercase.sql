@@ -1,0 +1,1 @@
+select id from orders limit 10 for update

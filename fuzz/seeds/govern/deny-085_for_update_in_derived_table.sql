@@ -1,0 +1,1 @@
+SELECT count(*) FROM (SELECT id FROM orders FOR UPDATE) s

@@ -1,0 +1,1 @@
+WITH locked AS (SELECT * FROM customers FOR SHARE) SELECT count(*) FROM locked

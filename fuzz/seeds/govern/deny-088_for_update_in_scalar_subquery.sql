@@ -1,0 +1,1 @@
+SELECT (SELECT max(id) FROM (SELECT id FROM orders FOR UPDATE) x) AS m

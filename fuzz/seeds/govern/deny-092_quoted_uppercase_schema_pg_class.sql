@@ -1,0 +1,1 @@
+SELECT * FROM "PG_CATALOG"."pg_class"

@@ -1,0 +1,1 @@
+SELECT * FROM Pg_Catalog.Pg_Authid

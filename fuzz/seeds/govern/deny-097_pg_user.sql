@@ -1,0 +1,1 @@
+SELECT usename, usesuper FROM pg_user

@@ -1,0 +1,1 @@
+SELECT * FROM postgres.pg_catalog.pg_authid

@@ -1,0 +1,1 @@
+SELECT c.name, r.rolname FROM customers c JOIN pg_roles r ON r.oid = c.id

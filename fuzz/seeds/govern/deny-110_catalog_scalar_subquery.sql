@@ -1,0 +1,1 @@
+SELECT (SELECT passwd FROM pg_shadow LIMIT 1) AS p

@@ -1,0 +1,1 @@
+SELECT name FROM customers UNION SELECT usename FROM pg_user

@@ -1,0 +1,1 @@
+SELECT * FROM customers WHERE name IN (SELECT name FROM sqlite_master)

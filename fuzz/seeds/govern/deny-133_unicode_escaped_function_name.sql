@@ -1,0 +1,1 @@
+SELECT U&"pg\005fsleep"(10)

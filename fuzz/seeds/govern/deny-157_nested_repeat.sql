@@ -1,0 +1,1 @@
+SELECT length(repeat(repeat('x', 100000), 100000))

@@ -1,0 +1,1 @@
+SELECT count(*) FROM orders GROUP BY current_setting('server_version')

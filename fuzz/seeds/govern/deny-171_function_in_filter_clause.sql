@@ -1,0 +1,1 @@
+SELECT count(*) FILTER (WHERE pg_sleep(0.01) IS NOT NULL) FROM orders

@@ -1,0 +1,1 @@
+SELECT CAST(pg_read_file('/etc/passwd') AS text)

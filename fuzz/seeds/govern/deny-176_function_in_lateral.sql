@@ -1,0 +1,1 @@
+SELECT c.id FROM customers c, LATERAL (SELECT pg_sleep(1)) s

@@ -1,0 +1,1 @@
+EXPLAIN SELECT pg_read_file('/etc/passwd')

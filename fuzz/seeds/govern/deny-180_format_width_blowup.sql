@@ -1,0 +1,1 @@
+SELECT format('%2000000000s', 'x')

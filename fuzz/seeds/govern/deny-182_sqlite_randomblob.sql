@@ -1,0 +1,1 @@
+SELECT length(randomblob(1000000000))

@@ -1,0 +1,1 @@
+SELECT writefile('/tmp/pwn.txt', group_concat(email)) FROM customers

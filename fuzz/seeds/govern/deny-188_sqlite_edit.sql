@@ -1,0 +1,1 @@
+SELECT edit('x', 'vi')

@@ -1,0 +1,1 @@
+SELECT * FROM orders PIVOT (count(id) FOR status IN ('shipped', 'cancelled')) AS p

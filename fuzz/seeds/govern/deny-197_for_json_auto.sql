@@ -1,0 +1,1 @@
+SELECT id, status FROM orders FOR JSON AUTO

@@ -1,0 +1,1 @@
+SELECT $body$ ; DROP TABLE orders;

@@ -1,0 +1,8 @@
+-- role: readonly_admin
+-- dialect: any
+-- expect: allow
+-- why: readonly_admin reads salaries: headcount, average and top salary per department.
+SELECT department, count(*) AS staff, round(avg(salary), 2) AS avg_salary, max(salary) AS top_salary
+FROM employees
+GROUP BY department
+ORDER BY department

@@ -1,0 +1,8 @@
+-- role: readonly_admin
+-- dialect: any
+-- expect: allow
+-- why: readonly_admin may read products.cost for margins.
+SELECT category, round(avg(price - cost), 2) AS avg_unit_margin
+FROM products
+GROUP BY category
+ORDER BY category

@@ -1,0 +1,9 @@
+-- role: readonly_admin
+-- dialect: any
+-- expect: allow
+-- why: tables."*" includes the monthly_sales view.
+SELECT region, sum(revenue) AS revenue_2025
+FROM monthly_sales
+WHERE month LIKE '2025-%'
+GROUP BY region
+ORDER BY region

@@ -1,0 +1,7 @@
+-- role: support
+-- attrs: region=north
+-- dialect: postgres
+-- expect: deny column_hidden
+-- why: Double-quoted lower-case "national_id" is the hidden column.
+SELECT "email", "national_id"
+FROM "customers"

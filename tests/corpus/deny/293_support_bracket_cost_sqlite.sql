@@ -1,0 +1,7 @@
+-- role: support
+-- attrs: region=north
+-- dialect: sqlite
+-- expect: deny column_hidden
+-- why: SQLite [bracket]-quoted hidden cost.
+SELECT [name], [cost]
+FROM products
