@@ -558,3 +558,44 @@ async fn support_over_stdio_with_role_and_attr_flags() {
     assert!(text(&r).contains("column_hidden"), "{}", text(&r));
     client.cancel().await.expect("close");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_statement_timeout_is_enforced_by_the_database() {
+    let cluster = common::pg::cluster();
+    let name = cluster.fresh_db();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policies = dir.path().join("policies");
+    std::fs::create_dir(&policies).expect("mkdir");
+    std::fs::write(
+        policies.join("quick.toml"),
+        "role = \"quick\"\n[limits]\nstatement_timeout = \"300ms\"\n[tables.\"*\"]\n",
+    )
+    .expect("write");
+    let extra = format!(
+        "[limits]\nstatement_timeout = \"30s\"\n[policies]\ndir = \"{}\"\n",
+        policies.display()
+    );
+    let config = config_file(dir.path(), &cluster.url(&name), &extra);
+    let client = stdio(&config, &["--role", "quick"]).await;
+    let started = Instant::now();
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT count(*) FROM order_lines a, order_lines b, order_lines c"}),
+    )
+    .await;
+    assert_eq!(error_code(&r).as_deref(), Some("timeout"), "{}", text(&r));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT count(*) FROM orders"}),
+    )
+    .await;
+    assert_eq!(r.is_error, Some(false), "{}", text(&r));
+    client.cancel().await.expect("close");
+}

@@ -26,6 +26,17 @@ pub async fn execute(
     match &db.pool {
         Pool::Postgres(pool) => {
             let mut obj = pool.get().await.map_err(super::pool::unavailable)?;
+            // A role with its own statement timeout: the database enforces it, set on the
+            // session by our code (never by caller SQL) and only when it changes.
+            let want = limits.statement_timeout.as_millis().max(1) as u64;
+            if obj.timeout_ms != want {
+                sqlx::query("SELECT set_config('statement_timeout', $1, false)")
+                    .bind(format!("{want}ms"))
+                    .execute(&mut obj.conn)
+                    .await
+                    .map_err(db_error)?;
+                obj.timeout_ms = want;
+            }
             let outcome = tokio::select! {
                 r = collect_pg(&mut obj.conn, query, limits) => Some(r),
                 _ = cancel.cancelled() => None,

@@ -84,12 +84,15 @@ pub(crate) enum Pool {
 
 pub(crate) struct PgManager {
     pub(crate) opts: PgConnectOptions,
+    pub(crate) timeout_ms: u64,
 }
 
 /// A PostgreSQL session and its backend pid (for cancellation).
 pub(crate) struct PgConn {
     pub(crate) conn: PgConnection,
     pub(crate) pid: i32,
+    /// The session's statement_timeout in ms (set at startup; changed for roles with another).
+    pub(crate) timeout_ms: u64,
 }
 
 impl deadpool::managed::Manager for PgManager {
@@ -101,7 +104,11 @@ impl deadpool::managed::Manager for PgManager {
         let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
             .fetch_one(&mut conn)
             .await?;
-        Ok(PgConn { conn, pid })
+        Ok(PgConn {
+            conn,
+            pid,
+            timeout_ms: self.timeout_ms,
+        })
     }
 
     async fn recycle(
@@ -202,14 +209,18 @@ impl Database {
                         ("client_connection_check_interval", "1000"),
                     ])
                     .log_statements(tracing::log::LevelFilter::Off);
-                let pool = deadpool::managed::Pool::builder(PgManager { opts: pg })
-                    .max_size(opts.max_connections)
-                    .runtime(deadpool::Runtime::Tokio1)
-                    .wait_timeout(Some(Duration::from_secs(10)))
-                    .create_timeout(Some(opts.connect_timeout))
-                    .recycle_timeout(Some(Duration::from_secs(2)))
-                    .build()
-                    .map_err(|e| DbError::Internal(e.to_string()))?;
+                let timeout_ms = opts.statement_timeout.as_millis().max(1) as u64;
+                let pool = deadpool::managed::Pool::builder(PgManager {
+                    opts: pg,
+                    timeout_ms,
+                })
+                .max_size(opts.max_connections)
+                .runtime(deadpool::Runtime::Tokio1)
+                .wait_timeout(Some(Duration::from_secs(10)))
+                .create_timeout(Some(opts.connect_timeout))
+                .recycle_timeout(Some(Duration::from_secs(2)))
+                .build()
+                .map_err(|e| DbError::Internal(e.to_string()))?;
                 let schemas = if opts.schemas.is_empty() {
                     vec!["public".to_string()]
                 } else {

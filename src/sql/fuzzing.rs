@@ -8,7 +8,7 @@ use super::CompiledRole;
 use super::{Catalog, CatalogTable, Dialect, GovernContext, Purpose, QualifiedName, govern};
 use crate::policy::Limits;
 
-pub(crate) fn catalog(dialect: Dialect) -> Catalog {
+pub fn catalog(dialect: Dialect) -> Catalog {
     let schema = match dialect {
         Dialect::Postgres => "public",
         Dialect::Sqlite => "main",
