@@ -130,3 +130,24 @@ fn explain_shows_the_rewrite_and_bound_parameters() {
         "{out}"
     );
 }
+
+#[test]
+fn check_runs_row_filters_past_the_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("a.toml"),
+        "role = \"a\"\n[tables.orders]\nrow_filter = \"regoin = attr('region')\"\n",
+    )
+    .expect("write");
+    let url = common::sqlite_url(&common::sqlite_demo());
+    let (code, out, err) = run(
+        &["policy", "check", &dir.path().display().to_string()],
+        &[("DATABASE_URL", &url)],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("role a: the row filter of main.orders fails in database main")
+            && err.contains("regoin"),
+        "{err}"
+    );
+}

@@ -129,12 +129,71 @@ pub(crate) async fn connect(
             }
         }
     }
+    for db in &databases {
+        errors.extend(dry_run_filters(db).await);
+    }
     if any_reachable && !errors.is_empty() {
         errors.sort();
         errors.dedup();
         bail!("invalid policies:\n{}", errors.join("\n"));
     }
     Ok(AppState::new(databases, policies, config.max_sql_length))
+}
+
+/// Plan (EXPLAIN, never run) each role's view of each filtered table, so the database itself
+/// checks every row filter's columns, types and subqueries before anyone queries.
+async fn dry_run_filters(db: &Database) -> Vec<String> {
+    let schema = db.schema.load();
+    let mut errors = Vec::new();
+    let mut roles: Vec<_> = schema.roles.iter().collect();
+    roles.sort_by(|a, b| a.0.cmp(b.0));
+    for (name, role) in roles {
+        let mut tables: Vec<_> = role.tables.iter().filter(|(_, a)| a.has_filter()).collect();
+        tables.sort_by(|a, b| a.0.cmp(b.0));
+        for (table, access) in tables {
+            let attrs = access
+                .attrs
+                .iter()
+                .map(|a| (a.clone(), String::new()))
+                .collect();
+            let ctx = sqlwarden::sql::GovernContext {
+                dialect: db.dialect,
+                catalog: &schema.catalog,
+                policy: role,
+                attrs: &attrs,
+                max_sql_len: 100_000,
+            };
+            let probe = format!(
+                "SELECT 1 FROM \"{}\".\"{}\"",
+                table.schema.replace('"', "\"\""),
+                table.name.replace('"', "\"\"")
+            );
+            let result =
+                match sqlwarden::sql::govern(&probe, &[], sqlwarden::sql::Purpose::Explain, &ctx) {
+                    Ok(q) => sqlwarden::db::execute(
+                        db,
+                        &q,
+                        sqlwarden::db::ExecLimits {
+                            max_rows: 1000,
+                            max_result_bytes: 1 << 20,
+                            statement_timeout: std::time::Duration::from_secs(10),
+                        },
+                        &tokio_util::sync::CancellationToken::new(),
+                    )
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+            if let Err(e) = result {
+                errors.push(format!(
+                    "role {name}: the row filter of {table} fails in database {}: {e}",
+                    db.name
+                ));
+            }
+        }
+    }
+    errors
 }
 
 pub(crate) async fn serve_stdio(state: Arc<AppState>, principal: Principal) -> anyhow::Result<()> {
