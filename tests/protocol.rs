@@ -514,6 +514,25 @@ async fn analyst_over_http_sees_only_its_region_and_visible_columns() {
     )
     .await;
     assert!(text(&r).contains("column_hidden"), "{}", text(&r));
+
+    // Plans of restricted tables work too (the row filter's parameter is bound).
+    let r = call(
+        &client,
+        "explain_query",
+        json!({"sql": "SELECT count(*) FROM orders"}),
+    )
+    .await;
+    assert_eq!(r.is_error, Some(false), "{}", text(&r));
+    assert!(text(&r).contains("region"), "{}", text(&r));
+
+    // Parameters of the caller and the row filter's attribute do not collide.
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT count(*) FROM orders WHERE status = $1", "params": ["delivered"]}),
+    )
+    .await;
+    assert_eq!(r.is_error, Some(false), "{}", text(&r));
     client.cancel().await.expect("close");
 }
 
