@@ -189,8 +189,10 @@ pub fn govern(
     };
     let mut bound = params.to_vec();
     bound.extend(analysis.bound.into_iter().map(serde_json::Value::String));
+    // print, and prove the text means what governance saw
+    let sql = parse::print_faithfully(&statement, ctx.dialect)?;
     Ok(GovernedQuery {
-        sql: statement.to_string(),
+        sql,
         params: bound,
         row_cap,
         tables: analysis.tables,

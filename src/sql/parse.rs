@@ -63,6 +63,31 @@ pub(crate) fn parse(sql: &str, dialect: Dialect, max_len: usize) -> Result<State
     }
 }
 
+/// Print a governed statement and re-parse the text: the database must read exactly the tree
+/// that was governed. sqlparser's printer is not faithful for every input (a quote after a
+/// backslash inside a string or quoted name is printed unescaped, which ends the literal early
+/// and lets the rest of the text become SQL); anything that does not survive the round trip is
+/// refused rather than sent.
+pub(crate) fn print_faithfully(statement: &Statement, dialect: Dialect) -> Result<String, Denial> {
+    let sql = statement.to_string();
+    let reparsed = match dialect {
+        Dialect::Postgres => Parser::new(&PostgreSqlDialect {}),
+        Dialect::Sqlite => Parser::new(&SQLiteDialect {}),
+    }
+    // The rewrite nests restricted tables a few levels deeper than the caller wrote them.
+    .with_recursion_limit(RECURSION_LIMIT * 2)
+    .try_with_sql(&sql)
+    .and_then(|mut p| p.parse_statements());
+    match reparsed {
+        Ok(statements) if statements.len() == 1 && statements.first() == Some(statement) => Ok(sql),
+        _ => Err(Denial::new(
+            Rule::UnsupportedSyntax,
+            "the statement contains text that cannot be passed to the database unambiguously \
+             (for example a backslash before a quote inside a string or quoted name); rewrite that literal",
+        )),
+    }
+}
+
 pub(crate) fn parser(dialect: Dialect) -> Parser<'static> {
     match dialect {
         Dialect::Postgres => Parser::new(&PostgreSqlDialect {}),

@@ -402,3 +402,26 @@ fn sqlite_anonymous_placeholders_are_numbered_before_attributes() {
         q.sql()
     );
 }
+
+#[test]
+fn printer_infidelity_cannot_smuggle_sql() {
+    // sqlparser prints a quote after a backslash unescaped; the round-trip check refuses it.
+    assert_denied(
+        LITE,
+        "SELECT E'\\''; DROP TABLE orders; --'",
+        Rule::UnsupportedSyntax,
+    );
+    assert_denied(
+        PG,
+        "SELECT '\\''; DROP TABLE orders; --'",
+        Rule::UnsupportedSyntax,
+    );
+    assert_denied(
+        LITE,
+        "SELECT 1 AS '\\'' , (SELECT email FROM customers) AS x, ''' FROM orders",
+        Rule::UnsupportedSyntax,
+    );
+    // Ordinary quotes and backslashes still work.
+    assert_allowed(PG, "SELECT 'it''s', 'C:\\dir', E'line\\nbreak'");
+    assert_allowed(LITE, "SELECT 'it''s', 'C:\\dir'");
+}
