@@ -10,6 +10,10 @@ use super::super::sql::Dialect;
 
 /// Functions allowed on every dialect (names as the database folds them: lower case).
 const COMMON: &[&str] = &[
+    // sampling (`ORDER BY random() LIMIT n`)
+    "random",
+    // value builders, allowed only with bounded arguments (see `bounded`)
+    "repeat",
     // aggregates
     "count",
     "sum",
@@ -51,6 +55,10 @@ const COMMON: &[&str] = &[
 ];
 
 const POSTGRES: &[&str] = &[
+    // value builders, allowed only with bounded arguments (see `bounded`)
+    "format",
+    "lpad",
+    "rpad",
     // aggregates and statistics
     "string_agg",
     "array_agg",
@@ -240,6 +248,9 @@ const POSTGRES: &[&str] = &[
 ];
 
 const SQLITE: &[&str] = &[
+    // value builders, allowed only with bounded arguments (see `bounded`)
+    "printf",
+    "format",
     // aggregates
     "group_concat",
     "string_agg",
@@ -343,5 +354,90 @@ pub(crate) fn default_allows_in_from(dialect: Dialect, name: &str) -> bool {
                 | "string_to_table"
         ),
         Dialect::Sqlite => matches!(name, "json_each" | "json_tree"),
+    }
+}
+
+/// Functions that can build huge values from small input, and the bound that makes them safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bound {
+    /// A format string (argument 0) must be a literal whose widths and precisions have at most
+    /// three digits and are never `*`.
+    FormatString,
+    /// Argument `arg` must be a literal count of at most `max`, and argument 0 must not be a
+    /// function call (so calls cannot nest into a multiplication).
+    Count { arg: usize, max: u64 },
+}
+
+pub(crate) fn bounded(dialect: Dialect, name: &str) -> Option<Bound> {
+    match (dialect, name) {
+        (Dialect::Postgres, "format") | (Dialect::Sqlite, "printf" | "format") => {
+            Some(Bound::FormatString)
+        }
+        (_, "repeat") => Some(Bound::Count { arg: 1, max: 100 }),
+        (Dialect::Postgres, "lpad" | "rpad") => Some(Bound::Count { arg: 1, max: 1000 }),
+        _ => None,
+    }
+}
+
+/// Whether a format string keeps every width and precision small.
+pub(crate) fn format_is_bounded(fmt: &str) -> bool {
+    let mut chars = fmt.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            continue;
+        }
+        while chars.peek().is_some_and(|c| "-+ 0#',!".contains(*c)) {
+            chars.next();
+        }
+        for _ in 0..2 {
+            if chars.peek() == Some(&'*') {
+                return false;
+            }
+            let mut digits = 0;
+            while chars.peek().is_some_and(|c| c.is_ascii_digit()) {
+                chars.next();
+                digits += 1;
+            }
+            // PostgreSQL's `%1$s` positional form: the digits were a position, not a width.
+            if chars.peek() == Some(&'$') {
+                chars.next();
+                digits = 0;
+                while chars.peek().is_some_and(|c| "-+ 0#',!".contains(*c)) {
+                    chars.next();
+                }
+                if chars.peek() == Some(&'*') {
+                    return false;
+                }
+                while chars.peek().is_some_and(|c| c.is_ascii_digit()) {
+                    chars.next();
+                    digits += 1;
+                }
+            }
+            if digits > 3 {
+                return false;
+            }
+            if chars.peek() == Some(&'.') {
+                chars.next();
+            } else {
+                break;
+            }
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_is_bounded;
+
+    #[test]
+    fn format_widths() {
+        assert!(format_is_bounded("%.2f"));
+        assert!(format_is_bounded("%-10s|%5d"));
+        assert!(format_is_bounded("%1$s %2$s"));
+        assert!(!format_is_bounded("%2000000000s"));
+        assert!(!format_is_bounded("%.9999f"));
+        assert!(!format_is_bounded("%*d"));
+        assert!(!format_is_bounded("%1$*2$s"));
     }
 }

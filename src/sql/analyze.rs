@@ -833,6 +833,9 @@ impl<'c> Walker<'c> {
         if f.uses_odbc_syntax || !matches!(f.parameters, FunctionArguments::None) {
             return Err(unsupported("this function call syntax"));
         }
+        if let Some(bound) = crate::policy::functions::bounded(self.dialect, &name) {
+            self.check_bound(&name, bound, &f.args)?;
+        }
         self.function_arguments(&mut f.args)?;
         for o in &mut f.within_group {
             self.order_by_expr(o)?;
@@ -844,6 +847,50 @@ impl<'c> Walker<'c> {
             None | Some(WindowType::NamedWindow(_)) => Ok(()),
             Some(WindowType::WindowSpec(spec)) => self.window_spec(spec),
         }
+    }
+
+    /// Arguments of value-building functions must keep the value small.
+    fn check_bound(
+        &self,
+        name: &str,
+        bound: crate::policy::functions::Bound,
+        args: &FunctionArguments,
+    ) -> Walk {
+        use crate::policy::functions::{Bound, format_is_bounded};
+        let FunctionArguments::List(list) = args else {
+            return Err(self.unbounded(name));
+        };
+        let arg = |i: usize| match list.args.get(i) {
+            Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(e))) => Some(e),
+            _ => None,
+        };
+        let ok = match bound {
+            Bound::FormatString => {
+                matches!(arg(0), Some(Expr::Value(v)) if matches!(&v.value, Value::SingleQuotedString(s) if format_is_bounded(s)))
+            }
+            Bound::Count { arg: i, max } => {
+                let count_ok = matches!(arg(i), Some(Expr::Value(v)) if matches!(&v.value, Value::Number(n, _) if n.parse::<u64>().is_ok_and(|n| n <= max)));
+                let base_ok = matches!(
+                    arg(0),
+                    Some(Expr::Value(_) | Expr::Identifier(_) | Expr::CompoundIdentifier(_))
+                );
+                count_ok && base_ok
+            }
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(self.unbounded(name))
+        }
+    }
+
+    fn unbounded(&self, name: &str) -> Denial {
+        Denial::new(
+            Rule::FunctionNotAllowed,
+            format!(
+                "{name}(...) is allowed only with small literal sizes (widths of at most 3 digits, counts of at most 100-1000) over a column or literal; it can otherwise build huge values"
+            ),
+        )
     }
 
     fn function_arguments(&mut self, args: &mut FunctionArguments) -> Walk {

@@ -425,3 +425,39 @@ fn printer_infidelity_cannot_smuggle_sql() {
     assert_allowed(PG, "SELECT 'it''s', 'C:\\dir', E'line\\nbreak'");
     assert_allowed(LITE, "SELECT 'it''s', 'C:\\dir'");
 }
+
+#[test]
+fn value_builders_need_small_literal_sizes() {
+    assert_allowed(LITE, "SELECT printf('%.2f', price) FROM products");
+    assert_allowed(
+        PG,
+        "SELECT format('%s-%s', id, name), lpad(name, 20), repeat('*', 5) FROM customers",
+    );
+    assert_allowed(PG, "SELECT id FROM orders ORDER BY random() LIMIT 10");
+    assert_denied(
+        LITE,
+        "SELECT printf('%1000000000d', 1)",
+        Rule::FunctionNotAllowed,
+    );
+    assert_denied(
+        PG,
+        "SELECT format('%2000000000s', 'x')",
+        Rule::FunctionNotAllowed,
+    );
+    assert_denied(
+        PG,
+        "SELECT repeat(repeat('x', 100), 100)",
+        Rule::FunctionNotAllowed,
+    );
+    assert_denied(PG, "SELECT lpad('x', 1000000000)", Rule::FunctionNotAllowed);
+    assert_denied(
+        PG,
+        "SELECT repeat('x', id) FROM orders",
+        Rule::FunctionNotAllowed,
+    );
+    assert_denied(
+        LITE,
+        "SELECT printf(name, 1) FROM customers",
+        Rule::FunctionNotAllowed,
+    );
+}
