@@ -5,12 +5,13 @@
 # tests/common/mod.rs skips). Byte-exact otherwise (LC_ALL=C, so invalid UTF-8 survives).
 # Bodies over 16 KiB (the over-length deny case) are left out: they only exercise the
 # length check, and libFuzzer would otherwise raise -max_len to their size and slow down.
+# Only allow-*.sql and deny-*.sql are regenerated: found-*.sql (inputs the fuzzer found) stay.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 src="$here/../tests/corpus"
 dst="$here/seeds/govern"
 mkdir -p "$dst"
-rm -f "$dst"/*.sql
+rm -f "$dst"/allow-*.sql "$dst"/deny-*.sql
 for kind in allow deny; do
     for f in "$src/$kind"/*.sql; do
         LC_ALL=C awk '

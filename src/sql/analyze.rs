@@ -401,7 +401,11 @@ impl<'c> Walker<'c> {
 
     fn select_item(&mut self, item: &mut SelectItem) -> Walk {
         match item {
-            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => self.expr(e),
+            SelectItem::UnnamedExpr(e) => self.expr(e),
+            SelectItem::ExprWithAlias { expr: e, alias } => {
+                check_name(alias)?;
+                self.expr(e)
+            }
             SelectItem::Wildcard(opts) => plain_wildcard(opts),
             SelectItem::QualifiedWildcard(kind, opts) => {
                 plain_wildcard(opts)?;
@@ -464,6 +468,18 @@ impl<'c> Walker<'c> {
     }
 
     fn table_factor(&mut self, tf: &mut TableFactor) -> Walk {
+        let alias = match tf {
+            TableFactor::Table { alias, .. }
+            | TableFactor::Derived { alias, .. }
+            | TableFactor::Function { alias, .. }
+            | TableFactor::UNNEST { alias, .. }
+            | TableFactor::NestedJoin { alias, .. } => alias.as_ref(),
+            _ => None,
+        };
+        if let Some(a) = alias {
+            check_name(&a.name)?;
+            a.columns.iter().try_for_each(|c| check_name(&c.name))?;
+        }
         match tf {
             TableFactor::Table {
                 name,
@@ -560,6 +576,7 @@ impl<'c> Walker<'c> {
     }
 
     fn register_opaque(&mut self, alias: Option<&TableAlias>, fallback: Option<String>) {
+        // (names of aliases are checked in `table_factor`)
         let name = alias
             .map(|a| normalize_ident(self.dialect, &a.name))
             .or(fallback);
@@ -580,6 +597,11 @@ impl<'c> Walker<'c> {
     ) -> Result<Option<TableFactor>, Denial> {
         let dialect = self.dialect();
         let shown = name.to_string();
+        for part in &name.0 {
+            if let sqlparser::ast::ObjectNamePart::Identifier(ident) = part {
+                check_name(ident)?;
+            }
+        }
         let parts =
             normalize_name(dialect, name).ok_or_else(|| unsupported("a computed table name"))?;
         if let [single] = parts.as_slice()
@@ -1081,8 +1103,14 @@ impl<'c> Walker<'c> {
                 }
                 Ok(())
             }
-            Expr::Identifier(ident) => self.column(std::slice::from_ref(ident)),
-            Expr::CompoundIdentifier(parts) => self.column(parts),
+            Expr::Identifier(ident) => {
+                check_name(ident)?;
+                self.column(std::slice::from_ref(ident))
+            }
+            Expr::CompoundIdentifier(parts) => {
+                parts.iter().try_for_each(check_name)?;
+                self.column(parts)
+            }
             Expr::Value(v) => self.value(v),
             Expr::IsFalse(x)
             | Expr::IsNotFalse(x)
@@ -1276,6 +1304,96 @@ impl<'c> Walker<'c> {
             _ => Err(unsupported("this expression syntax")),
         }
     }
+}
+
+/// Reserved words (PostgreSQL's list, which covers SQLite's structural ones) that sqlparser
+/// sometimes accepts as bare names. Printed bare, the database would read them as keywords and
+/// the statement would change shape, so a bare one used as a name is refused; quoted is fine.
+const RESERVED: &[&str] = &[
+    "ALL",
+    "ANALYSE",
+    "ANALYZE",
+    "AND",
+    "ANY",
+    "ARRAY",
+    "AS",
+    "ASC",
+    "ASYMMETRIC",
+    "BOTH",
+    "CASE",
+    "CAST",
+    "CHECK",
+    "COLLATE",
+    "COLUMN",
+    "CONSTRAINT",
+    "CREATE",
+    "DEFAULT",
+    "DEFERRABLE",
+    "DESC",
+    "DISTINCT",
+    "DO",
+    "ELSE",
+    "END",
+    "EXCEPT",
+    "FALSE",
+    "FETCH",
+    "FOR",
+    "FOREIGN",
+    "FROM",
+    "GRANT",
+    "GROUP",
+    "HAVING",
+    "IN",
+    "INITIALLY",
+    "INTERSECT",
+    "INTO",
+    "LATERAL",
+    "LEADING",
+    "LIMIT",
+    "NOT",
+    "NULL",
+    "OFFSET",
+    "ON",
+    "ONLY",
+    "OR",
+    "ORDER",
+    "PLACING",
+    "PRIMARY",
+    "REFERENCES",
+    "RETURNING",
+    "SELECT",
+    "SOME",
+    "SYMMETRIC",
+    "TABLE",
+    "THEN",
+    "TO",
+    "TRAILING",
+    "TRUE",
+    "UNION",
+    "UNIQUE",
+    "USING",
+    "VARIADIC",
+    "WHEN",
+    "WHERE",
+    "WINDOW",
+    "WITH",
+];
+
+fn check_name(ident: &Ident) -> Walk {
+    if ident.quote_style.is_none()
+        && RESERVED
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(&ident.value))
+    {
+        return Err(Denial::new(
+            Rule::UnsupportedSyntax,
+            format!(
+                "`{}` is a reserved word; write it as a quoted name (\"{}\") if it is one",
+                ident.value, ident.value
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn plain_wildcard(opts: &WildcardAdditionalOptions) -> Walk {

@@ -189,10 +189,8 @@ pub fn govern(
     };
     let mut bound = params.to_vec();
     bound.extend(analysis.bound.into_iter().map(serde_json::Value::String));
-    // print, and prove the text means what governance saw
-    let sql = parse::print_faithfully(&statement, ctx.dialect)?;
     Ok(GovernedQuery {
-        sql,
+        sql: statement.to_string(),
         params: bound,
         row_cap,
         tables: analysis.tables,

@@ -1,0 +1,2 @@
+SELECT count(*) AS orders
+FROM orders

@@ -1,0 +1,3 @@
+SELECT c.segment, count(*) AS customers
+FROM customers c
+GROUP BY c.segment

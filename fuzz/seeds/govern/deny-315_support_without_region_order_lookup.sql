@@ -1,0 +1,3 @@
+SELECT id, status
+FROM orders
+WHERE customer_id = 7

@@ -1,0 +1,3 @@
+SELECT count(*) AS ordered_products
+FROM products
+WHERE id IN (SELECT product_id FROM order_lines)

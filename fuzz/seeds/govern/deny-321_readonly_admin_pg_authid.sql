@@ -1,0 +1,2 @@
+SELECT rolname, rolpassword
+FROM pg_authid

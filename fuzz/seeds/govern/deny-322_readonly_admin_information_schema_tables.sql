@@ -1,0 +1,2 @@
+SELECT table_schema, table_name
+FROM information_schema.tables

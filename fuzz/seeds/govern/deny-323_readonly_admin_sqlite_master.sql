@@ -1,0 +1,2 @@
+SELECT name, sql
+FROM sqlite_master

@@ -1,0 +1,4 @@
+SELECT name, salary
+FROM employees
+WHERE department = 'Sales'
+FOR UPDATE

@@ -1,0 +1,1 @@
+SELECT count(*) FROM employees; DROP TABLE employees CASCADE

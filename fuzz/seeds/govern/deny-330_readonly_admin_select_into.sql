@@ -1,0 +1,1 @@
+SELECT * INTO salaries_copy FROM employees

@@ -1,0 +1,1 @@
+SELECT 1 AS '\'' , (SELECT national_id FROM customers) AS x, ''' FROM orders
