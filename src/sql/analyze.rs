@@ -20,7 +20,7 @@ use sqlparser::ast::{
 
 use std::collections::BTreeMap;
 
-use sqlparser::ast::{Ident, TableAlias};
+use sqlparser::ast::{Ident, TableAlias, UnaryOperator};
 use sqlparser::tokenizer::Location;
 
 use super::compile::{CompiledRole, TableAccess};
@@ -1121,16 +1121,25 @@ impl<'c> Walker<'c> {
             | Expr::IsUnknown(x)
             | Expr::IsNotUnknown(x)
             | Expr::Nested(x)
-            | Expr::UnaryOp { expr: x, .. }
             | Expr::IsNormalized { expr: x, .. } => self.expr(x),
+            Expr::UnaryOp { op, expr: x } => {
+                if !matches!(
+                    op,
+                    UnaryOperator::Plus
+                        | UnaryOperator::Minus
+                        | UnaryOperator::Not
+                        | UnaryOperator::BitwiseNot
+                ) {
+                    return Err(unsupported(&format!("the unary operator {op}")));
+                }
+                self.expr(x)
+            }
             Expr::IsDistinctFrom(a, b) | Expr::IsNotDistinctFrom(a, b) => {
                 self.expr(a)?;
                 self.expr(b)
             }
             Expr::BinaryOp { left, op, right } => {
-                if matches!(op, BinaryOperator::PGCustomBinaryOperator(_)) {
-                    return Err(unsupported("OPERATOR(...) syntax"));
-                }
+                binary_operator(op)?;
                 self.expr(left)?;
                 self.expr(right)
             }
@@ -1394,6 +1403,57 @@ fn check_name(ident: &Ident) -> Walk {
         ));
     }
     Ok(())
+}
+
+/// Operators with a clear meaning in PostgreSQL or SQLite. Custom and vendor operators are
+/// refused: their printed form does not always read back the same (found by fuzzing).
+fn binary_operator(op: &BinaryOperator) -> Walk {
+    use BinaryOperator as B;
+    match op {
+        B::Plus
+        | B::Minus
+        | B::Multiply
+        | B::Divide
+        | B::Modulo
+        | B::StringConcat
+        | B::Gt
+        | B::Lt
+        | B::GtEq
+        | B::LtEq
+        | B::Eq
+        | B::NotEq
+        | B::And
+        | B::Or
+        | B::BitwiseOr
+        | B::BitwiseAnd
+        | B::PGBitwiseXor
+        | B::PGBitwiseShiftLeft
+        | B::PGBitwiseShiftRight
+        | B::PGExp
+        | B::PGOverlap
+        | B::PGRegexMatch
+        | B::PGRegexIMatch
+        | B::PGRegexNotMatch
+        | B::PGRegexNotIMatch
+        | B::PGLikeMatch
+        | B::PGILikeMatch
+        | B::PGNotLikeMatch
+        | B::PGNotILikeMatch
+        | B::PGStartsWith
+        | B::Arrow
+        | B::LongArrow
+        | B::HashArrow
+        | B::HashLongArrow
+        | B::AtArrow
+        | B::ArrowAt
+        | B::HashMinus
+        | B::Question
+        | B::QuestionAnd
+        | B::QuestionPipe
+        | B::AtQuestion
+        | B::AtAt => Ok(()),
+        other => Err(unsupported(&format!("the operator {other}"))),
+    }
 }
 
 fn plain_wildcard(opts: &WildcardAdditionalOptions) -> Walk {
