@@ -59,10 +59,7 @@ struct FromItem {
 #[derive(Debug, Clone)]
 enum ItemKind {
     /// A base table: visible and hidden columns known.
-    Table {
-        visible: Vec<String>,
-        hidden: Vec<String>,
-    },
+    Table(std::sync::Arc<TableAccess>),
     /// A CTE, derived table, function or renamed table: columns not tracked.
     Opaque,
 }
@@ -641,10 +638,7 @@ impl<'c> Walker<'c> {
         let kind = if renamed {
             ItemKind::Opaque
         } else {
-            ItemKind::Table {
-                visible: access.visible.clone(),
-                hidden: access.hidden.clone(),
-            }
+            ItemKind::Table(access.clone())
         };
         if let Some(items) = self.from.last_mut() {
             items.push(FromItem {
@@ -656,8 +650,7 @@ impl<'c> Walker<'c> {
             *name = quoted_name(&resolved);
             return Ok(None);
         }
-        let access = access.clone();
-        let subquery = self.governed_subquery(&resolved, &access)?;
+        let subquery = self.governed_subquery(&resolved, access)?;
         let alias = alias.clone().unwrap_or(TableAlias {
             explicit: true,
             name: Ident::with_quote('"', ref_name),
@@ -736,12 +729,12 @@ impl<'c> Walker<'c> {
     }
 
     fn hides(&self, item: &FromItem, column: &str) -> bool {
-        matches!(&item.kind, ItemKind::Table { hidden, .. } if hidden.iter().any(|h| self.col_eq(h, column)))
+        matches!(&item.kind, ItemKind::Table(access) if access.hidden.iter().any(|h| self.col_eq(h, column)))
     }
 
     fn exposes(&self, item: &FromItem, column: &str) -> bool {
         match &item.kind {
-            ItemKind::Table { visible, .. } => visible.iter().any(|v| self.col_eq(v, column)),
+            ItemKind::Table(access) => access.visible.iter().any(|v| self.col_eq(v, column)),
             ItemKind::Opaque => true,
         }
     }

@@ -43,13 +43,13 @@ impl TableAccess {
 #[derive(Debug, Clone)]
 pub struct CompiledRole {
     pub name: String,
-    pub tables: HashMap<QualifiedName, TableAccess>,
+    pub tables: HashMap<QualifiedName, std::sync::Arc<TableAccess>>,
     pub extra_functions: BTreeSet<String>,
     pub limits: Limits,
 }
 
 impl CompiledRole {
-    pub fn access(&self, table: &QualifiedName) -> Option<&TableAccess> {
+    pub fn access(&self, table: &QualifiedName) -> Option<&std::sync::Arc<TableAccess>> {
         self.tables.get(table)
     }
 
@@ -150,12 +150,12 @@ pub fn compile(
         };
         tables.insert(
             t.name.clone(),
-            TableAccess {
+            std::sync::Arc::new(TableAccess {
                 visible,
                 hidden,
                 filter,
                 attrs,
-            },
+            }),
         );
     }
     let unmatched: Vec<(String, Diagnostic)> = role
