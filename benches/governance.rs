@@ -7,78 +7,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use std::collections::BTreeMap;
 
 use sqlwarden::policy::Limits;
-use sqlwarden::sql::{
-    Catalog, CatalogTable, Dialect, GovernContext, Purpose, QualifiedName, compile,
-    compile_default, govern,
-};
+use sqlwarden::sql::{Catalog, Dialect, GovernContext, Purpose, compile, compile_default, govern};
 
 fn catalog() -> Catalog {
-    let t = |name: &str, cols: &[&str]| CatalogTable {
-        name: QualifiedName::new("public", name),
-        columns: cols.iter().map(|c| c.to_string()).collect(),
-        is_view: false,
-    };
-    Catalog::new(
-        Dialect::Postgres,
-        vec!["public".into()],
-        vec![
-            t(
-                "customers",
-                &[
-                    "id",
-                    "name",
-                    "email",
-                    "phone",
-                    "national_id",
-                    "birth_date",
-                    "region",
-                    "city",
-                    "segment",
-                    "created_at",
-                ],
-            ),
-            t(
-                "products",
-                &["id", "sku", "name", "category", "cost", "price", "active"],
-            ),
-            t(
-                "employees",
-                &[
-                    "id",
-                    "name",
-                    "email",
-                    "title",
-                    "department",
-                    "manager_id",
-                    "salary",
-                    "hired_at",
-                    "region",
-                ],
-            ),
-            t(
-                "orders",
-                &[
-                    "id",
-                    "customer_id",
-                    "employee_id",
-                    "ordered_at",
-                    "status",
-                    "region",
-                ],
-            ),
-            t(
-                "order_lines",
-                &[
-                    "order_id",
-                    "line_no",
-                    "product_id",
-                    "quantity",
-                    "unit_price",
-                    "discount",
-                ],
-            ),
-        ],
-    )
+    sqlwarden::sql::fuzzing::catalog(Dialect::Postgres)
 }
 
 const QUERIES: &[(&str, &str)] = &[

@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use super::pool::Pool;
 use super::{Database, DbError};
-use crate::sql::{Catalog, CatalogTable, Dialect, QualifiedName};
+use crate::sql::{Catalog, CatalogTable, QualifiedName};
 
 /// A table or view, as `list_tables` shows it.
 #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
@@ -450,6 +450,5 @@ pub async fn inspect_login(db: &Database) -> Vec<String> {
             );
         }
     }
-    let _ = Dialect::Postgres;
     warnings
 }
