@@ -1,8 +1,12 @@
 //! Analyze and authorize: walk every node of a parsed statement with an explicit allow-list.
 //!
-//! Input: a statement of an allowed kind (see `parse`). Output: an [`Analysis`] (the base tables
-//! read), with every governed table reference qualified in place to `"schema"."table"` so the
-//! database resolves exactly what governance resolved; or a [`Denial`].
+//! Input: a statement of an allowed kind (see `parse`) and the caller's compiled role. Output: an
+//! [`Analysis`] (the base tables read, the attribute values to bind), with every table reference
+//! rewritten in place: unrestricted tables qualified to `"schema"."table"` so the database
+//! resolves exactly what governance resolved, restricted ones replaced by a derived table of
+//! their visible columns and row filter; or a [`Denial`] (table not granted, column hidden,
+//! function not allowed, ...). Column checks name the rule for the caller; the derived-table
+//! rewrite is the boundary that holds even where a check cannot know a name's table.
 //!
 //! Every `match` over an AST enum ends in a denial for the kinds it does not list: a node this
 //! walker does not understand is never allowed through. CTE names are scoped the way the

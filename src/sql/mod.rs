@@ -1,13 +1,15 @@
 //! Governance: the only module that imports `sqlparser::ast`.
 //!
-//! Input: caller SQL text, the target database's [`Dialect`] and [`Catalog`], and the caller's
-//! [`RolePolicy`]. Output: a [`GovernedQuery`] (the SQL printed from the governed AST, its bound
-//! parameters and the row cap) or a [`GovernError`] that names the rule which denied it.
+//! Input: caller SQL text, the target database's [`Dialect`] and [`Catalog`], the caller's role
+//! compiled for that database ([`CompiledRole`], see [`compile`]) and attributes. Output: a
+//! [`GovernedQuery`] (the SQL printed from the governed AST, its bound parameters and the row
+//! cap) or a [`GovernError`] that names the rule which denied it.
 //!
-//! Stages: [`parse`] (one statement, allowed kinds, length and invisible-Unicode checks) ->
-//! [`analyze`] (walks every node with an allow-list; resolves and authorizes each table and
-//! function reference against the policy, qualifying table names in place) -> [`rewrite`]
-//! (row-cap push-down, printing). It must never let text through that it did not parse, and
+//! Stages: `parse` (token checks: one statement, length, invisible Unicode, operator-chain
+//! depth, literals that would not print back faithfully; then allowed kinds) -> `analyze` (walks
+//! every node with an allow-list; resolves and authorizes each table, column and function
+//! reference against the role; rewrites table references) -> `rewrite` (row-cap push-down,
+//! AST builders) -> print. It must never let text through that it did not parse, and
 //! every AST node kind it does not understand is denied (`_ => deny`).
 
 pub(crate) mod analyze;
