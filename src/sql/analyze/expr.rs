@@ -1,0 +1,455 @@
+//! Expressions, literals, placeholders, types, operators and names.
+
+use super::*;
+
+impl Walker<'_> {
+    pub(super) fn data_type(&self, dt: &DataType) -> Walk {
+        match dt {
+            DataType::Regclass | DataType::Table(_) | DataType::NamedTable { .. } => {
+                Err(unsupported(&format!("the type {dt}")))
+            }
+            DataType::Custom(name, _) => {
+                let parts = normalize_name(self.dialect(), name).unwrap_or_default();
+                let ok = matches!(parts.as_slice(), [t] if matches!(t.as_str(),
+                    "int2" | "int4" | "int8" | "float4" | "float8" | "timestamptz" | "timetz"
+                    | "serial" | "bigserial" | "citext" | "money" | "inet" | "cidr" | "macaddr"
+                    | "tsvector" | "tsquery" | "daterange" | "int4range" | "int8range"
+                    | "numrange" | "tsrange" | "tstzrange" | "xid" | "oid"));
+                if ok {
+                    Ok(())
+                } else {
+                    Err(unsupported(&format!("a cast to the type {dt}")))
+                }
+            }
+            DataType::Array(ArrayElemTypeDef::AngleBracket(inner))
+            | DataType::Array(ArrayElemTypeDef::SquareBracket(inner, _))
+            | DataType::Array(ArrayElemTypeDef::Parenthesis(inner))
+            | DataType::Array(ArrayElemTypeDef::Qualified(inner, _)) => self.data_type(inner),
+            _ => Ok(()),
+        }
+    }
+
+    pub(super) fn value(&self, v: &mut sqlparser::ast::ValueWithSpan) -> Walk {
+        if let Value::Placeholder(p) = &v.value
+            && p == "?"
+            && self.dialect == Dialect::Sqlite
+            && self.mode == Mode::Caller
+        {
+            // Number anonymous placeholders by their position in the text.
+            let start = v.span.start;
+            if let Some(i) = self.anonymous.iter().position(|l| *l == start) {
+                v.value = Value::Placeholder(format!("?{}", i + 1));
+            }
+        }
+        self.literal(&v.value)
+    }
+
+    pub(super) fn literal(&self, v: &Value) -> Walk {
+        match v {
+            Value::Number(..)
+            | Value::SingleQuotedString(_)
+            | Value::DollarQuotedString(_)
+            | Value::EscapedStringLiteral(_)
+            | Value::UnicodeStringLiteral(_)
+            | Value::NationalStringLiteral(_)
+            | Value::HexStringLiteral(_)
+            | Value::Boolean(_)
+            | Value::Null => Ok(()),
+            Value::Placeholder(_) if self.mode == Mode::Filter => Err(unsupported(
+                "placeholders in a row filter (use attr('name'))",
+            )),
+            Value::Placeholder(p) => self.placeholder(p),
+            _ => Err(unsupported("this kind of literal")),
+        }
+    }
+
+    pub(super) fn placeholder(&self, p: &str) -> Walk {
+        let bad = |msg: String| Denial::new(Rule::Parameters, msg);
+        let n = self.param_count;
+        let index = match (self.dialect(), p) {
+            (Dialect::Sqlite, "?") => 1,
+            (Dialect::Postgres, _) | (Dialect::Sqlite, _) => {
+                let digits = p.strip_prefix('$').or_else(|| p.strip_prefix('?'));
+                match digits.and_then(|d| d.parse::<usize>().ok()) {
+                    Some(i) => i,
+                    None => {
+                        return Err(bad(format!(
+                            "placeholder {p} is not supported; use $1, $2, ... (PostgreSQL) or ?1, ?2, ... (SQLite) with the params array"
+                        )));
+                    }
+                }
+            }
+        };
+        if index == 0 || index > n {
+            return Err(bad(format!(
+                "placeholder {p} has no value: {n} parameter(s) were given in params"
+            )));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn expr(&mut self, e: &mut Expr) -> Walk {
+        match e {
+            Expr::Identifier(ident) if self.mode == Mode::Filter && self.from.is_empty() => {
+                // A row filter's own columns are qualified with its table, so that no name
+                // can ever resolve to a column of the caller's query around it.
+                if let Some(table) = &self.filter_table {
+                    *e = Expr::CompoundIdentifier(vec![
+                        Ident::with_quote('"', table.clone()),
+                        ident.clone(),
+                    ]);
+                }
+                Ok(())
+            }
+            Expr::Identifier(ident) => {
+                check_name(ident)?;
+                self.column(std::slice::from_ref(ident))
+            }
+            Expr::CompoundIdentifier(parts) => {
+                parts.iter().try_for_each(check_name)?;
+                self.column(parts)
+            }
+            Expr::Value(v) => self.value(v),
+            Expr::IsFalse(x)
+            | Expr::IsNotFalse(x)
+            | Expr::IsTrue(x)
+            | Expr::IsNotTrue(x)
+            | Expr::IsNull(x)
+            | Expr::IsNotNull(x)
+            | Expr::IsUnknown(x)
+            | Expr::IsNotUnknown(x)
+            | Expr::Nested(x)
+            | Expr::IsNormalized { expr: x, .. } => self.expr(x),
+            Expr::UnaryOp { op, expr: x } => {
+                if !matches!(
+                    op,
+                    UnaryOperator::Plus
+                        | UnaryOperator::Minus
+                        | UnaryOperator::Not
+                        | UnaryOperator::BitwiseNot
+                ) {
+                    return Err(unsupported(&format!("the unary operator {op}")));
+                }
+                self.expr(x)
+            }
+            Expr::IsDistinctFrom(a, b) | Expr::IsNotDistinctFrom(a, b) => {
+                self.expr(a)?;
+                self.expr(b)
+            }
+            Expr::BinaryOp { left, op, right } => {
+                binary_operator(op)?;
+                self.expr(left)?;
+                self.expr(right)
+            }
+            Expr::AnyOp { left, right, .. } | Expr::AllOp { left, right, .. } => {
+                self.expr(left)?;
+                self.expr(right)
+            }
+            Expr::InList { expr, list, .. } => {
+                self.expr(expr)?;
+                list.iter_mut().try_for_each(|x| self.expr(x))
+            }
+            Expr::InSubquery { expr, subquery, .. } => {
+                self.expr(expr)?;
+                self.query(subquery)
+            }
+            Expr::Between {
+                expr, low, high, ..
+            } => {
+                self.expr(expr)?;
+                self.expr(low)?;
+                self.expr(high)
+            }
+            Expr::Like {
+                expr,
+                pattern,
+                escape_char,
+                ..
+            }
+            | Expr::ILike {
+                expr,
+                pattern,
+                escape_char,
+                ..
+            }
+            | Expr::SimilarTo {
+                expr,
+                pattern,
+                escape_char,
+                ..
+            } => {
+                self.expr(expr)?;
+                self.expr(pattern)?;
+                match escape_char {
+                    Some(esc) => self.expr(esc),
+                    None => Ok(()),
+                }
+            }
+            Expr::Cast {
+                kind,
+                expr,
+                data_type,
+                format,
+            } => {
+                if !matches!(kind, CastKind::Cast | CastKind::DoubleColon) || format.is_some() {
+                    return Err(unsupported("this cast syntax"));
+                }
+                self.data_type(data_type)?;
+                self.expr(expr)
+            }
+            Expr::AtTimeZone {
+                timestamp,
+                time_zone,
+            } => {
+                self.expr(timestamp)?;
+                self.expr(time_zone)
+            }
+            Expr::Extract { expr, .. } => self.expr(expr),
+            Expr::Ceil { expr, .. } | Expr::Floor { expr, .. } => self.expr(expr),
+            Expr::Position { expr, r#in } => {
+                self.expr(expr)?;
+                self.expr(r#in)
+            }
+            Expr::Substring {
+                expr,
+                substring_from,
+                substring_for,
+                ..
+            } => {
+                self.expr(expr)?;
+                for x in [substring_from, substring_for].into_iter().flatten() {
+                    self.expr(x)?;
+                }
+                Ok(())
+            }
+            Expr::Trim {
+                expr,
+                trim_what,
+                trim_characters,
+                ..
+            } => {
+                self.expr(expr)?;
+                if let Some(w) = trim_what {
+                    self.expr(w)?;
+                }
+                for c in trim_characters.iter_mut().flatten() {
+                    self.expr(c)?;
+                }
+                Ok(())
+            }
+            Expr::Overlay {
+                expr,
+                overlay_what,
+                overlay_from,
+                overlay_for,
+            } => {
+                self.expr(expr)?;
+                self.expr(overlay_what)?;
+                self.expr(overlay_from)?;
+                match overlay_for {
+                    Some(x) => self.expr(x),
+                    None => Ok(()),
+                }
+            }
+            Expr::Collate { expr, .. } => self.expr(expr),
+            Expr::TypedString(ts) => {
+                self.data_type(&ts.data_type)?;
+                self.literal(&ts.value.value)
+            }
+            Expr::Function(f) => self.function(f),
+            Expr::Case {
+                operand,
+                conditions,
+                else_result,
+                ..
+            } => {
+                if let Some(op) = operand {
+                    self.expr(op)?;
+                }
+                for cw in conditions {
+                    self.expr(&mut cw.condition)?;
+                    self.expr(&mut cw.result)?;
+                }
+                match else_result {
+                    Some(x) => self.expr(x),
+                    None => Ok(()),
+                }
+            }
+            Expr::Exists { subquery, .. } | Expr::Subquery(subquery) => self.query(subquery),
+            Expr::GroupingSets(sets) | Expr::Cube(sets) | Expr::Rollup(sets) => {
+                for set in sets {
+                    for x in set {
+                        self.expr(x)?;
+                    }
+                }
+                Ok(())
+            }
+            Expr::Tuple(items) => items.iter_mut().try_for_each(|x| self.expr(x)),
+            Expr::Array(array) => array.elem.iter_mut().try_for_each(|x| self.expr(x)),
+            Expr::Interval(interval) => self.expr(&mut interval.value),
+            Expr::CompoundFieldAccess { root, access_chain } => {
+                self.expr(root)?;
+                for access in access_chain {
+                    match access {
+                        sqlparser::ast::AccessExpr::Dot(x) => self.expr(x)?,
+                        sqlparser::ast::AccessExpr::Subscript(Subscript::Index { index }) => {
+                            self.expr(index)?
+                        }
+                        sqlparser::ast::AccessExpr::Subscript(Subscript::Slice {
+                            lower_bound,
+                            upper_bound,
+                            stride,
+                        }) => {
+                            for x in [lower_bound, upper_bound, stride].into_iter().flatten() {
+                                self.expr(x)?;
+                            }
+                        }
+                    }
+                }
+                Ok(())
+            }
+            _ => Err(unsupported("this expression syntax")),
+        }
+    }
+}
+
+/// Reserved words (PostgreSQL's list, which covers SQLite's structural ones) that sqlparser
+/// sometimes accepts as bare names. Printed bare, the database would read them as keywords and
+/// the statement would change shape, so a bare one used as a name is refused; quoted is fine.
+pub(super) const RESERVED: &[&str] = &[
+    "ALL",
+    "ANALYSE",
+    "ANALYZE",
+    "AND",
+    "ANY",
+    "ARRAY",
+    "AS",
+    "ASC",
+    "ASYMMETRIC",
+    "BOTH",
+    "CASE",
+    "CAST",
+    "CHECK",
+    "COLLATE",
+    "COLUMN",
+    "CONSTRAINT",
+    "CREATE",
+    "DEFAULT",
+    "DEFERRABLE",
+    "DESC",
+    "DISTINCT",
+    "DO",
+    "ELSE",
+    "END",
+    "EXCEPT",
+    "FALSE",
+    "FETCH",
+    "FOR",
+    "FOREIGN",
+    "FROM",
+    "GRANT",
+    "GROUP",
+    "HAVING",
+    "IN",
+    "INITIALLY",
+    "INTERSECT",
+    "INTO",
+    "LATERAL",
+    "LEADING",
+    "LIMIT",
+    "NOT",
+    "NULL",
+    "OFFSET",
+    "ON",
+    "ONLY",
+    "OR",
+    "ORDER",
+    "PLACING",
+    "PRIMARY",
+    "REFERENCES",
+    "RETURNING",
+    "SELECT",
+    "SOME",
+    "SYMMETRIC",
+    "TABLE",
+    "THEN",
+    "TO",
+    "TRAILING",
+    "TRUE",
+    "UNION",
+    "UNIQUE",
+    "USING",
+    "VARIADIC",
+    "WHEN",
+    "WHERE",
+    "WINDOW",
+    "WITH",
+];
+
+pub(super) fn check_name(ident: &Ident) -> Walk {
+    if ident.quote_style.is_none()
+        && RESERVED
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(&ident.value))
+    {
+        return Err(Denial::new(
+            Rule::UnsupportedSyntax,
+            format!(
+                "`{}` is a reserved word; write it as a quoted name (\"{}\") if it is one",
+                ident.value, ident.value
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Operators with a clear meaning in PostgreSQL or SQLite. Custom and vendor operators are
+/// refused: their printed form does not always read back the same (found by fuzzing).
+pub(super) fn binary_operator(op: &BinaryOperator) -> Walk {
+    use BinaryOperator as B;
+    match op {
+        B::Plus
+        | B::Minus
+        | B::Multiply
+        | B::Divide
+        | B::Modulo
+        | B::StringConcat
+        | B::Gt
+        | B::Lt
+        | B::GtEq
+        | B::LtEq
+        | B::Eq
+        | B::NotEq
+        | B::And
+        | B::Or
+        | B::BitwiseOr
+        | B::BitwiseAnd
+        | B::PGBitwiseXor
+        | B::PGBitwiseShiftLeft
+        | B::PGBitwiseShiftRight
+        | B::PGExp
+        | B::PGOverlap
+        | B::PGRegexMatch
+        | B::PGRegexIMatch
+        | B::PGRegexNotMatch
+        | B::PGRegexNotIMatch
+        | B::PGLikeMatch
+        | B::PGILikeMatch
+        | B::PGNotLikeMatch
+        | B::PGNotILikeMatch
+        | B::PGStartsWith
+        | B::Arrow
+        | B::LongArrow
+        | B::HashArrow
+        | B::HashLongArrow
+        | B::AtArrow
+        | B::ArrowAt
+        | B::HashMinus
+        | B::Question
+        | B::QuestionAnd
+        | B::QuestionPipe
+        | B::AtQuestion
+        | B::AtAt => Ok(()),
+        other => Err(unsupported(&format!("the operator {other}"))),
+    }
+}

@@ -1,0 +1,227 @@
+//! Function calls, their arguments, windows and ORDER BY items.
+
+use super::*;
+
+impl Walker<'_> {
+    pub(super) fn function_name(&self, name: &ObjectName) -> Result<String, Denial> {
+        let shown = name.to_string();
+        let denied = || {
+            Denial::new(
+                Rule::FunctionNotAllowed,
+                format!(
+                    "function {shown} is not allowed for role {}; use standard aggregate, window, date, string and JSON functions",
+                    self.policy.name
+                ),
+            )
+        };
+        let parts = normalize_name(self.dialect(), name).ok_or_else(denied)?;
+        match parts.as_slice() {
+            [f] => Ok(f.clone()),
+            [schema, f] if self.dialect() == Dialect::Postgres && schema == "pg_catalog" => {
+                Ok(f.clone())
+            }
+            _ => Err(denied()),
+        }
+    }
+
+    pub(super) fn table_function(&mut self, name: &ObjectName) -> Walk {
+        let f = self.function_name(name)?;
+        if self.policy.table_function_allowed(self.dialect(), &f) {
+            Ok(())
+        } else {
+            Err(Denial::new(
+                Rule::FunctionNotAllowed,
+                format!(
+                    "table function {name} is not allowed in FROM for role {}",
+                    self.policy.name
+                ),
+            ))
+        }
+    }
+
+    pub(super) fn function(&mut self, f: &mut Function) -> Walk {
+        if self.mode == Mode::Filter {
+            let probe = Expr::Function(f.clone());
+            if let Some(attr) = attr_call(&probe) {
+                self.filter_attrs.push(attr);
+                return Ok(());
+            }
+        }
+        let name = self.function_name(&f.name)?;
+        if !self.policy.function_allowed(self.dialect(), &name) {
+            return Err(Denial::new(
+                Rule::FunctionNotAllowed,
+                format!(
+                    "function {} is not allowed for role {}; use standard aggregate, window, date, string and JSON functions",
+                    f.name, self.policy.name
+                ),
+            ));
+        }
+        if f.uses_odbc_syntax || !matches!(f.parameters, FunctionArguments::None) {
+            return Err(unsupported("this function call syntax"));
+        }
+        if let Some(bound) = crate::policy::functions::bounded(self.dialect, &name) {
+            self.check_bound(&name, bound, &f.args)?;
+        }
+        self.function_arguments(&mut f.args)?;
+        for o in &mut f.within_group {
+            self.order_by_expr(o)?;
+        }
+        if let Some(filter) = &mut f.filter {
+            self.expr(filter)?;
+        }
+        match &mut f.over {
+            None | Some(WindowType::NamedWindow(_)) => Ok(()),
+            Some(WindowType::WindowSpec(spec)) => self.window_spec(spec),
+        }
+    }
+
+    /// Arguments of value-building functions must keep the value small.
+    pub(super) fn check_bound(
+        &self,
+        name: &str,
+        bound: crate::policy::functions::Bound,
+        args: &FunctionArguments,
+    ) -> Walk {
+        use crate::policy::functions::{Bound, format_is_bounded};
+        let FunctionArguments::List(list) = args else {
+            return Err(self.unbounded(name));
+        };
+        let arg = |i: usize| match list.args.get(i) {
+            Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(e))) => Some(e),
+            _ => None,
+        };
+        let ok = match bound {
+            Bound::FormatString => {
+                matches!(arg(0), Some(Expr::Value(v)) if matches!(&v.value, Value::SingleQuotedString(s) if format_is_bounded(s)))
+            }
+            Bound::Count { arg: i, max } => {
+                let count_ok = matches!(arg(i), Some(Expr::Value(v)) if matches!(&v.value, Value::Number(n, _) if n.parse::<u64>().is_ok_and(|n| n <= max)));
+                let base_ok = matches!(
+                    arg(0),
+                    Some(Expr::Value(_) | Expr::Identifier(_) | Expr::CompoundIdentifier(_))
+                );
+                count_ok && base_ok
+            }
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(self.unbounded(name))
+        }
+    }
+
+    pub(super) fn unbounded(&self, name: &str) -> Denial {
+        Denial::new(
+            Rule::FunctionNotAllowed,
+            format!(
+                "{name}(...) is allowed only with small literal sizes (widths of at most 3 digits, counts of at most 100-1000) over a column or literal; it can otherwise build huge values"
+            ),
+        )
+    }
+
+    pub(super) fn function_arguments(&mut self, args: &mut FunctionArguments) -> Walk {
+        match args {
+            FunctionArguments::None => Ok(()),
+            FunctionArguments::Subquery(q) => self.query(q),
+            FunctionArguments::List(list) => {
+                for arg in &mut list.args {
+                    self.function_arg(arg)?;
+                }
+                for clause in &mut list.clauses {
+                    match clause {
+                        FunctionArgumentClause::OrderBy(exprs) => {
+                            for o in exprs {
+                                self.order_by_expr(o)?;
+                            }
+                        }
+                        FunctionArgumentClause::IgnoreOrRespectNulls(_) => {}
+                        FunctionArgumentClause::Limit(e) => self.expr(e)?,
+                        FunctionArgumentClause::Separator(_)
+                            if self.dialect() == Dialect::Sqlite => {}
+                        _ => return Err(unsupported("this clause inside a function call")),
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub(super) fn function_arg(&mut self, arg: &mut FunctionArg) -> Walk {
+        let arg = match arg {
+            FunctionArg::Unnamed(a) | FunctionArg::Named { arg: a, .. } => a,
+            // `name => value` parses as an expression-named argument; the name must be a
+            // plain identifier, and the value is walked like any other.
+            FunctionArg::ExprNamed {
+                name: Expr::Identifier(_),
+                arg: a,
+                ..
+            } => a,
+            FunctionArg::ExprNamed { .. } => return Err(unsupported("expression-named arguments")),
+        };
+        match arg {
+            FunctionArgExpr::Expr(e) => self.expr(e),
+            FunctionArgExpr::Wildcard | FunctionArgExpr::QualifiedWildcard(_) => Ok(()),
+            FunctionArgExpr::WildcardWithOptions(_) => Err(unsupported("wildcard options")),
+        }
+    }
+
+    pub(super) fn window_spec(&mut self, spec: &mut WindowSpec) -> Walk {
+        for e in &mut spec.partition_by {
+            self.expr(e)?;
+        }
+        for o in &mut spec.order_by {
+            self.order_by_expr(o)?;
+        }
+        if let Some(frame) = &mut spec.window_frame {
+            for bound in std::iter::once(&mut frame.start_bound).chain(frame.end_bound.as_mut()) {
+                match bound {
+                    WindowFrameBound::CurrentRow => {}
+                    WindowFrameBound::Preceding(e) | WindowFrameBound::Following(e) => {
+                        if let Some(e) = e {
+                            self.expr(e)?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn order_by(&mut self, order_by: &mut OrderBy) -> Walk {
+        if order_by.interpolate.is_some() {
+            return Err(unsupported("ORDER BY ... INTERPOLATE"));
+        }
+        match &mut order_by.kind {
+            OrderByKind::Expressions(exprs) => {
+                for o in exprs {
+                    self.order_by_expr(o)?;
+                }
+                Ok(())
+            }
+            OrderByKind::All(_) => Err(unsupported("ORDER BY ALL")),
+        }
+    }
+
+    pub(super) fn order_by_expr(&mut self, o: &mut OrderByExpr) -> Walk {
+        if o.with_fill.is_some() {
+            return Err(unsupported("ORDER BY ... WITH FILL"));
+        }
+        self.expr(&mut o.expr)
+    }
+}
+
+pub(super) fn plain_wildcard(opts: &WildcardAdditionalOptions) -> Walk {
+    if opts.opt_ilike.is_some()
+        || opts.opt_exclude.is_some()
+        || opts.opt_except.is_some()
+        || opts.opt_replace.is_some()
+        || opts.opt_rename.is_some()
+        || opts.opt_alias.is_some()
+    {
+        return Err(unsupported(
+            "wildcard modifiers (EXCLUDE, EXCEPT, REPLACE, RENAME)",
+        ));
+    }
+    Ok(())
+}

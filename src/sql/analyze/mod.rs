@@ -1,0 +1,478 @@
+//! Analyze and authorize: walk every node of a parsed statement with an explicit allow-list.
+//!
+//! Input: a statement of an allowed kind (see `parse`) and the caller's compiled role. Output: an
+//! [`Analysis`] (the base tables read, the attribute values to bind), with every table reference
+//! rewritten in place: unrestricted tables qualified to `"schema"."table"` so the database
+//! resolves exactly what governance resolved, restricted ones replaced by a derived table of
+//! their visible columns and row filter; or a [`Denial`] (table not granted, column hidden,
+//! function not allowed, ...). Column checks name the rule for the caller; the derived-table
+//! rewrite is the boundary that holds even where a check cannot know a name's table.
+//!
+//! Every `match` over an AST enum ends in a denial for the kinds it does not list: a node this
+//! walker does not understand is never allowed through. CTE names are scoped the way the
+//! database scopes them (a non-recursive CTE does not see itself or later siblings), so a CTE
+//! can never shadow a table the walker did not check.
+
+use sqlparser::ast::{
+    ArrayElemTypeDef, BinaryOperator, CastKind, DataType, Distinct, Expr, Function, FunctionArg,
+    FunctionArgExpr, FunctionArgumentClause, FunctionArguments, GroupByExpr, Join, JoinConstraint,
+    JoinOperator, LimitClause, NamedWindowExpr, ObjectName, OrderBy, OrderByExpr, OrderByKind,
+    Query, Select, SelectFlavor, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, Statement,
+    Subscript, TableFactor, TableWithJoins, Value, WildcardAdditionalOptions, WindowFrameBound,
+    WindowSpec, WindowType,
+};
+
+use std::collections::BTreeMap;
+
+use sqlparser::ast::{Ident, TableAlias, UnaryOperator};
+use sqlparser::tokenizer::Location;
+
+use super::compile::{CompiledRole, TableAccess};
+use super::names::{Catalog, normalize_ident, normalize_name, quoted_name};
+use super::{Denial, Dialect, GovernContext, QualifiedName, Rule};
+
+/// What a governed statement reads, and the attribute values its row filters bind.
+#[derive(Debug, Default)]
+pub(crate) struct Analysis {
+    pub tables: Vec<QualifiedName>,
+    /// Values bound after the caller's parameters, in placeholder order.
+    pub bound: Vec<String>,
+}
+
+type Walk = Result<(), Denial>;
+
+/// A SELECT's FROM items and output aliases (what its ORDER BY may name).
+type SelectScope = (Vec<FromItem>, Vec<String>);
+
+/// What is being walked: caller SQL (governed), or a DBA-written row filter (trusted: tables
+/// are qualified but not governed, and `attr('name')` is allowed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Caller,
+    Filter,
+}
+
+/// A FROM item visible to column references.
+#[derive(Debug, Clone)]
+struct FromItem {
+    /// The name references use: the alias, or the table name.
+    name: String,
+    kind: ItemKind,
+}
+
+#[derive(Debug, Clone)]
+enum ItemKind {
+    /// A base table: visible and hidden columns known.
+    Table(std::sync::Arc<TableAccess>),
+    /// A CTE, derived table, function or renamed table: columns not tracked.
+    Opaque,
+}
+
+pub(crate) fn analyze(
+    statement: &mut Statement,
+    ctx: &GovernContext<'_>,
+    param_count: usize,
+) -> Result<Analysis, Denial> {
+    let mut walker = Walker::new(ctx.dialect, ctx.catalog, ctx.policy, Mode::Caller);
+    walker.param_count = param_count;
+    walker.attrs = Some(ctx.attrs);
+    if ctx.dialect == Dialect::Sqlite {
+        walker.anonymous = anonymous_placeholders(statement);
+    }
+    match statement {
+        Statement::Query(q) => walker.query(q)?,
+        Statement::Explain {
+            statement: inner, ..
+        } => match inner.as_mut() {
+            Statement::Query(q) => walker.query(q)?,
+            _ => return Err(unsupported("this EXPLAIN form")),
+        },
+        _ => return Err(unsupported("this statement kind")),
+    }
+    walker.analysis.tables.sort();
+    walker.analysis.tables.dedup();
+    Ok(walker.analysis)
+}
+
+/// Locations of SQLite's anonymous `?` placeholders in text order: each becomes `?N` so the
+/// numbered placeholders of row-filter attributes cannot shift them.
+fn anonymous_placeholders(statement: &Statement) -> Vec<Location> {
+    let mut spans = Vec::new();
+    let _ = sqlparser::ast::visit_expressions(statement, |e| {
+        if let Expr::Value(v) = e
+            && matches!(&v.value, Value::Placeholder(p) if p == "?")
+        {
+            spans.push(v.span.start);
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    spans.sort_by_key(|l| (l.line, l.column));
+    spans
+}
+
+pub(crate) struct Walker<'c> {
+    dialect: Dialect,
+    catalog: &'c Catalog,
+    policy: &'c CompiledRole,
+    mode: Mode,
+    /// CTE names visible at this point, innermost scope last.
+    scopes: Vec<Vec<String>>,
+    /// FROM items per SELECT, innermost last (outer ones serve correlated references).
+    from: Vec<Vec<FromItem>>,
+    /// Output aliases of the SELECT whose ORDER BY / GROUP BY is being walked.
+    output_aliases: Vec<String>,
+    analysis: Analysis,
+    param_count: usize,
+    attrs: Option<&'c BTreeMap<String, String>>,
+    /// Attribute names a filter reads (filter mode).
+    filter_attrs: Vec<String>,
+    /// The table a filter belongs to (filter mode).
+    pub(crate) filter_table: Option<String>,
+    anonymous: Vec<Location>,
+}
+
+fn unsupported(what: &str) -> Denial {
+    Denial::new(
+        Rule::UnsupportedSyntax,
+        format!(
+            "{what} is not supported by the SQL governance; rewrite the query with standard SELECT syntax"
+        ),
+    )
+}
+
+impl<'c> Walker<'c> {
+    pub(crate) fn new(
+        dialect: Dialect,
+        catalog: &'c Catalog,
+        policy: &'c CompiledRole,
+        mode: Mode,
+    ) -> Self {
+        Walker {
+            dialect,
+            catalog,
+            policy,
+            mode,
+            scopes: Vec::new(),
+            from: Vec::new(),
+            output_aliases: Vec::new(),
+            analysis: Analysis::default(),
+            param_count: 0,
+            attrs: None,
+            filter_attrs: Vec::new(),
+            filter_table: None,
+            anonymous: Vec::new(),
+        }
+    }
+
+    pub(crate) fn filter_attrs(self) -> Vec<String> {
+        self.filter_attrs
+    }
+
+    fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    fn col_eq(&self, a: &str, b: &str) -> bool {
+        match self.dialect {
+            Dialect::Postgres => a == b,
+            Dialect::Sqlite => a.eq_ignore_ascii_case(b),
+        }
+    }
+
+    fn query(&mut self, q: &mut Query) -> Walk {
+        if !q.locks.is_empty() {
+            return Err(Denial::new(
+                Rule::LockingClause,
+                "locking clauses (FOR UPDATE, FOR SHARE, ...) are not allowed in read-only queries",
+            ));
+        }
+        if q.for_clause.is_some() {
+            return Err(unsupported("a FOR XML/JSON/BROWSE clause"));
+        }
+        if q.settings.is_some() || q.format_clause.is_some() || !q.pipe_operators.is_empty() {
+            return Err(unsupported("SETTINGS, FORMAT and pipe operators"));
+        }
+        self.scopes.push(Vec::new());
+        let result = self.query_in_scope(q);
+        self.scopes.pop();
+        result
+    }
+
+    fn query_in_scope(&mut self, q: &mut Query) -> Walk {
+        if let Some(with) = &mut q.with {
+            let names: Vec<String> = with
+                .cte_tables
+                .iter()
+                .map(|c| normalize_ident(self.dialect, &c.alias.name))
+                .collect();
+            for (i, cte) in with.cte_tables.iter_mut().enumerate() {
+                if cte.from.is_some() {
+                    return Err(unsupported("CTE ... FROM"));
+                }
+                for col in &cte.alias.columns {
+                    if col.data_type.is_some() {
+                        return Err(unsupported("typed CTE column lists"));
+                    }
+                }
+                // A recursive WITH makes every name visible to every body; otherwise a body
+                // sees only earlier siblings (its own name resolves to a real table).
+                let visible = if with.recursive {
+                    names.clone()
+                } else {
+                    names[..i].to_vec()
+                };
+                self.set_scope(visible);
+                self.query(&mut cte.query)?;
+            }
+            self.set_scope(names);
+        }
+        let body_scope = self.set_expr(&mut q.body)?;
+        if let Some(order_by) = &mut q.order_by {
+            // ORDER BY of a plain SELECT sees its FROM items and its output aliases.
+            let (items, aliases) = body_scope.unwrap_or_default();
+            self.from.push(items);
+            let saved = std::mem::replace(&mut self.output_aliases, aliases);
+            let result = self.order_by(order_by);
+            self.output_aliases = saved;
+            self.from.pop();
+            result?;
+        }
+        match &mut q.limit_clause {
+            None => {}
+            Some(LimitClause::LimitOffset {
+                limit,
+                offset,
+                limit_by,
+            }) => {
+                if !limit_by.is_empty() {
+                    return Err(unsupported("LIMIT BY"));
+                }
+                if let Some(limit) = limit {
+                    self.expr(limit)?;
+                }
+                if let Some(offset) = offset {
+                    self.expr(&mut offset.value)?;
+                }
+            }
+            Some(LimitClause::OffsetCommaLimit { offset, limit }) => {
+                self.expr(offset)?;
+                self.expr(limit)?;
+            }
+        }
+        if let Some(fetch) = &mut q.fetch {
+            if fetch.percent {
+                return Err(unsupported("FETCH ... PERCENT"));
+            }
+            if let Some(quantity) = &mut fetch.quantity {
+                self.expr(quantity)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn set_scope(&mut self, names: Vec<String>) {
+        if let Some(top) = self.scopes.last_mut() {
+            *top = names;
+        }
+    }
+
+    fn is_cte(&self, name: &str) -> bool {
+        self.scopes
+            .iter()
+            .rev()
+            .any(|s| s.iter().any(|n| n == name))
+    }
+
+    /// Walk a query body; for a plain SELECT, return its FROM items and output aliases.
+    fn set_expr(&mut self, body: &mut SetExpr) -> Result<Option<SelectScope>, Denial> {
+        match body {
+            SetExpr::Select(select) => self.select(select).map(Some),
+            SetExpr::Query(q) => self.query(q).map(|_| None),
+            SetExpr::SetOperation { left, right, .. } => {
+                self.set_expr(left)?;
+                self.set_expr(right)?;
+                Ok(None)
+            }
+            SetExpr::Values(values) => {
+                for row in &mut values.rows {
+                    for e in row.iter_mut() {
+                        self.expr(e)?;
+                    }
+                }
+                Ok(None)
+            }
+            SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) | SetExpr::Merge(_) => {
+                Err(Denial::new(
+                    Rule::StatementKind,
+                    "data-modifying statements are not allowed, including inside WITH; only read-only queries are",
+                ))
+            }
+            SetExpr::Table(_) => Err(unsupported("the TABLE shorthand (write SELECT * FROM t)")),
+        }
+    }
+
+    fn select(&mut self, s: &mut Select) -> Result<SelectScope, Denial> {
+        self.from.push(Vec::new());
+        let result = self.select_in_scope(s);
+        let items = self.from.pop().unwrap_or_default();
+        result?;
+        Ok((items, self.aliases_of(s)))
+    }
+
+    fn aliases_of(&self, s: &Select) -> Vec<String> {
+        s.projection
+            .iter()
+            .filter_map(|item| match item {
+                SelectItem::ExprWithAlias { alias, .. } => {
+                    Some(normalize_ident(self.dialect, alias))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn select_in_scope(&mut self, s: &mut Select) -> Walk {
+        if s.into.is_some() {
+            return Err(Denial::new(
+                Rule::SelectInto,
+                "SELECT ... INTO creates a table; remove the INTO clause",
+            ));
+        }
+        if !s.optimizer_hints.is_empty()
+            || s.select_modifiers.is_some()
+            || s.top.is_some()
+            || s.exclude.is_some()
+            || !s.lateral_views.is_empty()
+            || s.prewhere.is_some()
+            || !s.connect_by.is_empty()
+            || !s.cluster_by.is_empty()
+            || !s.distribute_by.is_empty()
+            || !s.sort_by.is_empty()
+            || s.qualify.is_some()
+            || s.value_table_mode.is_some()
+            || s.flavor != SelectFlavor::Standard
+        {
+            return Err(unsupported("this vendor-specific SELECT clause"));
+        }
+        // FROM first: table references are resolved before the expressions that use them.
+        for twj in &mut s.from {
+            self.table_with_joins(twj)?;
+        }
+        match &mut s.distinct {
+            None | Some(Distinct::Distinct) | Some(Distinct::All) => {}
+            Some(Distinct::On(exprs)) => {
+                for e in exprs {
+                    self.expr(e)?;
+                }
+            }
+        }
+        for item in &mut s.projection {
+            self.select_item(item)?;
+        }
+        if let Some(e) = &mut s.selection {
+            self.expr(e)?;
+        }
+        let output_aliases = self.aliases_of(s);
+        match &mut s.group_by {
+            GroupByExpr::Expressions(exprs, modifiers) => {
+                if !modifiers.is_empty() {
+                    return Err(unsupported(
+                        "GROUP BY ... WITH ROLLUP/CUBE (use ROLLUP(...))",
+                    ));
+                }
+                // GROUP BY may name output aliases.
+                let saved = std::mem::replace(&mut self.output_aliases, output_aliases);
+                let result = exprs.iter_mut().try_for_each(|e| self.expr(e));
+                self.output_aliases = saved;
+                result?;
+            }
+            GroupByExpr::All(_) => return Err(unsupported("GROUP BY ALL")),
+        }
+        if let Some(e) = &mut s.having {
+            self.expr(e)?;
+        }
+        for def in &mut s.named_window {
+            match &mut def.1 {
+                NamedWindowExpr::NamedWindow(_) => {}
+                NamedWindowExpr::WindowSpec(spec) => self.window_spec(spec)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn select_item(&mut self, item: &mut SelectItem) -> Walk {
+        match item {
+            SelectItem::UnnamedExpr(e) => self.expr(e),
+            SelectItem::ExprWithAlias { expr: e, alias } => {
+                check_name(alias)?;
+                self.expr(e)
+            }
+            SelectItem::Wildcard(opts) => plain_wildcard(opts),
+            SelectItem::QualifiedWildcard(kind, opts) => {
+                plain_wildcard(opts)?;
+                match kind {
+                    SelectItemQualifiedWildcardKind::ObjectName(_) => Ok(()),
+                    SelectItemQualifiedWildcardKind::Expr(e) => self.expr(e),
+                }
+            }
+            SelectItem::ExprWithAliases { .. } => {
+                Err(unsupported("multiple aliases for one expression"))
+            }
+        }
+    }
+
+    fn table_with_joins(&mut self, twj: &mut TableWithJoins) -> Walk {
+        self.table_factor(&mut twj.relation)?;
+        for join in &mut twj.joins {
+            self.join(join)?;
+        }
+        Ok(())
+    }
+
+    fn join(&mut self, join: &mut Join) -> Walk {
+        if join.global {
+            return Err(unsupported("GLOBAL JOIN"));
+        }
+        self.table_factor(&mut join.relation)?;
+        let constraint = match &mut join.join_operator {
+            JoinOperator::Join(c)
+            | JoinOperator::Inner(c)
+            | JoinOperator::Left(c)
+            | JoinOperator::LeftOuter(c)
+            | JoinOperator::Right(c)
+            | JoinOperator::RightOuter(c)
+            | JoinOperator::FullOuter(c)
+            | JoinOperator::CrossJoin(c) => c,
+            _ => return Err(unsupported("this join type")),
+        };
+        match constraint {
+            JoinConstraint::On(e) => self.expr(e),
+            JoinConstraint::Using(cols) => {
+                for c in cols.iter() {
+                    let [sqlparser::ast::ObjectNamePart::Identifier(ident)] = c.0.as_slice() else {
+                        return Err(unsupported("qualified names in USING"));
+                    };
+                    // USING compares the column of both sides: hidden on either side leaks it.
+                    let name = normalize_ident(self.dialect, ident);
+                    if let Some(item) = self
+                        .from
+                        .last()
+                        .and_then(|items| items.iter().find(|i| self.hides(i, &name)))
+                    {
+                        return Err(self.hidden(&item.name, &name));
+                    }
+                }
+                Ok(())
+            }
+            JoinConstraint::Natural | JoinConstraint::None => Ok(()),
+        }
+    }
+}
+
+mod expr;
+mod functions;
+mod relations;
+
+use expr::check_name;
+use functions::plain_wildcard;
+use relations::attr_call;

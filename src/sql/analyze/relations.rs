@@ -1,0 +1,355 @@
+//! Table references: resolution, grants, the derived-table rewrite and column checks.
+
+use super::*;
+
+impl Walker<'_> {
+    pub(super) fn table_factor(&mut self, tf: &mut TableFactor) -> Walk {
+        let alias = match tf {
+            TableFactor::Table { alias, .. }
+            | TableFactor::Derived { alias, .. }
+            | TableFactor::Function { alias, .. }
+            | TableFactor::UNNEST { alias, .. }
+            | TableFactor::NestedJoin { alias, .. } => alias.as_ref(),
+            _ => None,
+        };
+        if let Some(a) = alias {
+            check_name(&a.name)?;
+            a.columns.iter().try_for_each(|c| check_name(&c.name))?;
+        }
+        match tf {
+            TableFactor::Table {
+                name,
+                alias,
+                args,
+                with_hints,
+                version,
+                with_ordinality,
+                partitions,
+                json_path,
+                sample,
+                index_hints,
+            } => {
+                if !with_hints.is_empty()
+                    || version.is_some()
+                    || !partitions.is_empty()
+                    || json_path.is_some()
+                    || !index_hints.is_empty()
+                {
+                    return Err(unsupported("table hints, versions and partitions"));
+                }
+                if sample.is_some() {
+                    return Err(unsupported("TABLESAMPLE"));
+                }
+                match args {
+                    Some(table_args) => {
+                        if table_args.settings.is_some() {
+                            return Err(unsupported("SETTINGS in table functions"));
+                        }
+                        self.table_function(name)?;
+                        for arg in &mut table_args.args {
+                            self.function_arg(arg)?;
+                        }
+                        self.register_opaque(alias.as_ref(), None);
+                        Ok(())
+                    }
+                    None if *with_ordinality => Err(unsupported("WITH ORDINALITY on a table")),
+                    None => {
+                        if let Some(replacement) = self.relation(name, alias)? {
+                            *tf = replacement;
+                        }
+                        Ok(())
+                    }
+                }
+            }
+            TableFactor::Derived {
+                lateral: _,
+                subquery,
+                alias,
+                sample,
+            } => {
+                if sample.is_some() {
+                    return Err(unsupported("TABLESAMPLE"));
+                }
+                self.query(subquery)?;
+                self.register_opaque(alias.as_ref(), None);
+                Ok(())
+            }
+            TableFactor::Function {
+                lateral: _,
+                name,
+                args,
+                with_ordinality: _,
+                alias,
+            } => {
+                self.table_function(name)?;
+                for arg in args {
+                    self.function_arg(arg)?;
+                }
+                self.register_opaque(alias.as_ref(), None);
+                Ok(())
+            }
+            TableFactor::UNNEST {
+                array_exprs,
+                with_offset,
+                alias,
+                ..
+            } if self.dialect() == Dialect::Postgres => {
+                if *with_offset {
+                    return Err(unsupported("UNNEST ... WITH OFFSET"));
+                }
+                for e in array_exprs {
+                    self.expr(e)?;
+                }
+                self.register_opaque(alias.as_ref(), None);
+                Ok(())
+            }
+            TableFactor::NestedJoin {
+                table_with_joins,
+                alias: _,
+            } => self.table_with_joins(table_with_joins),
+            _ => Err(unsupported("this kind of FROM item")),
+        }
+    }
+
+    pub(super) fn register_opaque(&mut self, alias: Option<&TableAlias>, fallback: Option<String>) {
+        // (names of aliases are checked in `table_factor`)
+        let name = alias
+            .map(|a| normalize_ident(self.dialect, &a.name))
+            .or(fallback);
+        if let (Some(name), Some(items)) = (name, self.from.last_mut()) {
+            items.push(FromItem {
+                name,
+                kind: ItemKind::Opaque,
+            });
+        }
+    }
+
+    /// A table or view reference: a CTE in scope, or a catalog table the role is granted.
+    /// Returns the derived table that replaces a restricted table.
+    pub(super) fn relation(
+        &mut self,
+        name: &mut ObjectName,
+        alias: &Option<TableAlias>,
+    ) -> Result<Option<TableFactor>, Denial> {
+        let dialect = self.dialect();
+        let shown = name.to_string();
+        for part in &name.0 {
+            if let sqlparser::ast::ObjectNamePart::Identifier(ident) = part {
+                check_name(ident)?;
+            }
+        }
+        let parts =
+            normalize_name(dialect, name).ok_or_else(|| unsupported("a computed table name"))?;
+        if let [single] = parts.as_slice()
+            && self.is_cte(single)
+        {
+            self.register_opaque(alias.as_ref(), Some(single.clone()));
+            return Ok(None);
+        }
+        let not_granted = || {
+            Denial::new(
+                Rule::TableNotGranted,
+                format!(
+                    "table {shown} does not exist or is not granted to role {}; call list_tables to see the tables you may query",
+                    self.policy.name
+                ),
+            )
+        };
+        let table = match self.catalog.resolve(&parts) {
+            Some(t) => t,
+            None => return Err(not_granted()),
+        };
+        let resolved = table.name.clone();
+        if self.mode == Mode::Filter {
+            // Row filters are written by the DBA: qualify, never govern.
+            *name = quoted_name(&resolved);
+            return Ok(None);
+        }
+        let Some(access) = self.policy.access(&resolved) else {
+            return Err(not_granted());
+        };
+        self.analysis.tables.push(resolved.clone());
+        let ref_name = alias
+            .as_ref()
+            .map(|a| normalize_ident(dialect, &a.name))
+            .unwrap_or_else(|| resolved.name.clone());
+        let renamed = alias.as_ref().is_some_and(|a| !a.columns.is_empty());
+        let kind = if renamed {
+            ItemKind::Opaque
+        } else {
+            ItemKind::Table(access.clone())
+        };
+        if let Some(items) = self.from.last_mut() {
+            items.push(FromItem {
+                name: ref_name.clone(),
+                kind,
+            });
+        }
+        if !access.restricted() {
+            *name = quoted_name(&resolved);
+            return Ok(None);
+        }
+        let subquery = self.governed_subquery(&resolved, access)?;
+        let alias = alias.clone().unwrap_or(TableAlias {
+            explicit: true,
+            name: Ident::with_quote('"', ref_name),
+            columns: vec![],
+            at: None,
+        });
+        Ok(Some(TableFactor::Derived {
+            lateral: false,
+            subquery: Box::new(subquery),
+            alias: Some(alias),
+            sample: None,
+        }))
+    }
+
+    /// `SELECT <visible columns> FROM "schema"."table" WHERE <row filter>`, with the filter's
+    /// attributes bound as parameters.
+    pub(super) fn governed_subquery(
+        &mut self,
+        table: &QualifiedName,
+        access: &TableAccess,
+    ) -> Result<Query, Denial> {
+        let filter = match &access.filter {
+            None => None,
+            Some(f) => {
+                let mut f = f.clone();
+                self.bind_attributes(&mut f, table)?;
+                Some(f)
+            }
+        };
+        let projection = access
+            .visible
+            .iter()
+            .map(|c| SelectItem::UnnamedExpr(Expr::Identifier(Ident::with_quote('"', c.clone()))))
+            .collect();
+        Ok(crate::sql::rewrite::select_from(
+            quoted_name(table),
+            projection,
+            filter,
+        ))
+    }
+
+    /// Replace each `attr('name')` of a filter with a placeholder bound to the principal's value.
+    pub(super) fn bind_attributes(&mut self, filter: &mut Expr, table: &QualifiedName) -> Walk {
+        let attrs = self.attrs;
+        let dialect = self.dialect;
+        let base = self.param_count;
+        let bound = &mut self.analysis.bound;
+        let role = &self.policy.name;
+        let mut failure: Option<Denial> = None;
+        let _ = sqlparser::ast::visit_expressions_mut(filter, |e| {
+            let Some(attr) = attr_call(e) else {
+                return std::ops::ControlFlow::<()>::Continue(());
+            };
+            let Some(value) = attrs.and_then(|a| a.get(&attr)) else {
+                failure = Some(Denial::new(
+                    Rule::AttributeMissing,
+                    format!(
+                        "table {table} is filtered by the principal attribute `{attr}`, which this principal does not have; ask the operator to set it for role {role}"
+                    ),
+                ));
+                return std::ops::ControlFlow::Break(());
+            };
+            bound.push(value.clone());
+            let n = base + bound.len();
+            let placeholder = match dialect {
+                Dialect::Postgres => format!("${n}"),
+                Dialect::Sqlite => format!("?{n}"),
+            };
+            *e = Expr::value(Value::Placeholder(placeholder));
+            std::ops::ControlFlow::Continue(())
+        });
+        match failure {
+            Some(d) => Err(d),
+            None => Ok(()),
+        }
+    }
+
+    pub(super) fn hides(&self, item: &FromItem, column: &str) -> bool {
+        matches!(&item.kind, ItemKind::Table(access) if access.hidden.iter().any(|h| self.col_eq(h, column)))
+    }
+
+    pub(super) fn exposes(&self, item: &FromItem, column: &str) -> bool {
+        match &item.kind {
+            ItemKind::Table(access) => access.visible.iter().any(|v| self.col_eq(v, column)),
+            ItemKind::Opaque => true,
+        }
+    }
+
+    pub(super) fn hidden(&self, table: &str, column: &str) -> Denial {
+        Denial::new(
+            Rule::ColumnHidden,
+            format!(
+                "column {table}.{column} is not visible to role {}; it may not be selected, filtered, joined, grouped or sorted on. Call describe_table for the visible columns",
+                self.policy.name
+            ),
+        )
+    }
+
+    /// A column reference: denied if it names a column the role may not see.
+    pub(super) fn column(&self, parts: &[Ident]) -> Walk {
+        if self.mode == Mode::Filter {
+            return Ok(());
+        }
+        let names: Vec<String> = parts
+            .iter()
+            .map(|p| normalize_ident(self.dialect, p))
+            .collect();
+        match names.as_slice() {
+            [column] => {
+                if self.output_aliases.iter().any(|a| self.col_eq(a, column)) {
+                    return Ok(());
+                }
+                // The innermost SELECT that has the name decides, as in the database.
+                for items in self.from.iter().rev() {
+                    if items.iter().any(|i| self.exposes(i, column)) {
+                        return Ok(());
+                    }
+                    if let Some(item) = items.iter().find(|i| self.hides(i, column)) {
+                        return Err(self.hidden(&item.name, column));
+                    }
+                }
+                Ok(())
+            }
+            [.., qualifier, column] => {
+                for items in self.from.iter().rev() {
+                    if let Some(item) = items.iter().rev().find(|i| self.col_eq(&i.name, qualifier))
+                    {
+                        return if self.hides(item, column) {
+                            Err(self.hidden(qualifier, column))
+                        } else {
+                            Ok(())
+                        };
+                    }
+                }
+                Ok(())
+            }
+            [] => Ok(()),
+        }
+    }
+}
+
+/// `attr('name')` -> `Some("name")`.
+pub(super) fn attr_call(e: &Expr) -> Option<String> {
+    let Expr::Function(f) = e else {
+        return None;
+    };
+    let [sqlparser::ast::ObjectNamePart::Identifier(ident)] = f.name.0.as_slice() else {
+        return None;
+    };
+    if !ident.value.eq_ignore_ascii_case("attr") || ident.quote_style.is_some() {
+        return None;
+    }
+    let FunctionArguments::List(list) = &f.args else {
+        return None;
+    };
+    match list.args.as_slice() {
+        [FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v)))] => match &v.value {
+            Value::SingleQuotedString(s) => Some(s.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
