@@ -285,7 +285,8 @@ fn filter_script(
         let Some(table) = &rule.pattern.name else {
             continue;
         };
-        let all = demo_columns(table);
+        let all_owned = demo_columns(table);
+        let all: Vec<&str> = all_owned.iter().map(String::as_str).collect();
         let hidden: Vec<&str> = match &rule.columns {
             ColumnRule::All => vec![],
             ColumnRule::Deny(d) => d.iter().map(String::as_str).collect(),
@@ -324,50 +325,12 @@ fn filter_script(
     sql
 }
 
-fn demo_columns(table: &str) -> Vec<&'static str> {
-    match table {
-        "customers" => vec![
-            "id",
-            "name",
-            "email",
-            "phone",
-            "national_id",
-            "birth_date",
-            "region",
-            "city",
-            "segment",
-            "created_at",
-        ],
-        "products" => vec!["id", "sku", "name", "category", "cost", "price", "active"],
-        "orders" => vec![
-            "id",
-            "customer_id",
-            "employee_id",
-            "ordered_at",
-            "status",
-            "region",
-        ],
-        "order_lines" => vec![
-            "order_id",
-            "line_no",
-            "product_id",
-            "quantity",
-            "unit_price",
-            "discount",
-        ],
-        "employees" => vec![
-            "id",
-            "name",
-            "email",
-            "title",
-            "department",
-            "manager_id",
-            "salary",
-            "hired_at",
-            "region",
-        ],
-        _ => vec![],
-    }
+/// Columns of a demo table, from the shared demo catalog.
+fn demo_columns(table: &str) -> Vec<String> {
+    sqlwarden::sql::fuzzing::catalog(Dialect::Postgres)
+        .get("public", table)
+        .map(|t| t.columns.clone())
+        .unwrap_or_default()
 }
 
 /// Run every applicable case end to end on `db`; allowed cases of restricted roles are
