@@ -25,6 +25,10 @@ const QUERIES: &[(&str, &str)] = &[
         "union",
         "SELECT region FROM customers UNION SELECT region FROM orders",
     ),
+    (
+        "barrier",
+        "SELECT o.id, o.status FROM orders o WHERE o.id = 42 AND 1/(CASE WHEN o.customer_id = 15 THEN 0 ELSE 1 END) = 1",
+    ),
     ("hidden_column", "SELECT email FROM customers"),
     ("other_table", "SELECT name, salary FROM employees"),
 ];

@@ -74,7 +74,8 @@ pub(crate) async fn load_catalog(db: &Database, schemas: &[String]) -> Result<Ca
             let mut c = pool.get().await.map_err(super::pool::unavailable)?;
             let rows = sqlx::query(
                 "SELECT n.nspname, c.relname, c.relkind::text, \
-                 coalesce(array_agg(a.attname::text ORDER BY a.attnum) FILTER (WHERE a.attnum > 0), '{}') \
+                 coalesce(array_agg(a.attname::text ORDER BY a.attnum) FILTER (WHERE a.attnum > 0), '{}'), \
+                 coalesce(array_agg(format_type(a.atttypid, NULL) ORDER BY a.attnum) FILTER (WHERE a.attnum > 0), '{}') \
                  FROM pg_catalog.pg_class c \
                  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
@@ -93,6 +94,7 @@ pub(crate) async fn load_catalog(db: &Database, schemas: &[String]) -> Result<Ca
                         r.try_get::<String, _>(1).map_err(fail)?,
                     ),
                     columns: r.try_get(3).map_err(fail)?,
+                    types: r.try_get(4).map_err(fail)?,
                     is_view: kind == "v" || kind == "m",
                 });
             }
@@ -100,7 +102,7 @@ pub(crate) async fn load_catalog(db: &Database, schemas: &[String]) -> Result<Ca
         Pool::Sqlite(pool) => {
             let mut c = pool.get().await.map_err(super::pool::unavailable)?;
             let rows = sqlx::query(
-                "SELECT m.name, m.type, p.name FROM sqlite_schema m, pragma_table_info(m.name) p \
+                "SELECT m.name, m.type, p.name, p.type FROM sqlite_schema m, pragma_table_info(m.name) p \
                  WHERE m.type IN ('table','view') AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
                  ORDER BY m.name, p.cid",
             )
@@ -111,11 +113,16 @@ pub(crate) async fn load_catalog(db: &Database, schemas: &[String]) -> Result<Ca
                 let name: String = r.try_get(0).map_err(fail)?;
                 let kind: String = r.try_get(1).map_err(fail)?;
                 let col: String = r.try_get(2).map_err(fail)?;
+                let ty: String = r.try_get(3).map_err(fail)?;
                 match tables.last_mut() {
-                    Some(t) if t.name.name == name => t.columns.push(col),
+                    Some(t) if t.name.name == name => {
+                        t.columns.push(col);
+                        t.types.push(ty);
+                    }
                     _ => tables.push(CatalogTable {
                         name: QualifiedName::new("main", name),
                         columns: vec![col],
+                        types: vec![ty],
                         is_view: kind == "view",
                     }),
                 }

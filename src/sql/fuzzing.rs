@@ -13,11 +13,18 @@ pub fn catalog(dialect: Dialect) -> Catalog {
         Dialect::Postgres => "public",
         Dialect::Sqlite => "main",
     };
-    let t = |name: &str, cols: &[&str]| CatalogTable {
+    // Columns with the demo's PostgreSQL types (the row-filter barrier reads them).
+    let t = |name: &str, cols: &[(&str, &str)]| CatalogTable {
         name: QualifiedName::new(schema, name),
-        columns: cols.iter().map(|c| c.to_string()).collect(),
+        columns: cols.iter().map(|(c, _)| c.to_string()).collect(),
+        types: cols.iter().map(|(_, t)| t.to_string()).collect(),
         is_view: false,
     };
+    const INT: &str = "integer";
+    const TEXT: &str = "text";
+    const MONEY: &str = "numeric";
+    const DATE: &str = "date";
+    const TS: &str = "timestamp without time zone";
     Catalog::new(
         dialect,
         vec![schema.to_string()],
@@ -25,56 +32,64 @@ pub fn catalog(dialect: Dialect) -> Catalog {
             t(
                 "customers",
                 &[
-                    "id",
-                    "name",
-                    "email",
-                    "phone",
-                    "national_id",
-                    "birth_date",
-                    "region",
-                    "city",
-                    "segment",
-                    "created_at",
+                    ("id", INT),
+                    ("name", TEXT),
+                    ("email", TEXT),
+                    ("phone", TEXT),
+                    ("national_id", TEXT),
+                    ("birth_date", DATE),
+                    ("region", TEXT),
+                    ("city", TEXT),
+                    ("segment", TEXT),
+                    ("created_at", TS),
                 ],
             ),
             t(
                 "products",
-                &["id", "sku", "name", "category", "cost", "price", "active"],
+                &[
+                    ("id", INT),
+                    ("sku", TEXT),
+                    ("name", TEXT),
+                    ("category", TEXT),
+                    ("cost", MONEY),
+                    ("price", MONEY),
+                    ("active", "boolean"),
+                ],
             ),
             t(
                 "employees",
                 &[
-                    "id",
-                    "name",
-                    "email",
-                    "title",
-                    "department",
-                    "manager_id",
-                    "salary",
-                    "hired_at",
-                    "region",
+                    ("id", INT),
+                    ("name", TEXT),
+                    ("email", TEXT),
+                    ("title", TEXT),
+                    ("department", TEXT),
+                    ("manager_id", INT),
+                    ("salary", MONEY),
+                    ("hired_at", DATE),
+                    ("region", TEXT),
                 ],
             ),
             t(
                 "orders",
                 &[
-                    "id",
-                    "customer_id",
-                    "employee_id",
-                    "ordered_at",
-                    "status",
-                    "region",
+                    ("id", INT),
+                    ("customer_id", INT),
+                    ("employee_id", INT),
+                    ("ordered_at", TS),
+                    ("status", TEXT),
+                    ("region", TEXT),
                 ],
             ),
             t(
                 "order_lines",
                 &[
-                    "order_id",
-                    "line_no",
-                    "product_id",
-                    "quantity",
-                    "unit_price",
-                    "discount",
+                    ("order_id", INT),
+                    ("line_no", INT),
+                    ("product_id", INT),
+                    ("quantity", INT),
+                    ("unit_price", MONEY),
+                    ("discount", MONEY),
                 ],
             ),
         ],

@@ -180,7 +180,7 @@ pub fn govern(
         Purpose::Explain => rewrite::into_explain(parsed, ctx.dialect),
     };
     // analyze + authorize: every node allow-listed, tables and functions checked and qualified
-    let analysis = analyze::analyze(&mut statement, ctx, params.len())?;
+    let analysis = analyze::analyze(&mut statement, ctx, params)?;
     // rewrite: push the row cap down as LIMIT cap+1
     let row_cap = match purpose {
         Purpose::Query { max_rows } => {

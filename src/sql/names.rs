@@ -39,7 +39,19 @@ impl fmt::Display for QualifiedName {
 pub struct CatalogTable {
     pub name: QualifiedName,
     pub columns: Vec<String>,
+    /// The declared type of each column, in `columns` order (PostgreSQL: `format_type` without
+    /// modifiers, e.g. `integer`, `character varying`; SQLite: the declared type). Empty when
+    /// unknown; the row-filter barrier then keeps every caller predicate outside the fence.
+    pub types: Vec<String>,
     pub is_view: bool,
+}
+
+impl CatalogTable {
+    /// The declared type of `column` (exact spelling), if known.
+    pub fn column_type(&self, column: &str) -> Option<&str> {
+        let i = self.columns.iter().position(|c| c == column)?;
+        self.types.get(i).map(String::as_str)
+    }
 }
 
 /// Tables and views of the configured schemas, keyed by normalized name.

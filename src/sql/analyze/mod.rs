@@ -71,10 +71,11 @@ enum ItemKind {
 pub(crate) fn analyze(
     statement: &mut Statement,
     ctx: &GovernContext<'_>,
-    param_count: usize,
+    params: &[serde_json::Value],
 ) -> Result<Analysis, Denial> {
     let mut walker = Walker::new(ctx.dialect, ctx.catalog, ctx.policy, Mode::Caller);
-    walker.param_count = param_count;
+    walker.param_count = params.len();
+    walker.params = params;
     walker.attrs = Some(ctx.attrs);
     if ctx.dialect == Dialect::Sqlite {
         walker.anonymous = anonymous_placeholders(statement);
@@ -123,12 +124,16 @@ pub(crate) struct Walker<'c> {
     output_aliases: Vec<String>,
     analysis: Analysis,
     param_count: usize,
+    /// The caller's parameter values (their JSON types decide how PostgreSQL binds them).
+    params: &'c [serde_json::Value],
     attrs: Option<&'c BTreeMap<String, String>>,
     /// Attribute names a filter reads (filter mode).
     filter_attrs: Vec<String>,
     /// The table a filter belongs to (filter mode).
     pub(crate) filter_table: Option<String>,
     anonymous: Vec<Location>,
+    /// Filtered tables' derived tables, fenced (see `barrier`).
+    fences: Vec<barrier::Fence>,
 }
 
 fn unsupported(what: &str) -> Denial {
@@ -157,10 +162,12 @@ impl<'c> Walker<'c> {
             output_aliases: Vec::new(),
             analysis: Analysis::default(),
             param_count: 0,
+            params: &[],
             attrs: None,
             filter_attrs: Vec::new(),
             filter_table: None,
             anonymous: Vec::new(),
+            fences: Vec::new(),
         }
     }
 
@@ -316,6 +323,8 @@ impl<'c> Walker<'c> {
         let result = self.select_in_scope(s);
         let items = self.from.pop().unwrap_or_default();
         result?;
+        // Only now, with every name checked: move leakproof predicates inside the fences.
+        self.push_into_fences(s);
         Ok((items, self.aliases_of(s)))
     }
 
@@ -469,6 +478,7 @@ impl<'c> Walker<'c> {
     }
 }
 
+mod barrier;
 mod expr;
 mod functions;
 mod relations;

@@ -189,7 +189,11 @@ impl Walker<'_> {
             *name = quoted_name(&resolved);
             return Ok(None);
         }
-        let subquery = self.governed_subquery(&resolved, access)?;
+        let subquery = Box::new(self.governed_subquery(&resolved, access)?);
+        if access.has_filter() {
+            self.fences
+                .push(barrier::Fence::new(&subquery, resolved.clone()));
+        }
         let alias = alias.clone().unwrap_or(TableAlias {
             explicit: true,
             name: Ident::with_quote('"', ref_name),
@@ -198,7 +202,7 @@ impl Walker<'_> {
         });
         Ok(Some(TableFactor::Derived {
             lateral: false,
-            subquery: Box::new(subquery),
+            subquery,
             alias: Some(alias),
             sample: None,
         }))
@@ -224,11 +228,12 @@ impl Walker<'_> {
             .iter()
             .map(|c| SelectItem::UnnamedExpr(Expr::Identifier(Ident::with_quote('"', c.clone()))))
             .collect();
-        Ok(crate::sql::rewrite::select_from(
-            quoted_name(table),
-            projection,
-            filter,
-        ))
+        let fenced = filter.is_some();
+        let mut query = crate::sql::rewrite::select_from(quoted_name(table), projection, filter);
+        if fenced {
+            barrier::fence(&mut query, self.dialect);
+        }
+        Ok(query)
     }
 
     /// Replace each `attr('name')` of a filter with a placeholder bound to the principal's value.

@@ -1,0 +1,494 @@
+//! The row-filter barrier: no expression written by the caller runs on a row that the role's row
+//! filter excludes.
+//!
+//! A filtered table becomes a derived table (see `relations`). Left alone, PostgreSQL pulls that
+//! subquery up into the caller's query and SQLite flattens it; the planner may then evaluate a
+//! caller's predicate before the filter, on every row of the table, and a predicate that raises
+//! (`1/0`, a failing cast, integer overflow, bad JSON) or takes time depending on its input
+//! becomes an oracle about rows the role may not see. So every filtered derived table is a fence
+//! (`OFFSET 0`; SQLite `LIMIT -1 OFFSET 0`): neither database pulls up a subquery with an OFFSET
+//! or pushes outer predicates into it, so the caller's expressions only ever see its output.
+//!
+//! To keep index lookups, governance itself moves inside the fence the predicates that cannot
+//! leak, which is PostgreSQL's `security_barrier` rule done by the rewrite: comparisons of the
+//! table's own columns with constants where the comparison is leakproof (PostgreSQL marks them in
+//! `pg_proc.proleakproof`: same-type `= <> < <= > >=` of integers, floats, text, booleans, dates,
+//! timestamps, uuids; not numeric, not date against timestamp), `IS NULL`, `IN (constants)`,
+//! `BETWEEN`, and AND/OR/NOT of those. A predicate moves only where that keeps its meaning: a
+//! WHERE conjunct into a table not on the nullable side of an outer join, an ON conjunct of an
+//! inner or left join into that join's own table. Everything else stays above the fence.
+//! SQLite comparisons never raise, so there any comparison of a column with a literal moves.
+
+use sqlparser::ast::{Offset, OffsetRows};
+
+use super::*;
+use crate::sql::names::CatalogTable;
+
+/// A filtered table's fenced derived table, recognised after the walk by the address of its
+/// boxed query (the rewrite never moves or frees it).
+pub(super) struct Fence {
+    query: *const Query,
+    table: QualifiedName,
+}
+
+impl Fence {
+    pub(super) fn new(query: &Query, table: QualifiedName) -> Self {
+        Fence {
+            query: query as *const Query,
+            table,
+        }
+    }
+}
+
+/// Make `query` a fence that the planner neither flattens nor pushes predicates into.
+pub(super) fn fence(query: &mut Query, dialect: Dialect) {
+    let number = |n: &str| Expr::value(Value::Number(n.to_string(), false));
+    query.limit_clause = Some(LimitClause::LimitOffset {
+        // SQLite has no OFFSET without LIMIT; -1 is "no limit".
+        limit: (dialect == Dialect::Sqlite).then(|| number("-1")),
+        offset: Some(Offset {
+            value: number("0"),
+            rows: OffsetRows::None,
+        }),
+        limit_by: vec![],
+    });
+}
+
+/// A fenced table of one SELECT's FROM list.
+struct Target<'q, 'c> {
+    /// The name the SELECT uses for it (its alias).
+    name: String,
+    access: &'c TableAccess,
+    table: &'c CatalogTable,
+    query: &'q mut Query,
+    /// Not on the nullable side of an outer join: WHERE conjuncts may move into it.
+    from_where: bool,
+    /// Whether a predicate was moved in already (the row filter is parenthesized then).
+    pushed: bool,
+}
+
+/// How a PostgreSQL column type compares leakproof-ly with constants.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Integer,
+    Float,
+    Text,
+    Boolean,
+    /// Compared with string literals (coerced to the column type when the query is parsed) or
+    /// literals typed as exactly the column's type.
+    Other,
+}
+
+fn pg_class(ty: &str) -> Option<Class> {
+    Some(match ty {
+        "smallint" | "integer" | "bigint" => Class::Integer,
+        "real" | "double precision" => Class::Float,
+        "text" | "character varying" | "character" | "name" => Class::Text,
+        "boolean" => Class::Boolean,
+        "date"
+        | "timestamp without time zone"
+        | "timestamp with time zone"
+        | "time without time zone"
+        | "uuid"
+        | "interval"
+        | "bytea"
+        | "oid" => Class::Other,
+        _ => return None,
+    })
+}
+
+/// The PostgreSQL type (as `format_type` names it) a literal's written type stands for.
+fn pg_type_name(dt: &DataType) -> Option<&'static str> {
+    Some(match dt.to_string().to_ascii_lowercase().as_str() {
+        "smallint" | "int2" => "smallint",
+        "int" | "integer" | "int4" => "integer",
+        "bigint" | "int8" => "bigint",
+        "real" | "float4" => "real",
+        "double precision" | "float8" => "double precision",
+        "text" => "text",
+        "boolean" | "bool" => "boolean",
+        "date" => "date",
+        "timestamp" | "timestamp without time zone" => "timestamp without time zone",
+        "timestamptz" | "timestamp with time zone" => "timestamp with time zone",
+        "time" | "time without time zone" => "time without time zone",
+        "uuid" => "uuid",
+        _ => return None,
+    })
+}
+
+fn is_integer_literal(n: &str) -> bool {
+    !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && n.parse::<i64>().is_ok()
+}
+
+/// `a AND b AND (c AND d)` -> `[a, b, c, d]`; any other expression is one conjunct.
+fn conjuncts(e: Expr, out: &mut Vec<Expr>) {
+    match e {
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::And,
+            right,
+        } => {
+            conjuncts(*left, out);
+            conjuncts(*right, out);
+        }
+        Expr::Nested(inner)
+            if matches!(
+                *inner,
+                Expr::BinaryOp {
+                    op: BinaryOperator::And,
+                    ..
+                }
+            ) =>
+        {
+            conjuncts(*inner, out)
+        }
+        other => out.push(other),
+    }
+}
+
+fn and_all(parts: Vec<Expr>) -> Option<Expr> {
+    parts.into_iter().reduce(|left, right| Expr::BinaryOp {
+        left: Box::new(left),
+        op: BinaryOperator::And,
+        right: Box::new(right),
+    })
+}
+
+impl<'c> Walker<'c> {
+    /// Move the leakproof predicates of a walked SELECT into the fenced tables they filter.
+    pub(super) fn push_into_fences(&self, s: &mut Select) {
+        if self.fences.is_empty() || self.mode != Mode::Caller {
+            return;
+        }
+        let single = matches!(s.from.as_slice(), [twj] if twj.joins.is_empty());
+        let Select {
+            from, selection, ..
+        } = s;
+        let mut targets: Vec<Target<'_, 'c>> = Vec::new();
+        for twj in from.iter_mut() {
+            // A table is on the nullable side if a later RIGHT/FULL join pads it with NULLs.
+            let mut padded_later = vec![false; twj.joins.len() + 1];
+            for (k, join) in twj.joins.iter().enumerate().rev() {
+                let here = matches!(
+                    join.join_operator,
+                    JoinOperator::Right(_)
+                        | JoinOperator::RightOuter(_)
+                        | JoinOperator::FullOuter(_)
+                );
+                let after = padded_later.get(k + 1).copied().unwrap_or(false);
+                if let Some(slot) = padded_later.get_mut(k) {
+                    *slot = here || after;
+                }
+            }
+            let TableWithJoins { relation, joins } = twj;
+            let relation_padded = padded_later.first().copied().unwrap_or(true);
+            targets.extend(self.target(relation, !relation_padded));
+            for (k, join) in joins.iter_mut().enumerate() {
+                let Join {
+                    relation,
+                    join_operator,
+                    ..
+                } = join;
+                let (left_like, constraint) = match join_operator {
+                    JoinOperator::Join(c) | JoinOperator::Inner(c) => (false, Some(c)),
+                    JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (true, Some(c)),
+                    JoinOperator::FullOuter(_) => (true, None),
+                    _ => (false, None),
+                };
+                let padded = left_like || padded_later.get(k + 1).copied().unwrap_or(true);
+                let Some(mut target) = self.target(relation, !padded) else {
+                    continue;
+                };
+                // The join's own ON conjuncts that read only its table filter that table.
+                if let Some(JoinConstraint::On(on)) = constraint {
+                    let taken = std::mem::replace(on, Expr::value(Value::Boolean(true)));
+                    let kept = self.move_conjuncts(taken, &mut target, false);
+                    *on = kept.unwrap_or_else(|| Expr::value(Value::Boolean(true)));
+                }
+                targets.push(target);
+            }
+        }
+        if let Some(filter) = selection.take() {
+            let mut parts = Vec::new();
+            conjuncts(filter, &mut parts);
+            let mut kept = Vec::new();
+            'conjunct: for part in parts {
+                for target in targets.iter_mut().filter(|t| t.from_where) {
+                    if self.leakproof(&part, target, single) {
+                        self.move_into(part, target, single);
+                        continue 'conjunct;
+                    }
+                }
+                kept.push(part);
+            }
+            *selection = and_all(kept);
+        }
+    }
+
+    /// The fence a FROM item is, with what the barrier needs to know about it.
+    fn target<'q>(&self, tf: &'q mut TableFactor, from_where: bool) -> Option<Target<'q, 'c>> {
+        let TableFactor::Derived {
+            subquery,
+            alias: Some(alias),
+            ..
+        } = tf
+        else {
+            return None;
+        };
+        if !alias.columns.is_empty() {
+            return None;
+        }
+        let fence = self
+            .fences
+            .iter()
+            .find(|f| std::ptr::eq(f.query, &**subquery))?;
+        let (policy, catalog) = (self.policy, self.catalog);
+        Some(Target {
+            name: normalize_ident(self.dialect, &alias.name),
+            access: policy.access(&fence.table)?,
+            table: catalog.get(&fence.table.schema, &fence.table.name)?,
+            query: subquery,
+            from_where,
+            pushed: false,
+        })
+    }
+
+    /// Move the leakproof conjuncts of `e` into `target`; what stays.
+    fn move_conjuncts(
+        &self,
+        e: Expr,
+        target: &mut Target<'_, '_>,
+        unqualified: bool,
+    ) -> Option<Expr> {
+        let mut parts = Vec::new();
+        conjuncts(e, &mut parts);
+        let mut kept = Vec::new();
+        for part in parts {
+            if self.leakproof(&part, target, unqualified) {
+                self.move_into(part, target, unqualified);
+            } else {
+                kept.push(part);
+            }
+        }
+        and_all(kept)
+    }
+
+    /// AND a predicate into the fence's WHERE, its columns named by the base table.
+    fn move_into(&self, mut e: Expr, target: &mut Target<'_, '_>, unqualified: bool) {
+        let table = Ident::with_quote('"', target.table.name.name.clone());
+        let _ = sqlparser::ast::visit_expressions_mut(&mut e, |x| {
+            if let Some(col) = self.column_of(x, target, unqualified) {
+                *x = Expr::CompoundIdentifier(vec![table.clone(), Ident::with_quote('"', col)]);
+            }
+            std::ops::ControlFlow::<()>::Continue(())
+        });
+        let SetExpr::Select(inner) = target.query.body.as_mut() else {
+            return;
+        };
+        inner.selection = Some(match inner.selection.take() {
+            // The row filter keeps its own parentheses: it may be an OR.
+            Some(filter) if !target.pushed => Expr::BinaryOp {
+                left: Box::new(Expr::Nested(Box::new(filter))),
+                op: BinaryOperator::And,
+                right: Box::new(e),
+            },
+            Some(before) => Expr::BinaryOp {
+                left: Box::new(before),
+                op: BinaryOperator::And,
+                right: Box::new(e),
+            },
+            None => e,
+        });
+        target.pushed = true;
+    }
+
+    /// The visible column of `target` that `e` names, in the catalog's spelling.
+    fn column_of(&self, e: &Expr, target: &Target<'_, '_>, unqualified: bool) -> Option<String> {
+        let name = match e {
+            Expr::Identifier(id) if unqualified => normalize_ident(self.dialect, id),
+            Expr::CompoundIdentifier(parts) => match parts.as_slice() {
+                [q, c] if self.col_eq(&normalize_ident(self.dialect, q), &target.name) => {
+                    normalize_ident(self.dialect, c)
+                }
+                _ => return None,
+            },
+            _ => return None,
+        };
+        target
+            .access
+            .visible
+            .iter()
+            .find(|v| self.col_eq(v, &name))
+            .cloned()
+    }
+
+    /// The column `e` names (through parentheses) and its declared type.
+    fn typed_column(
+        &self,
+        e: &Expr,
+        target: &Target<'_, '_>,
+        unqualified: bool,
+    ) -> Option<Option<String>> {
+        match e {
+            Expr::Nested(x) => self.typed_column(x, target, unqualified),
+            _ => {
+                let col = self.column_of(e, target, unqualified)?;
+                Some(target.table.column_type(&col).map(str::to_string))
+            }
+        }
+    }
+
+    /// Whether `e` reads only `target`'s columns and cannot raise or leak through timing on any
+    /// row: safe to evaluate on rows the row filter excludes.
+    fn leakproof(&self, e: &Expr, target: &Target<'_, '_>, unqualified: bool) -> bool {
+        let column = |x: &Expr| self.typed_column(x, target, unqualified);
+        match e {
+            Expr::Nested(x) => self.leakproof(x, target, unqualified),
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::And | BinaryOperator::Or,
+                right,
+            } => {
+                self.leakproof(left, target, unqualified)
+                    && self.leakproof(right, target, unqualified)
+            }
+            Expr::UnaryOp {
+                op: UnaryOperator::Not,
+                expr,
+            } => self.leakproof(expr, target, unqualified),
+            Expr::BinaryOp {
+                left,
+                op:
+                    BinaryOperator::Eq
+                    | BinaryOperator::NotEq
+                    | BinaryOperator::Lt
+                    | BinaryOperator::LtEq
+                    | BinaryOperator::Gt
+                    | BinaryOperator::GtEq,
+                right,
+            }
+            | Expr::IsDistinctFrom(left, right)
+            | Expr::IsNotDistinctFrom(left, right) => match (column(left), column(right)) {
+                (Some(a), Some(b)) => self.comparable(a.as_deref(), b.as_deref()),
+                (Some(ty), None) => self.constant_for(right, ty.as_deref()),
+                (None, Some(ty)) => self.constant_for(left, ty.as_deref()),
+                (None, None) => false,
+            },
+            Expr::IsNull(x) | Expr::IsNotNull(x) => column(x).is_some(),
+            Expr::InList { expr, list, .. } => column(expr).is_some_and(|ty| {
+                !list.is_empty() && list.iter().all(|k| self.constant_for(k, ty.as_deref()))
+            }),
+            Expr::Between {
+                expr, low, high, ..
+            } => column(expr).is_some_and(|ty| {
+                self.constant_for(low, ty.as_deref()) && self.constant_for(high, ty.as_deref())
+            }),
+            _ => false,
+        }
+    }
+
+    /// Two columns of one table compared with each other.
+    fn comparable(&self, a: Option<&str>, b: Option<&str>) -> bool {
+        match self.dialect {
+            Dialect::Sqlite => true,
+            Dialect::Postgres => {
+                matches!((a, b), (Some(a), Some(b)) if a == b && pg_class(a).is_some())
+            }
+        }
+    }
+
+    /// Whether `k` is a constant that a column of type `ty` compares with leakproof-ly.
+    fn constant_for(&self, k: &Expr, ty: Option<&str>) -> bool {
+        match self.dialect {
+            Dialect::Sqlite => sqlite_constant(k),
+            Dialect::Postgres => {
+                let Some(class) = ty.and_then(pg_class) else {
+                    return false;
+                };
+                self.pg_constant(k, class, ty.unwrap_or_default())
+            }
+        }
+    }
+
+    fn pg_constant(&self, k: &Expr, class: Class, ty: &str) -> bool {
+        match k {
+            Expr::Nested(x) => self.pg_constant(x, class, ty),
+            Expr::UnaryOp {
+                op: UnaryOperator::Minus | UnaryOperator::Plus,
+                expr,
+            } => {
+                matches!(expr.as_ref(), Expr::Value(v) if matches!(v.value, Value::Number(..)))
+                    && self.pg_constant(expr, class, ty)
+            }
+            Expr::Value(v) => match &v.value {
+                Value::Null => true,
+                // An untyped string literal is converted to the column's type when the query
+                // is parsed: a bad one fails before any row is read.
+                Value::SingleQuotedString(_) => true,
+                Value::Number(n, _) => match class {
+                    Class::Integer => is_integer_literal(n),
+                    Class::Float => true,
+                    _ => false,
+                },
+                Value::Boolean(_) => class == Class::Boolean,
+                Value::Placeholder(p) => self.pg_parameter(p, class),
+                _ => false,
+            },
+            Expr::TypedString(t) => {
+                matches!(t.value.value, Value::SingleQuotedString(_))
+                    && pg_type_name(&t.data_type) == Some(ty)
+            }
+            Expr::Cast {
+                kind: CastKind::Cast | CastKind::DoubleColon,
+                expr,
+                data_type,
+                format: None,
+            } => {
+                let target = pg_type_name(data_type);
+                let literal = matches!(expr.as_ref(), Expr::Value(v)
+                    if matches!(v.value, Value::SingleQuotedString(_) | Value::Number(..)));
+                literal
+                    && (target == Some(ty)
+                        || (class == Class::Integer
+                            && target.and_then(pg_class) == Some(Class::Integer)))
+            }
+            _ => false,
+        }
+    }
+
+    /// A caller parameter, bound with the type its JSON value gives it (`db::execute`).
+    fn pg_parameter(&self, p: &str, class: Class) -> bool {
+        let index = p.strip_prefix('$').and_then(|d| d.parse::<usize>().ok());
+        let Some(value) = index
+            .and_then(|i| i.checked_sub(1))
+            .and_then(|i| self.params.get(i))
+        else {
+            return false;
+        };
+        match value {
+            serde_json::Value::Null => true,
+            serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => {
+                matches!(class, Class::Integer | Class::Float)
+            }
+            serde_json::Value::Number(_) => class == Class::Float,
+            serde_json::Value::String(_) => class == Class::Text,
+            serde_json::Value::Bool(_) => class == Class::Boolean,
+            _ => false,
+        }
+    }
+}
+
+/// SQLite comparisons never raise: any literal, parameter or cast literal will do.
+fn sqlite_constant(k: &Expr) -> bool {
+    match k {
+        Expr::Nested(x) => sqlite_constant(x),
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus | UnaryOperator::Plus,
+            expr,
+        } => matches!(expr.as_ref(), Expr::Value(v) if matches!(v.value, Value::Number(..))),
+        Expr::Value(_) => true,
+        Expr::TypedString(_) => true,
+        Expr::Cast { expr, .. } => matches!(expr.as_ref(), Expr::Value(_)),
+        _ => false,
+    }
+}

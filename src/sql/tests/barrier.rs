@@ -1,0 +1,182 @@
+//! The row-filter barrier: filtered tables are fenced; only leakproof predicates move inside.
+
+use super::*;
+
+/// The governed SQL of `sql` for the north analyst.
+#[track_caller]
+fn governed(dialect: Dialect, sql: &str, params: &[serde_json::Value]) -> String {
+    run_as_with("analyst", dialect, sql, params)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .sql()
+        .to_string()
+}
+
+/// The part of the governed SQL inside the fence of the first filtered table, and the rest.
+#[track_caller]
+fn split(dialect: Dialect, sql: &str) -> (String, String) {
+    let out = governed(dialect, sql, &[]);
+    let fence = match dialect {
+        Dialect::Postgres => " OFFSET 0)",
+        Dialect::Sqlite => " LIMIT -1 OFFSET 0)",
+    };
+    let end = out
+        .find(fence)
+        .unwrap_or_else(|| panic!("no fence in {out}"));
+    let start = out[..end].rfind("(SELECT").unwrap_or(0);
+    (
+        out[start..end].to_string(),
+        format!("{}{}", &out[..start], &out[end..]),
+    )
+}
+
+#[test]
+fn filtered_tables_are_fenced_on_both_databases() {
+    let pg = governed(PG, "SELECT count(*) FROM orders", &[]);
+    assert!(
+        pg.contains("WHERE \"orders\".region = $1 OFFSET 0) AS \"orders\""),
+        "{pg}"
+    );
+    let lite = governed(LITE, "SELECT count(*) FROM orders", &[]);
+    assert!(lite.contains("LIMIT -1 OFFSET 0) AS \"orders\""), "{lite}");
+    // A table restricted by columns only has no rows to hide: no fence.
+    let products = governed(PG, "SELECT name FROM products", &[]);
+    assert!(!products.contains("OFFSET"), "{products}");
+}
+
+#[test]
+fn key_lookups_move_inside_the_fence() {
+    for dialect in [PG, LITE] {
+        let (inside, outside) = split(dialect, "SELECT * FROM orders WHERE id = 5");
+        assert!(inside.contains("\"orders\".\"id\" = 5"), "{inside}");
+        assert!(!outside.contains("WHERE"), "{outside}");
+        let (inside, _) = split(
+            dialect,
+            "SELECT o.id FROM orders o WHERE o.id IN (1, 2) AND o.customer_id BETWEEN 1 AND 9 AND (o.status = 'x' OR o.status IS NULL)",
+        );
+        for part in [
+            "\"orders\".\"id\" IN (1, 2)",
+            "\"orders\".\"customer_id\" BETWEEN 1 AND 9",
+            "(\"orders\".\"status\" = 'x' OR \"orders\".\"status\" IS NULL)",
+        ] {
+            assert!(inside.contains(part), "{part} not in {inside}");
+        }
+    }
+}
+
+#[test]
+fn predicates_that_can_raise_stay_above_the_fence() {
+    for dialect in [PG, LITE] {
+        for sql in [
+            "SELECT count(*) FROM orders WHERE 1/(CASE WHEN customer_id = 15 THEN 0 ELSE 1 END) = 1",
+            "SELECT count(*) FROM orders WHERE abs(customer_id) = 1",
+            "SELECT count(*) FROM orders WHERE id = 3 OR 1/(CASE WHEN id = 3 THEN 0 ELSE 1 END) = 0",
+            "SELECT count(*) FROM orders WHERE status || 'x' = 'ax'",
+            "SELECT count(*) FROM orders WHERE status LIKE 'a%'",
+            "SELECT count(*) FROM orders WHERE id = (SELECT max(id) FROM products)",
+        ] {
+            let (inside, outside) = split(dialect, sql);
+            assert!(
+                !inside.contains("\"orders\".\"") && outside.contains("WHERE"),
+                "{sql}: moved inside: {inside}"
+            );
+        }
+    }
+}
+
+#[test]
+fn postgres_moves_only_comparisons_it_marks_leakproof() {
+    // numeric comparisons are not leakproof; date against timestamp casts every row.
+    for sql in [
+        "SELECT * FROM order_lines WHERE unit_price > 10",
+        "SELECT * FROM orders WHERE ordered_at >= DATE '2025-01-01'",
+        "SELECT * FROM orders WHERE id = 1.5",
+        "SELECT * FROM orders WHERE id = 99999999999999999999",
+        "SELECT * FROM orders WHERE status = 5",
+    ] {
+        let (inside, _) = split(PG, sql);
+        assert!(
+            inside.matches(" AND ").count() == 0,
+            "{sql}: moved inside: {inside}"
+        );
+    }
+    for sql in [
+        "SELECT * FROM orders WHERE ordered_at >= '2025-01-01'",
+        "SELECT * FROM orders WHERE ordered_at >= TIMESTAMP '2025-01-01 00:00:00'",
+        "SELECT * FROM orders WHERE ordered_at < '2025-01-01'::timestamp",
+        "SELECT * FROM orders WHERE id = 5::bigint",
+        "SELECT * FROM orders WHERE id = -5",
+    ] {
+        let (inside, _) = split(PG, sql);
+        assert!(inside.contains(" AND "), "{sql}: not moved: {inside}");
+    }
+    // Caller parameters: bound as text, int8, float8 or bool by their JSON type.
+    let moved = governed(
+        PG,
+        "SELECT * FROM orders WHERE status = $1 AND id = $2",
+        &[serde_json::json!("shipped"), serde_json::json!(7)],
+    );
+    assert!(
+        moved.contains("\"orders\".\"status\" = $1 AND \"orders\".\"id\" = $2 OFFSET 0"),
+        "{moved}"
+    );
+    let kept = governed(
+        PG,
+        "SELECT * FROM orders WHERE id = $1",
+        &[serde_json::json!("7")],
+    );
+    assert!(
+        kept.contains("OFFSET 0) AS \"orders\" WHERE id = $1"),
+        "{kept}"
+    );
+    // SQLite comparisons never raise: a numeric comparison moves there.
+    let (inside, _) = split(LITE, "SELECT * FROM order_lines WHERE unit_price > 10");
+    assert!(inside.contains("\"unit_price\" > 10"), "{inside}");
+}
+
+#[test]
+fn predicates_move_only_where_that_keeps_their_meaning() {
+    // The nullable side of a LEFT JOIN keeps its WHERE predicate above; the preserved side
+    // takes its own; the join's own ON conjuncts filter the joined table.
+    let out = governed(
+        PG,
+        "SELECT c.name FROM customers c LEFT JOIN orders o ON o.customer_id = c.id AND o.status = 'shipped' WHERE o.id = 5 AND c.id = 7",
+        &[],
+    );
+    assert!(out.contains("\"customers\".\"id\" = 7 OFFSET 0"), "{out}");
+    assert!(
+        out.contains("\"orders\".\"status\" = 'shipped' OFFSET 0"),
+        "{out}"
+    );
+    assert!(
+        out.contains("ON o.customer_id = c.id WHERE o.id = 5"),
+        "{out}"
+    );
+    // RIGHT JOIN pads the left side.
+    let out = governed(
+        PG,
+        "SELECT o.id FROM customers c RIGHT JOIN orders o ON o.customer_id = c.id WHERE c.id = 7 AND o.id = 5",
+        &[],
+    );
+    assert!(out.contains("\"orders\".\"id\" = 5 OFFSET 0"), "{out}");
+    assert!(out.contains("WHERE c.id = 7"), "{out}");
+    // Unqualified names move only when the SELECT reads one table.
+    let out = governed(
+        PG,
+        "SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id WHERE status = 'x'",
+        &[],
+    );
+    assert!(out.contains("WHERE status = 'x'"), "{out}");
+    // Outer references and renamed columns stay where they are.
+    let out = governed(
+        PG,
+        "SELECT c.name, (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) FROM customers c",
+        &[],
+    );
+    assert!(out.contains("WHERE o.customer_id = c.id"), "{out}");
+    let out = governed(
+        PG,
+        "SELECT a FROM orders AS o (a, b, c, d, e, f) WHERE a = 5",
+        &[],
+    );
+    assert!(out.contains("WHERE a = 5"), "{out}");
+}

@@ -1,0 +1,300 @@
+//! The row-filter barrier (issue 12): no caller expression runs on a row the role's row filter
+//! excludes, on real PostgreSQL and SQLite, and filtered point lookups still use their index.
+//!
+//! The policy is the one the issue was found with: orders filtered through a subquery on
+//! customers (`customer_id IN (SELECT id FROM customers WHERE region = attr('region'))`), which
+//! PostgreSQL turns into a semi-join evaluated after the caller's predicates when it flattens.
+//! Every statement is answered as a north analyst and compared with the same SQL, unrestricted,
+//! on a copy holding only the north customers' orders: the same rows, or the same error.
+#![allow(clippy::disallowed_methods)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlwarden::db::{Database, DatabaseOptions, ExecLimits};
+use sqlwarden::policy::{Limits, PolicySet};
+use sqlwarden::sql::{GovernContext, Purpose, govern};
+use tokio_util::sync::CancellationToken;
+
+const POLICY: &str = r#"
+role = "analyst"
+[tables.orders]
+row_filter = "customer_id IN (SELECT id FROM customers WHERE region = attr('region'))"
+[tables.customers]
+deny_columns = ["email", "phone", "national_id", "birth_date"]
+row_filter = "region = attr('region')"
+"#;
+
+/// What the north analyst may see, made real: every other customer and their orders deleted.
+const NORTH_ONLY: &[&str] = &[
+    "DELETE FROM order_lines WHERE order_id IN (SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.region <> 'north')",
+    "DELETE FROM orders WHERE customer_id IN (SELECT id FROM customers WHERE region <> 'north')",
+    "UPDATE employees SET manager_id = NULL",
+    "DELETE FROM customers WHERE region <> 'north'",
+];
+
+/// Statements whose predicates raise on some rows of other regions (customer 15 is east, 34
+/// south; order 3 belongs to east customer 36), and controls that must answer the same.
+const BOTH: &[&str] = &[
+    "SELECT count(*) FROM orders WHERE 1/(CASE WHEN customer_id = 15 THEN 0 ELSE 1 END) = 1",
+    "SELECT count(*) FROM orders WHERE 1/(CASE WHEN customer_id = 9999 THEN 0 ELSE 1 END) = 1",
+    "SELECT count(*) FROM orders WHERE abs(CASE WHEN id = 3 THEN -9223372036854775808 ELSE 1 END) = 1",
+    "SELECT count(*) FROM orders WHERE customer_id = 36 AND abs(CASE WHEN id = 3 THEN -9223372036854775808 ELSE 1 END) = 1",
+    "SELECT count(*) FROM orders o JOIN customers c ON c.id = o.customer_id AND 1/(CASE WHEN o.customer_id = 34 THEN 0 ELSE 1 END) = 1",
+    "SELECT count(*) FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND 1/(CASE WHEN o.customer_id = 15 THEN 0 ELSE 1 END) = 1)",
+    "SELECT customer_id, count(*) AS n FROM orders GROUP BY customer_id HAVING 1/(CASE WHEN customer_id = 15 THEN 0 ELSE 1 END) = 1 ORDER BY customer_id",
+    "SELECT id, status FROM orders WHERE id IN (1, 2, 3, 4, 5) ORDER BY id",
+];
+
+const POSTGRES_ONLY: &[&str] = &[
+    "SELECT count(*) FROM orders WHERE CAST(status || customer_id::text AS int) = 1",
+    "SELECT name FROM customers WHERE id = 15 AND CAST(name AS int) = 1",
+];
+
+const SQLITE_ONLY: &[&str] = &[
+    "SELECT count(*) FROM orders WHERE json_extract(CASE WHEN customer_id = 15 THEN '{' ELSE '{}' END, '$') IS NOT NULL",
+];
+
+fn north() -> BTreeMap<String, String> {
+    [("region".to_string(), "north".to_string())].into()
+}
+
+fn policies() -> Arc<PolicySet> {
+    let files = vec![("analyst.toml".to_string(), POLICY.to_string())];
+    let mut set = sqlwarden::policy::load_texts(&files, Limits::default()).expect("policy loads");
+    set.roles.insert(
+        "default".into(),
+        sqlwarden::policy::RolePolicy::default_role(Limits::default()),
+    );
+    Arc::new(set)
+}
+
+async fn connect(url: &str) -> Database {
+    let opts = DatabaseOptions {
+        name: "main".into(),
+        url: sqlwarden::config::Secret::new(url),
+        schemas: vec![],
+        max_connections: 2,
+        statement_timeout: Duration::from_secs(10),
+        connect_timeout: Duration::from_secs(10),
+    };
+    let db = Database::connect(&opts, policies())
+        .await
+        .expect("database connects");
+    assert!(
+        db.schema.load().errors.is_empty(),
+        "policy compiles: {:?}",
+        db.schema.load().errors
+    );
+    db
+}
+
+/// Rows as text, or the database's error message.
+async fn answer(db: &Database, role: &str, sql: &str, purpose: Purpose) -> Result<String, String> {
+    let schema = db.schema.load();
+    let compiled = schema.role(role).expect("role compiled").clone();
+    let attrs = north();
+    let ctx = GovernContext {
+        dialect: db.dialect,
+        catalog: &schema.catalog,
+        policy: &compiled,
+        attrs: &attrs,
+        max_sql_len: 100_000,
+    };
+    let q = govern(sql, &[], purpose, &ctx).unwrap_or_else(|e| panic!("{sql}: denied: {e}"));
+    let limits = ExecLimits {
+        max_rows: 100_000,
+        max_result_bytes: 64 << 20,
+        statement_timeout: Duration::from_secs(20),
+    };
+    sqlwarden::db::execute(db, &q, limits, &CancellationToken::new())
+        .await
+        .map(|rows| serde_json::to_string(&rows.rows).unwrap_or_default())
+        .map_err(|e| e.to_string())
+}
+
+async fn compare(db: &Database, copy: &Database, statements: &[&str]) -> Vec<String> {
+    let query = Purpose::Query { max_rows: 10_000 };
+    let mut failures = Vec::new();
+    for sql in statements {
+        let got = answer(db, "analyst", sql, query).await;
+        let expected = answer(copy, "default", sql, query).await;
+        if got != expected {
+            failures.push(format!(
+                "{sql}\n  as north analyst: {got:?}\n  on the north-only copy: {expected:?}"
+            ));
+        }
+    }
+    failures
+}
+
+fn plan(rows: &str) -> String {
+    let rows: Vec<Vec<serde_json::Value>> = serde_json::from_str(rows).expect("plan rows");
+    rows.iter()
+        .map(|r| {
+            r.iter()
+                .map(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string())
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_answers_as_the_north_only_copy() {
+    let cluster = common::pg::cluster();
+    let name = cluster.fresh_db();
+    let copy_name = cluster.fresh_db();
+    for stmt in NORTH_ONLY {
+        cluster.execute(&copy_name, stmt);
+    }
+    cluster.execute(&name, "ANALYZE");
+    cluster.execute(&copy_name, "ANALYZE");
+    let db = connect(&cluster.url(&name)).await;
+    let copy = connect(&cluster.url(&copy_name)).await;
+    let mut failures = compare(&db, &copy, BOTH).await;
+    failures.extend(compare(&db, &copy, POSTGRES_ONLY).await);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_answers_as_the_north_only_copy() {
+    use sqlx::{ConnectOptions, Connection};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("barrier.db");
+    let copy_path = dir.path().join("north.db");
+    std::fs::copy(common::sqlite_demo(), &path).expect("copy demo");
+    std::fs::copy(common::sqlite_demo(), &copy_path).expect("copy demo");
+    let mut admin = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&copy_path)
+        .foreign_keys(false)
+        .connect()
+        .await
+        .expect("admin");
+    for stmt in NORTH_ONLY {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(stmt.to_string()))
+            .execute(&mut admin)
+            .await
+            .expect("filter the copy");
+    }
+    admin.close().await.expect("close");
+    let db = connect(&common::sqlite_url(&path)).await;
+    let copy = connect(&common::sqlite_url(&copy_path)).await;
+    let mut failures = compare(&db, &copy, BOTH).await;
+    failures.extend(compare(&db, &copy, SQLITE_ONLY).await);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_filtered_lookups_keep_their_index() {
+    let cluster = common::pg::cluster();
+    let name = cluster.fresh_db();
+    cluster.execute(&name, "ANALYZE");
+    let db = connect(&cluster.url(&name)).await;
+    for (sql, index) in [
+        ("SELECT * FROM orders WHERE id = 42", "orders_pkey"),
+        (
+            "SELECT o.status FROM orders o WHERE o.id = $1",
+            "orders_pkey",
+        ),
+        (
+            "SELECT name, city FROM customers WHERE id = 42",
+            "customers_pkey",
+        ),
+        (
+            "SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id IN (7, 8, 9)",
+            "orders_pkey",
+        ),
+    ] {
+        let schema = db.schema.load();
+        let compiled = schema.role("analyst").expect("role").clone();
+        let attrs = north();
+        let ctx = GovernContext {
+            dialect: db.dialect,
+            catalog: &schema.catalog,
+            policy: &compiled,
+            attrs: &attrs,
+            max_sql_len: 100_000,
+        };
+        let params = if sql.contains("$1") {
+            vec![serde_json::json!(42)]
+        } else {
+            vec![]
+        };
+        let q = govern(sql, &params, Purpose::Explain, &ctx).expect("allowed");
+        let limits = ExecLimits {
+            max_rows: 1000,
+            max_result_bytes: 1 << 20,
+            statement_timeout: Duration::from_secs(10),
+        };
+        let rows = sqlwarden::db::execute(&db, &q, limits, &CancellationToken::new())
+            .await
+            .expect("explain runs");
+        let text = plan(&serde_json::to_string(&rows.rows).expect("json"));
+        assert!(
+            text.contains(&format!("Index Scan using {index}"))
+                || text.contains(&format!("Index Only Scan using {index}"))
+                || text.contains(&format!("Bitmap Index Scan on {index}")),
+            "{sql}: the filtered lookup no longer uses {index}:\n{}\n{text}",
+            q.sql()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_keeps_unsafe_predicates_above_the_barrier() {
+    let cluster = common::pg::cluster();
+    let name = cluster.fresh_db();
+    cluster.execute(&name, "ANALYZE");
+    let db = connect(&cluster.url(&name)).await;
+    let sql = "SELECT count(*) FROM orders WHERE id > 10 AND 1/(CASE WHEN customer_id = 15 THEN 0 ELSE 1 END) = 1";
+    let rows = answer(&db, "analyst", sql, Purpose::Explain)
+        .await
+        .expect("explain runs");
+    let text = plan(&rows);
+    // The failing predicate filters the output of the fenced subquery (a Subquery Scan), never
+    // the scan of orders itself; the leakproof `id > 10` is applied inside, at the scan.
+    let lines: Vec<&str> = text.lines().collect();
+    let case_line = lines
+        .iter()
+        .position(|l| l.contains("CASE"))
+        .unwrap_or_else(|| panic!("no CASE in the plan:\n{text}"));
+    assert!(
+        case_line > 0 && lines[case_line - 1].contains("Subquery Scan"),
+        "the caller's predicate is not above the barrier:\n{text}"
+    );
+    let inner = lines[case_line + 1..].join("\n");
+    assert!(
+        inner.contains("id > 10"),
+        "the leakproof predicate was not moved inside the barrier:\n{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_filtered_lookup_keeps_its_index() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("plan.db");
+    std::fs::copy(common::sqlite_demo(), &path).expect("copy demo");
+    let db = connect(&common::sqlite_url(&path)).await;
+    let rows = answer(
+        &db,
+        "analyst",
+        "SELECT * FROM orders WHERE id = 42",
+        Purpose::Explain,
+    )
+    .await
+    .expect("explain runs");
+    let text = plan(&rows);
+    assert!(
+        text.contains("orders USING INTEGER PRIMARY KEY"),
+        "the filtered lookup no longer uses the primary key:\n{text}"
+    );
+}
