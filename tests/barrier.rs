@@ -298,3 +298,32 @@ async fn sqlite_filtered_lookup_keeps_its_index() {
         "the filtered lookup no longer uses the primary key:\n{text}"
     );
 }
+
+#[test]
+fn the_leakproof_list_matches_postgres() {
+    let cluster = common::pg::cluster();
+    let name = cluster.fresh_db();
+    for ty in sqlwarden::sql::leakproof_comparison_types() {
+        // varchar compares with text's operators (binary coercible).
+        let base = if ty == "character varying" {
+            "text"
+        } else {
+            ty
+        };
+        let found = cluster.query_text(
+            &name,
+            &format!(
+                "SELECT o.oprname || ':' || p.proleakproof::text FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode \
+                 WHERE o.oprleft = '{base}'::regtype AND o.oprright = '{base}'::regtype \
+                 AND o.oprname IN ('=', '<>', '<', '<=', '>', '>=') ORDER BY 1"
+            ),
+        );
+        assert_eq!(
+            found,
+            [
+                "<:true", "<=:true", "<>:true", "=:true", ">:true", ">=:true"
+            ],
+            "{ty}: comparison operators and their leakproof flags"
+        );
+    }
+}

@@ -199,6 +199,11 @@ pub fn govern(
     })
 }
 
+/// PostgreSQL column types whose comparisons the row-filter barrier treats as leakproof.
+pub fn leakproof_comparison_types() -> impl Iterator<Item = &'static str> {
+    analyze::barrier::PG_LEAKPROOF_TYPES.iter().map(|(t, _)| *t)
+}
+
 /// Compile the built-in `default` role (every table) for a catalog.
 pub fn compile_default(
     limits: crate::policy::Limits,

@@ -68,8 +68,8 @@ struct Target<'q, 'c> {
 }
 
 /// How a PostgreSQL column type compares leakproof-ly with constants.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Class {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
     Integer,
     Float,
     Text,
@@ -79,22 +79,36 @@ enum Class {
     Other,
 }
 
+/// PostgreSQL column types (as `format_type` names them) whose same-type comparison operators
+/// are all leakproof, with how they compare with constants. `tests/barrier.rs` checks this list
+/// against `pg_proc.proleakproof` of a real server.
+pub(crate) const PG_LEAKPROOF_TYPES: &[(&str, Class)] = &[
+    ("smallint", Class::Integer),
+    ("integer", Class::Integer),
+    ("bigint", Class::Integer),
+    ("real", Class::Float),
+    ("double precision", Class::Float),
+    ("text", Class::Text),
+    // varchar has no operators of its own: it compares as text.
+    ("character varying", Class::Text),
+    ("character", Class::Text),
+    ("name", Class::Text),
+    ("boolean", Class::Boolean),
+    ("date", Class::Other),
+    ("timestamp without time zone", Class::Other),
+    ("timestamp with time zone", Class::Other),
+    ("time without time zone", Class::Other),
+    ("uuid", Class::Other),
+    ("interval", Class::Other),
+    ("bytea", Class::Other),
+    ("oid", Class::Other),
+];
+
 fn pg_class(ty: &str) -> Option<Class> {
-    Some(match ty {
-        "smallint" | "integer" | "bigint" => Class::Integer,
-        "real" | "double precision" => Class::Float,
-        "text" | "character varying" | "character" | "name" => Class::Text,
-        "boolean" => Class::Boolean,
-        "date"
-        | "timestamp without time zone"
-        | "timestamp with time zone"
-        | "time without time zone"
-        | "uuid"
-        | "interval"
-        | "bytea"
-        | "oid" => Class::Other,
-        _ => return None,
-    })
+    PG_LEAKPROOF_TYPES
+        .iter()
+        .find(|(name, _)| *name == ty)
+        .map(|(_, class)| *class)
 }
 
 /// The PostgreSQL type (as `format_type` names it) a literal's written type stands for.

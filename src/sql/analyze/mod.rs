@@ -478,7 +478,7 @@ impl<'c> Walker<'c> {
     }
 }
 
-mod barrier;
+pub(crate) mod barrier;
 mod expr;
 mod functions;
 mod relations;
