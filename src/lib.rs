@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! transport (stdio | Streamable HTTP)                         mcp/, http/
-//!   -> identity (Principal)                                   policy/
+//!   -> identity (Principal per request)                       auth/, http/
 //!   -> MCP handler (query, list_tables, describe_table, explain_query)   mcp/
 //!   -> governance: parse -> analyze + authorize -> rewrite    sql/
 //!   -> execute (deadpool over sqlx, read-only, timeout, cancel)  db/
@@ -19,6 +19,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod diag;

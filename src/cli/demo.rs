@@ -7,9 +7,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 
+use sqlwarden::auth::Principal;
 use sqlwarden::config::Config;
 use sqlwarden::http::HttpOptions;
-use sqlwarden::policy::Principal;
 
 #[derive(Debug, Args)]
 pub(crate) struct DemoArgs {

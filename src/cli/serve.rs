@@ -9,11 +9,12 @@ use clap::Args;
 use rmcp::ServiceExt;
 use tokio_util::sync::CancellationToken;
 
+use sqlwarden::auth::Principal;
 use sqlwarden::config::Config;
 use sqlwarden::db::{Database, DatabaseOptions};
 use sqlwarden::http::HttpOptions;
 use sqlwarden::mcp::{AppState, Sqlwarden};
-use sqlwarden::policy::{PolicySet, Principal};
+use sqlwarden::policy::PolicySet;
 
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {

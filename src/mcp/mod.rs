@@ -19,8 +19,9 @@ use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, tool, tool_handler,
 pub use error::ToolError;
 pub use tools::{DescribeTableArgs, ExplainQueryArgs, ListTablesArgs, QueryArgs};
 
+use crate::auth::Principal;
 use crate::db::Database;
-use crate::policy::{PolicySet, Principal};
+use crate::policy::PolicySet;
 
 /// Shared, immutable server state (one per process, behind an `Arc`).
 pub struct AppState {

@@ -16,29 +16,6 @@ pub use load::{load_dir, load_texts};
 
 use crate::diag::Diagnostic;
 
-/// The caller: a name, a role and attributes (row filters read the attributes).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
-    pub name: String,
-    pub role: String,
-    pub attrs: BTreeMap<String, String>,
-}
-
-impl Principal {
-    pub fn new(name: impl Into<String>, role: impl Into<String>) -> Self {
-        Principal {
-            name: name.into(),
-            role: role.into(),
-            attrs: BTreeMap::new(),
-        }
-    }
-
-    pub fn with_attr(mut self, k: impl Into<String>, v: impl Into<String>) -> Self {
-        self.attrs.insert(k.into(), v.into());
-        self
-    }
-}
-
 /// Resource limits of a role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
