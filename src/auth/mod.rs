@@ -29,3 +29,24 @@ impl Principal {
         self
     }
 }
+
+/// How HTTP callers are identified (`[server] auth`).
+pub enum Authenticator {
+    /// `auth = "none"` (loopback only, or `--unsafe-no-auth`): every caller is this principal.
+    None(std::sync::Arc<Principal>),
+}
+
+impl std::fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Authenticator::None(_) => "Authenticator::None",
+        })
+    }
+}
+
+impl Authenticator {
+    /// Whether a caller must present credentials.
+    pub fn requires_credentials(&self) -> bool {
+        !matches!(self, Authenticator::None(_))
+    }
+}

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 
-use sqlwarden::auth::Principal;
+use sqlwarden::auth::{Authenticator, Principal};
 use sqlwarden::config::Config;
 use sqlwarden::http::HttpOptions;
 
@@ -88,7 +88,7 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
         addr: args.http,
         allowed_hosts: None,
         allowed_origins: vec![],
-        principal: Arc::new(principal),
+        auth: Arc::new(Authenticator::None(Arc::new(principal.clone()))),
     };
     super::serve::serve_http(state, opts, false).await
 }

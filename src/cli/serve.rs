@@ -9,7 +9,7 @@ use clap::Args;
 use rmcp::ServiceExt;
 use tokio_util::sync::CancellationToken;
 
-use sqlwarden::auth::Principal;
+use sqlwarden::auth::{Authenticator, Principal};
 use sqlwarden::config::Config;
 use sqlwarden::db::{Database, DatabaseOptions};
 use sqlwarden::http::HttpOptions;
@@ -61,7 +61,7 @@ pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::
                 addr,
                 allowed_hosts: config.allowed_hosts.clone(),
                 allowed_origins: config.allowed_origins.clone(),
-                principal: Arc::new(http_principal),
+                auth: Arc::new(Authenticator::None(Arc::new(http_principal))),
             };
             serve_http(state, opts, args.unsafe_no_auth).await
         }
@@ -198,7 +198,7 @@ async fn dry_run_filters(db: &Database) -> Vec<String> {
 }
 
 pub(crate) async fn serve_stdio(state: Arc<AppState>, principal: Principal) -> anyhow::Result<()> {
-    let handler = Sqlwarden::new(state, Arc::new(principal));
+    let handler = Sqlwarden::with_principal(state, Arc::new(principal));
     let service = handler
         .serve(rmcp::transport::stdio())
         .await

@@ -17,8 +17,10 @@ use rmcp::transport::streamable_http_server::session::local::LocalSessionManager
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
 
-use crate::auth::Principal;
+use crate::auth::Authenticator;
 use crate::mcp::{AppState, Sqlwarden};
+
+mod auth;
 
 const LOOPBACK_ORIGINS: &[&str] = &["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"];
 
@@ -29,8 +31,8 @@ pub struct HttpOptions {
     /// Host header values accepted; `None` = loopback names only.
     pub allowed_hosts: Option<Vec<String>>,
     pub allowed_origins: Vec<String>,
-    /// Principal of HTTP callers (until tokens exist).
-    pub principal: Arc<Principal>,
+    /// How callers are identified; every `/mcp` request passes through it.
+    pub auth: Arc<Authenticator>,
 }
 
 /// The router: `/mcp`, `/healthz`, `/readyz`.
@@ -50,14 +52,20 @@ pub fn router(state: Arc<AppState>, opts: &HttpOptions, shutdown: CancellationTo
         opts.allowed_origins.clone()
     };
     config = config.with_allowed_origins(origins);
-    let (svc_state, principal) = (state.clone(), opts.principal.clone());
+    let svc_state = state.clone();
     let service = StreamableHttpService::new(
-        move || Ok(Sqlwarden::new(svc_state.clone(), principal.clone())),
+        move || Ok(Sqlwarden::new(svc_state.clone())),
         LocalSessionManager::default().into(),
         config,
     );
+    let auth = Arc::new(auth::AuthState::new(opts.auth.clone(), "Bearer"));
     Router::new()
         .nest_service("/mcp", service)
+        // Only what is above this line needs a principal.
+        .layer(axum::middleware::from_fn_with_state(
+            auth,
+            auth::authenticate,
+        ))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .with_state(state)
@@ -89,7 +97,10 @@ pub async fn serve(
         let _ = tcp.set_nodelay(true);
     });
     tracing::info!(%local, "listening: MCP at http://{local}/mcp");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move { shutdown.cancelled_owned().await })
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move { shutdown.cancelled_owned().await })
+    .await
 }

@@ -4,6 +4,7 @@
 //! results with compact text plus `structuredContent`. Each tool is one file under `tools/`;
 //! this file holds the shared state and the rmcp wiring. Nothing here touches SQL text.
 
+pub(crate) mod call;
 mod error;
 mod schemas;
 mod tools;
@@ -47,39 +48,46 @@ impl AppState {
     }
 
     /// The named database, or the default.
-    pub(crate) fn database(&self, name: Option<&str>) -> Result<&Arc<Database>, McpError> {
+    pub(crate) fn database(&self, name: Option<&str>) -> Result<&Arc<Database>, ToolError> {
         match name {
             None | Some("") => self
                 .databases
                 .first()
-                .ok_or_else(|| McpError::internal_error("no database configured", None)),
+                .ok_or_else(|| ToolError::Unavailable("no database is configured".into())),
             Some(n) => self.databases.iter().find(|d| d.name == n).ok_or_else(|| {
                 let known: Vec<&str> = self.databases.iter().map(|d| d.name.as_str()).collect();
-                McpError::invalid_params(
-                    format!("unknown database `{n}`; configured: {}", known.join(", ")),
-                    None,
-                )
+                call::unknown_database(n, &known)
             }),
         }
     }
 }
 
 /// One MCP session's handler. Cheap to construct: the stateless HTTP transport builds one per
-/// request.
+/// request. The caller's principal comes with each request (see `call`); only a stdio session,
+/// started by a trusted operator, has one fixed for its whole life.
 #[derive(Clone)]
 pub struct Sqlwarden {
     pub(crate) state: Arc<AppState>,
-    pub(crate) principal: Arc<Principal>,
+    pub(crate) fixed_principal: Option<Arc<Principal>>,
     tool_router: ToolRouter<Sqlwarden>,
 }
 
 impl Sqlwarden {
-    pub fn new(state: Arc<AppState>, principal: Arc<Principal>) -> Self {
+    /// A handler whose principal comes with each request (HTTP: the auth layer sets it).
+    pub fn new(state: Arc<AppState>) -> Self {
         let tool_router = state.router.clone();
         Sqlwarden {
             state,
-            principal,
+            fixed_principal: None,
             tool_router,
+        }
+    }
+
+    /// A handler for a stdio session, whose one principal was fixed at start.
+    pub fn with_principal(state: Arc<AppState>, principal: Arc<Principal>) -> Self {
+        Sqlwarden {
+            fixed_principal: Some(principal),
+            ..Sqlwarden::new(state)
         }
     }
 }
@@ -98,7 +106,7 @@ impl Sqlwarden {
         Parameters(args): Parameters<QueryArgs>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, McpError> {
-        tools::query::run(self, args, ctx.ct).await
+        Ok(tools::query::run(self, args, ctx).await)
     }
 
     /// List the tables and views your role may query.
@@ -111,8 +119,9 @@ impl Sqlwarden {
     async fn list_tables(
         &self,
         Parameters(args): Parameters<ListTablesArgs>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, McpError> {
-        tools::list_tables::run(self, args).await
+        Ok(tools::list_tables::run(self, args, ctx).await)
     }
 
     /// Columns, keys and indexes of one table.
@@ -125,8 +134,9 @@ impl Sqlwarden {
     async fn describe_table(
         &self,
         Parameters(args): Parameters<DescribeTableArgs>,
+        ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, McpError> {
-        tools::describe_table::run(self, args).await
+        Ok(tools::describe_table::run(self, args, ctx).await)
     }
 
     /// The database's plan for a query, without running it.
@@ -141,7 +151,7 @@ impl Sqlwarden {
         Parameters(args): Parameters<ExplainQueryArgs>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, McpError> {
-        tools::explain_query::run(self, args, ctx.ct).await
+        Ok(tools::explain_query::run(self, args, ctx).await)
     }
 }
 

@@ -59,6 +59,7 @@ pub enum Rule {
     Parameters,
     ColumnHidden,
     AttributeMissing,
+    UnknownDatabase,
 }
 
 impl Rule {
@@ -77,6 +78,7 @@ impl Rule {
             Rule::Parameters => "parameters",
             Rule::ColumnHidden => "column_hidden",
             Rule::AttributeMissing => "attribute_missing",
+            Rule::UnknownDatabase => "unknown_database",
         }
     }
 }

@@ -1,12 +1,12 @@
 //! `describe_table`: columns, keys and indexes of one table the role may query.
 
-use std::time::Instant;
-
-use rmcp::ErrorData as McpError;
+use rmcp::RoleServer;
 use rmcp::model::{CallToolResult, ContentBlock};
+use rmcp::service::RequestContext;
 
 use crate::db::schema::TableDescription;
-use crate::mcp::{Sqlwarden, ToolError, request_id};
+use crate::mcp::call::{Call, Target};
+use crate::mcp::{Sqlwarden, ToolError};
 use crate::sql::{
     CompiledRole, Denial, Dialect, QualifiedName, Rule, TableAccess, parse_table_name,
 };
@@ -22,22 +22,18 @@ pub struct DescribeTableArgs {
 pub(crate) async fn run(
     server: &Sqlwarden,
     args: DescribeTableArgs,
-) -> Result<CallToolResult, McpError> {
-    let started = Instant::now();
-    let id = request_id();
-    let db = server.state.database(args.database.as_deref())?;
-    let (schema, role) = match super::role_for(server, db).await {
-        Ok(r) => r,
-        Err(e) => {
-            return Ok(super::query::finish(
-                server,
-                &id,
-                "describe_table",
-                started,
-                Err(e),
-            ));
-        }
-    };
+    ctx: RequestContext<RoleServer>,
+) -> CallToolResult {
+    let mut call = Call::open(server, &ctx, "describe_table");
+    let result = describe(&mut call, args).await;
+    call.finish(result)
+}
+
+async fn describe(
+    call: &mut Call,
+    args: DescribeTableArgs,
+) -> Result<(CallToolResult, u64), ToolError> {
+    let Target { db, schema, role } = call.target(args.database.as_deref()).await?;
     let not_visible = ToolError::Denied(Denial::new(
         Rule::TableNotGranted,
         format!(
@@ -48,26 +44,13 @@ pub(crate) async fn run(
     let resolved = parse_table_name(db.dialect, args.table.trim())
         .and_then(|parts| schema.catalog.resolve(&parts).map(|t| t.name.clone()))
         .and_then(|name| role.access(&name).cloned().map(|a| (name, a)));
-    let result = match resolved {
-        None => Err(not_visible),
-        Some((name, access)) => crate::db::schema::describe_table(db, &name)
-            .await
-            .map_err(ToolError::from)
-            .map(|d| {
-                let d = visible_part(d, &access, &role, db.dialect);
-                let text = render(&d);
-                let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
-                r.structured_content = serde_json::to_value(&d).ok();
-                (r, d.columns.len() as u64)
-            }),
-    };
-    Ok(super::query::finish(
-        server,
-        &id,
-        "describe_table",
-        started,
-        result,
-    ))
+    let (name, access) = resolved.ok_or(not_visible)?;
+    let d = crate::db::schema::describe_table(&db, &name).await?;
+    let d = visible_part(d, &access, &role, db.dialect);
+    let text = render(&d);
+    let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
+    r.structured_content = serde_json::to_value(&d).ok();
+    Ok((r, d.columns.len() as u64))
 }
 
 /// What the role may know of a table: hidden columns are absent, and so are foreign keys and

@@ -1,12 +1,12 @@
 //! `list_tables`: the tables and views the role may query.
 
-use std::time::Instant;
-
-use rmcp::ErrorData as McpError;
+use rmcp::RoleServer;
 use rmcp::model::{CallToolResult, ContentBlock};
+use rmcp::service::RequestContext;
 
 use crate::db::schema::TableSummary;
-use crate::mcp::{Sqlwarden, ToolError, request_id};
+use crate::mcp::call::{Call, Target};
+use crate::mcp::{Sqlwarden, ToolError};
 use crate::sql::QualifiedName;
 
 #[derive(Debug, Default, serde::Deserialize, schemars::JsonSchema)]
@@ -28,61 +28,44 @@ pub(crate) struct ListTablesOutput {
 pub(crate) async fn run(
     server: &Sqlwarden,
     args: ListTablesArgs,
-) -> Result<CallToolResult, McpError> {
-    let started = Instant::now();
-    let id = request_id();
-    let db = server.state.database(args.database.as_deref())?;
+    ctx: RequestContext<RoleServer>,
+) -> CallToolResult {
+    let mut call = Call::open(server, &ctx, "list_tables");
+    let result = list(&mut call, args).await;
+    call.finish(result)
+}
+
+async fn list(call: &mut Call, args: ListTablesArgs) -> Result<(CallToolResult, u64), ToolError> {
+    let Target { db, role, .. } = call.target(args.database.as_deref()).await?;
     // Listing re-reads the catalog, so tables created since start become queryable.
     let _ = db.refresh_catalog().await;
-    let (_, role) = match super::role_for(server, db).await {
-        Ok(r) => r,
-        Err(e) => {
-            return Ok(super::query::finish(
-                server,
-                &id,
-                "list_tables",
-                started,
-                Err(e),
-            ));
-        }
+    let role = db.schema.load().role(&role.name).cloned().unwrap_or(role);
+    let tables: Vec<TableSummary> = crate::db::schema::list_tables(&db, args.schema.as_deref())
+        .await?
+        .into_iter()
+        .filter_map(|mut t| {
+            let access = role.access(&QualifiedName::new(t.schema.clone(), t.name.clone()))?;
+            // A row filter makes the table's total row count someone else's data.
+            if access.has_filter() {
+                t.estimated_rows = None;
+            }
+            Some(t)
+        })
+        .filter(|t| {
+            args.pattern
+                .as_deref()
+                .is_none_or(|p| name_matches(p, &t.name))
+        })
+        .collect();
+    let text = render(&tables);
+    let out = ListTablesOutput {
+        database: db.name.clone(),
+        tables,
     };
-    let listed = crate::db::schema::list_tables(db, args.schema.as_deref())
-        .await
-        .map_err(ToolError::from);
-    let result = listed.map(|tables| {
-        let tables: Vec<TableSummary> = tables
-            .into_iter()
-            .filter_map(|mut t| {
-                let access = role.access(&QualifiedName::new(t.schema.clone(), t.name.clone()))?;
-                // A row filter makes the table's total row count someone else's data.
-                if access.has_filter() {
-                    t.estimated_rows = None;
-                }
-                Some(t)
-            })
-            .filter(|t| {
-                args.pattern
-                    .as_deref()
-                    .is_none_or(|p| name_matches(p, &t.name))
-            })
-            .collect();
-        let text = render(&tables);
-        let out = ListTablesOutput {
-            database: db.name.clone(),
-            tables,
-        };
-        let count = out.tables.len() as u64;
-        let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
-        r.structured_content = serde_json::to_value(&out).ok();
-        (r, count)
-    });
-    Ok(super::query::finish(
-        server,
-        &id,
-        "list_tables",
-        started,
-        result,
-    ))
+    let count = out.tables.len() as u64;
+    let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
+    r.structured_content = serde_json::to_value(&out).ok();
+    Ok((r, count))
 }
 
 fn render(tables: &[TableSummary]) -> String {

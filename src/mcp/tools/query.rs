@@ -1,14 +1,12 @@
-//! `query`: limits -> govern -> execute -> shape -> audit.
+//! `query`: the governed-call path (database -> role -> limits -> govern -> execute), then shape.
 
-use std::time::Instant;
-
-use rmcp::ErrorData as McpError;
+use rmcp::RoleServer;
 use rmcp::model::{CallToolResult, ContentBlock};
-use tokio_util::sync::CancellationToken;
+use rmcp::service::RequestContext;
 
-use crate::mcp::{Sqlwarden, ToolError, request_id};
+use crate::mcp::Sqlwarden;
+use crate::mcp::call::{Call, Want};
 use crate::shape::QueryOutput;
-use crate::sql::Purpose;
 
 /// A parameter value bound to $1.. / ?1.. placeholders.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -78,82 +76,35 @@ pub struct QueryArgs {
 pub(crate) async fn run(
     server: &Sqlwarden,
     args: QueryArgs,
-    ct: CancellationToken,
-) -> Result<CallToolResult, McpError> {
-    let started = Instant::now();
-    let id = request_id();
-    let db = server.state.database(args.database.as_deref())?;
-    let (schema, role) = match super::role_for(server, db).await {
-        Ok(r) => r,
-        Err(e) => return Ok(finish(server, &id, "query", started, Err(e))),
-    };
-    let max_rows = args
-        .max_rows
-        .map(u64::from)
-        .unwrap_or(role.limits.max_rows)
-        .clamp(1, role.limits.max_rows);
+    ctx: RequestContext<RoleServer>,
+) -> CallToolResult {
+    // the request record opens before anything can fail
+    let mut call = Call::open(server, &ctx, "query");
+    let started = call.started();
     let params: Vec<serde_json::Value> = args
         .params
         .unwrap_or_default()
         .into_iter()
         .map(ParamValue::into_json)
         .collect();
-
-    // govern: parse, analyze, authorize, rewrite
-    let governed = match super::govern(
-        server,
-        db,
-        &schema,
-        &role,
-        &args.sql,
-        &params,
-        Purpose::Query { max_rows },
-    ) {
-        Ok(g) => g,
-        Err(e) => return Ok(finish(server, &id, "query", started, Err(e.into()))),
-    };
-    // execute: pooled read-only session, timeout and cancellation enforced in the database
-    let rows =
-        crate::db::execute(db, &governed, super::exec_limits(&role, db, max_rows), &ct).await;
+    // database -> role -> limits -> govern -> execute
+    let rows = call
+        .run_statement(
+            args.database.as_deref(),
+            &args.sql,
+            &params,
+            Want::Rows(args.max_rows),
+            &ctx.ct,
+        )
+        .await;
     // shape: structured content + compact text
-    let result = rows.map_err(ToolError::from).map(|set| {
+    let result = rows.map(|(set, max_rows)| {
         let out = QueryOutput::from_rows(set, false, started.elapsed().as_secs_f64() * 1000.0);
         let text = out.render_text(max_rows);
         let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
         r.structured_content = serde_json::to_value(&out).ok();
         (r, out.row_count)
     });
-    // audit: one record per request
-    Ok(finish(server, &id, "query", started, result))
-}
-
-/// Log the request outcome and turn it into a tool result.
-pub(crate) fn finish(
-    server: &Sqlwarden,
-    id: &str,
-    tool: &str,
-    started: Instant,
-    result: Result<(CallToolResult, u64), ToolError>,
-) -> CallToolResult {
-    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let p = &server.principal;
-    match result {
-        Ok((r, rows)) => {
-            tracing::info!(request_id = id, tool, principal = %p.name, role = %p.role, decision = "allow", rows, elapsed_ms, "request");
-            r
-        }
-        Err(e) => {
-            match &e {
-                ToolError::Internal(cause) => {
-                    tracing::error!(request_id = id, tool, principal = %p.name, role = %p.role, cause = %cause, elapsed_ms, "request failed")
-                }
-                other => tracing::info!(
-                    request_id = id, tool, principal = %p.name, role = %p.role,
-                    decision = if matches!(other, ToolError::Denied(_) | ToolError::Parse(_)) { "deny" } else { "error" },
-                    code = other.code(), rule = other.rule().unwrap_or(""), elapsed_ms, "request"
-                ),
-            }
-            e.into_result(id)
-        }
-    }
+    // close the record (logged; audited)
+    call.finish(result)
 }
