@@ -5,6 +5,7 @@
 //! ```text
 //! transport (stdio | Streamable HTTP)                         mcp/, http/
 //!   -> identity (Principal per request)                       auth/, http/
+//!   -> abuse control (rate, concurrency, breaker)              limits/
 //!   -> MCP handler (query, list_tables, describe_table, explain_query)   mcp/
 //!   -> governance: parse -> analyze + authorize -> rewrite    sql/
 //!   -> execute (deadpool over sqlx, read-only, timeout, cancel)  db/
@@ -24,6 +25,7 @@ pub mod config;
 pub mod db;
 pub mod diag;
 pub mod http;
+pub mod limits;
 pub mod mcp;
 pub mod policy;
 pub mod shape;

@@ -178,6 +178,7 @@ impl Config {
                 .limits
                 .statement_timeout
                 .unwrap_or(defaults.statement_timeout),
+            ..defaults
         };
         if let Some(v) = env.get("SQLWARDEN_MAX_ROWS") {
             match v.parse() {

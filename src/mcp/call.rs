@@ -46,6 +46,8 @@ pub(crate) struct Call {
     id: String,
     started: Instant,
     database: Option<String>,
+    /// The caller's concurrency slot, held until the call ends.
+    permit: Option<crate::limits::Permit>,
 }
 
 /// The caller of this request: the principal the HTTP layer put in the request, else the one
@@ -72,6 +74,7 @@ impl Call {
             id: request_id(),
             started: Instant::now(),
             database: None,
+            permit: None,
         }
     }
 
@@ -79,14 +82,21 @@ impl Call {
         self.started
     }
 
-    /// resolve the database and the caller's role compiled for it
+    /// resolve the database -> limits (rate, concurrency, the database's breaker) -> the
+    /// caller's role compiled for it
     pub(crate) async fn target(&mut self, database: Option<&str>) -> Result<Target, ToolError> {
         let principal = self.principal.clone().ok_or_else(|| {
             ToolError::Unauthorized("this request carries no authenticated principal".into())
         })?;
         let db = self.state.database(database)?.clone();
         self.database = Some(db.name.clone());
-        db.ensure_catalog().await?;
+        self.permit = Some(self.state.limiter.admit(&principal)?);
+        self.reachable(&db)?;
+        // (an already loaded catalog proves nothing about the database: only failures count)
+        if let Err(e) = db.ensure_catalog().await {
+            self.observe(&db, Some(&e));
+            return Err(e.into());
+        }
         let schema = db.schema.load();
         let role = schema.role(&principal.role).cloned().ok_or_else(|| {
             ToolError::Unauthorized(format!(
@@ -157,8 +167,33 @@ impl Call {
                 .statement_timeout
                 .min(target.role.limits.statement_timeout),
         };
-        let rows = crate::db::execute(&target.db, &governed, limits, cancel).await?;
-        Ok((rows, max_rows))
+        let rows = crate::db::execute(&target.db, &governed, limits, cancel).await;
+        self.observe(&target.db, rows.as_ref().err());
+        Ok((rows?, max_rows))
+    }
+
+    /// The database's circuit breaker: refuse at once while it is open.
+    fn reachable(&self, db: &Database) -> Result<(), ToolError> {
+        match self.state.breakers.get(&db.name).map(|b| b.check()) {
+            Some(Err(open)) => Err(ToolError::Unavailable(format!(
+                "database {} is unreachable (repeated connection failures); retry in {} ms",
+                db.name,
+                open.retry_after.as_millis().max(1)
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// Tell the breaker whether the database could be reached.
+    fn observe(&self, db: &Database, error: Option<&crate::db::DbError>) {
+        let Some(breaker) = self.state.breakers.get(&db.name) else {
+            return;
+        };
+        match error {
+            Some(crate::db::DbError::Unavailable(_)) => breaker.failure(),
+            Some(crate::db::DbError::Cancelled) => {}
+            _ => breaker.success(),
+        }
     }
 
     /// Close the request record (logged now; the audit trail makes it durable) and render the

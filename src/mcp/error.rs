@@ -29,6 +29,11 @@ pub enum ToolError {
     Cancelled,
     #[error("{0}")]
     Unauthorized(String),
+    #[error("{message}; retry in {retry_after_ms} ms")]
+    RateLimited {
+        message: String,
+        retry_after_ms: u64,
+    },
     #[error("internal error")]
     Internal(String),
 }
@@ -44,6 +49,7 @@ impl ToolError {
             ToolError::Unavailable(_) => "unavailable",
             ToolError::Cancelled => "cancelled",
             ToolError::Unauthorized(_) => "unauthorized",
+            ToolError::RateLimited { .. } => "rate_limited",
             ToolError::Internal(_) => "internal",
         }
     }
@@ -68,6 +74,10 @@ impl ToolError {
                 error["rule"] = json!(d.rule.as_str());
                 format!("{code} ({}): {message}", d.rule)
             }
+            ToolError::RateLimited { retry_after_ms, .. } => {
+                error["retry_after_ms"] = json!(retry_after_ms);
+                format!("{code}: {message}")
+            }
             ToolError::Database {
                 sqlstate: Some(s), ..
             } => {
@@ -79,6 +89,17 @@ impl ToolError {
         let mut result = CallToolResult::error(vec![ContentBlock::text(text)]);
         result.structured_content = Some(json!({ "error": error }));
         result
+    }
+}
+
+impl From<crate::limits::Limited> for ToolError {
+    fn from(e: crate::limits::Limited) -> Self {
+        ToolError::RateLimited {
+            retry_after_ms: u64::try_from(e.retry_after().as_millis())
+                .unwrap_or(u64::MAX)
+                .max(1),
+            message: e.to_string(),
+        }
     }
 }
 

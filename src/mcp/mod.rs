@@ -30,6 +30,10 @@ pub struct AppState {
     pub databases: Vec<Arc<Database>>,
     pub policies: Arc<PolicySet>,
     pub max_sql_length: usize,
+    /// Rate and concurrency limits of every role.
+    pub(crate) limiter: crate::limits::Limiter,
+    /// One circuit breaker per database, by name.
+    pub(crate) breakers: std::collections::HashMap<String, crate::limits::Breaker>,
     router: ToolRouter<Sqlwarden>,
 }
 
@@ -39,7 +43,13 @@ impl AppState {
         policies: Arc<PolicySet>,
         max_sql_length: usize,
     ) -> Arc<Self> {
+        let breakers = databases
+            .iter()
+            .map(|d| (d.name.clone(), crate::limits::Breaker::default()))
+            .collect();
         Arc::new(AppState {
+            limiter: crate::limits::Limiter::new(&policies),
+            breakers,
             databases,
             policies,
             max_sql_length,

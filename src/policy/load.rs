@@ -38,9 +38,7 @@ struct RawLimits {
     max_result_bytes: Option<u64>,
     #[serde(default, with = "humantime_serde")]
     statement_timeout: Option<Duration>,
-    /// Reserved for rate limiting (a later release).
     rate_per_minute: Option<u32>,
-    /// Reserved for concurrency limits (a later release).
     concurrency: Option<u32>,
     /// Reserved for result caching (a later release).
     #[serde(default, with = "humantime_serde")]
@@ -276,18 +274,22 @@ fn role_of(p: &Parsed, defaults: Limits) -> Result<RolePolicy, Vec<Diagnostic>> 
             .limits
             .statement_timeout
             .unwrap_or(defaults.statement_timeout),
+        rate_per_minute: p.raw.limits.rate_per_minute.or(defaults.rate_per_minute),
+        concurrency: p.raw.limits.concurrency.or(defaults.concurrency),
     };
+    if limits.rate_per_minute == Some(0) || limits.concurrency == Some(0) {
+        errors.push(at(
+            0,
+            "limits.rate_per_minute and limits.concurrency must be at least 1 (leave them out for no limit)".into(),
+        ));
+    }
     if limits.max_rows == 0 {
         errors.push(at(0, "limits.max_rows must be at least 1".into()));
     }
     if limits.statement_timeout.is_zero() {
         errors.push(at(0, "limits.statement_timeout must be more than 0".into()));
     }
-    let _reserved = (
-        p.raw.limits.rate_per_minute,
-        p.raw.limits.concurrency,
-        p.raw.limits.cache_ttl,
-    );
+    let _reserved = p.raw.limits.cache_ttl;
     let mut tables = Vec::new();
     for (key, t) in &p.raw.tables {
         let offset = key.span().start;

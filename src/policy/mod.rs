@@ -22,6 +22,10 @@ pub struct Limits {
     pub max_rows: u64,
     pub max_result_bytes: u64,
     pub statement_timeout: Duration,
+    /// Calls per minute per principal (`None`: unlimited).
+    pub rate_per_minute: Option<u32>,
+    /// Calls of this role running at once in one process (`None`: unlimited).
+    pub concurrency: Option<u32>,
 }
 
 impl Default for Limits {
@@ -30,6 +34,8 @@ impl Default for Limits {
             max_rows: 1000,
             max_result_bytes: 1 << 20,
             statement_timeout: Duration::from_secs(10),
+            rate_per_minute: None,
+            concurrency: None,
         }
     }
 }

@@ -1,0 +1,248 @@
+//! Abuse control through the real binary over HTTP: a role's rate limit and concurrency cap
+//! answer `rate_limited` with `retry_after_ms`; a database that goes away opens its circuit
+//! breaker (calls answered `unavailable` at once) and a probe closes it when it is back.
+
+mod common;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::mcp::{HttpServer, call, error_code, http_client, http_server, text};
+use serde_json::json;
+use tokio::task::JoinHandle;
+
+fn write_policy(dir: &Path, name: &str, limits: &str) {
+    let text = format!("role = \"{name}\"\n[limits]\n{limits}\n[tables.\"*\"]\n");
+    std::fs::write(dir.join(format!("{name}.toml")), text).expect("write policy");
+}
+
+fn config(dir: &Path, url: &str, role: &str) -> std::path::PathBuf {
+    common::mcp::config_file(
+        dir,
+        url,
+        &format!(
+            "[policies]\ndir = \"{}\"\n[server]\nrole = \"{role}\"\n",
+            dir.join("policies").display()
+        ),
+    )
+}
+
+fn retry_after_ms(r: &rmcp::model::CallToolResult) -> Option<u64> {
+    r.structured_content.as_ref()?["error"]["retry_after_ms"].as_u64()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_roles_rate_limit_answers_rate_limited_per_principal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("policies")).expect("mkdir");
+    write_policy(
+        &dir.path().join("policies"),
+        "limited",
+        "rate_per_minute = 3",
+    );
+    let url = common::sqlite_url(&common::sqlite_demo());
+    let server = http_server(&config(dir.path(), &url, "limited")).await;
+    let client = http_client(&server.url).await;
+    for i in 0..3 {
+        let r = call(
+            &client,
+            "query",
+            json!({"sql": "SELECT count(*) AS n FROM orders"}),
+        )
+        .await;
+        assert_eq!(error_code(&r), None, "call {i}: {}", text(&r));
+    }
+    let refused = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT count(*) AS n FROM orders"}),
+    )
+    .await;
+    assert_eq!(
+        error_code(&refused).as_deref(),
+        Some("rate_limited"),
+        "{}",
+        text(&refused)
+    );
+    let wait = retry_after_ms(&refused).expect("retry_after_ms");
+    assert!(wait > 0 && wait <= 60_000, "retry after {wait} ms");
+    assert!(
+        text(&refused).contains("3 calls per minute"),
+        "{}",
+        text(&refused)
+    );
+    // Schema browsing counts too, and the server keeps serving after refusing.
+    let listed = call(&client, "list_tables", json!({})).await;
+    assert_eq!(error_code(&listed).as_deref(), Some("rate_limited"));
+    assert!(
+        server_alive(&server).await,
+        "the server keeps serving after refusals"
+    );
+}
+
+async fn server_alive(server: &HttpServer) -> bool {
+    reqwest::get(format!("{}/healthz", server.base))
+        .await
+        .is_ok_and(|r| r.status().is_success())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_roles_concurrency_cap_refuses_the_call_over_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("policies")).expect("mkdir");
+    write_policy(
+        &dir.path().join("policies"),
+        "single",
+        "concurrency = 1\nstatement_timeout = \"3s\"",
+    );
+    let url = common::sqlite_url(&common::sqlite_demo());
+    let server = http_server(&config(dir.path(), &url, "single")).await;
+    let slow_client = http_client(&server.url).await;
+    let slow = tokio::spawn(async move {
+        let r = call(
+            &slow_client,
+            "query",
+            json!({"sql": "SELECT count(*) FROM order_lines a, order_lines b, order_lines c"}),
+        )
+        .await;
+        error_code(&r)
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let client = http_client(&server.url).await;
+    let refused = call(&client, "query", json!({"sql": "SELECT 1 AS one"})).await;
+    assert_eq!(
+        error_code(&refused).as_deref(),
+        Some("rate_limited"),
+        "{}",
+        text(&refused)
+    );
+    assert!(text(&refused).contains("concurrency"), "{}", text(&refused));
+    assert_eq!(
+        slow.await.expect("slow call").as_deref(),
+        Some("timeout"),
+        "the first call ran until its statement timeout"
+    );
+    // The slot is free again once the first call has ended.
+    let after = call(&client, "query", json!({"sql": "SELECT 1 AS one"})).await;
+    assert_eq!(error_code(&after), None, "{}", text(&after));
+}
+
+/// A TCP forwarder to the test cluster that can be taken down (connections cut, port closed)
+/// and brought back on the same port: the database going away and coming back.
+struct Forwarder {
+    port: u16,
+    target: u16,
+    tasks: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl Forwarder {
+    async fn up(&self) {
+        let listener = loop {
+            match tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await {
+                Ok(l) => break l,
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        };
+        let (target, tasks) = (self.target, self.tasks.clone());
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let conn = tokio::spawn(async move {
+                    if let Ok(mut outbound) =
+                        tokio::net::TcpStream::connect(("127.0.0.1", target)).await
+                    {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                if let Ok(mut t) = tasks.lock() {
+                    t.push(conn);
+                }
+            }
+        });
+        if let Ok(mut t) = self.tasks.lock() {
+            t.push(accept);
+        }
+    }
+
+    fn down(&self) {
+        if let Ok(mut t) = self.tasks.lock() {
+            for task in t.drain(..) {
+                task.abort();
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_breaker_opens_while_the_database_is_down_and_closes_when_it_is_back() {
+    let cluster = common::pg::cluster();
+    let name = cluster.fresh_db();
+    let forwarder = Forwarder {
+        port: common::free_port(),
+        target: cluster.port,
+        tasks: Arc::new(Mutex::new(Vec::new())),
+    };
+    forwarder.up().await;
+    let url = cluster.url(&name).replace(
+        &format!(":{}/", cluster.port),
+        &format!(":{}/", forwarder.port),
+    );
+    assert!(url.contains(&forwarder.port.to_string()), "{url}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = common::mcp::config_file(dir.path(), &url, "");
+    let server = http_server(&config).await;
+    let client = http_client(&server.url).await;
+    let ok = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT count(*) FROM orders"}),
+    )
+    .await;
+    assert_eq!(error_code(&ok), None, "{}", text(&ok));
+
+    forwarder.down();
+    let mut codes = Vec::new();
+    for _ in 0..3 {
+        let r = call(
+            &client,
+            "query",
+            json!({"sql": "SELECT count(*) FROM orders"}),
+        )
+        .await;
+        codes.push(error_code(&r));
+    }
+    assert!(
+        codes.iter().all(|c| c.as_deref() == Some("unavailable")),
+        "{codes:?}"
+    );
+    let started = Instant::now();
+    let open = call(&client, "query", json!({"sql": "SELECT 1"})).await;
+    assert_eq!(error_code(&open).as_deref(), Some("unavailable"));
+    assert!(
+        text(&open).contains("repeated connection failures"),
+        "the open breaker answers at once: {}",
+        text(&open)
+    );
+    assert!(started.elapsed() < Duration::from_secs(1));
+
+    forwarder.up().await;
+    let deadline = Instant::now() + Duration::from_secs(40);
+    loop {
+        let r = call(
+            &client,
+            "query",
+            json!({"sql": "SELECT count(*) FROM orders"}),
+        )
+        .await;
+        if error_code(&r).is_none() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the breaker never closed: {}",
+            text(&r)
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    forwarder.down();
+}
