@@ -24,6 +24,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod diag;
+pub mod dialect;
 pub mod http;
 pub mod limits;
 pub mod mcp;

@@ -159,11 +159,7 @@ async fn explain(config_path: Option<&Path>, args: ExplainArgs) -> anyhow::Resul
             if !q.params().is_empty() {
                 say("params:");
                 for (i, p) in q.params().iter().enumerate() {
-                    let mark = if db.dialect == sqlwarden::sql::Dialect::Postgres {
-                        "$"
-                    } else {
-                        "?"
-                    };
+                    let mark = db.dialect.placeholder_prefix();
                     say(&format!("  {mark}{} = {p}", i + 1));
                 }
             }

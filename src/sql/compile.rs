@@ -71,10 +71,7 @@ pub struct Compiled {
 }
 
 fn eq_for(dialect: Dialect) -> impl Fn(&str, &str) -> bool {
-    move |a: &str, b: &str| match dialect {
-        Dialect::Postgres => a == b,
-        Dialect::Sqlite => a.eq_ignore_ascii_case(b),
-    }
+    move |a: &str, b: &str| dialect.same_name(a, b)
 }
 
 /// Compile `role` for the database `database` described by `catalog`.

@@ -25,22 +25,7 @@ use std::fmt;
 pub use compile::{Compiled, CompiledRole, TableAccess, check_filter_syntax, compile};
 pub use names::{Catalog, CatalogTable, QualifiedName, parse_table_name};
 
-/// The SQL dialect of a target database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Dialect {
-    Postgres,
-    Sqlite,
-}
-
-impl Dialect {
-    pub fn name(self) -> &'static str {
-        match self {
-            Dialect::Postgres => "postgres",
-            Dialect::Sqlite => "sqlite",
-        }
-    }
-}
+pub use crate::dialect::Dialect;
 
 /// Stable denial rule ids: the same string in the tool error, logs and metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]

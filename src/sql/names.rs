@@ -115,19 +115,12 @@ impl Catalog {
 }
 
 fn key(dialect: Dialect, s: &str) -> String {
-    match dialect {
-        Dialect::Postgres => s.to_string(),
-        Dialect::Sqlite => s.to_ascii_lowercase(),
-    }
+    dialect.catalog_key(s)
 }
 
 /// An identifier as the database will read it.
 pub(crate) fn normalize_ident(dialect: Dialect, ident: &Ident) -> String {
-    match (dialect, ident.quote_style) {
-        (Dialect::Postgres, Some(_)) => ident.value.clone(),
-        (Dialect::Postgres, None) => ident.value.to_ascii_lowercase(),
-        (Dialect::Sqlite, _) => ident.value.to_ascii_lowercase(),
-    }
+    dialect.fold(&ident.value, ident.quote_style.is_some())
 }
 
 /// Normalized parts of an object name; `None` if a part is not a plain identifier.
@@ -143,10 +136,12 @@ pub(crate) fn normalize_name(dialect: Dialect, name: &ObjectName) -> Option<Vec<
 
 /// An object name with every part double-quoted, spelled exactly as the catalog has it.
 pub(crate) fn quoted_name(name: &QualifiedName) -> ObjectName {
-    ObjectName::from(vec![
-        Ident::with_quote('"', name.schema.clone()),
-        Ident::with_quote('"', name.name.clone()),
-    ])
+    ObjectName::from(vec![quoted(&name.schema), quoted(&name.name)])
+}
+
+/// An identifier quoted exactly as spelled (our own rewrites only ever target quoting dialects).
+pub(crate) fn quoted(name: &str) -> Ident {
+    Ident::with_quote('"', name)
 }
 
 /// Parse a user-supplied table name (`orders`, `public.orders`, `"Mixed Case"`) into normalized

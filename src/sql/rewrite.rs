@@ -21,7 +21,7 @@ pub(crate) fn into_explain(statement: Statement, dialect: Dialect) -> Statement 
         analyze: false,
         verbose: false,
         // SQLite's plain EXPLAIN prints bytecode; its query plan is what a reader wants.
-        query_plan: dialect == Dialect::Sqlite,
+        query_plan: dialect.explains_query_plan(),
         estimate: false,
         statement: Box::new(statement),
         format: None,
@@ -37,7 +37,7 @@ pub(crate) fn push_row_cap(statement: &mut Statement, cap: u64, dialect: Dialect
     };
     let fetch = cap.saturating_add(1);
     // SQLite does not accept LIMIT directly after a bare VALUES list.
-    if dialect == Dialect::Sqlite && matches!(*query.body, SetExpr::Values(_)) {
+    if !dialect.limits_bare_values() && matches!(*query.body, SetExpr::Values(_)) {
         wrap(query, fetch);
         return;
     }

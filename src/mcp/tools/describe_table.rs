@@ -61,10 +61,7 @@ fn visible_part(
     role: &CompiledRole,
     dialect: Dialect,
 ) -> TableDescription {
-    let eq = |a: &str, b: &str| match dialect {
-        Dialect::Postgres => a == b,
-        Dialect::Sqlite => a.eq_ignore_ascii_case(b),
-    };
+    let eq = |a: &str, b: &str| dialect.same_name(a, b);
     let visible = |c: &str| access.visible.iter().any(|v| eq(v, c));
     d.columns.retain(|c| visible(&c.name));
     if !d.primary_key.iter().all(|c| visible(c)) {

@@ -22,7 +22,7 @@
 use sqlparser::ast::{Offset, OffsetRows};
 
 use super::*;
-use crate::sql::names::CatalogTable;
+use crate::sql::names::{CatalogTable, quoted};
 
 /// A filtered table's fenced derived table, recognised after the walk by the address of its
 /// boxed query (the rewrite never moves or frees it).
@@ -43,11 +43,11 @@ impl Fence {
 /// Make `query` a fence that the planner neither flattens nor pushes predicates into.
 pub(super) fn fence(query: &mut Query, dialect: Dialect) {
     let number = |n: &str| Expr::value(Value::Number(n.to_string(), false));
+    let (limit, offset) = dialect.fence();
     query.limit_clause = Some(LimitClause::LimitOffset {
-        // SQLite has no OFFSET without LIMIT; -1 is "no limit".
-        limit: (dialect == Dialect::Sqlite).then(|| number("-1")),
+        limit: limit.map(number),
         offset: Some(Offset {
-            value: number("0"),
+            value: number(offset),
             rows: OffsetRows::None,
         }),
         limit_by: vec![],
@@ -289,10 +289,10 @@ impl<'c> Walker<'c> {
 
     /// AND a predicate into the fence's WHERE, its columns named by the base table.
     fn move_into(&self, mut e: Expr, target: &mut Target<'_, '_>, unqualified: bool) {
-        let table = Ident::with_quote('"', target.table.name.name.clone());
+        let table = quoted(&target.table.name.name);
         let _ = sqlparser::ast::visit_expressions_mut(&mut e, |x| {
             if let Some(col) = self.column_of(x, target, unqualified) {
-                *x = Expr::CompoundIdentifier(vec![table.clone(), Ident::with_quote('"', col)]);
+                *x = Expr::CompoundIdentifier(vec![table.clone(), quoted(&col)]);
             }
             std::ops::ControlFlow::<()>::Continue(())
         });
@@ -403,25 +403,21 @@ impl<'c> Walker<'c> {
 
     /// Two columns of one table compared with each other.
     fn comparable(&self, a: Option<&str>, b: Option<&str>) -> bool {
-        match self.dialect {
-            Dialect::Sqlite => true,
-            Dialect::Postgres => {
-                matches!((a, b), (Some(a), Some(b)) if a == b && pg_class(a).is_some())
-            }
+        if !self.dialect.comparisons_can_raise() {
+            return true;
         }
+        matches!((a, b), (Some(a), Some(b)) if a == b && pg_class(a).is_some())
     }
 
     /// Whether `k` is a constant that a column of type `ty` compares with leakproof-ly.
     fn constant_for(&self, k: &Expr, ty: Option<&str>) -> bool {
-        match self.dialect {
-            Dialect::Sqlite => sqlite_constant(k),
-            Dialect::Postgres => {
-                let Some(class) = ty.and_then(pg_class) else {
-                    return false;
-                };
-                self.pg_constant(k, class, ty.unwrap_or_default())
-            }
+        if !self.dialect.comparisons_can_raise() {
+            return sqlite_constant(k);
         }
+        let Some(class) = ty.and_then(pg_class) else {
+            return false;
+        };
+        self.pg_constant(k, class, ty.unwrap_or_default())
     }
 
     fn pg_constant(&self, k: &Expr, class: Class, ty: &str) -> bool {
@@ -492,7 +488,7 @@ impl<'c> Walker<'c> {
     }
 }
 
-/// SQLite comparisons never raise: any literal, parameter or cast literal will do.
+/// Comparisons that never raise (SQLite): any literal, parameter or cast literal will do.
 fn sqlite_constant(k: &Expr) -> bool {
     match k {
         Expr::Nested(x) => sqlite_constant(x),

@@ -32,7 +32,7 @@ impl Walker<'_> {
     pub(super) fn value(&self, v: &mut sqlparser::ast::ValueWithSpan) -> Walk {
         if let Value::Placeholder(p) = &v.value
             && p == "?"
-            && self.dialect == Dialect::Sqlite
+            && self.dialect.has_anonymous_placeholders()
             && self.mode == Mode::Caller
         {
             // Number anonymous placeholders by their position in the text.
@@ -66,9 +66,9 @@ impl Walker<'_> {
     pub(super) fn placeholder(&self, p: &str) -> Walk {
         let bad = |msg: String| Denial::new(Rule::Parameters, msg);
         let n = self.param_count;
-        let index = match (self.dialect(), p) {
-            (Dialect::Sqlite, "?") => 1,
-            (Dialect::Postgres, _) | (Dialect::Sqlite, _) => {
+        let index = match p {
+            "?" if self.dialect().has_anonymous_placeholders() => 1,
+            _ => {
                 let digits = p.strip_prefix('$').or_else(|| p.strip_prefix('?'));
                 match digits.and_then(|d| d.parse::<usize>().ok()) {
                     Some(i) => i,
@@ -94,10 +94,7 @@ impl Walker<'_> {
                 // A row filter's own columns are qualified with its table, so that no name
                 // can ever resolve to a column of the caller's query around it.
                 if let Some(table) = &self.filter_table {
-                    *e = Expr::CompoundIdentifier(vec![
-                        Ident::with_quote('"', table.clone()),
-                        ident.clone(),
-                    ]);
+                    *e = Expr::CompoundIdentifier(vec![quoted(table), ident.clone()]);
                 }
                 Ok(())
             }

@@ -17,7 +17,7 @@ impl Walker<'_> {
         let parts = normalize_name(self.dialect(), name).ok_or_else(denied)?;
         match parts.as_slice() {
             [f] => Ok(f.clone()),
-            [schema, f] if self.dialect() == Dialect::Postgres && schema == "pg_catalog" => {
+            [schema, f] if self.dialect().function_schema() == Some(schema.as_str()) => {
                 Ok(f.clone())
             }
             _ => Err(denied()),
@@ -138,7 +138,7 @@ impl Walker<'_> {
                         FunctionArgumentClause::IgnoreOrRespectNulls(_) => {}
                         FunctionArgumentClause::Limit(e) => self.expr(e)?,
                         FunctionArgumentClause::Separator(_)
-                            if self.dialect() == Dialect::Sqlite => {}
+                            if self.dialect().has_separator_clause() => {}
                         _ => return Err(unsupported("this clause inside a function call")),
                     }
                 }

@@ -28,7 +28,7 @@ use sqlparser::ast::{Ident, TableAlias, UnaryOperator};
 use sqlparser::tokenizer::Location;
 
 use super::compile::{CompiledRole, TableAccess};
-use super::names::{Catalog, normalize_ident, normalize_name, quoted_name};
+use super::names::{Catalog, normalize_ident, normalize_name, quoted, quoted_name};
 use super::{Denial, Dialect, GovernContext, QualifiedName, Rule};
 
 /// What a governed statement reads, and the attribute values its row filters bind.
@@ -77,7 +77,7 @@ pub(crate) fn analyze(
     walker.param_count = params.len();
     walker.params = params;
     walker.attrs = Some(ctx.attrs);
-    if ctx.dialect == Dialect::Sqlite {
+    if ctx.dialect.has_anonymous_placeholders() {
         walker.anonymous = anonymous_placeholders(statement);
     }
     match statement {
@@ -180,10 +180,7 @@ impl<'c> Walker<'c> {
     }
 
     fn col_eq(&self, a: &str, b: &str) -> bool {
-        match self.dialect {
-            Dialect::Postgres => a == b,
-            Dialect::Sqlite => a.eq_ignore_ascii_case(b),
-        }
+        self.dialect.same_name(a, b)
     }
 
     fn query(&mut self, q: &mut Query) -> Walk {

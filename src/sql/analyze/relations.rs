@@ -93,7 +93,7 @@ impl Walker<'_> {
                 with_offset,
                 alias,
                 ..
-            } if self.dialect() == Dialect::Postgres => {
+            } if self.dialect().has_unnest() => {
                 if *with_offset {
                     return Err(unsupported("UNNEST ... WITH OFFSET"));
                 }
@@ -196,7 +196,7 @@ impl Walker<'_> {
         }
         let alias = alias.clone().unwrap_or(TableAlias {
             explicit: true,
-            name: Ident::with_quote('"', ref_name),
+            name: quoted(&ref_name),
             columns: vec![],
             at: None,
         });
@@ -226,7 +226,7 @@ impl Walker<'_> {
         let projection = access
             .visible
             .iter()
-            .map(|c| SelectItem::UnnamedExpr(Expr::Identifier(Ident::with_quote('"', c.clone()))))
+            .map(|c| SelectItem::UnnamedExpr(Expr::Identifier(quoted(c))))
             .collect();
         let fenced = filter.is_some();
         let mut query = crate::sql::rewrite::select_from(quoted_name(table), projection, filter);
@@ -259,11 +259,7 @@ impl Walker<'_> {
             };
             bound.push(value.clone());
             let n = base + bound.len();
-            let placeholder = match dialect {
-                Dialect::Postgres => format!("${n}"),
-                Dialect::Sqlite => format!("?{n}"),
-            };
-            *e = Expr::value(Value::Placeholder(placeholder));
+            *e = Expr::value(Value::Placeholder(dialect.placeholder(n)));
             std::ops::ControlFlow::Continue(())
         });
         match failure {
