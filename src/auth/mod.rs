@@ -5,6 +5,8 @@
 //!
 //! Must never log, echo or store a token or secret.
 
+pub mod oauth;
+
 use std::collections::BTreeMap;
 
 /// The caller: a name, a role and attributes (row filters read the attributes).
@@ -34,12 +36,15 @@ impl Principal {
 pub enum Authenticator {
     /// `auth = "none"` (loopback only, or `--unsafe-no-auth`): every caller is this principal.
     None(std::sync::Arc<Principal>),
+    /// `auth = "oauth"`: JWT bearer tokens from an OAuth 2.1 authorization server.
+    OAuth(Box<oauth::OAuthVerifier>),
 }
 
 impl std::fmt::Debug for Authenticator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Authenticator::None(_) => "Authenticator::None",
+            Authenticator::OAuth(_) => "Authenticator::OAuth",
         })
     }
 }

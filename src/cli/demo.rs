@@ -83,6 +83,11 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
     if args.stdio {
         return super::serve::serve_stdio(state, principal).await;
     }
+    if !args.http.ip().is_loopback() {
+        anyhow::bail!(
+            "the demo serves loopback only (it has an unauthenticated default principal); use 127.0.0.1"
+        );
+    }
     print_connect_help(args.http, &path, &principal);
     let opts = HttpOptions {
         addr: args.http,
@@ -90,7 +95,7 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
         allowed_origins: vec![],
         auth: Arc::new(Authenticator::None(Arc::new(principal.clone()))),
     };
-    super::serve::serve_http(state, opts, false).await
+    super::serve::serve_http(state, opts).await
 }
 
 /// The demo role policies, as shipped in `policies/`.

@@ -10,7 +10,7 @@ use rmcp::ServiceExt;
 use tokio_util::sync::CancellationToken;
 
 use sqlwarden::auth::{Authenticator, Principal};
-use sqlwarden::config::Config;
+use sqlwarden::config::{AuthMode, Config};
 use sqlwarden::db::{Database, DatabaseOptions};
 use sqlwarden::http::HttpOptions;
 use sqlwarden::mcp::{AppState, Sqlwarden};
@@ -45,26 +45,52 @@ pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::
         args.http.or(config.http)
     };
     let policies = load_policies(&config)?;
-    let role_in_use = if http.is_some() {
-        config.http_role.as_str()
-    } else {
-        principal.role.as_str()
+    // The roles fixed at start must exist; token and OAuth principals' roles are checked per call.
+    let roles_in_use: Vec<&str> = match (http.is_some(), &config.auth) {
+        (false, _) => vec![principal.role.as_str()],
+        (true, AuthMode::None) => vec![config.http_role.as_str()],
+        (true, _) => vec![],
     };
-    let state = connect(&config, policies, &[role_in_use]).await?;
+    let state = connect(&config, policies, &roles_in_use).await?;
     match http {
         None => serve_stdio(state, principal).await,
         Some(addr) => {
-            let mut http_principal =
-                Principal::new(config.http_principal.clone(), config.http_role.clone());
-            http_principal.attrs = config.http_attrs.clone();
+            let auth = authenticator(&config, addr, args.unsafe_no_auth).await?;
             let opts = HttpOptions {
                 addr,
                 allowed_hosts: config.allowed_hosts.clone(),
                 allowed_origins: config.allowed_origins.clone(),
-                auth: Arc::new(Authenticator::None(Arc::new(http_principal))),
+                auth: Arc::new(auth),
             };
-            serve_http(state, opts, args.unsafe_no_auth).await
+            serve_http(state, opts).await
         }
+    }
+}
+
+/// How HTTP callers will be identified, from `[server] auth`.
+async fn authenticator(
+    config: &Config,
+    addr: SocketAddr,
+    unsafe_no_auth: bool,
+) -> anyhow::Result<Authenticator> {
+    match &config.auth {
+        AuthMode::None => {
+            if !addr.ip().is_loopback() && !unsafe_no_auth {
+                bail!(
+                    "refusing to listen on non-loopback address {addr} without authentication \
+                     ([server] auth = \"none\"); use auth = \"token\" or \"oauth\", bind 127.0.0.1, \
+                     or pass --unsafe-no-auth behind an authenticating proxy"
+                );
+            }
+            let mut principal =
+                Principal::new(config.http_principal.clone(), config.http_role.clone());
+            principal.attrs = config.http_attrs.clone();
+            Ok(Authenticator::None(Arc::new(principal)))
+        }
+        AuthMode::OAuth(o) => Ok(Authenticator::OAuth(Box::new(
+            sqlwarden::auth::oauth::OAuthVerifier::from_config(o)?,
+        ))),
+        AuthMode::Token => bail!("token authentication needs the governance store"),
     }
 }
 
@@ -207,18 +233,7 @@ pub(crate) async fn serve_stdio(state: Arc<AppState>, principal: Principal) -> a
     Ok(())
 }
 
-pub(crate) async fn serve_http(
-    state: Arc<AppState>,
-    opts: HttpOptions,
-    unsafe_no_auth: bool,
-) -> anyhow::Result<()> {
-    if !opts.addr.ip().is_loopback() && !unsafe_no_auth {
-        bail!(
-            "refusing to listen on non-loopback address {} without authentication; \
-             bind 127.0.0.1, or pass --unsafe-no-auth behind an authenticating proxy",
-            opts.addr
-        );
-    }
+pub(crate) async fn serve_http(state: Arc<AppState>, opts: HttpOptions) -> anyhow::Result<()> {
     let shutdown = CancellationToken::new();
     let on_signal = shutdown.clone();
     tokio::spawn(async move {

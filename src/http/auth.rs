@@ -25,7 +25,6 @@ const FAILURES_PER_MINUTE: u32 = 20;
 const BLOCK: Duration = Duration::from_secs(60);
 
 /// Shared by every request of one HTTP server.
-#[allow(dead_code)] // the failure budget and challenge serve bearer authentication (next step)
 pub(crate) struct AuthState {
     authenticator: Arc<Authenticator>,
     failures: DefaultKeyedRateLimiter<IpAddr>,
@@ -34,7 +33,6 @@ pub(crate) struct AuthState {
     challenge: HeaderValue,
 }
 
-#[allow(dead_code)]
 impl AuthState {
     pub(crate) fn new(authenticator: Arc<Authenticator>, challenge: &str) -> Self {
         let per_minute = NonZeroU32::new(FAILURES_PER_MINUTE).unwrap_or(NonZeroU32::MIN);
@@ -71,7 +69,6 @@ impl AuthState {
     }
 }
 
-#[allow(dead_code)]
 fn too_many() -> Response {
     (
         StatusCode::TOO_MANY_REQUESTS,
@@ -103,8 +100,23 @@ pub(crate) async fn authenticate(
         .unwrap_or(IpAddr::from([0, 0, 0, 0]));
     let principal = match state.authenticator.as_ref() {
         Authenticator::None(p) => p.clone(),
+        Authenticator::OAuth(verifier) => {
+            if state.blocked.contains_key(&ip) {
+                return too_many();
+            }
+            let Some(token) = bearer(&req) else {
+                return state.unauthorized();
+            };
+            match verifier.verify(token) {
+                Ok(p) => Arc::new(p),
+                Err(rejected) => {
+                    tracing::debug!(client = %ip, reason = rejected.0, "bearer token refused");
+                    state.failed(ip);
+                    return state.unauthorized();
+                }
+            }
+        }
     };
-    let _ = (bearer(&req), ip);
     req.extensions_mut().insert(principal);
     next.run(req).await
 }

@@ -58,8 +58,27 @@ pub fn router(state: Arc<AppState>, opts: &HttpOptions, shutdown: CancellationTo
         LocalSessionManager::default().into(),
         config,
     );
-    let auth = Arc::new(auth::AuthState::new(opts.auth.clone(), "Bearer"));
-    Router::new()
+    let (challenge, metadata) = match opts.auth.as_ref() {
+        Authenticator::OAuth(verifier) => {
+            let resource = verifier
+                .resource()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("http://{}/mcp", opts.addr));
+            let origin = resource
+                .find("://")
+                .and_then(|i| resource[i + 3..].find('/').map(|j| &resource[..i + 3 + j]))
+                .unwrap_or(&resource)
+                .to_string();
+            let url = format!("{origin}/.well-known/oauth-protected-resource");
+            (
+                format!("Bearer resource_metadata=\"{url}\""),
+                Some(verifier.metadata(&resource)),
+            )
+        }
+        _ => ("Bearer".to_string(), None),
+    };
+    let auth = Arc::new(auth::AuthState::new(opts.auth.clone(), &challenge));
+    let mut router = Router::new()
         .nest_service("/mcp", service)
         // Only what is above this line needs a principal.
         .layer(axum::middleware::from_fn_with_state(
@@ -67,8 +86,22 @@ pub fn router(state: Arc<AppState>, opts: &HttpOptions, shutdown: CancellationTo
             auth::authenticate,
         ))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readyz))
-        .with_state(state)
+        .route("/readyz", get(readyz));
+    if let Some(metadata) = metadata {
+        // RFC 9728: where MCP clients that do OAuth find the authorization server.
+        let doc = Arc::new(metadata);
+        let serve_doc = move || {
+            let doc = doc.clone();
+            async move { axum::Json((*doc).clone()) }
+        };
+        router = router
+            .route(
+                "/.well-known/oauth-protected-resource",
+                get(serve_doc.clone()),
+            )
+            .route("/.well-known/oauth-protected-resource/mcp", get(serve_doc));
+    }
+    router.with_state(state)
 }
 
 /// Ready when every configured database hands out a working connection.

@@ -12,8 +12,17 @@ use rmcp::{ServiceExt, object};
 pub type Client = RunningService<RoleClient, ()>;
 
 /// Write a config file for one database with the given extra TOML (limits etc.).
+/// HTTP servers of these tests run with `[server] auth = "none"` (loopback) unless `extra` says
+/// otherwise.
 pub fn config_file(dir: &Path, url: &str, extra: &str) -> PathBuf {
     let path = dir.join("sqlwarden.toml");
+    let extra = if extra.contains("auth =") {
+        extra.to_string()
+    } else if extra.contains("[server]\n") {
+        extra.replacen("[server]\n", "[server]\nauth = \"none\"\n", 1)
+    } else {
+        format!("[server]\nauth = \"none\"\n{extra}")
+    };
     let text = format!("{extra}\n[databases.main]\nurl = \"{url}\"\n");
     std::fs::write(&path, text).expect("write config");
     path
