@@ -5,6 +5,8 @@
 //!
 //! Must never log, echo or store a token or secret.
 
+pub mod token;
+
 use std::collections::BTreeMap;
 
 /// The caller: a name, a role and attributes (row filters read the attributes).
