@@ -6,7 +6,9 @@
 //!   presented token costs at most one argon2 verification, two during a rotation grace);
 //!   `secret` is 32 random bytes as 64 lowercase hex.
 //! - The store keeps only an argon2id PHC hash of the secret, with OWASP's parameters
-//!   (m = 19456 KiB, t = 2, p = 1). Hashing and verifying run on `spawn_blocking`.
+//!   (m = 19456 KiB, t = 2, p = 1). Hashing and verifying run on `spawn_blocking`; at most one
+//!   verification per CPU runs at once, so a flood of wrong secrets cannot exhaust memory.
+//!   An unknown id is refused without any argon2 work (ids are not secret).
 //! - Every client-side failure (malformed, unknown id, wrong secret, expired, revoked) is the
 //!   same [`AuthError::Invalid`]; only an unreachable store is different.
 //! - Successful verifications are cached for [`CACHE_TTL`] (10 s) under a keyed BLAKE3 hash of
@@ -107,6 +109,9 @@ struct Inner {
     cache_key: [u8; 32],
     verified: moka::future::Cache<[u8; 32], Cached>,
     touched: moka::future::Cache<String, ()>,
+    /// Bounds concurrent argon2 verifications (19 MiB each): a flood of wrong secrets for a
+    /// known id queues here instead of filling the blocking pool and memory.
+    argon2_slots: tokio::sync::Semaphore,
 }
 
 /// Token issuing and verification over the governance store. Cheap to clone.
@@ -139,6 +144,9 @@ impl Tokens {
                     .max_capacity(100_000)
                     .time_to_live(TOUCH_EVERY)
                     .build(),
+                argon2_slots: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(2, |n| n.get()),
+                ),
             }),
         })
     }
@@ -256,11 +264,11 @@ impl Tokens {
         if row.revoked_at.is_some() || row.expires_at.is_some_and(|e| e <= t) {
             return Err(AuthError::Invalid);
         }
-        let valid_until = if check(secret, &row.secret_hash).await? {
+        let valid_until = if self.check(secret, &row.secret_hash).await? {
             row.expires_at
         } else {
             match (&row.previous_hash, row.previous_valid_until) {
-                (Some(prev), Some(until)) if t < until && check(secret, prev).await? => {
+                (Some(prev), Some(until)) if t < until && self.check(secret, prev).await? => {
                     Some(row.expires_at.map_or(until, |e| e.min(until)))
                 }
                 _ => return Err(AuthError::Invalid),
@@ -285,6 +293,25 @@ impl Tokens {
         self.touch(&cached.id, t).await;
         self.inner.verified.insert(key, cached).await;
         Ok(principal)
+    }
+
+    /// Does `secret` match the PHC string `phc`? (argon2 compares in constant time.) At most
+    /// one verification per CPU runs at a time.
+    async fn check(&self, secret: &str, phc: &str) -> Result<bool, AuthError> {
+        let _slot = self
+            .inner
+            .argon2_slots
+            .acquire()
+            .await
+            .map_err(|_| AuthError::Invalid)?;
+        let secret = secret.to_string();
+        let phc = phc.to_string();
+        tokio::task::spawn_blocking(move || match argon2() {
+            Ok(a) => a.verify_password(secret.as_bytes(), phc.as_str()).is_ok(),
+            Err(_) => false,
+        })
+        .await
+        .map_err(|e| AuthError::Unavailable(StoreError::Blocking(e)))
     }
 
     /// Record use, at most once per `TOUCH_EVERY` per token; a failure only loses the mark.
@@ -328,18 +355,6 @@ async fn hash(secret: String) -> Result<String, StoreError> {
     })
     .await
     .map_err(StoreError::Blocking)?
-}
-
-/// Does `secret` match the PHC string `phc`? (argon2 compares in constant time.)
-async fn check(secret: &str, phc: &str) -> Result<bool, AuthError> {
-    let secret = secret.to_string();
-    let phc = phc.to_string();
-    tokio::task::spawn_blocking(move || match argon2() {
-        Ok(a) => a.verify_password(secret.as_bytes(), phc.as_str()).is_ok(),
-        Err(_) => false,
-    })
-    .await
-    .map_err(|e| AuthError::Unavailable(StoreError::Blocking(e)))
 }
 
 fn random<const N: usize>() -> Result<[u8; N], StoreError> {
