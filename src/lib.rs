@@ -13,6 +13,8 @@
 //!   -> audit (one log record per request)                     mcp/tools/query.rs
 //! ```
 //!
+//! The governance store (tokens; the audit trail next) is `store/`, read through `auth::token`.
+//!
 //! `sql::GovernedQuery` has no public constructor: only `sql::govern` makes one, and
 //! `db::execute` takes nothing else.
 #![cfg_attr(
@@ -31,4 +33,5 @@ pub mod mcp;
 pub mod policy;
 pub mod shape;
 pub mod sql;
+pub mod store;
 pub mod telemetry;

@@ -6,6 +6,7 @@
 //! Must never log, echo or store a token or secret.
 
 pub mod oauth;
+pub mod token;
 
 use std::collections::BTreeMap;
 
@@ -38,6 +39,13 @@ pub enum Authenticator {
     None(std::sync::Arc<Principal>),
     /// `auth = "oauth"`: JWT bearer tokens from an OAuth 2.1 authorization server.
     OAuth(Box<oauth::OAuthVerifier>),
+    /// `auth = "token"`: bearer tokens from `sqlwarden token create`. `anonymous` serves
+    /// requests that carry no credentials at all (the loopback demo only); a credential that
+    /// fails is refused either way.
+    Tokens {
+        tokens: token::Tokens,
+        anonymous: Option<std::sync::Arc<Principal>>,
+    },
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -45,6 +53,7 @@ impl std::fmt::Debug for Authenticator {
         f.write_str(match self {
             Authenticator::None(_) => "Authenticator::None",
             Authenticator::OAuth(_) => "Authenticator::OAuth",
+            Authenticator::Tokens { .. } => "Authenticator::Tokens",
         })
     }
 }

@@ -7,9 +7,11 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Args;
 
+use sqlwarden::auth::token::Tokens;
 use sqlwarden::auth::{Authenticator, Principal};
 use sqlwarden::config::Config;
 use sqlwarden::http::HttpOptions;
+use sqlwarden::store::Store;
 
 #[derive(Debug, Args)]
 pub(crate) struct DemoArgs {
@@ -88,14 +90,125 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
             "the demo serves loopback only (it has an unauthenticated default principal); use 127.0.0.1"
         );
     }
+    let (tokens, demo_tokens) = demo_tokens(&path).await?;
     print_connect_help(args.http, &path, &principal);
+    print_tokens(args.http, &demo_tokens);
     let opts = HttpOptions {
         addr: args.http,
         allowed_hosts: None,
         allowed_origins: vec![],
-        auth: Arc::new(Authenticator::None(Arc::new(principal.clone()))),
+        // No credentials: the default principal above; a token: its own principal.
+        auth: Arc::new(Authenticator::Tokens {
+            tokens,
+            anonymous: Some(Arc::new(principal.clone())),
+        }),
     };
     super::serve::serve_http(state, opts).await
+}
+
+/// One demo token as kept beside the demo database (the demo is loopback-only; a real
+/// deployment never keeps secrets: `token create` shows them once).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct DemoToken {
+    principal: String,
+    role: String,
+    attrs: std::collections::BTreeMap<String, String>,
+    token: String,
+}
+
+/// The demo's governance store (beside its database) and its tokens, made at first run.
+async fn demo_tokens(db: &std::path::Path) -> anyhow::Result<(Tokens, Vec<DemoToken>)> {
+    let store_path = db.with_file_name("demo-store.db");
+    let store = Store::open(&format!("sqlite://{}", store_path.display())).await?;
+    let tokens = Tokens::new(store)?;
+    let file = db.with_file_name("demo-tokens.json");
+    if let Ok(text) = std::fs::read_to_string(&file)
+        && let Ok(saved) = serde_json::from_str::<Vec<DemoToken>>(&text)
+        && !saved.is_empty()
+    {
+        // Saved tokens stay usable only while the store still accepts them.
+        let mut valid = true;
+        for t in &saved {
+            valid &= tokens.verify(&t.token).await.is_ok();
+        }
+        if valid {
+            return Ok((tokens, saved));
+        }
+    }
+    let mut made = Vec::new();
+    for (principal, role, attrs) in [
+        ("ana-south", "analyst", vec![("region", "south")]),
+        ("sam-support", "support", vec![("region", "east")]),
+        ("dba", "readonly_admin", vec![]),
+    ] {
+        let attrs: std::collections::BTreeMap<String, String> = attrs
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let (_, token) = tokens.create(principal, role, attrs.clone(), None).await?;
+        made.push(DemoToken {
+            principal: principal.into(),
+            role: role.into(),
+            attrs,
+            token,
+        });
+    }
+    write_private(&file, &serde_json::to_string_pretty(&made)?)?;
+    Ok((tokens, made))
+}
+
+/// Write a file only its owner can read.
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options
+        .open(path)
+        .with_context(|| format!("write {}", path.display()))?;
+    f.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+fn print_tokens(addr: SocketAddr, tokens: &[DemoToken]) {
+    let url = format!("http://{addr}/mcp");
+    let mut out = String::from(
+        "  Demo tokens (other principals; send one as `Authorization: Bearer <token>`):\n",
+    );
+    for t in tokens {
+        let attrs: Vec<String> = t.attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        out.push_str(&format!(
+            "\n    {} (role {}{}):\n      {}\n",
+            t.principal,
+            t.role,
+            if attrs.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", attrs.join(", "))
+            },
+            t.token
+        ));
+    }
+    if let Some(t) = tokens.first() {
+        out.push_str(&format!(
+            r#"
+  With a token, e.g. {principal}:
+    Claude Code:  claude mcp add --transport http sqlwarden-{principal} {url} --header "Authorization: Bearer {token}"
+    Cursor:       {{ "mcpServers": {{ "sqlwarden": {{ "url": "{url}", "headers": {{ "Authorization": "Bearer {token}" }} }} }} }}
+    Inspector:    npx @modelcontextprotocol/inspector --cli {url} --header "Authorization: Bearer {token}" --method tools/list
+"#,
+            principal = t.principal,
+            token = t.token,
+        ));
+    }
+    #[allow(clippy::print_stdout)]
+    {
+        println!("{out}");
+    }
 }
 
 /// The demo role policies, as shipped in `policies/`.

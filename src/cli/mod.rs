@@ -1,8 +1,10 @@
 //! Command line: one file per subcommand. anyhow lives here and in main.rs only.
 
 mod demo;
+mod migrate;
 mod policy;
 mod serve;
+mod token;
 
 use std::path::PathBuf;
 
@@ -31,6 +33,11 @@ pub(crate) enum Command {
     /// Check role policies, or explain what a statement becomes for a role.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Issue, list, rotate and revoke bearer tokens (in the governance store).
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// Apply the governance store's migrations and print its schema version.
+    Migrate,
 }
 
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -38,6 +45,8 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(cli.config.as_deref(), args).await,
         Command::Demo(args) => demo::run(args).await,
         Command::Policy(cmd) => policy::run(cli.config.as_deref(), cmd).await,
+        Command::Token(cmd) => token::run(cli.config.as_deref(), cmd).await,
+        Command::Migrate => migrate::run(cli.config.as_deref()).await,
     }
 }
 

@@ -9,6 +9,7 @@ use clap::Args;
 use rmcp::ServiceExt;
 use tokio_util::sync::CancellationToken;
 
+use sqlwarden::auth::token::{AuthError, Tokens};
 use sqlwarden::auth::{Authenticator, Principal};
 use sqlwarden::config::{AuthMode, Config};
 use sqlwarden::db::{Database, DatabaseOptions};
@@ -37,12 +38,30 @@ pub(crate) struct ServeArgs {
 
 pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::Result<()> {
     let config = Config::load(config_path)?;
-    let mut principal = Principal::new("stdio", args.role.clone());
-    principal.attrs = args.attrs.iter().cloned().collect();
     let http = if args.stdio {
         None
     } else {
         args.http.or(config.http)
+    };
+    // stdio: the principal is fixed at start, from a token or from --role/--attr.
+    let principal = match std::env::var("SQLWARDEN_TOKEN") {
+        Ok(token) if http.is_none() && !token.is_empty() => {
+            let tokens = Tokens::new(super::token::open_store(config_path).await?)?;
+            match tokens.verify(token.trim()).await {
+                Ok(p) => p,
+                Err(AuthError::Invalid) => bail!(
+                    "SQLWARDEN_TOKEN is not a valid token (unknown, malformed, expired or revoked)"
+                ),
+                Err(AuthError::Unavailable(e)) => {
+                    return Err(anyhow::Error::new(e).context("checking SQLWARDEN_TOKEN"));
+                }
+            }
+        }
+        _ => {
+            let mut p = Principal::new("stdio", args.role.clone());
+            p.attrs = args.attrs.iter().cloned().collect();
+            p
+        }
     };
     let policies = load_policies(&config)?;
     // The roles fixed at start must exist; token and OAuth principals' roles are checked per call.
@@ -55,7 +74,7 @@ pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::
     match http {
         None => serve_stdio(state, principal).await,
         Some(addr) => {
-            let auth = authenticator(&config, addr, args.unsafe_no_auth).await?;
+            let auth = authenticator(&config, config_path, addr, args.unsafe_no_auth).await?;
             let opts = HttpOptions {
                 addr,
                 allowed_hosts: config.allowed_hosts.clone(),
@@ -70,6 +89,7 @@ pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::
 /// How HTTP callers will be identified, from `[server] auth`.
 async fn authenticator(
     config: &Config,
+    config_path: Option<&Path>,
     addr: SocketAddr,
     unsafe_no_auth: bool,
 ) -> anyhow::Result<Authenticator> {
@@ -90,7 +110,13 @@ async fn authenticator(
         AuthMode::OAuth(o) => Ok(Authenticator::OAuth(Box::new(
             sqlwarden::auth::oauth::OAuthVerifier::from_config(o)?,
         ))),
-        AuthMode::Token => bail!("token authentication needs the governance store"),
+        AuthMode::Token => {
+            let tokens = Tokens::new(super::token::open_store(config_path).await?)?;
+            Ok(Authenticator::Tokens {
+                tokens,
+                anonymous: None,
+            })
+        }
     }
 }
 

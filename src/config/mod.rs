@@ -2,7 +2,8 @@
 //!
 //! Sources, lowest to highest precedence: the file given with `--config`, then environment
 //! overrides (`SQLWARDEN_MAX_ROWS`, `SQLWARDEN_MAX_RESULT_BYTES`, `SQLWARDEN_STATEMENT_TIMEOUT`,
-//! `SQLWARDEN_HTTP`, and `DATABASE_URL`, which alone is enough to serve one database).
+//! `SQLWARDEN_HTTP`, `SQLWARDEN_STORE_URL`, and `DATABASE_URL`, which alone is enough to serve
+//! one database).
 //! Validation collects every problem before failing. Connection URLs are [`Secret`]s.
 
 use std::collections::BTreeMap;
@@ -52,6 +53,18 @@ struct RawConfig {
     policies: RawPolicies,
     #[serde(default)]
     databases: BTreeMap<String, RawDatabase>,
+    #[serde(default)]
+    store: RawStore,
+}
+
+/// `[store]`: where the governance store (tokens, audit trail) lives.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStore {
+    url: Option<Secret>,
+    /// Allow the store to be one of the target databases (off: they are kept apart).
+    #[serde(default)]
+    share_target_database: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -182,6 +195,9 @@ pub struct Config {
     pub max_sql_length: usize,
     /// The first entry is the default database.
     pub databases: Vec<DatabaseConfig>,
+    /// The governance store URL (`[store] url`, env `SQLWARDEN_STORE_URL`); `None` = the
+    /// default SQLite file (see [`crate::store::default_url`]).
+    pub store_url: Option<Secret>,
 }
 
 fn auth_mode(
@@ -402,6 +418,8 @@ impl Config {
             let d = databases.remove(i.min(databases.len().saturating_sub(1)));
             databases.insert(0, d);
         }
+        let target_urls: Vec<&Secret> = databases.iter().map(|d| &d.url).collect();
+        let store_url = validate_store(&raw.store, &target_urls, origin, env, &mut errors);
         if !errors.is_empty() {
             return Err(ConfigError(errors));
         }
@@ -421,8 +439,107 @@ impl Config {
             limits,
             max_sql_length: raw.limits.max_sql_length.unwrap_or(100_000),
             databases,
+            store_url,
         })
     }
+
+    /// Only the governance store URL, for `token`, `audit` and `migrate`, which need no target
+    /// database configured. Still refuses a store that is one of the configured databases.
+    pub fn load_store_url(path: Option<&Path>) -> Result<Option<Secret>, ConfigError> {
+        let env: BTreeMap<String, String> = std::env::vars().collect();
+        let text = match path {
+            Some(p) => Some(
+                std::fs::read_to_string(p)
+                    .map_err(|e| ConfigError(vec![format!("{}: cannot read: {e}", p.display())]))?,
+            ),
+            None => None,
+        };
+        let origin = path
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "<environment>".into());
+        Self::store_url_from_parts(text.as_deref(), &origin, &env)
+    }
+
+    /// [`Config::load_store_url`] from TOML text and an environment map. Pure: used by tests.
+    pub fn store_url_from_parts(
+        text: Option<&str>,
+        origin: &str,
+        env: &BTreeMap<String, String>,
+    ) -> Result<Option<Secret>, ConfigError> {
+        let raw: RawConfig = match text {
+            Some(t) => {
+                toml::from_str(t).map_err(|e| ConfigError(vec![toml_error(origin, t, &e)]))?
+            }
+            None => RawConfig::default(),
+        };
+        let mut targets: Vec<Secret> = raw
+            .databases
+            .values()
+            .filter_map(|db| {
+                db.url.clone().or_else(|| {
+                    db.url_env
+                        .as_ref()
+                        .and_then(|v| env.get(v))
+                        .map(Secret::new)
+                })
+            })
+            .collect();
+        if raw.databases.is_empty()
+            && let Some(u) = env.get("DATABASE_URL")
+        {
+            targets.push(Secret::new(u.clone()));
+        }
+        let mut errors = Vec::new();
+        let url = validate_store(
+            &raw.store,
+            &targets.iter().collect::<Vec<_>>(),
+            origin,
+            env,
+            &mut errors,
+        );
+        if errors.is_empty() {
+            Ok(url)
+        } else {
+            Err(ConfigError(errors))
+        }
+    }
+}
+
+/// `[store]`, with `SQLWARDEN_STORE_URL` taking precedence; the store must not be one of the
+/// target databases unless `share_target_database = true`.
+fn validate_store(
+    raw: &RawStore,
+    targets: &[&Secret],
+    origin: &str,
+    env: &BTreeMap<String, String>,
+    errors: &mut Vec<String>,
+) -> Option<Secret> {
+    let url = env
+        .get("SQLWARDEN_STORE_URL")
+        .filter(|u| !u.is_empty())
+        .map(|u| Secret::new(u.clone()))
+        .or_else(|| raw.url.clone());
+    if let Some(u) = &url {
+        let u = u.expose();
+        if !(u.starts_with("sqlite:")
+            || u.starts_with("postgres://")
+            || u.starts_with("postgresql://"))
+        {
+            errors.push(format!(
+                "{origin}: store.url must be a sqlite://PATH or postgres:// URL"
+            ));
+        }
+        if !raw.share_target_database
+            && targets
+                .iter()
+                .any(|t| crate::store::same_database(u, t.expose()))
+        {
+            errors.push(format!(
+                "{origin}: store.url is one of the target databases; the governance store (tokens, audit trail) is kept apart from the data sqlwarden serves\nhelp: point store.url at its own database, or set share_target_database = true under [store] if this is intended"
+            ));
+        }
+    }
+    url
 }
 
 /// A TOML error with file:line:col.
@@ -471,6 +588,47 @@ mod tests {
         assert_eq!(e.0.len(), 2, "{e}");
         let e =
             Config::from_parts(Some("[limits]\nmax_rowz = 1\n"), "c.toml", &env(&[])).unwrap_err();
+        assert!(e.0[0].starts_with("c.toml:2:1:"), "{e}");
+    }
+
+    #[test]
+    fn store_url_comes_from_file_or_env_and_is_kept_apart() {
+        let text =
+            "[databases.a]\nurl = \"sqlite://data.db\"\n[store]\nurl = \"sqlite://gov.db\"\n";
+        let c = Config::from_parts(Some(text), "c.toml", &env(&[])).unwrap();
+        assert_eq!(c.store_url.unwrap().expose(), "sqlite://gov.db");
+        let u = Config::store_url_from_parts(
+            Some(text),
+            "c.toml",
+            &env(&[("SQLWARDEN_STORE_URL", "postgres://h/gov")]),
+        )
+        .unwrap();
+        assert_eq!(u.unwrap().expose(), "postgres://h/gov");
+        assert!(
+            Config::store_url_from_parts(None, "-", &env(&[]))
+                .unwrap()
+                .is_none()
+        );
+
+        let shared =
+            "[databases.a]\nurl = \"sqlite://data.db\"\n[store]\nurl = \"sqlite:data.db\"\n";
+        let e = Config::from_parts(Some(shared), "c.toml", &env(&[])).unwrap_err();
+        assert!(e.0[0].contains("one of the target databases"), "{e}");
+        assert!(!e.to_string().contains("data.db"), "no URL in errors: {e}");
+        let e = Config::store_url_from_parts(
+            None,
+            "-",
+            &env(&[
+                ("DATABASE_URL", "postgres://h/db"),
+                ("SQLWARDEN_STORE_URL", "postgres://h/db"),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(e.0.len(), 1);
+        let allowed = format!("{shared}share_target_database = true\n");
+        assert!(Config::from_parts(Some(&allowed), "c.toml", &env(&[])).is_ok());
+        let e =
+            Config::from_parts(Some("[store]\nurll = \"x\"\n"), "c.toml", &env(&[])).unwrap_err();
         assert!(e.0[0].starts_with("c.toml:2:1:"), "{e}");
     }
 

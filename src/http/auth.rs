@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::auth::Authenticator;
+use crate::auth::token::AuthError;
 
 /// Failed authentications allowed per client address and minute before it is refused.
 const FAILURES_PER_MINUTE: u32 = 20;
@@ -114,6 +115,33 @@ pub(crate) async fn authenticate(
                     state.failed(ip);
                     return state.unauthorized();
                 }
+            }
+        }
+        Authenticator::Tokens { tokens, anonymous } => {
+            if state.blocked.contains_key(&ip) {
+                return too_many();
+            }
+            let credentials = bearer(&req);
+            let sent_none = req.headers().get(header::AUTHORIZATION).is_none();
+            match (credentials, anonymous) {
+                (None, Some(anonymous)) if sent_none => anonymous.clone(),
+                (None, _) => return state.unauthorized(),
+                (Some(token), _) => match tokens.verify(token).await {
+                    Ok(p) => Arc::new(p),
+                    Err(AuthError::Invalid) => {
+                        state.failed(ip);
+                        return state.unauthorized();
+                    }
+                    Err(AuthError::Unavailable(e)) => {
+                        tracing::error!(error = %e, "the governance store is unavailable; refusing token callers");
+                        return (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        [(header::RETRY_AFTER, "5")],
+                        r#"{"error":"temporarily_unavailable","error_description":"credentials cannot be checked right now"}"#,
+                    )
+                        .into_response();
+                    }
+                },
             }
         }
     };

@@ -1,0 +1,519 @@
+//! Bearer tokens: `swd_<id>_<secret>`, issued by `sqlwarden token create`, checked per request.
+//!
+//! Input: a bearer string. Output: the [`Principal`] it stands for, or [`AuthError`].
+//!
+//! - `id` is 12 lowercase hex characters (public: `token list` shows it, lookups use it, so one
+//!   presented token costs at most one argon2 verification, two during a rotation grace);
+//!   `secret` is 32 random bytes as 64 lowercase hex.
+//! - The store keeps only an argon2id PHC hash of the secret, with OWASP's parameters
+//!   (m = 19456 KiB, t = 2, p = 1). Hashing and verifying run on `spawn_blocking`; at most one
+//!   verification per CPU runs at once, so a flood of wrong secrets cannot exhaust memory.
+//!   An unknown id is refused without any argon2 work (ids are not secret).
+//! - Every client-side failure (malformed, unknown id, wrong secret, expired, revoked) is the
+//!   same [`AuthError::Invalid`]; only an unreachable store is different.
+//! - Successful verifications are cached for [`CACHE_TTL`] (10 s) under a keyed BLAKE3 hash of
+//!   the whole token (random key per process; the token itself is never a key). The cached
+//!   entry keeps the token's expiry and is checked on every hit. Revoking or rotating in this
+//!   process clears the cache at once; **another replica keeps accepting a revoked or rotated
+//!   secret for at most `CACHE_TTL`**: that is the documented bound for revocation across
+//!   replicas.
+//! - `last_used_at` is written at most once per [`TOUCH_EVERY`] per token.
+//!
+//! Must never put a token, a secret or a hash into a log, an error or `Debug` output.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use serde::Serialize;
+
+use super::Principal;
+use crate::store::tokens::{self as sql, TokenRow};
+use crate::store::{Store, StoreError, now};
+
+/// How long a successful verification is trusted without asking the store again. Bounds how
+/// long another replica accepts a token revoked or rotated elsewhere.
+pub const CACHE_TTL: Duration = Duration::from_secs(10);
+/// `last_used_at` is updated at most this often per token.
+pub const TOUCH_EVERY: Duration = Duration::from_secs(60);
+
+const PREFIX: &str = "swd_";
+const ID_HEX: usize = 12;
+const SECRET_BYTES: usize = 32;
+
+/// Argon2id with OWASP's recommended parameters: 19456 KiB of memory, 2 passes, 1 lane.
+const ARGON2_M_KIB: u32 = 19_456;
+const ARGON2_T: u32 = 2;
+const ARGON2_P: u32 = 1;
+
+/// Why a bearer token was not accepted. The client learns nothing more than `Invalid`.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// Unknown, malformed, wrong secret, expired or revoked: deliberately one answer.
+    #[error("invalid token")]
+    Invalid,
+    /// The governance store could not be asked.
+    #[error("the token store is unavailable")]
+    Unavailable(#[source] StoreError),
+}
+
+/// A token's lifecycle state as `token list` shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenState {
+    Active,
+    Expired,
+    Revoked,
+}
+
+impl std::fmt::Display for TokenState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TokenState::Active => "active",
+            TokenState::Expired => "expired",
+            TokenState::Revoked => "revoked",
+        })
+    }
+}
+
+/// What may be shown about a token: never its secret or hash. Times are unix seconds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    pub id: String,
+    pub principal: String,
+    pub role: String,
+    pub attrs: BTreeMap<String, String>,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub state: TokenState,
+}
+
+/// A verified principal as cached: the expiry travels with it and is checked on every hit.
+#[derive(Clone)]
+struct Cached {
+    principal: Principal,
+    id: String,
+    valid_until: Option<i64>,
+}
+
+impl Cached {
+    fn is_live(&self, now: i64) -> bool {
+        self.valid_until.is_none_or(|t| now < t)
+    }
+}
+
+struct Inner {
+    store: Store,
+    cache_key: [u8; 32],
+    verified: moka::future::Cache<[u8; 32], Cached>,
+    touched: moka::future::Cache<String, ()>,
+    /// Bounds concurrent argon2 verifications (19 MiB each): a flood of wrong secrets for a
+    /// known id queues here instead of filling the blocking pool and memory.
+    argon2_slots: tokio::sync::Semaphore,
+}
+
+/// Token issuing and verification over the governance store. Cheap to clone.
+#[derive(Clone)]
+pub struct Tokens {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("store", &self.inner.store)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Tokens {
+    pub fn new(store: Store) -> Result<Tokens, StoreError> {
+        let mut cache_key = [0u8; 32];
+        getrandom::fill(&mut cache_key).map_err(StoreError::Random)?;
+        Ok(Tokens {
+            inner: Arc::new(Inner {
+                store,
+                cache_key,
+                verified: moka::future::Cache::builder()
+                    .max_capacity(100_000)
+                    .time_to_live(CACHE_TTL)
+                    .build(),
+                touched: moka::future::Cache::builder()
+                    .max_capacity(100_000)
+                    .time_to_live(TOUCH_EVERY)
+                    .build(),
+                argon2_slots: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(2, |n| n.get()),
+                ),
+            }),
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// Issue a token. Returns its description and the whole token, which is shown once and
+    /// never stored.
+    pub async fn create(
+        &self,
+        principal: &str,
+        role: &str,
+        attrs: BTreeMap<String, String>,
+        expires_in: Option<Duration>,
+    ) -> Result<(TokenInfo, String), StoreError> {
+        let created = now();
+        let expires_at = expires_in.map(|d| created.saturating_add(secs(d)));
+        self.create_at(principal, role, attrs, created, expires_at)
+            .await
+    }
+
+    /// `create` with an absolute expiry (unix seconds), which may be in the past (tests).
+    pub(crate) async fn create_at(
+        &self,
+        principal: &str,
+        role: &str,
+        attrs: BTreeMap<String, String>,
+        created_at: i64,
+        expires_at: Option<i64>,
+    ) -> Result<(TokenInfo, String), StoreError> {
+        let id = hex::encode(random::<{ ID_HEX / 2 }>()?);
+        let secret = hex::encode(random::<SECRET_BYTES>()?);
+        let row = TokenRow {
+            id: id.clone(),
+            principal: principal.to_string(),
+            role: role.to_string(),
+            attrs: serde_json::to_string(&attrs).unwrap_or_else(|_| "{}".into()),
+            secret_hash: hash(secret.clone()).await?,
+            previous_hash: None,
+            previous_valid_until: None,
+            created_at,
+            expires_at,
+            last_used_at: None,
+            revoked_at: None,
+        };
+        sql::insert(&self.inner.store.pool, &row).await?;
+        let token = format!("{PREFIX}{id}_{secret}");
+        Ok((info(row, now())?, token))
+    }
+
+    /// Every token, oldest first: descriptions only.
+    pub async fn list(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        let t = now();
+        sql::list(&self.inner.store.pool)
+            .await?
+            .into_iter()
+            .map(|row| info(row, t))
+            .collect()
+    }
+
+    /// Give token `id` a new secret. The old secret keeps working until now + `grace`
+    /// (`grace` 0: it stops at once). Refused for a revoked token.
+    pub async fn rotate(
+        &self,
+        id: &str,
+        grace: Duration,
+    ) -> Result<(TokenInfo, String), StoreError> {
+        let pool = &self.inner.store.pool;
+        let Some(row) = sql::get(pool, id).await? else {
+            return Err(StoreError::NoSuchToken { id: id.into() });
+        };
+        if row.revoked_at.is_some() {
+            return Err(StoreError::Revoked { id: id.into() });
+        }
+        let secret = hex::encode(random::<SECRET_BYTES>()?);
+        let new_hash = hash(secret.clone()).await?;
+        let until = (!grace.is_zero()).then(|| now().saturating_add(secs(grace)));
+        if !sql::rotate(pool, id, &new_hash, until).await? {
+            return Err(StoreError::Revoked { id: id.into() });
+        }
+        self.inner.verified.invalidate_all();
+        let row = sql::get(pool, id)
+            .await?
+            .ok_or_else(|| StoreError::NoSuchToken { id: id.into() })?;
+        let token = format!("{PREFIX}{}_{secret}", row.id);
+        Ok((info(row, now())?, token))
+    }
+
+    /// Revoke token `id` (false: no such token). Takes effect in this process at once.
+    pub async fn revoke(&self, id: &str) -> Result<bool, StoreError> {
+        let found = sql::revoke(&self.inner.store.pool, id, now()).await?;
+        self.inner.verified.invalidate_all();
+        Ok(found)
+    }
+
+    /// The principal a bearer token stands for.
+    pub async fn verify(&self, bearer: &str) -> Result<Principal, AuthError> {
+        let (id, secret) = parse(bearer).ok_or(AuthError::Invalid)?;
+        let key = *blake3::keyed_hash(&self.inner.cache_key, bearer.as_bytes()).as_bytes();
+        let t = now();
+        if let Some(hit) = self.inner.verified.get(&key).await {
+            if hit.is_live(t) {
+                self.touch(&hit.id, t).await;
+                return Ok(hit.principal);
+            }
+            self.inner.verified.invalidate(&key).await;
+            return Err(AuthError::Invalid);
+        }
+        let row = sql::get(&self.inner.store.pool, id)
+            .await
+            .map_err(AuthError::Unavailable)?
+            .ok_or(AuthError::Invalid)?;
+        if row.revoked_at.is_some() || row.expires_at.is_some_and(|e| e <= t) {
+            return Err(AuthError::Invalid);
+        }
+        let valid_until = if self.check(secret, &row.secret_hash).await? {
+            row.expires_at
+        } else {
+            match (&row.previous_hash, row.previous_valid_until) {
+                (Some(prev), Some(until)) if t < until && self.check(secret, prev).await? => {
+                    Some(row.expires_at.map_or(until, |e| e.min(until)))
+                }
+                _ => return Err(AuthError::Invalid),
+            }
+        };
+        let attrs: BTreeMap<String, String> = serde_json::from_str(&row.attrs).map_err(|_| {
+            AuthError::Unavailable(StoreError::Corrupt {
+                id: row.id.clone(),
+                field: "attrs",
+            })
+        })?;
+        let principal = Principal {
+            name: row.principal,
+            role: row.role,
+            attrs,
+        };
+        let cached = Cached {
+            principal: principal.clone(),
+            id: row.id,
+            valid_until,
+        };
+        self.touch(&cached.id, t).await;
+        self.inner.verified.insert(key, cached).await;
+        Ok(principal)
+    }
+
+    /// Does `secret` match the PHC string `phc`? (argon2 compares in constant time.) At most
+    /// one verification per CPU runs at a time.
+    async fn check(&self, secret: &str, phc: &str) -> Result<bool, AuthError> {
+        let _slot = self
+            .inner
+            .argon2_slots
+            .acquire()
+            .await
+            .map_err(|_| AuthError::Invalid)?;
+        let secret = secret.to_string();
+        let phc = phc.to_string();
+        tokio::task::spawn_blocking(move || match argon2() {
+            Ok(a) => a.verify_password(secret.as_bytes(), phc.as_str()).is_ok(),
+            Err(_) => false,
+        })
+        .await
+        .map_err(|e| AuthError::Unavailable(StoreError::Blocking(e)))
+    }
+
+    /// Record use, at most once per `TOUCH_EVERY` per token; a failure only loses the mark.
+    async fn touch(&self, id: &str, t: i64) {
+        if self.inner.touched.contains_key(id) {
+            return;
+        }
+        self.inner.touched.insert(id.to_string(), ()).await;
+        if let Err(e) = sql::touch(&self.inner.store.pool, id, t).await {
+            tracing::warn!(token_id = id, error = %e, "cannot record token use");
+        }
+    }
+}
+
+/// `swd_<12 hex>_<64 hex>` -> (id, secret); lowercase hex only.
+fn parse(bearer: &str) -> Option<(&str, &str)> {
+    let rest = bearer.strip_prefix(PREFIX)?;
+    let (id, secret) = rest.split_once('_')?;
+    let hex = |s: &str, n: usize| {
+        s.len() == n && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    };
+    (hex(id, ID_HEX) && hex(secret, SECRET_BYTES * 2)).then_some((id, secret))
+}
+
+fn argon2() -> Result<Argon2<'static>, argon2::Error> {
+    Ok(Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(ARGON2_M_KIB, ARGON2_T, ARGON2_P, None)?,
+    ))
+}
+
+/// argon2id PHC string of `secret`, with a fresh random salt, off the async threads.
+async fn hash(secret: String) -> Result<String, StoreError> {
+    tokio::task::spawn_blocking(move || {
+        let hasher = argon2().map_err(|e| StoreError::Hash(e.into()))?;
+        hasher
+            .hash_password(secret.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(StoreError::Hash)
+    })
+    .await
+    .map_err(StoreError::Blocking)?
+}
+
+fn random<const N: usize>() -> Result<[u8; N], StoreError> {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b).map_err(StoreError::Random)?;
+    Ok(b)
+}
+
+fn secs(d: Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
+}
+
+fn info(row: TokenRow, now: i64) -> Result<TokenInfo, StoreError> {
+    let attrs = serde_json::from_str(&row.attrs).map_err(|_| StoreError::Corrupt {
+        id: row.id.clone(),
+        field: "attrs",
+    })?;
+    let state = if row.revoked_at.is_some() {
+        TokenState::Revoked
+    } else if row.expires_at.is_some_and(|e| e <= now) {
+        TokenState::Expired
+    } else {
+        TokenState::Active
+    };
+    Ok(TokenInfo {
+        id: row.id,
+        principal: row.principal,
+        role: row.role,
+        attrs,
+        created_at: row.created_at,
+        expires_at: row.expires_at,
+        last_used_at: row.last_used_at,
+        state,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn tokens() -> (tempfile::TempDir, Tokens) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("store.db").display());
+        let store = Store::open(&url).await.unwrap();
+        (dir, Tokens::new(store).unwrap())
+    }
+
+    fn attrs() -> BTreeMap<String, String> {
+        BTreeMap::from([("region".to_string(), "eu".to_string())])
+    }
+
+    async fn assert_invalid(t: &Tokens, bearer: &str) {
+        assert!(
+            matches!(t.verify(bearer).await, Err(AuthError::Invalid)),
+            "expected Invalid for a bad token"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_valid_token_verifies_to_its_principal() {
+        let (_d, t) = tokens().await;
+        let (info, token) = t.create("ana", "analyst", attrs(), None).await.unwrap();
+        assert!(token.starts_with(&format!("swd_{}_", info.id)));
+        assert_eq!(token.len(), 4 + 12 + 1 + 64);
+        let p = t.verify(&token).await.unwrap();
+        assert_eq!(
+            p,
+            Principal::new("ana", "analyst").with_attr("region", "eu")
+        );
+        // Second time from the cache, same answer.
+        assert_eq!(t.verify(&token).await.unwrap(), p);
+        let list = t.list().await.unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].state, TokenState::Active);
+        assert!(list[0].last_used_at.is_some(), "use is recorded");
+        assert!(
+            !format!("{list:?}{t:?}").contains(&token[17..]),
+            "no secret in Debug"
+        );
+    }
+
+    #[tokio::test]
+    async fn every_client_failure_is_the_same_invalid() {
+        let (_d, t) = tokens().await;
+        let (info, token) = t.create("ana", "analyst", attrs(), None).await.unwrap();
+        let secret = &token[17..];
+        let mut wrong = secret.to_string();
+        wrong.replace_range(0..1, if secret.starts_with('0') { "1" } else { "0" });
+        for bad in [
+            String::new(),
+            "swd_".into(),
+            token[4..].to_string(),
+            format!("xyz_{}_{secret}", info.id),
+            format!(
+                "swd_{}_{}",
+                info.id,
+                secret.to_uppercase().replace('0', "G")
+            ),
+            format!("swd_{}_{}", info.id.to_uppercase(), secret),
+            format!("swd_{}_{secret}", "0".repeat(12)),
+            format!("swd_{}_{secret}x", info.id),
+            format!("swd_{}_{wrong}", info.id),
+            format!("{token} "),
+        ] {
+            assert_invalid(&t, &bad).await;
+        }
+        assert!(t.verify(&token).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn expired_tokens_are_refused() {
+        let (_d, t) = tokens().await;
+        let past = now() - 10;
+        let (info, token) = t
+            .create_at("ana", "analyst", attrs(), past - 100, Some(past))
+            .await
+            .unwrap();
+        assert_eq!(info.state, TokenState::Expired);
+        assert_invalid(&t, &token).await;
+        // A cached verification keeps its expiry and honours it.
+        let c = Cached {
+            principal: Principal::new("a", "r"),
+            id: info.id,
+            valid_until: Some(100),
+        };
+        assert!(c.is_live(99) && !c.is_live(100));
+    }
+
+    #[tokio::test]
+    async fn revoked_tokens_are_refused_even_after_a_cache_hit() {
+        let (_d, t) = tokens().await;
+        let (info, token) = t.create("ana", "analyst", attrs(), None).await.unwrap();
+        t.verify(&token).await.unwrap();
+        assert!(t.revoke(&info.id).await.unwrap());
+        assert_invalid(&t, &token).await;
+        assert!(!t.revoke("000000000000").await.unwrap());
+        assert_eq!(t.list().await.unwrap()[0].state, TokenState::Revoked);
+        assert!(matches!(
+            t.rotate(&info.id, Duration::ZERO).await,
+            Err(StoreError::Revoked { .. })
+        ));
+    }
+
+    #[tokio::test]
+    async fn rotation_keeps_the_old_secret_only_for_the_grace() {
+        let (_d, t) = tokens().await;
+        let (info, old) = t.create("ana", "analyst", attrs(), None).await.unwrap();
+        t.verify(&old).await.unwrap();
+        let (_, new) = t.rotate(&info.id, Duration::from_secs(3600)).await.unwrap();
+        assert_ne!(old, new);
+        assert!(t.verify(&old).await.is_ok(), "old works inside the grace");
+        assert!(t.verify(&new).await.is_ok());
+        let (_, newer) = t.rotate(&info.id, Duration::ZERO).await.unwrap();
+        assert_invalid(&t, &old).await;
+        assert_invalid(&t, &new).await;
+        assert!(t.verify(&newer).await.is_ok());
+        assert!(matches!(
+            t.rotate("000000000000", Duration::ZERO).await,
+            Err(StoreError::NoSuchToken { .. })
+        ));
+    }
+}

@@ -1,0 +1,301 @@
+//! The governance store: what sqlwarden itself keeps (tokens now, the audit trail next), in a
+//! SQLite file by default or in PostgreSQL when several replicas share it.
+//!
+//! Input: a store URL (`sqlite://PATH` or `postgres://...`). Output: a [`Store`] whose schema is
+//! migrated to this binary's version (migrations in `migrations/{sqlite,postgres}/`, embedded),
+//! and the fixed statements of each record kind (`store/tokens.rs`).
+//!
+//! Must never log or echo the URL (it may hold a password): errors name the store by
+//! [`Store::location`], a path or `host:port/database` without credentials. All of sqlwarden's
+//! own SQL lives here; the target databases are only ever reached through `db/`.
+
+#[allow(clippy::disallowed_methods)]
+pub(crate) mod tokens;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// Everything that can go wrong opening or using the governance store. No variant carries the
+/// store URL or any secret.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the governance store URL must start with sqlite:// or postgres://")]
+    UnsupportedScheme,
+    #[error("the governance store URL is not valid")]
+    InvalidUrl(#[source] sqlx::Error),
+    #[error("cannot create the directory {} for the governance store", .path.display())]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot open the governance store at {location}")]
+    Connect {
+        location: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("cannot migrate the governance store at {location}")]
+    Migrate {
+        location: String,
+        #[source]
+        source: MigrateError,
+    },
+    #[error(
+        "the governance store at {location} was migrated by a newer sqlwarden (version {version}); upgrade sqlwarden (this one knows up to version {known})"
+    )]
+    TooNew {
+        location: String,
+        version: i64,
+        known: i64,
+    },
+    #[error("governance store query failed")]
+    Query(#[from] sqlx::Error),
+    #[error("token {id} has unreadable {field} in the governance store")]
+    Corrupt { id: String, field: &'static str },
+    #[error("no token with id {id}")]
+    NoSuchToken { id: String },
+    #[error("token {id} is revoked")]
+    Revoked { id: String },
+    #[error("cannot hash a token secret")]
+    Hash(#[source] argon2::password_hash::Error),
+    #[error("the system random number generator failed")]
+    Random(#[source] getrandom::Error),
+    #[error("a blocking task failed")]
+    Blocking(#[source] tokio::task::JoinError),
+}
+
+#[derive(Clone)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// An open, migrated governance store. Cheap to clone (the pool is shared).
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pool: Pool,
+    location: String,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("location", &self.location)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Open the store at `url` (`sqlite://PATH`, created with its directory if missing, or
+    /// `postgres://...`) and apply any pending migrations. A store migrated by a newer
+    /// sqlwarden is refused ([`StoreError::TooNew`]).
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let store = if let Some(rest) = strip_sqlite(url) {
+            Self::open_sqlite(rest).await?
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Self::open_postgres(url).await?
+        } else {
+            return Err(StoreError::UnsupportedScheme);
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn open_sqlite(rest: &str) -> Result<Store, StoreError> {
+        let path = Path::new(rest.split('?').next().unwrap_or(rest));
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let location = path.display().to_string();
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|source| StoreError::Connect {
+                location: location.clone(),
+                source,
+            })?;
+        Ok(Store {
+            pool: Pool::Sqlite(pool),
+            location,
+        })
+    }
+
+    async fn open_postgres(url: &str) -> Result<Store, StoreError> {
+        let options = PgConnectOptions::from_str(url).map_err(StoreError::InvalidUrl)?;
+        let location = format!(
+            "{}:{}/{}",
+            options.get_host(),
+            options.get_port(),
+            options.get_database().unwrap_or("")
+        );
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|source| StoreError::Connect {
+                location: location.clone(),
+                source,
+            })?;
+        Ok(Store {
+            pool: Pool::Postgres(pool),
+            location,
+        })
+    }
+
+    /// Where the store is, safe to print: a file path or `host:port/database`.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// The newest migration this binary knows.
+    pub fn known_version() -> i64 {
+        SQLITE_MIGRATIONS
+            .iter()
+            .chain(POSTGRES_MIGRATIONS.iter())
+            .map(|m| m.version)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The newest migration applied to this store.
+    pub async fn version(&self) -> Result<i64, StoreError> {
+        let v = tokens::max_applied_version(&self.pool).await?;
+        Ok(v.unwrap_or(0))
+    }
+
+    /// Apply pending migrations (idempotent; `open` already does it).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let (migrator, result) = match &self.pool {
+            Pool::Sqlite(p) => (&SQLITE_MIGRATIONS, SQLITE_MIGRATIONS.run(p).await),
+            Pool::Postgres(p) => (&POSTGRES_MIGRATIONS, POSTGRES_MIGRATIONS.run(p).await),
+        };
+        let known = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+        match result {
+            Ok(()) => Ok(()),
+            Err(MigrateError::VersionMissing(version)) if version > known => {
+                Err(StoreError::TooNew {
+                    location: self.location.clone(),
+                    version: tokens::max_applied_version(&self.pool)
+                        .await
+                        .ok()
+                        .flatten()
+                        .unwrap_or(version),
+                    known,
+                })
+            }
+            Err(source) => Err(StoreError::Migrate {
+                location: self.location.clone(),
+                source,
+            }),
+        }
+    }
+}
+
+fn strip_sqlite(url: &str) -> Option<&str> {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+}
+
+/// The default store URL: `sqlite://$XDG_DATA_HOME/sqlwarden/store.db`, falling back to
+/// `~/.local/share/sqlwarden/store.db`. `None` when neither variable is set.
+pub fn default_url(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let base = env("XDG_DATA_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            env("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| Path::new(&h).join(".local/share"))
+        })?;
+    Some(format!(
+        "sqlite://{}",
+        base.join("sqlwarden").join("store.db").display()
+    ))
+}
+
+/// Two store/database URLs name the same database (SQLite: the same path, whatever the prefix).
+pub fn same_database(a: &str, b: &str) -> bool {
+    let norm = |u: &str| -> String {
+        match strip_sqlite(u) {
+            Some(rest) => {
+                let path = rest.split('?').next().unwrap_or(rest);
+                format!("sqlite:{}", path.trim_start_matches("./"))
+            }
+            None => u.trim_end_matches('/').to_string(),
+        }
+    };
+    norm(a) == norm(b)
+}
+
+/// Unix seconds now.
+pub(crate) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_url_prefers_xdg() {
+        let env = |k: &str| match k {
+            "XDG_DATA_HOME" => Some("/x".to_string()),
+            "HOME" => Some("/h".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            default_url(&env).as_deref(),
+            Some("sqlite:///x/sqlwarden/store.db")
+        );
+        let env = |k: &str| (k == "HOME").then(|| "/h".to_string());
+        assert_eq!(
+            default_url(&env).as_deref(),
+            Some("sqlite:///h/.local/share/sqlwarden/store.db")
+        );
+    }
+
+    #[test]
+    fn same_database_normalizes_sqlite() {
+        assert!(same_database("sqlite://a.db", "sqlite:a.db?mode=ro"));
+        assert!(!same_database("sqlite://a.db", "sqlite://b.db"));
+        assert!(same_database("postgres://h/db", "postgres://h/db/"));
+    }
+
+    #[tokio::test]
+    async fn opens_and_migrates_a_new_sqlite_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/dir/store.db");
+        let url = format!("sqlite://{}", path.display());
+        let store = Store::open(&url).await.unwrap();
+        assert!(path.exists());
+        assert_eq!(store.version().await.unwrap(), Store::known_version());
+        // Opening again is idempotent.
+        Store::open(&url).await.unwrap();
+        assert!(matches!(
+            Store::open("mysql://x").await,
+            Err(StoreError::UnsupportedScheme)
+        ));
+    }
+}

@@ -1,0 +1,223 @@
+//! Token identity over real HTTP: each token's principal gets its own role, attributes and rows;
+//! every bad credential gets the same 401; rotation and revocation are honoured, across two
+//! sqlwarden processes that share a PostgreSQL governance store.
+#![allow(clippy::disallowed_methods)]
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use rmcp::ServiceExt;
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use serde_json::json;
+
+use common::mcp::{HttpServer, call, error_code, http_server, text};
+
+/// `sqlwarden token ...` against `store`; stdout.
+fn token_cli(store: &str, args: &[&str]) -> String {
+    let out = Command::new(common::bin())
+        .arg("token")
+        .args(args)
+        .env("SQLWARDEN_STORE_URL", store)
+        .env_remove("SQLWARDEN_CONFIG")
+        .output()
+        .expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "token {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// Create a token; returns (id, token).
+fn create(
+    store: &str,
+    principal: &str,
+    role: &str,
+    attrs: &[&str],
+    extra: &[&str],
+) -> (String, String) {
+    let mut args = vec!["create", "--role", role, "--principal", principal, "--json"];
+    for a in attrs {
+        args.extend(["--attr", a]);
+    }
+    args.extend(extra);
+    let out: serde_json::Value = serde_json::from_str(&token_cli(store, &args)).expect("json");
+    (
+        out["id"].as_str().expect("id").to_string(),
+        out["token"].as_str().expect("token").to_string(),
+    )
+}
+
+async fn server(dir: &Path, store: &str) -> HttpServer {
+    std::fs::create_dir_all(dir).expect("dir");
+    let policies = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let config = common::mcp::config_file(
+        dir,
+        &common::sqlite_url(&common::sqlite_demo()),
+        &format!(
+            "[policies]\ndir = \"{}\"\n[server]\nauth = \"token\"\n[store]\nurl = \"{store}\"\n",
+            policies.display()
+        ),
+    );
+    http_server(&config).await
+}
+
+/// The HTTP status of a tools/list with `token` (or none).
+async fn status(url: &str, token: Option<&str>) -> (u16, Option<String>) {
+    let mut req = reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2025-06-18")
+        .body(r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}"#);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let r = req.send().await.expect("request");
+    let challenge = r
+        .headers()
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    (r.status().as_u16(), challenge)
+}
+
+async fn regions_seen(url: &str, token: &str) -> serde_json::Value {
+    let transport = StreamableHttpClientTransport::from_config(
+        StreamableHttpClientTransportConfig::with_uri(url.to_string())
+            .auth_header(token.to_string()),
+    );
+    let client = ().serve(transport).await.expect("initialize with a token");
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT DISTINCT region FROM customers ORDER BY region"}),
+    )
+    .await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    r.structured_content.expect("structured")["rows"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_give_each_caller_its_principal_and_bad_ones_get_one_401() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = format!("sqlite://{}", dir.path().join("store.db").display());
+    let (_, north) = create(&store, "ana", "analyst", &["region=north"], &[]);
+    let (_, south) = create(&store, "bo", "analyst", &["region=south"], &[]);
+    let (_, admin) = create(&store, "dba", "readonly_admin", &[], &[]);
+    let (revoked_id, revoked) = create(&store, "eve", "analyst", &["region=north"], &[]);
+    let (_, expiring) = create(
+        &store,
+        "tmp",
+        "analyst",
+        &["region=north"],
+        &["--expires", "1s"],
+    );
+    let (rotated_id, old) = create(&store, "rot", "analyst", &["region=north"], &[]);
+    let server = server(&dir.path().join("a"), &store).await;
+
+    // Two principals of one role see only their own region; the admin sees every region.
+    assert_eq!(regions_seen(&server.url, &north).await, json!([["north"]]));
+    assert_eq!(regions_seen(&server.url, &south).await, json!([["south"]]));
+    assert_eq!(
+        regions_seen(&server.url, &admin).await,
+        json!([["east"], ["north"], ["south"], ["west"]])
+    );
+
+    // Revoked, rotated (inside and after its grace), expired: honoured by the running server.
+    assert_eq!(status(&server.url, Some(&revoked)).await.0, 200);
+    token_cli(&store, &["revoke", &revoked_id]);
+    let rotated: serde_json::Value = serde_json::from_str(&token_cli(
+        &store,
+        &["rotate", &rotated_id, "--grace", "1h", "--json"],
+    ))
+    .expect("json");
+    let new = rotated["token"].as_str().expect("token").to_string();
+    assert_eq!(
+        status(&server.url, Some(&old)).await.0,
+        200,
+        "old secret inside its grace"
+    );
+    assert_eq!(status(&server.url, Some(&new)).await.0, 200, "new secret");
+    let rotated_again: serde_json::Value = serde_json::from_str(&token_cli(
+        &store,
+        &["rotate", &rotated_id, "--grace", "0s", "--json"],
+    ))
+    .expect("json");
+    let newest = rotated_again["token"].as_str().expect("token").to_string();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    // The revocation and rotation were made by another process: the server's verification
+    // cache (10 s) bounds how long it may still accept them.
+    while status(&server.url, Some(&revoked)).await.0 != 401 {
+        assert!(
+            Instant::now() < deadline,
+            "revoked token still accepted after the bound"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_eq!(status(&server.url, Some(&newest)).await.0, 200);
+
+    // Every bad credential: the same 401 with WWW-Authenticate: Bearer, nothing else told.
+    let mut wrong_secret = north.clone();
+    wrong_secret.pop();
+    wrong_secret.push(if north.ends_with('0') { '1' } else { '0' });
+    let mut bodies = Vec::new();
+    for (why, token) in [
+        ("none", None),
+        ("malformed", Some("not-a-token")),
+        ("unknown id", Some("swd_000000000000_00")),
+        ("wrong secret", Some(wrong_secret.as_str())),
+        ("revoked", Some(revoked.as_str())),
+        ("expired", Some(expiring.as_str())),
+        ("rotated out", Some(old.as_str())),
+    ] {
+        let (code, challenge) = status(&server.url, token).await;
+        assert_eq!(code, 401, "{why}");
+        assert_eq!(challenge.as_deref(), Some("Bearer"), "{why}");
+        bodies.push(
+            reqwest::Client::new()
+                .post(&server.url)
+                .header("authorization", format!("Bearer {}", token.unwrap_or("")))
+                .body("{}")
+                .send()
+                .await
+                .expect("request")
+                .text()
+                .await
+                .expect("body"),
+        );
+    }
+    assert!(
+        bodies.windows(2).all(|w| w[0] == w[1]),
+        "every refusal reads the same: {bodies:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_sharing_a_postgres_store_honour_a_revocation() {
+    let cluster = common::pg::cluster();
+    let store = cluster.url(&cluster.fresh_db());
+    let (id, token) = create(&store, "ana", "analyst", &["region=north"], &[]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let one = server(&dir.path().join("one"), &store).await;
+    let two = server(&dir.path().join("two"), &store).await;
+    assert_eq!(regions_seen(&one.url, &token).await, json!([["north"]]));
+    assert_eq!(regions_seen(&two.url, &token).await, json!([["north"]]));
+    token_cli(&store, &["revoke", &id]);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    for server in [&one, &two] {
+        while status(&server.url, Some(&token)).await.0 != 401 {
+            assert!(
+                Instant::now() < deadline,
+                "a replica still accepts a revoked token after the documented bound"
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+}
