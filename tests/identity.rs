@@ -14,7 +14,7 @@ use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use serde_json::json;
 
-use common::mcp::{HttpServer, call, error_code, http_server, text};
+use common::mcp::{HttpServer, auth_status, call, error_code, http_server, text};
 
 /// `sqlwarden token ...` against `store`; stdout.
 fn token_cli(store: &str, args: &[&str]) -> String {
@@ -67,26 +67,6 @@ async fn server(dir: &Path, store: &str) -> HttpServer {
     http_server(&config).await
 }
 
-/// The HTTP status of a tools/list with `token` (or none).
-async fn status(url: &str, token: Option<&str>) -> (u16, Option<String>) {
-    let mut req = reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/json")
-        .header("accept", "application/json, text/event-stream")
-        .header("mcp-protocol-version", "2025-06-18")
-        .body(r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}"#);
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    let r = req.send().await.expect("request");
-    let challenge = r
-        .headers()
-        .get("www-authenticate")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    (r.status().as_u16(), challenge)
-}
-
 async fn regions_seen(url: &str, token: &str) -> serde_json::Value {
     let transport = StreamableHttpClientTransport::from_config(
         StreamableHttpClientTransportConfig::with_uri(url.to_string())
@@ -130,7 +110,7 @@ async fn tokens_give_each_caller_its_principal_and_bad_ones_get_one_401() {
     );
 
     // Revoked, rotated (inside and after its grace), expired: honoured by the running server.
-    assert_eq!(status(&server.url, Some(&revoked)).await.0, 200);
+    assert_eq!(auth_status(&server.url, Some(&revoked)).await.0, 200);
     token_cli(&store, &["revoke", &revoked_id]);
     let rotated: serde_json::Value = serde_json::from_str(&token_cli(
         &store,
@@ -139,11 +119,15 @@ async fn tokens_give_each_caller_its_principal_and_bad_ones_get_one_401() {
     .expect("json");
     let new = rotated["token"].as_str().expect("token").to_string();
     assert_eq!(
-        status(&server.url, Some(&old)).await.0,
+        auth_status(&server.url, Some(&old)).await.0,
         200,
         "old secret inside its grace"
     );
-    assert_eq!(status(&server.url, Some(&new)).await.0, 200, "new secret");
+    assert_eq!(
+        auth_status(&server.url, Some(&new)).await.0,
+        200,
+        "new secret"
+    );
     let rotated_again: serde_json::Value = serde_json::from_str(&token_cli(
         &store,
         &["rotate", &rotated_id, "--grace", "0s", "--json"],
@@ -154,14 +138,14 @@ async fn tokens_give_each_caller_its_principal_and_bad_ones_get_one_401() {
     let deadline = Instant::now() + Duration::from_secs(15);
     // The revocation and rotation were made by another process: the server's verification
     // cache (10 s) bounds how long it may still accept them.
-    while status(&server.url, Some(&revoked)).await.0 != 401 {
+    while auth_status(&server.url, Some(&revoked)).await.0 != 401 {
         assert!(
             Instant::now() < deadline,
             "revoked token still accepted after the bound"
         );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    assert_eq!(status(&server.url, Some(&newest)).await.0, 200);
+    assert_eq!(auth_status(&server.url, Some(&newest)).await.0, 200);
 
     // Every bad credential: the same 401 with WWW-Authenticate: Bearer, nothing else told.
     let mut wrong_secret = north.clone();
@@ -177,7 +161,7 @@ async fn tokens_give_each_caller_its_principal_and_bad_ones_get_one_401() {
         ("expired", Some(expiring.as_str())),
         ("rotated out", Some(old.as_str())),
     ] {
-        let (code, challenge) = status(&server.url, token).await;
+        let (code, challenge) = auth_status(&server.url, token).await;
         assert_eq!(code, 401, "{why}");
         assert_eq!(challenge.as_deref(), Some("Bearer"), "{why}");
         bodies.push(
@@ -212,7 +196,7 @@ async fn two_servers_sharing_a_postgres_store_honour_a_revocation() {
     token_cli(&store, &["revoke", &id]);
     let deadline = Instant::now() + Duration::from_secs(15);
     for server in [&one, &two] {
-        while status(&server.url, Some(&token)).await.0 != 401 {
+        while auth_status(&server.url, Some(&token)).await.0 != 401 {
             assert!(
                 Instant::now() < deadline,
                 "a replica still accepts a revoked token after the documented bound"

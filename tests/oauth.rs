@@ -15,7 +15,7 @@ use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use serde_json::json;
 
-use common::mcp::{call, error_code, http_server, text};
+use common::mcp::{auth_status, call, error_code, http_server, text};
 
 const ISSUER: &str = "https://auth.example.test";
 const AUDIENCE: &str = "sqlwarden-test";
@@ -72,24 +72,6 @@ fn write_config(dir: &Path, s: &Signer) -> std::path::PathBuf {
     )
 }
 
-async fn status_with(url: &str, token: Option<&str>) -> (u16, Option<String>) {
-    let mut req = reqwest::Client::new()
-        .post(url)
-        .header("content-type", "application/json")
-        .header("accept", "application/json, text/event-stream")
-        .body(r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}"#);
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    let r = req.send().await.expect("request");
-    let challenge = r
-        .headers()
-        .get("www-authenticate")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    (r.status().as_u16(), challenge)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jwt_callers_are_mapped_by_claims_and_bad_tokens_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -97,7 +79,7 @@ async fn jwt_callers_are_mapped_by_claims_and_bad_tokens_refused() {
     let server = http_server(&write_config(dir.path(), &key)).await;
 
     // No token: 401 pointing at the protected-resource metadata, which names the issuer.
-    let (status, challenge) = status_with(&server.url, None).await;
+    let (status, challenge) = auth_status(&server.url, None).await;
     assert_eq!(status, 401);
     let challenge = challenge.expect("WWW-Authenticate");
     assert!(
@@ -139,7 +121,7 @@ async fn jwt_callers_are_mapped_by_claims_and_bad_tokens_refused() {
     .expect("hs256");
     cases.push(("symmetric algorithm", hs));
     for (why, token) in &cases {
-        let (status, challenge) = status_with(&server.url, Some(token)).await;
+        let (status, challenge) = auth_status(&server.url, Some(token)).await;
         assert_eq!(status, 401, "{why}");
         assert!(challenge.is_some(), "{why}: WWW-Authenticate");
     }

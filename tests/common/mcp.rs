@@ -129,3 +129,24 @@ pub fn error_code(r: &CallToolResult) -> Option<String> {
         .as_str()
         .map(str::to_string)
 }
+
+/// POST a bare `tools/list` with an optional bearer token: the HTTP status and the
+/// `WWW-Authenticate` header (for authentication tests that must see the raw refusal).
+pub async fn auth_status(url: &str, token: Option<&str>) -> (u16, Option<String>) {
+    let mut req = reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2025-06-18")
+        .body(r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}"#);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let r = req.send().await.expect("request");
+    let challenge = r
+        .headers()
+        .get("www-authenticate")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    (r.status().as_u16(), challenge)
+}
