@@ -205,3 +205,20 @@ async fn two_servers_sharing_a_postgres_store_honour_a_revocation() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_address_that_keeps_failing_is_refused_before_any_check() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = format!("sqlite://{}", dir.path().join("store.db").display());
+    let (_, good) = create(&store, "ana", "analyst", &["region=north"], &[]);
+    let server = server(&dir.path().join("a"), &store).await;
+    let mut codes = Vec::new();
+    for i in 0..30 {
+        let guess = format!("swd_{i:012x}_00");
+        codes.push(auth_status(&server.url, Some(&guess)).await.0);
+    }
+    assert!(codes.iter().take(20).all(|c| *c == 401), "{codes:?}");
+    assert_eq!(codes.last(), Some(&429), "{codes:?}");
+    // The address is refused as a whole for a while, even with a valid token.
+    assert_eq!(auth_status(&server.url, Some(&good)).await.0, 429);
+}
