@@ -16,6 +16,11 @@ use serde::Deserialize;
 
 use crate::policy::Limits;
 
+mod auth;
+
+use auth::{AuthKind, RawOAuth, auth_mode};
+pub use auth::{AuthMode, OAuthConfig};
+
 /// A value that must never reach a log: its `Debug` and `Display` redact it.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
@@ -79,61 +84,6 @@ struct RawServer {
     attrs: BTreeMap<String, String>,
     auth: Option<AuthKind>,
     oauth: Option<RawOAuth>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum AuthKind {
-    Token,
-    Oauth,
-    None,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOAuth {
-    issuer: Option<String>,
-    audience: Option<String>,
-    jwks_file: Option<String>,
-    jwks_url: Option<String>,
-    principal_claim: Option<String>,
-    role_claim: Option<String>,
-    #[serde(default)]
-    roles: BTreeMap<String, String>,
-    #[serde(default)]
-    attrs: BTreeMap<String, String>,
-    resource: Option<String>,
-}
-
-/// How HTTP callers are identified (`[server] auth`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuthMode {
-    /// Bearer tokens made by `sqlwarden token create` (the default).
-    Token,
-    /// JWT bearer tokens from an OAuth 2.1 authorization server.
-    OAuth(Box<OAuthConfig>),
-    /// No authentication (loopback only): callers get `[server] role/attrs`.
-    None,
-}
-
-/// `[server.oauth]`: how JWTs are checked and mapped to a principal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OAuthConfig {
-    pub issuer: String,
-    pub audience: String,
-    /// A JWKS document on disk (`jwks_file`), or fetched from `jwks_url` and cached.
-    pub jwks_file: Option<std::path::PathBuf>,
-    pub jwks_url: Option<String>,
-    /// The claim naming the principal (default `sub`).
-    pub principal_claim: String,
-    /// The claim carrying the role, a string or an array of strings (default `role`).
-    pub role_claim: String,
-    /// Claim value -> role; empty means the claim value is the role name.
-    pub roles: BTreeMap<String, String>,
-    /// Principal attribute -> the claim it comes from.
-    pub attrs: BTreeMap<String, String>,
-    /// This server's resource identifier in the protected-resource metadata (default: its URL).
-    pub resource: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -200,54 +150,21 @@ pub struct Config {
     pub store_url: Option<Secret>,
 }
 
-fn auth_mode(
-    kind: Option<AuthKind>,
-    oauth: Option<RawOAuth>,
-    origin: &str,
-    errors: &mut Vec<String>,
-) -> AuthMode {
-    match (kind.unwrap_or(AuthKind::Token), oauth) {
-        (AuthKind::Token, None) => AuthMode::Token,
-        (AuthKind::None, None) => AuthMode::None,
-        (AuthKind::Oauth, Some(o)) => {
-            let mut need = |v: Option<String>, key: &str| {
-                v.unwrap_or_else(|| {
-                    errors.push(format!("{origin}: [server.oauth] needs `{key}`"));
-                    String::new()
-                })
-            };
-            let issuer = need(o.issuer, "issuer");
-            let audience = need(o.audience, "audience");
-            if o.jwks_file.is_none() == o.jwks_url.is_none() {
-                errors.push(format!(
-                    "{origin}: [server.oauth] needs exactly one of `jwks_file` and `jwks_url`"
-                ));
-            }
-            AuthMode::OAuth(Box::new(OAuthConfig {
-                issuer,
-                audience,
-                jwks_file: o.jwks_file.map(Into::into),
-                jwks_url: o.jwks_url,
-                principal_claim: o.principal_claim.unwrap_or_else(|| "sub".into()),
-                role_claim: o.role_claim.unwrap_or_else(|| "role".into()),
-                roles: o.roles,
-                attrs: o.attrs,
-                resource: o.resource,
-            }))
-        }
-        (AuthKind::Oauth, None) => {
-            errors.push(format!(
-                "{origin}: [server] auth = \"oauth\" needs a [server.oauth] section (issuer, audience, jwks_file or jwks_url)"
-            ));
-            AuthMode::None
-        }
-        (_, Some(_)) => {
-            errors.push(format!(
-                "{origin}: [server.oauth] is only read with [server] auth = \"oauth\""
-            ));
-            AuthMode::None
-        }
-    }
+/// The file's text (if any), its name for messages, and the process environment.
+type Sources = (Option<String>, String, BTreeMap<String, String>);
+
+fn sources(path: Option<&Path>) -> Result<Sources, ConfigError> {
+    let text = match path {
+        Some(p) => Some(
+            std::fs::read_to_string(p)
+                .map_err(|e| ConfigError(vec![format!("{}: cannot read: {e}", p.display())]))?,
+        ),
+        None => None,
+    };
+    let origin = path
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "<environment>".into());
+    Ok((text, origin, std::env::vars().collect()))
 }
 
 /// Every problem found, one per line.
@@ -258,17 +175,7 @@ pub struct ConfigError(pub Vec<String>);
 impl Config {
     /// Load from an optional file plus the process environment.
     pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
-        let env: BTreeMap<String, String> = std::env::vars().collect();
-        let text = match path {
-            Some(p) => Some(
-                std::fs::read_to_string(p)
-                    .map_err(|e| ConfigError(vec![format!("{}: cannot read: {e}", p.display())]))?,
-            ),
-            None => None,
-        };
-        let origin = path
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|| "<environment>".into());
+        let (text, origin, env) = sources(path)?;
         let mut config = Self::from_parts(text.as_deref(), &origin, &env)?;
         if let (Some(dir), Some(p)) = (&config.policies_dir, path)
             && dir.is_relative()
@@ -446,17 +353,7 @@ impl Config {
     /// Only the governance store URL, for `token`, `audit` and `migrate`, which need no target
     /// database configured. Still refuses a store that is one of the configured databases.
     pub fn load_store_url(path: Option<&Path>) -> Result<Option<Secret>, ConfigError> {
-        let env: BTreeMap<String, String> = std::env::vars().collect();
-        let text = match path {
-            Some(p) => Some(
-                std::fs::read_to_string(p)
-                    .map_err(|e| ConfigError(vec![format!("{}: cannot read: {e}", p.display())]))?,
-            ),
-            None => None,
-        };
-        let origin = path
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|| "<environment>".into());
+        let (text, origin, env) = sources(path)?;
         Self::store_url_from_parts(text.as_deref(), &origin, &env)
     }
 
