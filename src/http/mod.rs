@@ -129,7 +129,7 @@ pub async fn serve(
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    tracing::info!(%local, "listening: MCP at http://{local}/mcp");
+    tracing::info!(%local, auth = ?opts.auth, "listening: MCP at http://{local}/mcp");
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
