@@ -94,6 +94,17 @@ async fn connect(url: &str) -> Database {
 
 /// Rows as text, or the database's error message.
 async fn answer(db: &Database, role: &str, sql: &str, purpose: Purpose) -> Result<String, String> {
+    run(db, role, sql, &[], purpose).await.1
+}
+
+/// Govern `sql` as `role` (north) and run it: the governed SQL, and rows as text or the error.
+async fn run(
+    db: &Database,
+    role: &str,
+    sql: &str,
+    params: &[serde_json::Value],
+    purpose: Purpose,
+) -> (String, Result<String, String>) {
     let schema = db.schema.load();
     let compiled = schema.role(role).expect("role compiled").clone();
     let attrs = north();
@@ -104,16 +115,17 @@ async fn answer(db: &Database, role: &str, sql: &str, purpose: Purpose) -> Resul
         attrs: &attrs,
         max_sql_len: 100_000,
     };
-    let q = govern(sql, &[], purpose, &ctx).unwrap_or_else(|e| panic!("{sql}: denied: {e}"));
+    let q = govern(sql, params, purpose, &ctx).unwrap_or_else(|e| panic!("{sql}: denied: {e}"));
     let limits = ExecLimits {
         max_rows: 100_000,
         max_result_bytes: 64 << 20,
         statement_timeout: Duration::from_secs(20),
     };
-    sqlwarden::db::execute(db, &q, limits, &CancellationToken::new())
+    let rows = sqlwarden::db::execute(db, &q, limits, &CancellationToken::new())
         .await
         .map(|rows| serde_json::to_string(&rows.rows).unwrap_or_default())
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string());
+    (q.sql().to_string(), rows)
 }
 
 async fn compare(db: &Database, copy: &Database, statements: &[&str]) -> Vec<String> {
@@ -214,37 +226,18 @@ async fn postgres_filtered_lookups_keep_their_index() {
             "orders_pkey",
         ),
     ] {
-        let schema = db.schema.load();
-        let compiled = schema.role("analyst").expect("role").clone();
-        let attrs = north();
-        let ctx = GovernContext {
-            dialect: db.dialect,
-            catalog: &schema.catalog,
-            policy: &compiled,
-            attrs: &attrs,
-            max_sql_len: 100_000,
-        };
         let params = if sql.contains("$1") {
             vec![serde_json::json!(42)]
         } else {
             vec![]
         };
-        let q = govern(sql, &params, Purpose::Explain, &ctx).expect("allowed");
-        let limits = ExecLimits {
-            max_rows: 1000,
-            max_result_bytes: 1 << 20,
-            statement_timeout: Duration::from_secs(10),
-        };
-        let rows = sqlwarden::db::execute(&db, &q, limits, &CancellationToken::new())
-            .await
-            .expect("explain runs");
-        let text = plan(&serde_json::to_string(&rows.rows).expect("json"));
+        let (governed, rows) = run(&db, "analyst", sql, &params, Purpose::Explain).await;
+        let text = plan(&rows.expect("explain runs"));
         assert!(
             text.contains(&format!("Index Scan using {index}"))
                 || text.contains(&format!("Index Only Scan using {index}"))
                 || text.contains(&format!("Bitmap Index Scan on {index}")),
-            "{sql}: the filtered lookup no longer uses {index}:\n{}\n{text}",
-            q.sql()
+            "{sql}: the filtered lookup no longer uses {index}:\n{governed}\n{text}"
         );
     }
 }
