@@ -108,7 +108,7 @@ async fn authenticator(
             Ok(Authenticator::None(Arc::new(principal)))
         }
         AuthMode::OAuth(o) => Ok(Authenticator::OAuth(Box::new(
-            sqlwarden::auth::oauth::OAuthVerifier::from_config(o)?,
+            sqlwarden::auth::oauth::OAuthVerifier::from_config(o).await?,
         ))),
         AuthMode::Token => {
             let tokens = Tokens::new(super::token::open_store(config_path).await?)?;

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use std::time::Duration;
+
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -19,6 +21,8 @@ pub(super) struct RawOAuth {
     audience: Option<String>,
     jwks_file: Option<String>,
     jwks_url: Option<String>,
+    #[serde(default, with = "humantime_serde")]
+    jwks_refresh: Option<Duration>,
     principal_claim: Option<String>,
     role_claim: Option<String>,
     #[serde(default)]
@@ -47,6 +51,10 @@ pub struct OAuthConfig {
     /// A JWKS document on disk (`jwks_file`), or fetched from `jwks_url` and cached.
     pub jwks_file: Option<std::path::PathBuf>,
     pub jwks_url: Option<String>,
+    /// How long a fetched JWKS is used before it is fetched again (default 10 minutes). A token
+    /// signed by a key the set does not hold triggers an earlier fetch, at most once per
+    /// `min(jwks_refresh, 30 s)`.
+    pub jwks_refresh: Duration,
     /// The claim naming the principal (default `sub`).
     pub principal_claim: String,
     /// The claim carrying the role, a string or an array of strings (default `role`).
@@ -82,11 +90,17 @@ pub(super) fn auth_mode(
                     "{origin}: [server.oauth] needs exactly one of `jwks_file` and `jwks_url`"
                 ));
             }
+            if let Some(url) = &o.jwks_url
+                && let Err(why) = check_jwks_url(url)
+            {
+                errors.push(format!("{origin}: [server.oauth] jwks_url {why}"));
+            }
             AuthMode::OAuth(Box::new(OAuthConfig {
                 issuer,
                 audience,
                 jwks_file: o.jwks_file.map(Into::into),
                 jwks_url: o.jwks_url,
+                jwks_refresh: o.jwks_refresh.unwrap_or(DEFAULT_JWKS_REFRESH),
                 principal_claim: o.principal_claim.unwrap_or_else(|| "sub".into()),
                 role_claim: o.role_claim.unwrap_or_else(|| "role".into()),
                 roles: o.roles,
@@ -106,5 +120,53 @@ pub(super) fn auth_mode(
             ));
             AuthMode::None
         }
+    }
+}
+
+const DEFAULT_JWKS_REFRESH: Duration = Duration::from_secs(600);
+
+/// A JWKS URL must be HTTPS; plain HTTP only to this machine (a local authorization server).
+fn check_jwks_url(url: &str) -> Result<(), String> {
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| format!("`{url}` is not an absolute URL"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    if host.is_empty() {
+        return Err(format!("`{url}` has no host"));
+    }
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err(format!(
+            "`{url}` must use https (plain http is accepted only for localhost)"
+        )),
+        _ => Err(format!("`{url}` must be an https URL")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_jwks_url;
+
+    #[test]
+    fn jwks_urls_must_be_https_except_on_loopback() {
+        assert!(check_jwks_url("https://idp.example.com/.well-known/jwks.json").is_ok());
+        assert!(check_jwks_url("http://127.0.0.1:8080/jwks").is_ok());
+        assert!(check_jwks_url("http://localhost/jwks").is_ok());
+        assert!(check_jwks_url("http://[::1]:9000/jwks").is_ok());
+        assert!(check_jwks_url("http://idp.example.com/jwks").is_err());
+        assert!(check_jwks_url("http://127.0.0.1.evil.example/jwks").is_err());
+        assert!(check_jwks_url("http://localhost@evil.example/jwks").is_err());
+        assert!(check_jwks_url("file:///etc/jwks.json").is_err());
+        assert!(check_jwks_url("idp.example.com/jwks").is_err());
     }
 }

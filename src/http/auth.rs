@@ -108,7 +108,7 @@ pub(crate) async fn authenticate(
             let Some(token) = bearer(&req) else {
                 return state.unauthorized();
             };
-            match verifier.verify(token) {
+            match verifier.verify(token).await {
                 Ok(p) => Arc::new(p),
                 Err(rejected) => {
                     tracing::debug!(client = %ip, reason = rejected.0, "bearer token refused");
