@@ -344,7 +344,7 @@ fn role_of(p: &Parsed, defaults: Limits) -> Result<RolePolicy, Vec<Diagnostic>> 
             );
         }
         if let Some(f) = &t.row_filter
-            && let Err(msg) = crate::sql::check_filter_syntax(f.get_ref())
+            && let Err(msg) = super::parse_filter(f.get_ref(), crate::dialect::Dialect::Postgres)
         {
             {
                 errors.push(at(

@@ -6,7 +6,6 @@
 //! database's catalog (`sql::compile`) and schema browsing reads. Loading and `policy check`
 //! share one validator, which collects every error with file:line:col and a help line.
 
-pub(crate) mod functions;
 mod load;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,6 +14,21 @@ use std::time::Duration;
 pub use load::{load_dir, load_texts};
 
 use crate::diag::Diagnostic;
+use crate::dialect::Dialect;
+
+/// Parse a row filter (one SQL expression) in `dialect`. Used to check policy files at load
+/// time and by governance, which compiles the filter against the catalog.
+pub fn parse_filter(text: &str, dialect: Dialect) -> Result<sqlparser::ast::Expr, String> {
+    let mut parser = dialect
+        .parser()
+        .try_with_sql(text)
+        .map_err(|e| e.to_string())?;
+    let expr = parser.parse_expr().map_err(|e| e.to_string())?;
+    if parser.peek_token().token != sqlparser::tokenizer::Token::EOF {
+        return Err("unexpected text after the expression".into());
+    }
+    Ok(expr)
+}
 
 /// Resource limits of a role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -54,13 +54,11 @@ impl CompiledRole {
     }
 
     pub fn function_allowed(&self, dialect: Dialect, name: &str) -> bool {
-        crate::policy::functions::default_allows(dialect, name)
-            || self.extra_functions.contains(name)
+        dialect.allows_function(name) || self.extra_functions.contains(name)
     }
 
     pub fn table_function_allowed(&self, dialect: Dialect, name: &str) -> bool {
-        crate::policy::functions::default_allows_in_from(dialect, name)
-            || self.extra_functions.contains(name)
+        dialect.allows_table_function(name) || self.extra_functions.contains(name)
     }
 }
 
@@ -203,7 +201,7 @@ fn compile_filter(
     catalog: &Catalog,
     role: &RolePolicy,
 ) -> Result<(Option<Expr>, Vec<String>), String> {
-    let mut expr = parse_filter(text, dialect)?;
+    let mut expr = crate::policy::parse_filter(text, dialect)?;
     let compiled = CompiledRole {
         name: role.name.clone(),
         tables: HashMap::new(),
@@ -214,20 +212,4 @@ fn compile_filter(
     walker.filter_table = Some(table.to_string());
     walker.expr(&mut expr).map_err(|d: Denial| d.message)?;
     Ok((Some(expr), walker.filter_attrs()))
-}
-
-fn parse_filter(text: &str, dialect: Dialect) -> Result<Expr, String> {
-    let mut parser = super::parse::parser(dialect)
-        .try_with_sql(text)
-        .map_err(|e| e.to_string())?;
-    let expr = parser.parse_expr().map_err(|e| e.to_string())?;
-    if parser.peek_token().token != sqlparser::tokenizer::Token::EOF {
-        return Err("unexpected text after the expression".into());
-    }
-    Ok(expr)
-}
-
-/// Syntax check of a row filter without a database (used when loading policy files).
-pub fn check_filter_syntax(text: &str) -> Result<(), String> {
-    parse_filter(text, Dialect::Postgres).map(|_| ())
 }

@@ -22,7 +22,7 @@ pub(crate) mod rewrite;
 
 use std::fmt;
 
-pub use compile::{Compiled, CompiledRole, TableAccess, check_filter_syntax, compile};
+pub use compile::{Compiled, CompiledRole, TableAccess, compile};
 pub use names::{Catalog, CatalogTable, QualifiedName, parse_table_name};
 
 pub use crate::dialect::Dialect;
@@ -215,7 +215,8 @@ mod tests;
 
 /// Pretty-print SQL (for `policy explain` and snapshots); the input when it does not parse.
 pub fn pretty(sql: &str, dialect: Dialect) -> String {
-    match parse::parser(dialect)
+    match dialect
+        .parser()
         .try_with_sql(sql)
         .and_then(|mut p| p.parse_statements())
     {

@@ -150,7 +150,7 @@ pub fn parse_table_name(dialect: Dialect, text: &str) -> Option<Vec<String>> {
     if text.len() > 512 || text.chars().any(super::parse::is_invisible) {
         return None;
     }
-    let mut parser = super::parse::parser(dialect).try_with_sql(text).ok()?;
+    let mut parser = dialect.parser().try_with_sql(text).ok()?;
     let name = parser.parse_object_name(false).ok()?;
     if parser.peek_token().token != sqlparser::tokenizer::Token::EOF {
         return None;

@@ -5,15 +5,11 @@
 //! Never returns a statement it did not parse from the whole input.
 
 use sqlparser::ast::Statement;
-use sqlparser::dialect::{PostgreSqlDialect, SQLiteDialect};
 use sqlparser::keywords::Keyword;
-use sqlparser::parser::{Parser, ParserError};
+use sqlparser::parser::ParserError;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use super::{Denial, Dialect, GovernError, Rule};
-
-/// Deep enough for real analytics SQL, shallow enough that no walk can exhaust the stack.
-const RECURSION_LIMIT: usize = 48;
 
 /// Bound on the depth of operator chains (see [`scan_tokens`]); measured to leave ample stack
 /// on a 2 MiB thread even in a debug build.
@@ -45,7 +41,8 @@ pub(crate) fn parse(sql: &str, dialect: Dialect, max_len: usize) -> Result<State
     let tokens = tokenize(sql, dialect)
         .map_err(|e| GovernError::Parse(format!("could not parse SQL: {e}")))?;
     scan_tokens(&tokens)?;
-    let statements = parser(dialect)
+    let statements = dialect
+        .parser()
         .with_tokens_with_locations(tokens)
         .parse_statements()
         .map_err(parse_error)?;
@@ -91,26 +88,13 @@ fn unfaithful_literal() -> Denial {
     )
 }
 
-pub(crate) fn parser(dialect: Dialect) -> Parser<'static> {
-    match dialect {
-        Dialect::Postgres => Parser::new(&PostgreSqlDialect {}),
-        Dialect::Sqlite => Parser::new(&SQLiteDialect {}),
-    }
-    .with_recursion_limit(RECURSION_LIMIT)
-}
-
 fn tokenize(
     sql: &str,
     dialect: Dialect,
 ) -> Result<Vec<TokenWithSpan>, sqlparser::tokenizer::TokenizerError> {
-    match dialect {
-        Dialect::Postgres => Tokenizer::new(&PostgreSqlDialect {}, sql)
-            .with_unescape(true)
-            .tokenize_with_location(),
-        Dialect::Sqlite => Tokenizer::new(&SQLiteDialect {}, sql)
-            .with_unescape(true)
-            .tokenize_with_location(),
-    }
+    Tokenizer::new(dialect.syntax(), sql)
+        .with_unescape(true)
+        .tokenize_with_location()
 }
 
 fn multiple_statements() -> Denial {

@@ -60,7 +60,7 @@ impl Walker<'_> {
         if f.uses_odbc_syntax || !matches!(f.parameters, FunctionArguments::None) {
             return Err(unsupported("this function call syntax"));
         }
-        if let Some(bound) = crate::policy::functions::bounded(self.dialect, &name) {
+        if let Some(bound) = self.dialect.function_bound(&name) {
             self.check_bound(&name, bound, &f.args)?;
         }
         self.function_arguments(&mut f.args)?;
@@ -80,10 +80,10 @@ impl Walker<'_> {
     pub(super) fn check_bound(
         &self,
         name: &str,
-        bound: crate::policy::functions::Bound,
+        bound: crate::dialect::Bound,
         args: &FunctionArguments,
     ) -> Walk {
-        use crate::policy::functions::{Bound, format_is_bounded};
+        use crate::dialect::{Bound, functions::format_is_bounded};
         let FunctionArguments::List(list) = args else {
             return Err(self.unbounded(name));
         };

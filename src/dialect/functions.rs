@@ -6,7 +6,7 @@
 //! servers (dblink), loads extensions, or builds huge values from small input (repeat, lpad,
 //! rpad, generate_series, printf, zeroblob, randomblob). A policy may extend the list.
 
-use super::super::sql::Dialect;
+use super::Dialect;
 
 /// Functions allowed on every dialect (names as the database folds them: lower case).
 const COMMON: &[&str] = &[
@@ -325,7 +325,7 @@ const SQLITE: &[&str] = &[
 ];
 
 /// Whether `name` (already normalized) is on the default list for `dialect`.
-pub(crate) fn default_allows(dialect: Dialect, name: &str) -> bool {
+pub(super) fn default_allows(dialect: Dialect, name: &str) -> bool {
     COMMON.contains(&name)
         || match dialect {
             Dialect::Postgres => POSTGRES.contains(&name),
@@ -335,7 +335,7 @@ pub(crate) fn default_allows(dialect: Dialect, name: &str) -> bool {
 
 /// Table functions (functions in FROM) allowed by default: set-returning, pure, bounded by
 /// their input. generate_series is not here: it makes rows from nothing.
-pub(crate) fn default_allows_in_from(dialect: Dialect, name: &str) -> bool {
+pub(super) fn default_allows_in_from(dialect: Dialect, name: &str) -> bool {
     match dialect {
         Dialect::Postgres => matches!(
             name,
@@ -359,7 +359,7 @@ pub(crate) fn default_allows_in_from(dialect: Dialect, name: &str) -> bool {
 
 /// Functions that can build huge values from small input, and the bound that makes them safe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Bound {
+pub enum Bound {
     /// A format string (argument 0) must be a literal whose widths and precisions have at most
     /// three digits and are never `*`.
     FormatString,
@@ -368,7 +368,7 @@ pub(crate) enum Bound {
     Count { arg: usize, max: u64 },
 }
 
-pub(crate) fn bounded(dialect: Dialect, name: &str) -> Option<Bound> {
+pub(super) fn bounded(dialect: Dialect, name: &str) -> Option<Bound> {
     match (dialect, name) {
         (Dialect::Postgres, "format") | (Dialect::Sqlite, "printf" | "format") => {
             Some(Bound::FormatString)
@@ -380,7 +380,7 @@ pub(crate) fn bounded(dialect: Dialect, name: &str) -> Option<Bound> {
 }
 
 /// Whether a format string keeps every width and precision small.
-pub(crate) fn format_is_bounded(fmt: &str) -> bool {
+pub fn format_is_bounded(fmt: &str) -> bool {
     let mut chars = fmt.chars().peekable();
     while let Some(c) = chars.next() {
         if c != '%' {

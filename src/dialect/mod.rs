@@ -3,7 +3,23 @@
 //! identifiers fold and compare, how a name is quoted, how a bound parameter is written, the
 //! default schema, and the quirks governance and the rewrite must respect.
 //!
+//! Also which functions each database allows by default (`functions`), and the sqlparser
+//! dialect and parser settings its SQL is read with.
+//!
 //! Below both `policy/` and `sql/`, and imports neither (nor sqlparser's AST).
+
+pub mod functions;
+
+use sqlparser::parser::Parser;
+
+pub use functions::Bound;
+
+/// Deep enough for real analytics SQL, shallow enough that no walk can exhaust the stack.
+const RECURSION_LIMIT: usize = 48;
+
+static POSTGRES_SYNTAX: sqlparser::dialect::PostgreSqlDialect =
+    sqlparser::dialect::PostgreSqlDialect {};
+static SQLITE_SYNTAX: sqlparser::dialect::SQLiteDialect = sqlparser::dialect::SQLiteDialect {};
 
 /// The SQL dialect of a target database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -119,6 +135,34 @@ impl Dialect {
     /// SQLite comparisons never raise).
     pub fn comparisons_can_raise(self) -> bool {
         self == Dialect::Postgres
+    }
+
+    /// The sqlparser dialect this database's SQL is tokenized and parsed with.
+    pub fn syntax(self) -> &'static dyn sqlparser::dialect::Dialect {
+        match self {
+            Dialect::Postgres => &POSTGRES_SYNTAX,
+            Dialect::Sqlite => &SQLITE_SYNTAX,
+        }
+    }
+
+    /// A parser for this database's SQL, with the recursion limit every parse uses.
+    pub fn parser(self) -> Parser<'static> {
+        Parser::new(self.syntax()).with_recursion_limit(RECURSION_LIMIT)
+    }
+
+    /// Whether a function (name already folded) is on this database's default allowlist.
+    pub fn allows_function(self, name: &str) -> bool {
+        functions::default_allows(self, name)
+    }
+
+    /// Whether a set-returning function may be used in FROM by default.
+    pub fn allows_table_function(self, name: &str) -> bool {
+        functions::default_allows_in_from(self, name)
+    }
+
+    /// The argument bound a value-building function must respect, if it is one.
+    pub fn function_bound(self, name: &str) -> Option<Bound> {
+        functions::bounded(self, name)
     }
 }
 
