@@ -10,10 +10,11 @@
 //!   -> governance: parse -> analyze + authorize -> rewrite    sql/
 //!   -> execute (deadpool over sqlx, read-only, timeout, cancel)  db/
 //!   -> shape (row cap, byte budget, compact text + structured)   shape/
-//!   -> audit (one log record per request)                     mcp/tools/query.rs
+//!   -> audit (one chained record per request, HTTP refusals too)  audit/, mcp/call.rs
 //! ```
 //!
-//! The governance store (tokens; the audit trail next) is `store/`, read through `auth::token`.
+//! The governance store (tokens, the audit trail) is `store/`, read through `auth::token` and
+//! `audit`.
 //!
 //! `sql::GovernedQuery` has no public constructor: only `sql::govern` makes one, and
 //! `db::execute` takes nothing else.
@@ -22,6 +23,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod db;

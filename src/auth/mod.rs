@@ -16,6 +16,8 @@ pub struct Principal {
     pub name: String,
     pub role: String,
     pub attrs: BTreeMap<String, String>,
+    /// The credential's id for the audit trail (a token id, a JWT's `jti`); never the secret.
+    pub token_id: Option<String>,
 }
 
 impl Principal {
@@ -24,6 +26,7 @@ impl Principal {
             name: name.into(),
             role: role.into(),
             attrs: BTreeMap::new(),
+            token_id: None,
         }
     }
 

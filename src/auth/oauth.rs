@@ -306,6 +306,10 @@ impl OAuthVerifier {
         }
         .ok_or(Rejected("no role claim maps to a role"))?;
         let mut principal = Principal::new(name, role);
+        principal.token_id = claims
+            .get("jti")
+            .and_then(scalar)
+            .map(|j| format!("jwt:{j}"));
         for (attr, claim) in &self.config.attrs {
             if let Some(v) = claims.get(claim).and_then(scalar) {
                 principal.attrs.insert(attr.clone(), v);

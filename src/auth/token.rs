@@ -284,6 +284,7 @@ impl Tokens {
             name: row.principal,
             role: row.role,
             attrs,
+            token_id: Some(row.id.clone()),
         };
         let cached = Cached {
             principal: principal.clone(),

@@ -61,7 +61,7 @@ pub(crate) async fn ensure_demo_db(
     Ok(path)
 }
 
-fn default_db_path() -> PathBuf {
+pub(crate) fn default_db_path() -> PathBuf {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
@@ -79,7 +79,14 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let config = Config::from_parts(None, "<demo>", &env)?;
     let policies = sqlwarden::policy::load_texts(&demo_policies(), config.limits)
         .map_err(|e| anyhow::anyhow!("demo policies:\n{e}"))?;
-    let state = super::serve::connect(&config, policies, &[args.role.as_str()]).await?;
+    // The demo's governance store, beside its database: tokens and the audit trail.
+    let store = Store::open(&format!("sqlite://{}", demo_store_path(&path).display())).await?;
+    let auditor = sqlwarden::audit::Auditor::start(
+        store.clone(),
+        sqlwarden::audit::Chain::from_env(),
+        config.audit,
+    );
+    let state = super::serve::connect(&config, policies, &[args.role.as_str()], auditor).await?;
     let mut principal = Principal::new("demo", args.role.clone());
     principal.attrs = args.attrs.iter().cloned().collect();
     if args.stdio {
@@ -90,7 +97,7 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
             "the demo serves loopback only (it has an unauthenticated default principal); use 127.0.0.1"
         );
     }
-    let (tokens, demo_tokens) = demo_tokens(&path).await?;
+    let (tokens, demo_tokens) = demo_tokens(&path, store).await?;
     print_connect_help(args.http, &path, &principal);
     print_tokens(args.http, &demo_tokens);
     let opts = HttpOptions {
@@ -116,10 +123,16 @@ struct DemoToken {
     token: String,
 }
 
-/// The demo's governance store (beside its database) and its tokens, made at first run.
-async fn demo_tokens(db: &std::path::Path) -> anyhow::Result<(Tokens, Vec<DemoToken>)> {
-    let store_path = db.with_file_name("demo-store.db");
-    let store = Store::open(&format!("sqlite://{}", store_path.display())).await?;
+/// Where the demo keeps its governance store: beside its database.
+pub(crate) fn demo_store_path(db: &std::path::Path) -> PathBuf {
+    db.with_file_name("demo-store.db")
+}
+
+/// The demo's tokens, made at first run.
+async fn demo_tokens(
+    db: &std::path::Path,
+    store: Store,
+) -> anyhow::Result<(Tokens, Vec<DemoToken>)> {
     let tokens = Tokens::new(store)?;
     let file = db.with_file_name("demo-tokens.json");
     if let Ok(text) = std::fs::read_to_string(&file)

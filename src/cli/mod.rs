@@ -1,5 +1,6 @@
 //! Command line: one file per subcommand. anyhow lives here and in main.rs only.
 
+mod audit;
 mod demo;
 mod migrate;
 mod policy;
@@ -36,6 +37,9 @@ pub(crate) enum Command {
     /// Issue, list, rotate and revoke bearer tokens (in the governance store).
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Read and check the audit trail (tail, export, verify, prune).
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Apply the governance store's migrations and print its schema version.
     Migrate,
 }
@@ -46,6 +50,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => demo::run(args).await,
         Command::Policy(cmd) => policy::run(cli.config.as_deref(), cmd).await,
         Command::Token(cmd) => token::run(cli.config.as_deref(), cmd).await,
+        Command::Audit(cmd) => audit::run(cli.config.as_deref(), cmd).await,
         Command::Migrate => migrate::run(cli.config.as_deref()).await,
     }
 }

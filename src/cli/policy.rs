@@ -73,7 +73,13 @@ async fn check(config_path: Option<&Path>, args: CheckArgs) -> anyhow::Result<()
         (Some(config), false) => {
             let mut config = config.clone();
             config.policies_dir = Some(dir.clone());
-            super::serve::connect(&config, set.clone(), &[]).await?;
+            super::serve::connect(
+                &config,
+                set.clone(),
+                &[],
+                sqlwarden::audit::Auditor::log_only(),
+            )
+            .await?;
             say(&format!(
                 "ok: {} role(s) in {} ({}), checked against the database",
                 names.len(),
@@ -108,7 +114,13 @@ async fn explain(config_path: Option<&Path>, args: ExplainArgs) -> anyhow::Resul
         let set = super::serve::load_policies(&config)?;
         (config, set)
     };
-    let state = super::serve::connect(&config, policies, &[args.role.as_str()]).await?;
+    let state = super::serve::connect(
+        &config,
+        policies,
+        &[args.role.as_str()],
+        sqlwarden::audit::Auditor::log_only(),
+    )
+    .await?;
     let db = match &args.database {
         None => state.databases.first().cloned(),
         Some(n) => state.databases.iter().find(|d| &d.name == n).cloned(),

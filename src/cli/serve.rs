@@ -9,6 +9,7 @@ use clap::Args;
 use rmcp::ServiceExt;
 use tokio_util::sync::CancellationToken;
 
+use sqlwarden::audit::{Auditor, Chain};
 use sqlwarden::auth::token::{AuthError, Tokens};
 use sqlwarden::auth::{Authenticator, Principal};
 use sqlwarden::config::{AuthMode, Config};
@@ -16,6 +17,7 @@ use sqlwarden::db::{Database, DatabaseOptions};
 use sqlwarden::http::HttpOptions;
 use sqlwarden::mcp::{AppState, Sqlwarden};
 use sqlwarden::policy::PolicySet;
+use sqlwarden::store::Store;
 
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
@@ -43,10 +45,13 @@ pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::
     } else {
         args.http.or(config.http)
     };
+    // The governance store: the audit trail always, tokens when callers present them.
+    let store = super::token::open_store(config_path).await?;
+    let auditor = Auditor::start(store.clone(), Chain::from_env(), config.audit);
     // stdio: the principal is fixed at start, from a token or from --role/--attr.
     let principal = match std::env::var("SQLWARDEN_TOKEN") {
         Ok(token) if http.is_none() && !token.is_empty() => {
-            let tokens = Tokens::new(super::token::open_store(config_path).await?)?;
+            let tokens = Tokens::new(store.clone())?;
             match tokens.verify(token.trim()).await {
                 Ok(p) => p,
                 Err(AuthError::Invalid) => bail!(
@@ -70,11 +75,11 @@ pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::
         (true, AuthMode::None) => vec![config.http_role.as_str()],
         (true, _) => vec![],
     };
-    let state = connect(&config, policies, &roles_in_use).await?;
+    let state = connect(&config, policies, &roles_in_use, auditor).await?;
     match http {
         None => serve_stdio(state, principal).await,
         Some(addr) => {
-            let auth = authenticator(&config, config_path, addr, args.unsafe_no_auth).await?;
+            let auth = authenticator(&config, store, addr, args.unsafe_no_auth).await?;
             let opts = HttpOptions {
                 addr,
                 allowed_hosts: config.allowed_hosts.clone(),
@@ -89,7 +94,7 @@ pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::
 /// How HTTP callers will be identified, from `[server] auth`.
 async fn authenticator(
     config: &Config,
-    config_path: Option<&Path>,
+    store: Store,
     addr: SocketAddr,
     unsafe_no_auth: bool,
 ) -> anyhow::Result<Authenticator> {
@@ -111,7 +116,7 @@ async fn authenticator(
             sqlwarden::auth::oauth::OAuthVerifier::from_config(o).await?,
         ))),
         AuthMode::Token => {
-            let tokens = Tokens::new(super::token::open_store(config_path).await?)?;
+            let tokens = Tokens::new(store)?;
             Ok(Authenticator::Tokens {
                 tokens,
                 anonymous: None,
@@ -135,6 +140,7 @@ pub(crate) async fn connect(
     config: &Config,
     policies: PolicySet,
     roles_in_use: &[&str],
+    auditor: Auditor,
 ) -> anyhow::Result<Arc<AppState>> {
     let policies = Arc::new(policies);
     for role in roles_in_use {
@@ -190,7 +196,12 @@ pub(crate) async fn connect(
         errors.dedup();
         bail!("invalid policies:\n{}", errors.join("\n"));
     }
-    Ok(AppState::new(databases, policies, config.max_sql_length))
+    Ok(AppState::new(
+        databases,
+        policies,
+        config.max_sql_length,
+        auditor,
+    ))
 }
 
 /// Plan (EXPLAIN, never run) each role's view of each filtered table, so the database itself
@@ -250,12 +261,15 @@ async fn dry_run_filters(db: &Database) -> Vec<String> {
 }
 
 pub(crate) async fn serve_stdio(state: Arc<AppState>, principal: Principal) -> anyhow::Result<()> {
+    let state_ref = state.clone();
     let handler = Sqlwarden::with_principal(state, Arc::new(principal));
     let service = handler
         .serve(rmcp::transport::stdio())
         .await
         .context("stdio transport")?;
-    service.waiting().await.context("stdio session")?;
+    let ended = service.waiting().await.context("stdio session");
+    state_flush(&state_ref).await;
+    ended?;
     Ok(())
 }
 
@@ -263,10 +277,44 @@ pub(crate) async fn serve_http(state: Arc<AppState>, opts: HttpOptions) -> anyho
     let shutdown = CancellationToken::new();
     let on_signal = shutdown.clone();
     tokio::spawn(async move {
-        let _ = tokio::signal::ctrl_c().await;
+        stop_signal().await;
         on_signal.cancel();
     });
-    sqlwarden::http::serve(state, opts, shutdown)
+    let served = sqlwarden::http::serve(state.clone(), opts, shutdown)
         .await
-        .context("HTTP server")
+        .context("HTTP server");
+    state_flush(&state).await;
+    served
+}
+
+/// Ctrl-C, or SIGTERM (what a container runtime sends to stop the server).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Write every queued audit record before exiting.
+async fn state_flush(state: &AppState) {
+    state.auditor.flush().await;
+    let lost = state.auditor.lost();
+    if lost > 0 {
+        tracing::error!(lost, "audit records were lost while serving");
+    }
 }

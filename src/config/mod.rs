@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use crate::policy::Limits;
 
+mod audit;
 mod auth;
 
 use auth::{AuthKind, RawOAuth, auth_mode};
@@ -60,6 +61,8 @@ struct RawConfig {
     databases: BTreeMap<String, RawDatabase>,
     #[serde(default)]
     store: RawStore,
+    #[serde(default)]
+    audit: audit::RawAudit,
 }
 
 /// `[store]`: where the governance store (tokens, audit trail) lives.
@@ -148,6 +151,8 @@ pub struct Config {
     /// The governance store URL (`[store] url`, env `SQLWARDEN_STORE_URL`); `None` = the
     /// default SQLite file (see [`crate::store::default_url`]).
     pub store_url: Option<Secret>,
+    /// `[audit]`: durability and what is recorded.
+    pub audit: crate::audit::AuditConfig,
 }
 
 /// The file's text (if any), its name for messages, and the process environment.
@@ -327,6 +332,8 @@ impl Config {
         }
         let target_urls: Vec<&Secret> = databases.iter().map(|d| &d.url).collect();
         let store_url = validate_store(&raw.store, &target_urls, origin, env, &mut errors);
+        let auth = auth_mode(raw.server.auth, raw.server.oauth, origin, &mut errors);
+        let audit = raw.audit.resolve(origin, &mut errors);
         if !errors.is_empty() {
             return Err(ConfigError(errors));
         }
@@ -337,7 +344,7 @@ impl Config {
             http_role: raw.server.role.unwrap_or_else(|| "default".into()),
             http_principal: raw.server.principal.unwrap_or_else(|| "http".into()),
             http_attrs: raw.server.attrs,
-            auth: auth_mode(raw.server.auth, raw.server.oauth, origin, &mut errors),
+            auth,
             policies_dir: env
                 .get("SQLWARDEN_POLICIES")
                 .cloned()
@@ -347,6 +354,7 @@ impl Config {
             max_sql_length: raw.limits.max_sql_length.unwrap_or(100_000),
             databases,
             store_url,
+            audit,
         })
     }
 

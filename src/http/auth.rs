@@ -145,8 +145,11 @@ pub(crate) async fn authenticate(
             }
         }
     };
-    req.extensions_mut().insert(principal);
-    next.run(req).await
+    req.extensions_mut().insert(principal.clone());
+    let mut response = next.run(req).await;
+    // For the audit record of a refusal further in (Origin, Host).
+    response.extensions_mut().insert(principal);
+    response
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ use crate::auth::Authenticator;
 use crate::mcp::{AppState, Sqlwarden};
 
 mod auth;
+mod refusals;
 
 const LOOPBACK_ORIGINS: &[&str] = &["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"];
 
@@ -84,6 +85,11 @@ pub fn router(state: Arc<AppState>, opts: &HttpOptions, shutdown: CancellationTo
         .layer(axum::middleware::from_fn_with_state(
             auth,
             auth::authenticate,
+        ))
+        // Outermost: body bound, and the audit record of every HTTP-level refusal.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            refusals::guard,
         ))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz));

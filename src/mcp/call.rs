@@ -6,6 +6,11 @@
 //! principal's role compiled for it -> limits (rate, concurrency) -> govern -> execute; the
 //! tool shapes what comes back. Tools are adapters of a few lines over these stage calls.
 //!
+//! The record goes to the audit trail when the call finishes ([`Call::finish`]), or when the call
+//! is dropped unfinished (cancelled): exactly one per call. In `sync` audit mode the reply waits
+//! for the record's commit, and a record that cannot be written turns the reply into
+//! `unavailable` (fail closed) unless the operator chose to fail open.
+//!
 //! Must never let a statement reach the database without `sql::govern`, and never answer a call
 //! that has no principal (HTTP callers without one are refused, fail-closed).
 
@@ -18,6 +23,7 @@ use rmcp::service::RequestContext;
 use tokio_util::sync::CancellationToken;
 
 use super::{AppState, Sqlwarden, ToolError, request_id};
+use crate::audit::{AuditRecord, Decision};
 use crate::auth::Principal;
 use crate::db::{Database, DbSchema, ExecLimits, RowSet};
 use crate::sql::{CompiledRole, Denial, GovernContext, GovernError, GovernedQuery, Purpose, Rule};
@@ -38,16 +44,25 @@ pub(crate) enum Want {
     Plan,
 }
 
-/// One request: who, which tool, since when; closed by [`Call::finish`].
+/// One request: who, which tool, since when, and what it asked; closed by [`Call::finish`].
 pub(crate) struct Call {
     state: Arc<AppState>,
     principal: Option<Arc<Principal>>,
-    tool: &'static str,
+    method: &'static str,
+    tool: String,
     id: String,
     started: Instant,
+    transport: &'static str,
+    client: Option<String>,
     database: Option<String>,
+    sql: Option<String>,
+    governed_sql: Option<String>,
+    param_count: usize,
+    params: Option<String>,
     /// The caller's concurrency slot, held until the call ends.
     permit: Option<crate::limits::Permit>,
+    /// Set by `finish`; an unfinished call is recorded as cancelled when dropped.
+    finished: bool,
 }
 
 /// The caller of this request: the principal the HTTP layer put in the request, else the one
@@ -60,21 +75,60 @@ fn principal_of(server: &Sqlwarden, ctx: &RequestContext<RoleServer>) -> Option<
         .or_else(|| server.fixed_principal.clone())
 }
 
+/// The transport and client address of a request.
+fn origin_of(ctx: &RequestContext<RoleServer>) -> (&'static str, Option<String>) {
+    match ctx.extensions.get::<axum::http::request::Parts>() {
+        Some(parts) => (
+            "http",
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string()),
+        ),
+        None => ("stdio", None),
+    }
+}
+
 impl Call {
-    /// Open the request record: nothing before this can fail.
-    pub(crate) fn open(
+    /// Open the request record of a `tools/call`: nothing before this can fail.
+    pub(crate) fn open(server: &Sqlwarden, ctx: &RequestContext<RoleServer>, tool: &str) -> Call {
+        Call::open_method(server, ctx, "tools/call", tool)
+    }
+
+    /// Open the request record of any method (`prompts/get`, `resources/read`, ...); `name` is
+    /// the tool, prompt or resource asked for.
+    pub(crate) fn open_method(
         server: &Sqlwarden,
         ctx: &RequestContext<RoleServer>,
-        tool: &'static str,
+        method: &'static str,
+        name: &str,
     ) -> Call {
+        let (transport, client) = origin_of(ctx);
         Call {
             state: server.state.clone(),
             principal: principal_of(server, ctx),
-            tool,
+            method,
+            tool: name.to_string(),
             id: request_id(),
             started: Instant::now(),
+            transport,
+            client,
             database: None,
+            sql: None,
+            governed_sql: None,
+            param_count: 0,
+            params: None,
             permit: None,
+            finished: false,
+        }
+    }
+
+    /// Note the statement as the caller sent it (before anything can refuse it).
+    pub(crate) fn asked(&mut self, sql: &str, params: &[serde_json::Value]) {
+        self.sql = Some(sql.to_string());
+        self.param_count = params.len();
+        if self.state.auditor.log_params() {
+            self.params = serde_json::to_string(params).ok();
         }
     }
 
@@ -146,6 +200,7 @@ impl Call {
         want: Want,
         cancel: &CancellationToken,
     ) -> Result<(RowSet, u64), ToolError> {
+        self.asked(sql, params);
         // resolve database -> role
         let target = self.target(database).await?;
         let (purpose, max_rows) = match want {
@@ -158,6 +213,7 @@ impl Call {
         };
         // govern: only the SQL printed from the governed AST goes on
         let governed = self.govern(&target, sql, params, purpose)?;
+        self.governed_sql = Some(governed.sql().to_string());
         // execute: pooled read-only session; timeout and cancellation enforced in the database
         let limits = ExecLimits {
             max_rows,
@@ -196,35 +252,117 @@ impl Call {
         }
     }
 
-    /// Close the request record (logged now; the audit trail makes it durable) and render the
-    /// result the client sees.
-    pub(crate) fn finish(self, result: Result<(CallToolResult, u64), ToolError>) -> CallToolResult {
-        let elapsed_ms = self.started.elapsed().as_secs_f64() * 1000.0;
-        let (principal, role) = match &self.principal {
-            Some(p) => (p.name.as_str(), p.role.as_str()),
-            None => ("", ""),
-        };
-        let (id, tool, database) = (&self.id, self.tool, self.database.as_deref().unwrap_or(""));
-        match result {
+    /// Close the request record and render the result the client sees. In `sync` audit mode
+    /// this returns once the record is committed; a record that cannot be written makes the
+    /// reply `unavailable` (unless the operator chose to fail open).
+    pub(crate) async fn finish(
+        mut self,
+        result: Result<(CallToolResult, u64), ToolError>,
+    ) -> CallToolResult {
+        self.finished = true;
+        let (record, reply) = match result {
             Ok((r, rows)) => {
-                tracing::info!(request_id = %id, tool, principal, role, database, decision = "allow", rows, elapsed_ms, "request");
-                r
+                let mut record = self.record(Decision::Allow);
+                record.rows = Some(i64::try_from(rows).unwrap_or(i64::MAX));
+                record.bytes = Some(result_bytes(&r));
+                record.truncated = r
+                    .structured_content
+                    .as_ref()
+                    .and_then(|s| s.get("truncated"))
+                    .and_then(serde_json::Value::as_bool)
+                    .unwrap_or(false);
+                (record, r)
             }
             Err(e) => {
-                match &e {
-                    ToolError::Internal(cause) => {
-                        tracing::error!(request_id = %id, tool, principal, role, database, cause = %cause, elapsed_ms, "request failed")
-                    }
-                    other => tracing::info!(
-                        request_id = %id, tool, principal, role, database,
-                        decision = if matches!(other, ToolError::Denied(_) | ToolError::Parse(_)) { "deny" } else { "error" },
-                        code = other.code(), rule = other.rule().unwrap_or(""), elapsed_ms, "request"
-                    ),
+                if let ToolError::Internal(cause) = &e {
+                    tracing::error!(request_id = %self.id, tool = %self.tool, cause = %cause, "request failed");
                 }
-                e.into_result(id)
+                let record = self.error_record(&e);
+                (record, e.into_result(&self.id))
             }
+        };
+        match self.state.auditor.record(record).await {
+            Ok(()) => reply,
+            Err(_) => ToolError::Unavailable(
+                "the audit trail cannot be written, so no call is answered; retry later".into(),
+            )
+            .into_result(&self.id),
         }
     }
+
+    /// The record of this call so far, with `decision`.
+    fn record(&self, decision: Decision) -> AuditRecord {
+        let mut r = AuditRecord::new(&self.id, self.transport, self.method, decision);
+        r.time_ms =
+            crate::audit::now_ms() - i64::try_from(self.started.elapsed().as_millis()).unwrap_or(0);
+        r.client = self.client.clone();
+        if let Some(p) = &self.principal {
+            r.principal = Some(p.name.clone());
+            r.role = Some(p.role.clone());
+            r.token_id = p.token_id.clone();
+        }
+        r.tool = Some(self.tool.clone());
+        r.database = self.database.clone();
+        r.sql = self.sql.clone();
+        r.governed_sql = self.governed_sql.clone();
+        r.param_count = i64::try_from(self.param_count).unwrap_or(i64::MAX);
+        r.params = self.params.clone();
+        r.duration_us = i64::try_from(self.started.elapsed().as_micros()).unwrap_or(i64::MAX);
+        r
+    }
+
+    fn error_record(&self, e: &ToolError) -> AuditRecord {
+        let decision = match e {
+            ToolError::Denied(_)
+            | ToolError::Parse(_)
+            | ToolError::Unauthorized(_)
+            | ToolError::RateLimited { .. } => Decision::Deny,
+            _ => Decision::Error,
+        };
+        let mut r = self.record(decision);
+        r.code = Some(e.code().to_string());
+        r.rule = e.rule().map(str::to_string);
+        if let ToolError::Database { sqlstate, .. } = e {
+            r.sqlstate = sqlstate.clone();
+        }
+        r
+    }
+
+    /// Drop without a record (the tool ran and recorded the call itself).
+    pub(crate) fn discard(mut self) {
+        self.finished = true;
+    }
+
+    /// Record a request that failed before its handler ran (unknown tool, invalid arguments).
+    pub(crate) async fn refused(mut self, code: &str) {
+        self.finished = true;
+        let mut r = self.record(Decision::Error);
+        r.code = Some(code.to_string());
+        // The reply is a protocol error either way; a lost record is counted by the auditor.
+        let _ = self.state.auditor.record(r).await;
+    }
+}
+
+impl Drop for Call {
+    /// A call dropped before `finish` was cancelled (the client went away or cancelled it).
+    fn drop(&mut self) {
+        if !self.finished {
+            let e = ToolError::Cancelled;
+            let record = self.error_record(&e);
+            self.state.auditor.record_detached(record);
+        }
+    }
+}
+
+/// The size of what the client gets: its text content.
+fn result_bytes(r: &CallToolResult) -> i64 {
+    let n: usize = r
+        .content
+        .iter()
+        .filter_map(|c| c.as_text())
+        .map(|t| t.text.len())
+        .sum();
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 /// An unknown `database` argument: a refusal the model can act on.

@@ -34,6 +34,8 @@ pub struct AppState {
     pub(crate) limiter: crate::limits::Limiter,
     /// One circuit breaker per database, by name.
     pub(crate) breakers: std::collections::HashMap<String, crate::limits::Breaker>,
+    /// Where every request's record goes.
+    pub auditor: crate::audit::Auditor,
     router: ToolRouter<Sqlwarden>,
 }
 
@@ -42,6 +44,7 @@ impl AppState {
         databases: Vec<Arc<Database>>,
         policies: Arc<PolicySet>,
         max_sql_length: usize,
+        auditor: crate::audit::Auditor,
     ) -> Arc<Self> {
         let breakers = databases
             .iter()
@@ -53,6 +56,7 @@ impl AppState {
             databases,
             policies,
             max_sql_length,
+            auditor,
             router: compact(Sqlwarden::tool_router()),
         })
     }
@@ -167,6 +171,31 @@ impl Sqlwarden {
 
 #[tool_handler(router = self.tool_router)]
 impl ServerHandler for Sqlwarden {
+    /// Dispatch to the tool. A call refused before its tool runs (unknown tool, arguments that
+    /// fail the schema) is a protocol error, and is audited here; every tool audits its own.
+    async fn call_tool(
+        &self,
+        request: rmcp::model::CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::CallToolResponse, McpError> {
+        let name = request.name.to_string();
+        let refusal = call::Call::open(self, &context, &name);
+        let ctx = rmcp::handler::server::tool::ToolCallContext::new(self, request, context);
+        let response = self.tool_router.call(ctx).await;
+        match &response {
+            Ok(_) => refusal.discard(),
+            Err(e) => {
+                let code = match e.code {
+                    rmcp::model::ErrorCode::INVALID_PARAMS => "invalid_params",
+                    rmcp::model::ErrorCode::METHOD_NOT_FOUND => "method_not_found",
+                    _ => "protocol_error",
+                };
+                refusal.refused(code).await;
+            }
+        }
+        response
+    }
+
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
             .with_server_info(Implementation::new("sqlwarden", env!("CARGO_PKG_VERSION")))

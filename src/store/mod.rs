@@ -10,7 +10,11 @@
 //! own SQL lives here; the target databases are only ever reached through `db/`.
 
 #[allow(clippy::disallowed_methods)]
+mod audit;
+#[allow(clippy::disallowed_methods)]
 pub(crate) mod tokens;
+
+pub use audit::{AuditFilter, AuditHead};
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

@@ -13,7 +13,8 @@ pub type Client = RunningService<RoleClient, ()>;
 
 /// Write a config file for one database with the given extra TOML (limits etc.).
 /// HTTP servers of these tests run with `[server] auth = "none"` (loopback) unless `extra` says
-/// otherwise.
+/// otherwise, and keep their governance store (audit trail) in `dir/store.db` unless `extra`
+/// has a `[store]`.
 pub fn config_file(dir: &Path, url: &str, extra: &str) -> PathBuf {
     let path = dir.join("sqlwarden.toml");
     let extra = if extra.contains("auth =") {
@@ -23,7 +24,15 @@ pub fn config_file(dir: &Path, url: &str, extra: &str) -> PathBuf {
     } else {
         format!("[server]\nauth = \"none\"\n{extra}")
     };
-    let text = format!("{extra}\n[databases.main]\nurl = \"{url}\"\n");
+    let store = if extra.contains("[store]") {
+        String::new()
+    } else {
+        format!(
+            "[store]\nurl = \"sqlite://{}\"\n",
+            dir.join("store.db").display()
+        )
+    };
+    let text = format!("{extra}\n{store}[databases.main]\nurl = \"{url}\"\n");
     std::fs::write(&path, text).expect("write config");
     path
 }

@@ -26,7 +26,7 @@ pub(crate) async fn run(
 ) -> CallToolResult {
     let mut call = Call::open(server, &ctx, "describe_table");
     let result = describe(&mut call, args).await;
-    call.finish(result)
+    call.finish(result).await
 }
 
 async fn describe(

@@ -61,5 +61,5 @@ pub(crate) async fn run(
             r.structured_content = serde_json::to_value(&out).ok();
             (r, lines.len() as u64)
         });
-    call.finish(result)
+    call.finish(result).await
 }

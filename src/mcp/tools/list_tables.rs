@@ -32,7 +32,7 @@ pub(crate) async fn run(
 ) -> CallToolResult {
     let mut call = Call::open(server, &ctx, "list_tables");
     let result = list(&mut call, args).await;
-    call.finish(result)
+    call.finish(result).await
 }
 
 async fn list(call: &mut Call, args: ListTablesArgs) -> Result<(CallToolResult, u64), ToolError> {

@@ -106,5 +106,5 @@ pub(crate) async fn run(
         (r, out.row_count)
     });
     // close the record (logged; audited)
-    call.finish(result)
+    call.finish(result).await
 }

@@ -1,0 +1,235 @@
+//! The audit trail: one record per request that reaches the server, durable before the reply
+//! (`sync`) or queued without loss (`async`), chained by hash so an edit, deletion, insertion or
+//! reordering is found by `sqlwarden audit verify`.
+//!
+//! Input: [`AuditRecord`]s from the MCP handler (`mcp::call`) and the HTTP layer (refusals that
+//! never reach a tool). Output: rows in the governance store (`store/audit.rs`), one structured
+//! log event per record, and the [`verify`] report.
+//!
+//! Must never record a secret: no tokens (only token ids), no passwords or connection strings,
+//! and parameter values only when the operator turns `[audit] log_params` on.
+
+mod chain;
+mod writer;
+
+use serde::Serialize;
+
+pub use chain::{Chain, ChainError, GENESIS, KEY_ENV, Verified, verify};
+pub use writer::{AuditError, Auditor};
+
+/// `[audit]`: how records are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditConfig {
+    pub durability: Durability,
+    /// When the store cannot be written: refuse the call (`false`, the default) or answer it and
+    /// count the lost record (`true`).
+    pub fail_open: bool,
+    /// Records that may wait for the writer (async); callers wait when it is full.
+    pub queue: usize,
+    /// Record parameter values (off: only their count).
+    pub log_params: bool,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig {
+            durability: Durability::Sync,
+            fail_open: false,
+            queue: 10_000,
+            log_params: false,
+        }
+    }
+}
+
+/// When a call's reply may be sent relative to its record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Durability {
+    /// After the record is committed to the store.
+    Sync,
+    /// At once; the record is queued (bounded, never dropped while the store works).
+    Async,
+}
+
+/// What became of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    Allow,
+    Deny,
+    Error,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allow => "allow",
+            Decision::Deny => "deny",
+            Decision::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Decision> {
+        match s.to_ascii_lowercase().as_str() {
+            "allow" | "allowed" => Some(Decision::Allow),
+            "deny" | "denied" => Some(Decision::Deny),
+            "error" | "errors" | "failed" => Some(Decision::Error),
+            _ => None,
+        }
+    }
+}
+
+/// One request, as recorded. Field order is the hashed order: never reorder, only append
+/// (with a migration and a chain version).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct AuditRecord {
+    /// Position in the chain; assigned by the writer.
+    pub seq: i64,
+    pub time_ms: i64,
+    pub request_id: String,
+    pub transport: String,
+    pub client: Option<String>,
+    pub principal: Option<String>,
+    pub role: Option<String>,
+    pub token_id: Option<String>,
+    pub method: String,
+    pub tool: Option<String>,
+    #[sqlx(rename = "database_name")]
+    pub database: Option<String>,
+    #[sqlx(rename = "sql_text")]
+    pub sql: Option<String>,
+    pub governed_sql: Option<String>,
+    pub param_count: i64,
+    pub params: Option<String>,
+    pub decision: String,
+    pub rule: Option<String>,
+    pub code: Option<String>,
+    pub sqlstate: Option<String>,
+    pub http_status: Option<i64>,
+    #[sqlx(rename = "rows_returned")]
+    pub rows: Option<i64>,
+    pub bytes: Option<i64>,
+    pub truncated: bool,
+    pub cached: bool,
+    pub duration_us: i64,
+    /// The previous record's hash; assigned by the writer.
+    pub prev_hash: String,
+    /// This record's hash; assigned by the writer. Not part of what it covers.
+    #[serde(skip_serializing)]
+    pub hash: String,
+}
+
+impl AuditRecord {
+    /// A record of `method` for request `request_id`, started now; the rest filled by the caller.
+    pub fn new(request_id: &str, transport: &str, method: &str, decision: Decision) -> Self {
+        AuditRecord {
+            seq: 0,
+            time_ms: now_ms(),
+            request_id: request_id.to_string(),
+            transport: transport.to_string(),
+            client: None,
+            principal: None,
+            role: None,
+            token_id: None,
+            method: method.to_string(),
+            tool: None,
+            database: None,
+            sql: None,
+            governed_sql: None,
+            param_count: 0,
+            params: None,
+            decision: decision.as_str().to_string(),
+            rule: None,
+            code: None,
+            sqlstate: None,
+            http_status: None,
+            rows: None,
+            bytes: None,
+            truncated: false,
+            cached: false,
+            duration_us: 0,
+            prev_hash: String::new(),
+            hash: String::new(),
+        }
+    }
+
+    /// The record's time as RFC 3339 (UTC, milliseconds).
+    pub fn time(&self) -> String {
+        chrono::DateTime::from_timestamp_millis(self.time_ms)
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+            .unwrap_or_default()
+    }
+
+    /// The export form: one flat JSON object (DESIGN.md's field names).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "seq": self.seq,
+            "time": self.time(),
+            "request_id": self.request_id,
+            "transport": self.transport,
+            "client": self.client,
+            "principal": self.principal,
+            "role": self.role,
+            "token_id": self.token_id,
+            "method": self.method,
+            "tool": self.tool,
+            "database": self.database,
+            "sql": self.sql,
+            "governed_sql": self.governed_sql,
+            "param_count": self.param_count,
+            "params": self.params,
+            "decision": self.decision,
+            "rule": self.rule,
+            "code": self.code,
+            "sqlstate": self.sqlstate,
+            "http_status": self.http_status,
+            "rows": self.rows,
+            "bytes": self.bytes,
+            "truncated": self.truncated,
+            "cached": self.cached,
+            "duration_ms": self.duration_us as f64 / 1000.0,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        })
+    }
+
+    /// Write the record to the structured log (target `audit`), for log shippers.
+    pub(crate) fn log(&self) {
+        let duration_ms = self.duration_us as f64 / 1000.0;
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        tracing::info!(
+            target: "audit",
+            request_id = %self.request_id,
+            transport = %self.transport,
+            client = %o(&self.client),
+            principal = %o(&self.principal),
+            role = %o(&self.role),
+            token_id = %o(&self.token_id),
+            method = %self.method,
+            tool = %o(&self.tool),
+            database = %o(&self.database),
+            sql = %o(&self.sql),
+            governed_sql = %o(&self.governed_sql),
+            param_count = self.param_count,
+            decision = %self.decision,
+            rule = %o(&self.rule),
+            code = %o(&self.code),
+            sqlstate = %o(&self.sqlstate),
+            http_status = self.http_status.unwrap_or(0),
+            rows = self.rows.unwrap_or(0),
+            bytes = self.bytes.unwrap_or(0),
+            truncated = self.truncated,
+            cached = self.cached,
+            duration_ms,
+            "request"
+        );
+    }
+}
+
+/// Unix milliseconds now.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
