@@ -11,7 +11,7 @@ const THREAD_STACK: usize = 8 << 20;
 
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
-    sqlwarden::telemetry::init();
+    sqlwarden::telemetry::init(cli.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_stack_size(THREAD_STACK)

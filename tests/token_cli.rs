@@ -40,7 +40,7 @@ fn secret_of(token: &str) -> &str {
 /// The whole lifecycle on one store; returns every secret issued.
 async fn lifecycle(url: &str, home: &Path) -> Vec<String> {
     let out = ok(url, home, &["migrate"]);
-    assert!(out.contains("schema version 1"), "{out}");
+    assert!(out.contains("schema version 2"), "{out}");
 
     // Plain create: the token alone on stdout.
     let out = ok(

@@ -49,6 +49,9 @@ pub enum Durability {
     Sync,
     /// At once; the record is queued (bounded, never dropped while the store works).
     Async,
+    /// The structured log only, not the store: no chain, nothing for `audit tail/verify`. For
+    /// deployments that ship logs elsewhere, and as the baseline of the audit benchmark.
+    Log,
 }
 
 /// What became of a request.

@@ -57,8 +57,11 @@ impl std::fmt::Debug for Auditor {
 }
 
 impl Auditor {
-    /// Start the writer task over `store`.
+    /// Start the writer task over `store` (with `durability = "log"`, only the log is written).
     pub fn start(store: Store, chain: Chain, config: AuditConfig) -> Auditor {
+        if config.durability == Durability::Log {
+            return Auditor::log_only();
+        }
         let (tx, rx) = mpsc::channel(config.queue.max(1));
         let inner = Arc::new(Inner {
             tx,
@@ -110,6 +113,7 @@ impl Auditor {
                 Ok(()) => Ok(()),
                 Err(_) => fail(inner),
             },
+            Durability::Log => Ok(()),
             Durability::Sync => {
                 let (ack, done) = oneshot::channel();
                 if inner
@@ -190,7 +194,7 @@ async fn write_loop(
         if !records.is_empty() {
             let mut result = store.audit_append(&mut records, &chain).await;
             if let Err(e) = &result {
-                tracing::warn!(error = %e, records = records.len(), "audit write failed; retrying once");
+                tracing::warn!(error = ?e, records = records.len(), "audit write failed; retrying once");
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 result = store.audit_append(&mut records, &chain).await;
             }
@@ -201,7 +205,7 @@ async fn write_loop(
                     let total = inner
                         .upgrade()
                         .map_or(n, |i| i.lost.fetch_add(n, Ordering::Relaxed) + n);
-                    tracing::error!(error = %e, records = n, lost_total = total, "audit records could not be written");
+                    tracing::error!(error = ?e, records = n, lost_total = total, "audit records could not be written");
                     Err(AuditError::Unavailable)
                 }
             };

@@ -21,6 +21,15 @@ pub(crate) struct Cli {
     /// Configuration file (TOML).
     #[arg(long, global = true, env = "SQLWARDEN_CONFIG")]
     pub(crate) config: Option<PathBuf>,
+    /// Log lines on stderr as text or JSON (one object per line, for log shippers).
+    #[arg(
+        long,
+        global = true,
+        env = "SQLWARDEN_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    pub(crate) log_format: sqlwarden::telemetry::LogFormat,
     #[command(subcommand)]
     pub(crate) command: Command,
 }

@@ -75,6 +75,11 @@ fn principal_of(server: &Sqlwarden, ctx: &RequestContext<RoleServer>) -> Option<
         .or_else(|| server.fixed_principal.clone())
 }
 
+/// Put in a `tools/call`'s request context by the dispatcher; a tool that opens its record sets
+/// it, so the dispatcher knows whether the tool ran (and recorded the call) or was refused before.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ToolRan(pub(crate) Arc<std::sync::atomic::AtomicBool>);
+
 /// The transport and client address of a request.
 fn origin_of(ctx: &RequestContext<RoleServer>) -> (&'static str, Option<String>) {
     match ctx.extensions.get::<axum::http::request::Parts>() {
@@ -104,6 +109,9 @@ impl Call {
         name: &str,
     ) -> Call {
         let (transport, client) = origin_of(ctx);
+        if let Some(ran) = ctx.extensions.get::<ToolRan>() {
+            ran.0.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         Call {
             state: server.state.clone(),
             principal: principal_of(server, ctx),
@@ -328,14 +336,15 @@ impl Call {
         r
     }
 
-    /// Drop without a record (the tool ran and recorded the call itself).
-    pub(crate) fn discard(mut self) {
+    /// A record that is written only by [`Call::refused`], never on drop: the dispatcher's, for
+    /// calls refused before their tool runs (a tool that runs opens and records its own).
+    pub(crate) fn for_refusal(mut self) -> Call {
         self.finished = true;
+        self
     }
 
     /// Record a request that failed before its handler ran (unknown tool, invalid arguments).
-    pub(crate) async fn refused(mut self, code: &str) {
-        self.finished = true;
+    pub(crate) async fn refused(self, code: &str) {
         let mut r = self.record(Decision::Error);
         r.code = Some(code.to_string());
         // The reply is a protocol error either way; a lost record is counted by the auditor.

@@ -171,27 +171,26 @@ impl Sqlwarden {
 
 #[tool_handler(router = self.tool_router)]
 impl ServerHandler for Sqlwarden {
-    /// Dispatch to the tool. A call refused before its tool runs (unknown tool, arguments that
-    /// fail the schema) is a protocol error, and is audited here; every tool audits its own.
+    /// Dispatch to the tool. Every tool records its own call; a call refused before its tool
+    /// runs (unknown tool, arguments that fail the schema) is recorded here.
     async fn call_tool(
         &self,
         request: rmcp::model::CallToolRequestParams,
-        context: RequestContext<RoleServer>,
+        mut context: RequestContext<RoleServer>,
     ) -> Result<rmcp::model::CallToolResponse, McpError> {
         let name = request.name.to_string();
-        let refusal = call::Call::open(self, &context, &name);
+        let refusal = call::Call::open(self, &context, &name).for_refusal();
+        let ran = call::ToolRan::default();
+        context.extensions.insert(ran.clone());
         let ctx = rmcp::handler::server::tool::ToolCallContext::new(self, request, context);
         let response = self.tool_router.call(ctx).await;
-        match &response {
-            Ok(_) => refusal.discard(),
-            Err(e) => {
-                let code = match e.code {
-                    rmcp::model::ErrorCode::INVALID_PARAMS => "invalid_params",
-                    rmcp::model::ErrorCode::METHOD_NOT_FOUND => "method_not_found",
-                    _ => "protocol_error",
-                };
-                refusal.refused(code).await;
-            }
+        if !ran.0.load(std::sync::atomic::Ordering::Relaxed) {
+            let code = match &response {
+                Err(e) if e.code == rmcp::model::ErrorCode::METHOD_NOT_FOUND => "method_not_found",
+                Err(e) if e.code != rmcp::model::ErrorCode::INVALID_PARAMS => "protocol_error",
+                _ => "invalid_params",
+            };
+            refusal.refused(code).await;
         }
         response
     }

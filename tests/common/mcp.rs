@@ -60,6 +60,14 @@ pub struct HttpServer {
     child: Child,
 }
 
+impl HttpServer {
+    /// SIGKILL the server (no shutdown, no flush) and reap it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for HttpServer {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -1,0 +1,586 @@
+//! The audit trail, end to end: every request kind leaves exactly one record (HTTP refusals
+//! included) with who, what, the SQL sent and run, and the outcome; no secret reaches the store;
+//! a kill -9 under concurrent load loses no replied call's record; edits, deletions, insertions
+//! and reorderings are each found by `audit verify`; prune keeps the chain verifiable; a store
+//! that cannot be written fails calls closed. SQLite and PostgreSQL stores.
+#![allow(clippy::disallowed_methods)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rmcp::ServiceExt;
+use rmcp::model::CallToolRequestParams;
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use serde_json::{Value, json};
+use sqlx::Connection;
+
+use common::mcp::{call, error_code, http_server, text};
+use sqlwarden::audit::{AuditRecord, Chain, Decision};
+use sqlwarden::store::Store;
+
+/// `sqlwarden --config CONFIG ARGS...` with `env`: (success, stdout, stderr).
+fn cli(config: &Path, args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
+    let mut c = Command::new(common::bin());
+    c.arg("--config").arg(config).args(args);
+    c.env_remove("SQLWARDEN_AUDIT_KEY")
+        .env_remove("SQLWARDEN_STORE_URL");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().expect("run sqlwarden");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn export(config: &Path) -> Vec<Value> {
+    let (ok, out, err) = cli(config, &["audit", "export", "--format", "jsonl"], &[]);
+    assert!(ok, "{err}");
+    out.lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+fn assert_verifies(config: &Path) {
+    let (ok, out, err) = cli(config, &["audit", "verify"], &[]);
+    assert!(ok && out.contains("audit trail verified"), "{out}{err}");
+}
+
+fn policies_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("policies")
+}
+
+/// A config serving the demo SQLite database with the demo policies, store per `store_url`.
+/// Without `[server]` in `extra`, HTTP callers are analysts of region north (no auth).
+fn config(dir: &Path, extra: &str, store_url: Option<&str>) -> PathBuf {
+    std::fs::create_dir_all(dir).expect("config dir");
+    let extra = if extra.contains("[server]") {
+        extra.to_string()
+    } else {
+        format!("[server]\nrole = \"analyst\"\nattrs = {{ region = \"north\" }}\n{extra}")
+    };
+    let store = store_url
+        .map(|u| format!("[store]\nurl = \"{u}\"\n"))
+        .unwrap_or_default();
+    common::mcp::config_file(
+        dir,
+        &common::sqlite_url(&common::sqlite_demo()),
+        &format!(
+            "[policies]\ndir = \"{}\"\n{extra}\n{store}",
+            policies_dir().display()
+        ),
+    )
+}
+
+async fn token_client(url: &str, token: &str) -> common::mcp::Client {
+    let transport = StreamableHttpClientTransport::from_config(
+        StreamableHttpClientTransportConfig::with_uri(url.to_string())
+            .auth_header(token.to_string()),
+    );
+    ().serve(transport).await.expect("initialize")
+}
+
+async fn raw_post(url: &str, headers: &[(&str, &str)], body: String) -> u16 {
+    let mut req = reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2025-06-18")
+        .body(body);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.send().await.expect("request").status().as_u16()
+}
+
+fn find<'a>(records: &'a [Value], pred: impl Fn(&Value) -> bool, what: &str) -> &'a Value {
+    let found: Vec<&Value> = records.iter().filter(|r| pred(r)).collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "exactly one record for {what}: {records:#?}"
+    );
+    found[0]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_request_kind_has_exactly_one_record_and_no_secret() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = config(dir.path(), "[server]\nauth = \"token\"\n", None);
+    let (ok, out, err) = cli(
+        &cfg,
+        &[
+            "token",
+            "create",
+            "--role",
+            "analyst",
+            "--principal",
+            "ana",
+            "--attr",
+            "region=north",
+            "--json",
+        ],
+        &[],
+    );
+    assert!(ok, "{err}");
+    let issued: Value = serde_json::from_str(&out).expect("json");
+    let (token_id, token) = (
+        issued["id"].as_str().expect("id").to_string(),
+        issued["token"].as_str().expect("token").to_string(),
+    );
+    let server = http_server(&cfg).await;
+    let client = token_client(&server.url, &token).await;
+
+    const SECRET_PARAM: &str = "hush-hush-parameter-value";
+    let allowed = "SELECT count(*) AS n FROM orders";
+    let with_param = "SELECT count(*) AS n FROM orders WHERE status = ?1";
+    let denied = "SELECT email FROM customers";
+    let failing = "SELECT abs(-9223372036854775807 - 1) AS x";
+    let r = call(&client, "query", json!({"sql": allowed})).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": with_param, "params": [SECRET_PARAM]}),
+    )
+    .await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let r = call(&client, "query", json!({"sql": denied})).await;
+    assert_eq!(error_code(&r).as_deref(), Some("policy_denied"));
+    let r = call(&client, "query", json!({"sql": failing})).await;
+    assert_eq!(
+        error_code(&r).as_deref(),
+        Some("database_error"),
+        "{}",
+        text(&r)
+    );
+    let r = call(
+        &client,
+        "explain_query",
+        json!({"sql": "SELECT id FROM orders"}),
+    )
+    .await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let r = call(&client, "list_tables", json!({})).await;
+    assert_eq!(error_code(&r), None);
+    let r = call(&client, "describe_table", json!({"table": "orders"})).await;
+    assert_eq!(error_code(&r), None);
+    // Refused by the protocol layer before any tool runs.
+    let unknown = client
+        .call_tool(CallToolRequestParams::new("drop_everything"))
+        .await;
+    assert!(unknown.is_err());
+    let wrong_type = client
+        .call_tool(
+            CallToolRequestParams::new("query")
+                .with_arguments(json!({"sql": 5}).as_object().cloned().expect("object")),
+        )
+        .await;
+    // (an argument that fails the schema is an error the model can act on: a tool result)
+    assert!(wrong_type.is_err() || wrong_type.is_ok_and(|r| r.is_error == Some(true)));
+    // Refused at the HTTP level.
+    let list = r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}"#.to_string();
+    assert_eq!(raw_post(&server.url, &[], list.clone()).await, 401);
+    let bearer = format!("Bearer {token}");
+    assert_eq!(
+        raw_post(
+            &server.url,
+            &[
+                ("authorization", &bearer),
+                ("origin", "https://evil.example")
+            ],
+            list.clone()
+        )
+        .await,
+        403
+    );
+    let huge = format!(
+        r#"{{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{{"name":"query","arguments":{{"sql":"SELECT '{}'"}}}}}}"#,
+        "x".repeat(5 << 20)
+    );
+    assert_eq!(
+        raw_post(&server.url, &[("authorization", &bearer)], huge).await,
+        413
+    );
+    drop(client);
+
+    let records = export(&cfg);
+    assert_eq!(records.len(), 12, "one record per request: {records:#?}");
+    let ids: std::collections::HashSet<&str> = records
+        .iter()
+        .filter_map(|r| r["request_id"].as_str())
+        .collect();
+    assert_eq!(ids.len(), records.len(), "request ids are unique");
+    for r in records.iter().filter(|r| r["method"] == "tools/call") {
+        assert_eq!(r["principal"], "ana", "{r}");
+        assert_eq!(r["role"], "analyst");
+        assert_eq!(r["token_id"], token_id.as_str());
+        assert_eq!(r["transport"], "http");
+        assert_eq!(r["client"], "127.0.0.1");
+    }
+    let a = find(&records, |r| r["sql"] == allowed, "the allowed query");
+    assert_eq!(a["decision"], "allow");
+    assert_eq!(a["rows"], 1);
+    assert_eq!(a["database"], "main");
+    let governed = a["governed_sql"].as_str().expect("governed SQL recorded");
+    assert!(
+        governed != allowed && governed.contains("region = ?1"),
+        "{governed}"
+    );
+    let p = find(
+        &records,
+        |r| r["sql"] == with_param,
+        "the query with a parameter",
+    );
+    assert_eq!(p["param_count"], 1);
+    assert_eq!(p["params"], Value::Null);
+    let d = find(&records, |r| r["sql"] == denied, "the denied query");
+    assert_eq!(
+        (
+            d["decision"].as_str(),
+            d["code"].as_str(),
+            d["rule"].as_str()
+        ),
+        (Some("deny"), Some("policy_denied"), Some("column_hidden"))
+    );
+    assert_eq!(d["governed_sql"], Value::Null, "nothing ran");
+    let f = find(&records, |r| r["sql"] == failing, "the failing query");
+    assert_eq!(
+        (f["decision"].as_str(), f["code"].as_str()),
+        (Some("error"), Some("database_error"))
+    );
+    find(
+        &records,
+        |r| r["tool"] == "explain_query" && r["decision"] == "allow",
+        "explain_query",
+    );
+    find(
+        &records,
+        |r| r["tool"] == "list_tables" && r["decision"] == "allow",
+        "list_tables",
+    );
+    find(
+        &records,
+        |r| r["tool"] == "describe_table" && r["decision"] == "allow",
+        "describe_table",
+    );
+    find(
+        &records,
+        |r| r["tool"] == "drop_everything" && r["decision"] == "error",
+        "the unknown tool",
+    );
+    find(
+        &records,
+        |r| r["tool"] == "query" && r["code"] == "invalid_params",
+        "the ill-typed call",
+    );
+    let unauthorized = find(&records, |r| r["http_status"] == 401, "the 401");
+    assert_eq!(unauthorized["principal"], Value::Null);
+    assert_eq!(unauthorized["decision"], "deny");
+    let forbidden = find(&records, |r| r["http_status"] == 403, "the 403");
+    assert_eq!(
+        forbidden["principal"], "ana",
+        "authenticated before the Origin check"
+    );
+    find(&records, |r| r["http_status"] == 413, "the 413");
+    assert_verifies(&cfg);
+
+    // No secret in the store: not the token, not the parameter value.
+    drop(server);
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).expect("dir") {
+        let path = entry.expect("entry").path();
+        if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("store.db"))
+        {
+            bytes.extend(std::fs::read(&path).expect("read store"));
+        }
+    }
+    let haystack = String::from_utf8_lossy(&bytes);
+    assert!(
+        haystack.contains(allowed),
+        "the store file is what was searched"
+    );
+    assert!(!haystack.contains(&token), "the token reached the store");
+    assert!(
+        !haystack.contains(SECRET_PARAM),
+        "a parameter value reached the store"
+    );
+}
+
+/// Several clients call at once; the server is killed with SIGKILL mid-load. Every call that
+/// got a reply has exactly one record, and the chain verifies.
+async fn kill_nine_under_load(store_url: Option<&str>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = config(dir.path(), "", store_url);
+    let mut server = http_server(&cfg).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for worker in 0..6 {
+        let url = server.url.clone();
+        let stop = stop.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut replied = Vec::new();
+            let Ok(client) = ().serve(StreamableHttpClientTransport::from_uri(url)).await else {
+                return replied;
+            };
+            for i in 0.. {
+                if stop.load(Ordering::SeqCst) && i > 100_000 {
+                    break;
+                }
+                let sql = format!("SELECT {} AS k", worker * 1_000_000 + i);
+                let args = json!({"sql": sql}).as_object().cloned().expect("object");
+                match client
+                    .call_tool(CallToolRequestParams::new("query").with_arguments(args))
+                    .await
+                {
+                    Ok(r) if r.is_error != Some(true) => replied.push(sql),
+                    _ => break,
+                }
+            }
+            replied
+        }));
+    }
+    // Let the load run, then kill the server while calls are in flight.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    server.kill();
+    stop.store(true, Ordering::SeqCst);
+    let mut replied = Vec::new();
+    for t in tasks {
+        replied.extend(t.await.expect("worker"));
+    }
+    assert!(replied.len() > 20, "the load ran ({} calls)", replied.len());
+
+    let records = export(&cfg);
+    let mut seen = std::collections::HashMap::new();
+    for r in &records {
+        if let Some(sql) = r["sql"].as_str() {
+            *seen.entry(sql.to_string()).or_insert(0) += 1;
+        }
+    }
+    for sql in &replied {
+        assert_eq!(
+            seen.get(sql),
+            Some(&1),
+            "the replied call {sql} has exactly one record"
+        );
+    }
+    assert!(seen.values().all(|&n| n == 1), "no record is duplicated");
+    assert_verifies(&cfg);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_nine_under_load_loses_no_replied_record_sqlite_store() {
+    kill_nine_under_load(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_nine_under_load_loses_no_replied_record_postgres_store() {
+    let pg = common::pg::cluster();
+    let url = pg.url(&pg.fresh_db());
+    kill_nine_under_load(Some(&url)).await;
+}
+
+/// A store with five records in two batches, written by the library's own chain.
+async fn five_records(url: &str, chain: &Chain) -> Store {
+    let store = Store::open(url).await.expect("open store");
+    let batch = |range: std::ops::Range<i64>| -> Vec<AuditRecord> {
+        range
+            .map(|i| {
+                let mut r =
+                    AuditRecord::new(&format!("req{i}"), "http", "tools/call", Decision::Allow);
+                r.time_ms = i * 1_000;
+                r.sql = Some(format!("SELECT {i}"));
+                r.rows = Some(i);
+                r
+            })
+            .collect()
+    };
+    store
+        .audit_append(&mut batch(1..3), chain)
+        .await
+        .expect("append");
+    store
+        .audit_append(&mut batch(3..6), chain)
+        .await
+        .expect("append");
+    store
+}
+
+async fn exec(url: &str, sql: &str) {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    if url.starts_with("sqlite") {
+        let mut c = sqlx::SqliteConnection::connect(url).await.expect("connect");
+        sqlx::raw_sql(sql).execute(&mut c).await.expect("tamper");
+    } else {
+        let mut c = sqlx::PgConnection::connect(url).await.expect("connect");
+        sqlx::raw_sql(sql).execute(&mut c).await.expect("tamper");
+    }
+}
+
+const COPY_COLUMNS: &str = "time_ms, request_id, transport, client, principal, role, token_id, \
+     method, tool, database_name, sql_text, governed_sql, param_count, params, decision, rule, \
+     code, sqlstate, http_status, rows_returned, bytes, truncated, cached, duration_us, \
+     prev_hash, hash";
+
+async fn tampering_is_detected(store_url: impl Fn() -> String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = [
+        ("edited", "UPDATE audit_log SET rows_returned = 999 WHERE seq = 3".to_string(), "record 3", "edited"),
+        ("deleted", "DELETE FROM audit_log WHERE seq = 3".to_string(), "record 3", "missing"),
+        (
+            "inserted",
+            format!(
+                "UPDATE audit_log SET seq = seq + 10 WHERE seq >= 4; \
+                 UPDATE audit_log SET seq = seq - 9 WHERE seq >= 14; \
+                 INSERT INTO audit_log (seq, {COPY_COLUMNS}) SELECT 4, {COPY_COLUMNS} FROM audit_log WHERE seq = 2"
+            ),
+            "record 4",
+            "does not link",
+        ),
+        (
+            "reordered",
+            "UPDATE audit_log SET seq = 100 WHERE seq = 2; UPDATE audit_log SET seq = 2 WHERE seq = 3; \
+             UPDATE audit_log SET seq = 3 WHERE seq = 100"
+                .to_string(),
+            "record 2",
+            "does not link",
+        ),
+        ("cut from the end", "DELETE FROM audit_log WHERE seq = 5".to_string(), "record 5", "removed from the end"),
+    ];
+    for (i, (what, sql, at, why)) in cases.iter().enumerate() {
+        let url = store_url();
+        five_records(&url, &Chain::new(None)).await;
+        let cfg = config(&dir.path().join(format!("c{i}")), "", Some(&url));
+        assert_verifies(&cfg);
+        exec(&url, sql).await;
+        let (ok, _, err) = cli(&cfg, &["audit", "verify"], &[]);
+        assert!(!ok, "{what}: verify must fail");
+        assert!(err.contains(at) && err.contains(why), "{what}: {err}");
+    }
+
+    // Keyed: only the key holder can rebuild the chain.
+    let url = store_url();
+    let key = "an audit key the database administrator does not have";
+    let store = five_records(&url, &Chain::new(Some(key.as_bytes()))).await;
+    let cfg = config(&dir.path().join("keyed"), "", Some(&url));
+    let with_key = [("SQLWARDEN_AUDIT_KEY", key)];
+    let (ok, out, err) = cli(&cfg, &["audit", "verify"], &with_key);
+    assert!(ok && out.contains("keyed"), "{out}{err}");
+    let (ok, _, err) = cli(&cfg, &["audit", "verify"], &[]);
+    assert!(!ok && err.contains("SQLWARDEN_AUDIT_KEY"), "{err}");
+    // An administrator edits record 3 and rebuilds the whole chain without the key.
+    let mut records = store.audit_page(0, 100).await.expect("read");
+    records[2].rows = Some(0);
+    exec(
+        &url,
+        "DELETE FROM audit_log; UPDATE audit_head SET seq = 0, hash = 'genesis', mac = ''",
+    )
+    .await;
+    store
+        .audit_append(&mut records, &Chain::new(None))
+        .await
+        .expect("rebuild");
+    let (ok, _, err) = cli(&cfg, &["audit", "verify"], &with_key);
+    assert!(
+        !ok && err.contains("record 1") && err.contains("without the audit key"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tampering_is_detected_sqlite_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let n = std::sync::atomic::AtomicUsize::new(0);
+    let base = dir.path().to_path_buf();
+    tampering_is_detected(move || {
+        format!(
+            "sqlite://{}",
+            base.join(format!("s{}.db", n.fetch_add(1, Ordering::SeqCst)))
+                .display()
+        )
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tampering_is_detected_postgres_store() {
+    let pg = common::pg::cluster();
+    tampering_is_detected(|| pg.url(&pg.fresh_db())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_keeps_the_rest_verifiable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("store.db").display());
+    five_records(&url, &Chain::new(None)).await;
+    let cfg = config(dir.path(), "", Some(&url));
+    let (ok, _, err) = cli(
+        &cfg,
+        &["audit", "prune", "--before", "1970-01-01T00:00:03Z"],
+        &[],
+    );
+    assert!(ok && err.contains("pruned 2"), "{err}");
+    assert_verifies(&cfg);
+    let left: Vec<i64> = export(&cfg)
+        .iter()
+        .filter_map(|r| r["seq"].as_i64())
+        .collect();
+    assert_eq!(left, vec![3, 4, 5]);
+    // Deleting the new first record is still caught.
+    exec(&url, "DELETE FROM audit_log WHERE seq = 3").await;
+    let (ok, _, err) = cli(&cfg, &["audit", "verify"], &[]);
+    assert!(!ok && err.contains("record 3"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_cannot_be_written_fails_calls_closed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = config(dir.path(), "", None);
+    let server = http_server(&cfg).await;
+    let client = common::mcp::http_client(&server.url).await;
+    let r = call(&client, "query", json!({"sql": "SELECT 1 AS one"})).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    // Another process holds the store's write lock: records cannot be committed.
+    let url = format!("sqlite://{}", dir.path().join("store.db").display());
+    let mut lock = sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("connect");
+    sqlx::raw_sql("BEGIN EXCLUSIVE")
+        .execute(&mut lock)
+        .await
+        .expect("lock");
+    let r = call(&client, "query", json!({"sql": "SELECT 2 AS two"})).await;
+    assert_eq!(
+        error_code(&r).as_deref(),
+        Some("unavailable"),
+        "{}",
+        text(&r)
+    );
+    assert!(
+        !text(&r).contains("two"),
+        "no rows without a record: {}",
+        text(&r)
+    );
+    sqlx::raw_sql("ROLLBACK")
+        .execute(&mut lock)
+        .await
+        .expect("unlock");
+    let r = call(&client, "query", json!({"sql": "SELECT 3 AS three"})).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let sqls: Vec<String> = export(&cfg)
+        .iter()
+        .filter_map(|r| r["sql"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(sqls, vec!["SELECT 1 AS one", "SELECT 3 AS three"]);
+    assert_verifies(&cfg);
+}
