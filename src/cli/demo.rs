@@ -98,7 +98,7 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
         );
     }
     let (tokens, demo_tokens) = demo_tokens(&path, store).await?;
-    print_connect_help(args.http, &path, &principal);
+    print_connect_help(args.http, &path, args.db.is_some(), &principal);
     print_tokens(args.http, &demo_tokens);
     let opts = HttpOptions {
         addr: args.http,
@@ -245,11 +245,25 @@ pub(crate) fn demo_policies() -> Vec<(String, String)> {
     .collect()
 }
 
-fn print_connect_help(addr: SocketAddr, path: &std::path::Path, principal: &Principal) {
+fn print_connect_help(
+    addr: SocketAddr,
+    path: &std::path::Path,
+    own_db: bool,
+    principal: &Principal,
+) {
     let url = format!("http://{addr}/mcp");
-    let exe = std::env::current_exe()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|_| "sqlwarden".into());
+    let exe = serde_json::to_string(
+        &std::env::current_exe()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| "sqlwarden".into()),
+    )
+    .unwrap_or_default();
+    // The stdio server Claude Desktop launches must open the same database.
+    let mut stdio_args = vec!["demo".to_string(), "--stdio".to_string()];
+    if own_db {
+        stdio_args.extend(["--db".to_string(), path.display().to_string()]);
+    }
+    let stdio_args = serde_json::to_string(&stdio_args).unwrap_or_default();
     let help = format!(
         r#"
 sqlwarden demo: a SQLite company database ({path}) served over MCP, read-only and governed.
@@ -260,7 +274,7 @@ sqlwarden demo: a SQLite company database ({path}) served over MCP, read-only an
   Cursor (~/.cursor/mcp.json):
     {{ "mcpServers": {{ "sqlwarden": {{ "url": "{url}" }} }} }}
   Claude Desktop (claude_desktop_config.json, launches its own stdio server):
-    {{ "mcpServers": {{ "sqlwarden": {{ "command": "{exe}", "args": ["demo", "--stdio"] }} }} }}
+    {{ "mcpServers": {{ "sqlwarden": {{ "command": {exe}, "args": {stdio_args} }} }} }}
   MCP Inspector:   npx @modelcontextprotocol/inspector --cli {url} --method tools/list
 
     You are connected as role `{role}`{attrs}: policies/{role}.toml decides which tables,

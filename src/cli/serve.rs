@@ -263,10 +263,19 @@ async fn dry_run_filters(db: &Database) -> Vec<String> {
 pub(crate) async fn serve_stdio(state: Arc<AppState>, principal: Principal) -> anyhow::Result<()> {
     let state_ref = state.clone();
     let handler = Sqlwarden::with_principal(state, Arc::new(principal));
-    let service = handler
-        .serve(rmcp::transport::stdio())
-        .await
-        .context("stdio transport")?;
+    let service = match handler.serve(rmcp::transport::stdio()).await {
+        Ok(service) => service,
+        // A client that leaves before (or instead of) initializing, e.g. after `server/discover`
+        // only, or with nothing on stdin: a normal end, not a failure.
+        Err(
+            rmcp::service::ServerInitializeError::ConnectionClosed(_)
+            | rmcp::service::ServerInitializeError::ExpectedInitializeRequest(None),
+        ) => {
+            state_flush(&state_ref).await;
+            return Ok(());
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context("stdio transport")),
+    };
     let ended = service.waiting().await.context("stdio session");
     state_flush(&state_ref).await;
     ended?;

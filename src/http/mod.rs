@@ -21,6 +21,7 @@ use crate::auth::Authenticator;
 use crate::mcp::{AppState, Sqlwarden};
 
 mod auth;
+mod cors;
 mod refusals;
 
 const LOOPBACK_ORIGINS: &[&str] = &["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"];
@@ -52,7 +53,7 @@ pub fn router(state: Arc<AppState>, opts: &HttpOptions, shutdown: CancellationTo
     } else {
         opts.allowed_origins.clone()
     };
-    config = config.with_allowed_origins(origins);
+    config = config.with_allowed_origins(origins.clone());
     let svc_state = state.clone();
     let service = StreamableHttpService::new(
         move || Ok(Sqlwarden::new(svc_state.clone())),
@@ -91,6 +92,8 @@ pub fn router(state: Arc<AppState>, opts: &HttpOptions, shutdown: CancellationTo
             state.clone(),
             refusals::guard,
         ))
+        // Browsers: preflights answered before authentication (they carry no credentials).
+        .layer(cors::layer(origins))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz));
     if let Some(metadata) = metadata {

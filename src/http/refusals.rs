@@ -1,6 +1,8 @@
-//! The outermost layer in front of `/mcp`: bounds the request body (413), and writes the audit
-//! record of every request refused at the HTTP level (401 and 429 from authentication, 403 from
-//! Host/Origin validation, 413 here), which never reach a tool and so are recorded nowhere else.
+//! The outermost layer in front of `/mcp`: bounds the request body (413), answers a body that is
+//! not one JSON-RPC message with the JSON-RPC error for it (400 with -32700 or -32600, as the
+//! spec asks, instead of the transport's plain-text refusal), and writes the audit record of
+//! every request refused at the HTTP level (401 and 429 from authentication, 403 from Host/Origin
+//! validation, 413 here), which never reach a tool and so are recorded nowhere else.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -35,18 +37,21 @@ pub(crate) async fn guard(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     let response = if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            [(header::CONTENT_TYPE, "application/json")],
-            format!(
-                r#"{{"error":"payload_too_large","error_description":"request bodies are limited to {MAX_BODY_BYTES} bytes"}}"#
-            ),
-        )
-            .into_response()
+        too_large()
+    } else if req.method() == axum::http::Method::POST {
+        // Read the body (bounded) to answer a malformed message the JSON-RPC way.
+        let (parts, body) = req.into_parts();
+        match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+            Err(_) => too_large(),
+            Ok(bytes) => match malformed(&bytes) {
+                Some(refusal) => refusal,
+                None => {
+                    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                        .await
+                }
+            },
+        }
     } else {
-        // A body without a declared length is cut at the same bound.
-        let req = req
-            .map(|body| axum::body::Body::new(http_body_util::Limited::new(body, MAX_BODY_BYTES)));
         next.run(req).await
     };
     let code = match response.status() {
@@ -69,4 +74,77 @@ pub(crate) async fn guard(
     // The refusal stands whether or not its record could be written (a lost one is counted).
     let _ = state.auditor.record(record).await;
     response
+}
+
+fn too_large() -> Response {
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        [(header::CONTENT_TYPE, "application/json")],
+        format!(
+            r#"{{"error":"payload_too_large","error_description":"request bodies are limited to {MAX_BODY_BYTES} bytes"}}"#
+        ),
+    )
+        .into_response()
+}
+
+/// The JSON-RPC error for a body that is not a single JSON-RPC message, if it is not.
+fn malformed(body: &[u8]) -> Option<Response> {
+    let error = |code: i64, message: String| {
+        let body = serde_json::json!({
+            "jsonrpc": "2.0",
+            "id": null,
+            "error": {"code": code, "message": message},
+        });
+        Some(
+            (
+                StatusCode::BAD_REQUEST,
+                [(header::CONTENT_TYPE, "application/json")],
+                body.to_string(),
+            )
+                .into_response(),
+        )
+    };
+    let value: serde_json::Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(_) if body.iter().all(u8::is_ascii_whitespace) => {
+            return error(-32700, "Parse error: the request body is empty".into());
+        }
+        Err(e) => {
+            return error(
+                -32700,
+                format!("Parse error: the request body is not JSON: {e}"),
+            );
+        }
+    };
+    let serde_json::Value::Object(message) = value else {
+        return match value {
+            serde_json::Value::Array(_) => error(
+                -32600,
+                "Invalid Request: batches are not supported; send one JSON-RPC message per request"
+                    .into(),
+            ),
+            _ => error(
+                -32600,
+                "Invalid Request: the body must be a JSON-RPC object".into(),
+            ),
+        };
+    };
+    if message.get("jsonrpc").and_then(|v| v.as_str()) != Some("2.0") {
+        return error(
+            -32600,
+            "Invalid Request: \"jsonrpc\" must be \"2.0\"".into(),
+        );
+    }
+    match (message.get("method"), message.get("id")) {
+        (Some(m), _) if !m.is_string() => error(
+            -32600,
+            "Invalid Request: \"method\" must be a string".into(),
+        ),
+        (Some(_), Some(id)) if !(id.is_string() || id.is_i64() || id.is_u64()) => error(
+            -32600,
+            "Invalid Request: \"id\" must be a string or an integer (omit it for a notification)"
+                .into(),
+        ),
+        _ => None,
+    }
 }

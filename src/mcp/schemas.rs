@@ -1,5 +1,9 @@
 //! Output schemas, written by hand: the model pays for every byte of `tools/list`, so these
 //! say what a client needs to validate and read results, and nothing more.
+//!
+//! No property is `required`: an error result carries `structuredContent: {"error": {...}}`
+//! under the same schema, and clients that validate structured content against the output
+//! schema (the TypeScript SDK 1.x does, errors included) must accept it.
 
 use std::sync::Arc;
 
@@ -23,16 +27,14 @@ pub(crate) fn query_output() -> Arc<JsonObject> {
             "truncated": {"type": "boolean"},
             "cached": {"type": "boolean"},
             "elapsed_ms": {"type": "number"}
-        },
-        "required": ["columns", "rows", "row_count", "truncated"]
+        }
     }))
 }
 
 pub(crate) fn list_tables_output() -> Arc<JsonObject> {
     object(json!({
         "type": "object",
-        "properties": {"tables": {"type": "array"}},
-        "required": ["tables"]
+        "properties": {"tables": {"type": "array"}}
     }))
 }
 
@@ -45,15 +47,13 @@ pub(crate) fn describe_table_output() -> Arc<JsonObject> {
             "primary_key": {"type": "array"},
             "foreign_keys": {"type": "array"},
             "indexes": {"type": "array"}
-        },
-        "required": ["name", "columns"]
+        }
     }))
 }
 
 pub(crate) fn explain_output() -> Arc<JsonObject> {
     object(json!({
         "type": "object",
-        "properties": {"plan": {"type": "string"}},
-        "required": ["plan"]
+        "properties": {"plan": {"type": "string"}}
     }))
 }

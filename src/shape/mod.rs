@@ -49,7 +49,8 @@ impl QueryOutput {
             match self.truncated_by.as_deref() {
                 Some("bytes") => out.push_str(" (truncated: result byte limit reached; select fewer columns or add a LIMIT)"),
                 _ => out.push_str(&format!(
-                    " (truncated at {max_rows_hint} rows; aggregate, filter or add ORDER BY ... LIMIT for the rows you need)"
+                    " (truncated at {max_rows_hint} row{}; aggregate, filter or add ORDER BY ... LIMIT for the rows you need)",
+                    if max_rows_hint == 1 { "" } else { "s" }
                 )),
             }
         }

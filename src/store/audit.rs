@@ -34,13 +34,19 @@ const COLUMNS: &str = "seq, time_ms, request_id, transport, client, principal, r
      code, sqlstate, http_status, rows_returned, bytes, truncated, cached, duration_us, \
      prev_hash, hash";
 
-const INSERT: &str = "INSERT INTO audit_log (seq, time_ms, request_id, transport, client, \
+/// The INSERT a batch's VALUES lists are appended to.
+const INSERT_HEAD: &str = "INSERT INTO audit_log (seq, time_ms, request_id, transport, client, \
      principal, role, token_id, method, tool, database_name, sql_text, governed_sql, param_count, \
      params, decision, rule, code, sqlstate, http_status, rows_returned, bytes, truncated, cached, \
-     duration_us, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-     $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)";
+     duration_us, prev_hash, hash) ";
+
+/// Records per INSERT: 27 parameters each stays well under SQLite's and PostgreSQL's limits.
+const INSERT_CHUNK: usize = 128;
 
 const LOCK_HEAD: &str = "UPDATE audit_head SET seq = seq WHERE id = 1";
+/// Lock and read the head in one statement (the append path: one round trip fewer).
+const LOCK_READ_HEAD: &str = "UPDATE audit_head SET seq = seq WHERE id = 1 \
+     RETURNING seq, hash, pruned_seq, pruned_hash, mac";
 const READ_HEAD: &str =
     "SELECT seq, hash, pruned_seq, pruned_hash, mac FROM audit_head WHERE id = 1";
 const WRITE_HEAD: &str = "UPDATE audit_head SET seq = $1, hash = $2, pruned_seq = $3, \
@@ -55,39 +61,6 @@ macro_rules! on_pool {
     };
 }
 
-/// Bind a record's columns in `COLUMNS` order.
-macro_rules! bind_record {
-    ($q:expr, $r:expr) => {
-        $q.bind($r.seq)
-            .bind($r.time_ms)
-            .bind(&$r.request_id)
-            .bind(&$r.transport)
-            .bind(&$r.client)
-            .bind(&$r.principal)
-            .bind(&$r.role)
-            .bind(&$r.token_id)
-            .bind(&$r.method)
-            .bind(&$r.tool)
-            .bind(&$r.database)
-            .bind(&$r.sql)
-            .bind(&$r.governed_sql)
-            .bind($r.param_count)
-            .bind(&$r.params)
-            .bind(&$r.decision)
-            .bind(&$r.rule)
-            .bind(&$r.code)
-            .bind(&$r.sqlstate)
-            .bind($r.http_status)
-            .bind($r.rows)
-            .bind($r.bytes)
-            .bind($r.truncated)
-            .bind($r.cached)
-            .bind($r.duration_us)
-            .bind(&$r.prev_hash)
-            .bind(&$r.hash)
-    };
-}
-
 impl Store {
     /// Append `records` to the chain in one transaction, assigning their `seq`, `prev_hash`
     /// and `hash`. Nothing is written unless all are.
@@ -98,8 +71,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await?;
-            sqlx::query(LOCK_HEAD).execute(&mut *tx).await?;
-            let head: AuditHead = sqlx::query_as(READ_HEAD).fetch_one(&mut *tx).await?;
+            let head: AuditHead = sqlx::query_as(LOCK_READ_HEAD).fetch_one(&mut *tx).await?;
             let (mut seq, mut prev) = (head.seq, head.hash.clone());
             for r in records.iter_mut() {
                 seq += 1;
@@ -107,7 +79,40 @@ impl Store {
                 r.prev_hash = prev;
                 r.hash = chain.record_hash(r);
                 prev = r.hash.clone();
-                bind_record!(sqlx::query(INSERT), r).execute(&mut *tx).await?;
+            }
+            // Multi-row INSERTs: one statement per chunk instead of one per record.
+            for chunk in records.chunks(INSERT_CHUNK) {
+                let mut q = sqlx::QueryBuilder::new(INSERT_HEAD);
+                q.push_values(chunk, |mut b, r| {
+                    b.push_bind(r.seq)
+                        .push_bind(r.time_ms)
+                        .push_bind(&r.request_id)
+                        .push_bind(&r.transport)
+                        .push_bind(&r.client)
+                        .push_bind(&r.principal)
+                        .push_bind(&r.role)
+                        .push_bind(&r.token_id)
+                        .push_bind(&r.method)
+                        .push_bind(&r.tool)
+                        .push_bind(&r.database)
+                        .push_bind(&r.sql)
+                        .push_bind(&r.governed_sql)
+                        .push_bind(r.param_count)
+                        .push_bind(&r.params)
+                        .push_bind(&r.decision)
+                        .push_bind(&r.rule)
+                        .push_bind(&r.code)
+                        .push_bind(&r.sqlstate)
+                        .push_bind(r.http_status)
+                        .push_bind(r.rows)
+                        .push_bind(r.bytes)
+                        .push_bind(r.truncated)
+                        .push_bind(r.cached)
+                        .push_bind(r.duration_us)
+                        .push_bind(&r.prev_hash)
+                        .push_bind(&r.hash);
+                });
+                q.build().execute(&mut *tx).await?;
             }
             let mac = chain.head_mac(seq, &prev, head.pruned_seq, &head.pruned_hash);
             sqlx::query(WRITE_HEAD)

@@ -22,7 +22,9 @@ use std::time::Duration;
 
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -114,8 +116,20 @@ impl Store {
         Ok(store)
     }
 
+    /// A SQLite store runs in WAL mode with `synchronous = NORMAL`: a commit survives a crash or
+    /// kill of sqlwarden, and an OS crash or power loss can lose the last commits. With
+    /// `?synchronous=full` in the URL every commit is also flushed to disk.
     async fn open_sqlite(rest: &str) -> Result<Store, StoreError> {
-        let path = Path::new(rest.split('?').next().unwrap_or(rest));
+        let (file, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let path = Path::new(file);
+        let synchronous = if query
+            .split('&')
+            .any(|kv| kv.eq_ignore_ascii_case("synchronous=full"))
+        {
+            SqliteSynchronous::Full
+        } else {
+            SqliteSynchronous::Normal
+        };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
                 path: dir.to_path_buf(),
@@ -127,6 +141,7 @@ impl Store {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(synchronous)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)

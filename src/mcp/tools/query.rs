@@ -10,7 +10,10 @@ use crate::shape::QueryOutput;
 
 /// A parameter value bound to $1.. / ?1.. placeholders.
 #[derive(Debug, Clone, serde::Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "each element of params must be a string, number, boolean or null (not an object or array)"
+)]
 pub enum ParamValue {
     Bool(bool),
     Number(serde_json::Number),
@@ -68,9 +71,22 @@ pub struct QueryArgs {
     pub params: Option<Vec<ParamValue>>,
     /// Row limit (capped by your role).
     #[schemars(with = "Option<MaxRowsSchema>")]
+    #[serde(default, deserialize_with = "positive")]
     pub max_rows: Option<u32>,
     /// Database; default if omitted.
     pub database: Option<String>,
+}
+
+/// `max_rows` as the schema says: a positive integer (0 is refused, not quietly made 1).
+fn positive<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    use serde::Deserialize;
+    match Option::<u64>::deserialize(d)? {
+        None => Ok(None),
+        Some(0) => Err(serde::de::Error::custom(
+            "max_rows must be at least 1 (omit it for the role's row cap)",
+        )),
+        Some(n) => Ok(Some(u32::try_from(n).unwrap_or(u32::MAX))),
+    }
 }
 
 pub(crate) async fn run(

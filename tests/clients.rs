@@ -1,0 +1,312 @@
+//! What third-party MCP clients trip over (issue 8's defects), each with a regression test:
+//! error results that validate against the tool's own output schema (the TypeScript SDK 1.x
+//! checks them), JSON-RPC errors for malformed bodies, `max_rows` out of range, CORS for allowed
+//! browser origins, a stdio client that leaves without initializing, the demo's stdio snippet.
+#![allow(clippy::disallowed_methods)]
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use common::mcp::{call, config_file, error_code, http_client, http_server, text};
+use serde_json::{Value, json};
+
+/// Whether `value` conforms to the subset of JSON Schema our output schemas use (`type`,
+/// `properties`, `items`, `required`), as a validating client would check it.
+fn conforms(value: &Value, schema: &Value) -> Result<(), String> {
+    if let Some(t) = schema.get("type").and_then(Value::as_str) {
+        let ok = match t {
+            "object" => value.is_object(),
+            "array" => value.is_array(),
+            "string" => value.is_string(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "number" => value.is_number(),
+            "boolean" => value.is_boolean(),
+            _ => true,
+        };
+        if !ok {
+            return Err(format!("{value} is not of type {t}"));
+        }
+    }
+    if let Some(required) = schema.get("required").and_then(Value::as_array) {
+        for r in required.iter().filter_map(Value::as_str) {
+            if value.get(r).is_none() {
+                return Err(format!("missing required property {r} in {value}"));
+            }
+        }
+    }
+    if let (Some(props), Some(obj)) = (
+        schema.get("properties").and_then(Value::as_object),
+        value.as_object(),
+    ) {
+        for (k, v) in obj {
+            if let Some(s) = props.get(k) {
+                conforms(v, s).map_err(|e| format!("{k}: {e}"))?;
+            }
+        }
+    }
+    if let (Some(items), Some(arr)) = (schema.get("items"), value.as_array()) {
+        for v in arr {
+            conforms(v, items)?;
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_result_allowed_or_refused_validates_against_its_output_schema() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config_file(
+        dir.path(),
+        &common::sqlite_url(&common::sqlite_demo()),
+        "[limits]\nmax_rows = 50",
+    );
+    let server = http_server(&config).await;
+    let client = http_client(&server.url).await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let schema_of = |name: &str| -> Value {
+        let tool = tools.iter().find(|t| t.name == name).expect("tool");
+        Value::Object((*tool.output_schema.clone().expect("output schema")).clone())
+    };
+    let cases = [
+        ("query", json!({"sql": "SELECT id FROM customers"}), false),
+        ("query", json!({"sql": "DELETE FROM customers"}), true),
+        ("query", json!({"sql": "SELECT nope FROM customers"}), true),
+        (
+            "query",
+            json!({"sql": "SELECT 1", "database": "nope"}),
+            true,
+        ),
+        ("list_tables", json!({}), false),
+        ("list_tables", json!({"database": "nope"}), true),
+        ("describe_table", json!({"table": "orders"}), false),
+        ("describe_table", json!({"table": "no_such_table"}), true),
+        (
+            "explain_query",
+            json!({"sql": "SELECT id FROM orders"}),
+            false,
+        ),
+        ("explain_query", json!({"sql": "DROP TABLE orders"}), true),
+    ];
+    for (tool, args, is_error) in cases {
+        let r = call(&client, tool, args.clone()).await;
+        assert_eq!(r.is_error, Some(is_error), "{tool} {args}: {}", text(&r));
+        let sc = r.structured_content.as_ref().expect("structured content");
+        if let Err(e) = conforms(sc, &schema_of(tool)) {
+            panic!("{tool} {args}: the result breaks the tool's output schema: {e}");
+        }
+        if is_error {
+            assert!(sc["error"]["code"].is_string(), "{sc}");
+        }
+    }
+}
+
+async fn post_raw(url: &str, body: &'static str) -> (u16, Value) {
+    let r = reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2025-06-18")
+        .body(body)
+        .send()
+        .await
+        .expect("request");
+    let status = r.status().as_u16();
+    let text = r.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("a JSON body, got {text:?}")),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_bodies_get_json_rpc_errors_and_max_rows_is_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config_file(dir.path(), &common::sqlite_url(&common::sqlite_demo()), "");
+    let server = http_server(&config).await;
+    for (body, code) in [
+        ("{not json", -32700),
+        ("", -32700),
+        (
+            r#"[{"jsonrpc":"2.0","id":1,"method":"tools/list"}]"#,
+            -32600,
+        ),
+        (
+            r#"{"jsonrpc":"2.0","id":null,"method":"tools/list"}"#,
+            -32600,
+        ),
+        (r#"{"jsonrpc":"1.0","id":1,"method":"tools/list"}"#, -32600),
+        ("42", -32600),
+    ] {
+        let (status, reply) = post_raw(&server.url, body).await;
+        assert_eq!(status, 400, "{body:?}: {reply}");
+        assert_eq!(reply["jsonrpc"], "2.0");
+        assert_eq!(reply["error"]["code"], code, "{body:?}: {reply}");
+        assert!(
+            reply["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.len() > 10)
+        );
+    }
+
+    let client = http_client(&server.url).await;
+    // The schema says max_rows >= 1; 0 is refused with a sentence, not quietly made 1.
+    let zero = client
+        .call_tool(
+            rmcp::model::CallToolRequestParams::new("query").with_arguments(
+                json!({"sql": "SELECT id FROM customers", "max_rows": 0})
+                    .as_object()
+                    .cloned()
+                    .expect("object"),
+            ),
+        )
+        .await;
+    let said = match zero {
+        Ok(r) => {
+            assert_eq!(r.is_error, Some(true));
+            text(&r)
+        }
+        Err(e) => e.to_string(),
+    };
+    assert!(said.contains("at least 1"), "{said}");
+    let object_param = client
+        .call_tool(
+            rmcp::model::CallToolRequestParams::new("query").with_arguments(
+                json!({"sql": "SELECT ?1", "params": [{"a": 1}]})
+                    .as_object()
+                    .cloned()
+                    .expect("object"),
+            ),
+        )
+        .await;
+    let said = match object_param {
+        Ok(r) => text(&r),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        said.contains("string, number, boolean or null") && !said.contains("untagged"),
+        "{said}"
+    );
+    let one = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT id FROM customers", "max_rows": 1}),
+    )
+    .await;
+    assert!(
+        text(&one).starts_with("1 row (truncated at 1 row;"),
+        "{}",
+        text(&one)
+    );
+    assert_eq!(error_code(&one), None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn allowed_browser_origins_get_cors_and_others_do_not() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config_file(dir.path(), &common::sqlite_url(&common::sqlite_demo()), "");
+    let server = http_server(&config).await;
+    let http = reqwest::Client::new();
+    let preflight = |origin: &'static str| {
+        http.request(reqwest::Method::OPTIONS, &server.url)
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "content-type, mcp-protocol-version, authorization",
+            )
+            .send()
+    };
+    let ok = preflight("http://localhost:6274").await.expect("preflight");
+    assert!(ok.status().is_success(), "{}", ok.status());
+    let h = ok.headers();
+    assert_eq!(h["access-control-allow-origin"], "http://localhost:6274");
+    let allowed = h["access-control-allow-headers"].to_str().expect("ascii");
+    for name in ["mcp-protocol-version", "authorization", "content-type"] {
+        assert!(allowed.contains(name), "{allowed}");
+    }
+    let r = http
+        .post(&server.url)
+        .header("origin", "http://localhost:6274")
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2025-06-18")
+        .body(r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}"#)
+        .send()
+        .await
+        .expect("post");
+    assert!(r.status().is_success(), "{}", r.status());
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "http://localhost:6274"
+    );
+    let exposed = r.headers()["access-control-expose-headers"]
+        .to_str()
+        .expect("ascii");
+    assert!(
+        exposed.contains("mcp-session-id") && exposed.contains("www-authenticate"),
+        "{exposed}"
+    );
+
+    let evil = preflight("https://evil.example").await.expect("preflight");
+    assert!(evil.headers().get("access-control-allow-origin").is_none());
+}
+
+#[test]
+fn a_stdio_client_that_leaves_without_initializing_is_a_normal_end() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config_file(dir.path(), &common::sqlite_url(&common::sqlite_demo()), "");
+    let out = Command::new(common::bin())
+        .arg("serve")
+        .arg("--config")
+        .arg(&config)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("error"));
+}
+
+#[test]
+fn the_demo_stdio_snippet_keeps_the_database_it_was_given() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("my demo.db");
+    std::fs::copy(common::sqlite_demo(), &db).expect("copy demo");
+    let mut child = Command::new(common::bin())
+        .args(["demo", "--http"])
+        .arg(format!("127.0.0.1:{}", common::free_port()))
+        .arg("--db")
+        .arg(&db)
+        .env("XDG_DATA_HOME", dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("demo");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut banner = String::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.expect("line");
+        banner.push_str(&line);
+        banner.push('\n');
+        if line.contains("Press Ctrl-C") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let snippet = banner
+        .lines()
+        .find(|l| l.contains("\"--stdio\""))
+        .expect("a stdio snippet");
+    let json_path = serde_json::to_string(&db.display().to_string()).expect("json");
+    assert!(
+        snippet.contains(&format!("\"--db\", {json_path}"))
+            || snippet.contains(&format!("\"--db\",{json_path}")),
+        "{snippet}"
+    );
+}
