@@ -112,7 +112,7 @@ impl Sqlwarden {
     #[tool(
         name = "query",
         description = "Run one read-only SQL query (SELECT/WITH/VALUES). Policy-checked: a denial names the rule to fix. Rows are capped (truncated=true): aggregate or filter in SQL.",
-        annotations(read_only_hint = true, idempotent_hint = true, open_world_hint = false),
+        annotations(read_only_hint = true, open_world_hint = false),
         output_schema = schemas::query_output()
     )]
     async fn query(
@@ -127,7 +127,7 @@ impl Sqlwarden {
     #[tool(
         name = "list_tables",
         description = "Tables and views you may query, with row estimates and comments. Start here.",
-        annotations(read_only_hint = true, idempotent_hint = true, open_world_hint = false),
+        annotations(read_only_hint = true, open_world_hint = false),
         output_schema = schemas::list_tables_output()
     )]
     async fn list_tables(
@@ -142,7 +142,7 @@ impl Sqlwarden {
     #[tool(
         name = "describe_table",
         description = "Columns, keys and indexes of one table or view.",
-        annotations(read_only_hint = true, idempotent_hint = true, open_world_hint = false),
+        annotations(read_only_hint = true, open_world_hint = false),
         output_schema = schemas::describe_table_output()
     )]
     async fn describe_table(
@@ -157,7 +157,7 @@ impl Sqlwarden {
     #[tool(
         name = "explain_query",
         description = "Execution plan of a read-only query, without running it.",
-        annotations(read_only_hint = true, idempotent_hint = true, open_world_hint = false),
+        annotations(read_only_hint = true, open_world_hint = false),
         output_schema = schemas::explain_output()
     )]
     async fn explain_query(
@@ -205,16 +205,55 @@ impl ServerHandler for Sqlwarden {
     }
 }
 
-/// Drop `$schema` from generated input schemas: every byte of `tools/list` costs context.
+/// Input schemas as every client reads them, and small: drop `$schema` and `"default": null`,
+/// and write optional values without `null` in a type array (`["string", "null"]` becomes
+/// `"string"`: an optional property is simply not required). Some clients (OpenAPI-subset and
+/// Gemini-style schema consumers) reject type arrays; a value that may be of several types has
+/// no `type` at all. Every byte of `tools/list` costs the model context.
 fn compact(router: ToolRouter<Sqlwarden>) -> ToolRouter<Sqlwarden> {
     let mut out = ToolRouter::new();
     for mut route in router {
         let mut schema = (*route.attr.input_schema).clone();
         schema.remove("$schema");
+        simplify(&mut schema);
         route.attr.input_schema = Arc::new(schema);
         out.add_route(route);
     }
     out
+}
+
+fn simplify(schema: &mut rmcp::model::JsonObject) {
+    if schema
+        .get("default")
+        .is_some_and(serde_json::Value::is_null)
+    {
+        schema.remove("default");
+    }
+    if let Some(serde_json::Value::Array(types)) = schema.get("type") {
+        let kept: Vec<serde_json::Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+        match kept.as_slice() {
+            [one] => {
+                let one = one.clone();
+                schema.insert("type".into(), one);
+            }
+            _ => {
+                schema.remove("type");
+            }
+        }
+    }
+    for (_, v) in schema.iter_mut() {
+        match v {
+            serde_json::Value::Object(o) => simplify(o),
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    if let serde_json::Value::Object(o) = item {
+                        simplify(o);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// A short unique id for one request, shown in internal errors and logged.

@@ -1,6 +1,9 @@
 //! Output schemas, written by hand: the model pays for every byte of `tools/list`, so these
 //! say what a client needs to validate and read results, and nothing more.
 //!
+//! Results carry more fields than these name (`cached`, `elapsed_ms`, `primary_key`, ...): the
+//! schemas list what a client needs to find the data, not every field.
+//!
 //! No property is `required`: an error result carries `structuredContent: {"error": {...}}`
 //! under the same schema, and clients that validate structured content against the output
 //! schema (the TypeScript SDK 1.x does, errors included) must accept it.
@@ -24,9 +27,7 @@ pub(crate) fn query_output() -> Arc<JsonObject> {
             "columns": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "type": {"type": "string"}}}},
             "rows": {"type": "array", "items": {"type": "array"}},
             "row_count": {"type": "integer"},
-            "truncated": {"type": "boolean"},
-            "cached": {"type": "boolean"},
-            "elapsed_ms": {"type": "number"}
+            "truncated": {"type": "boolean"}
         }
     }))
 }
@@ -43,10 +44,7 @@ pub(crate) fn describe_table_output() -> Arc<JsonObject> {
         "type": "object",
         "properties": {
             "name": {"type": "string"},
-            "columns": {"type": "array"},
-            "primary_key": {"type": "array"},
-            "foreign_keys": {"type": "array"},
-            "indexes": {"type": "array"}
+            "columns": {"type": "array"}
         }
     }))
 }
