@@ -1,0 +1,87 @@
+"""Every tool, allowed and refused, through the official Python MCP SDK (mcp 2.3.0) over
+Streamable HTTP and stdio against `sqlwarden demo`, in both protocol modes (`auto`, which
+negotiates 2026-07-28 via server/discover, and `legacy`).
+usage: python check.py <sqlwarden binary> <demo db path> <free port>"""
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+from mcp import Client
+from mcp.client.stdio import StdioServerParameters
+
+CASES = [
+    ("query", {"sql": "SELECT count(*) AS n FROM orders"}, False, None),
+    ("query", {"sql": "SELECT email FROM customers"}, True, "policy_denied"),
+    ("query", {"sql": "DELETE FROM orders"}, True, "policy_denied"),
+    ("query", {"sql": "SELEC 1"}, True, "parse_error"),
+    ("query", {"sql": "SELECT 1", "database": "nope"}, True, "policy_denied"),
+    ("list_tables", {}, False, None),
+    ("describe_table", {"table": "orders"}, False, None),
+    ("describe_table", {"table": "customers_secret"}, True, None),
+    ("explain_query", {"sql": "SELECT id FROM orders WHERE id = 1"}, False, None),
+    ("explain_query", {"sql": "DROP TABLE orders"}, True, "policy_denied"),
+]
+
+
+async def run(label, target, mode):
+    failures = 0
+    async with Client(target, mode=mode) as client:
+        tools = sorted(t.name for t in (await client.list_tools()).tools)
+        if tools != ["describe_table", "explain_query", "list_tables", "query"]:
+            print(f"FAIL {label}/{mode}: tools {tools}")
+            failures += 1
+        for name, args, is_error, code in CASES:
+            what = f"{label}/{mode} {name} {json.dumps(args)}"
+            try:
+                r = await client.call_tool(name, args)
+            except Exception as e:  # the client refused the result
+                print(f"FAIL {what}: the client raised {e!r}"[:400])
+                failures += 1
+                continue
+            got = bool(r.is_error)
+            got_code = ((r.structured_content or {}).get("error") or {}).get("code")
+            if got != is_error or (code and got_code != code):
+                print(f"FAIL {what}: is_error={r.is_error} code={got_code}")
+                failures += 1
+            else:
+                print(f"ok   {what}" + (f" -> {got_code}" if got else ""))
+    return failures
+
+
+async def main():
+    binary, db, port = sys.argv[1:4]
+    server = subprocess.Popen(
+        [binary, "demo", "--db", db, "--http", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "RUST_LOG": "warn"},
+    )
+    failures = 0
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz") as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.1)
+        for mode in ("auto", "legacy"):
+            failures += await run("http", f"http://127.0.0.1:{port}/mcp", mode)
+            stdio = StdioServerParameters(
+                command=binary,
+                args=["demo", "--stdio", "--db", db],
+                env={**os.environ, "RUST_LOG": "warn"},
+            )
+            failures += await run("stdio", stdio, mode)
+    finally:
+        server.kill()
+    if failures:
+        print(f"{failures} failure(s)")
+        sys.exit(1)
+    print("python sdk: every tool allowed and refused, over http and stdio: ok")
+
+
+asyncio.run(main())

@@ -1,0 +1,88 @@
+// Every tool, allowed and refused, through the TypeScript SDK 1.x client over Streamable HTTP
+// and stdio against `sqlwarden demo`. The SDK validates structured content against each tool's
+// output schema (errors included) and throws when it does not match, so a refusal that reaches
+// us as a result proves the whole path works in this client.
+// usage: node check.mjs <sqlwarden binary> <demo db path> <free port>
+import { spawn } from "node:child_process";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+
+const [bin, db, port] = process.argv.slice(2);
+if (!bin || !db || !port) {
+  console.error("usage: node check.mjs <sqlwarden> <demo.db> <port>");
+  process.exit(2);
+}
+
+const cases = [
+  ["query", { sql: "SELECT count(*) AS n FROM orders" }, false],
+  ["query", { sql: "SELECT email FROM customers" }, true, "policy_denied"],
+  ["query", { sql: "DELETE FROM orders" }, true, "policy_denied"],
+  ["query", { sql: "SELECT nope FROM orders" }, true],
+  ["query", { sql: "SELEC 1" }, true, "parse_error"],
+  ["query", { sql: "SELECT id FROM orders", max_rows: 2 }, false],
+  ["query", { sql: "SELECT 1", database: "nope" }, true, "policy_denied"],
+  ["list_tables", {}, false],
+  ["list_tables", { database: "nope" }, true],
+  ["describe_table", { table: "orders" }, false],
+  ["describe_table", { table: "customers_secret" }, true],
+  ["explain_query", { sql: "SELECT id FROM orders WHERE id = 1" }, false],
+  ["explain_query", { sql: "DROP TABLE orders" }, true, "policy_denied"],
+];
+
+let failures = 0;
+async function run(label, transport) {
+  const client = new Client({ name: "sqlwarden-ci", version: "1.0.0" });
+  await client.connect(transport);
+  const tools = (await client.listTools()).tools.map((t) => t.name).sort();
+  if (tools.join(",") !== "describe_table,explain_query,list_tables,query") {
+    console.error(`${label}: unexpected tools ${tools}`);
+    failures++;
+  }
+  for (const [name, args, isError, code] of cases) {
+    const what = `${label} ${name} ${JSON.stringify(args)}`;
+    try {
+      const r = await client.callTool({ name, arguments: args });
+      const got = r.isError === true;
+      const gotCode = r.structuredContent?.error?.code;
+      if (got !== isError || (code && gotCode !== code)) {
+        console.error(`FAIL ${what}: isError=${r.isError} code=${gotCode} ${JSON.stringify(r.content).slice(0, 200)}`);
+        failures++;
+      } else {
+        console.log(`ok   ${what}${got ? ` -> ${gotCode}` : ""}`);
+      }
+    } catch (e) {
+      console.error(`FAIL ${what}: the client threw ${String(e).slice(0, 300)}`);
+      failures++;
+    }
+  }
+  await client.close();
+}
+
+const server = spawn(bin, ["demo", "--db", db, "--http", `127.0.0.1:${port}`], {
+  stdio: ["ignore", "ignore", "inherit"],
+  env: { ...process.env, RUST_LOG: "warn" },
+});
+try {
+  const url = new URL(`http://127.0.0.1:${port}/mcp`);
+  for (let i = 0; ; i++) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (r.ok) break;
+    } catch {}
+    if (i > 300) throw new Error("the demo did not become ready");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await run("http", new StreamableHTTPClientTransport(url));
+  await run(
+    "stdio",
+    new StdioClientTransport({ command: bin, args: ["demo", "--stdio", "--db", db], env: { ...process.env, RUST_LOG: "warn" }, stderr: "inherit" }),
+  );
+} finally {
+  server.kill();
+}
+if (failures > 0) {
+  console.error(`${failures} failure(s)`);
+  process.exit(1);
+}
+console.log("typescript sdk 1.x: every tool allowed and refused, over http and stdio: ok");
