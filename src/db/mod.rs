@@ -9,6 +9,7 @@
 // db/ is where SQL runs: governed statements and our own fixed introspection statements.
 #[allow(clippy::disallowed_methods)]
 mod execute;
+pub mod hints;
 #[allow(clippy::disallowed_methods)]
 mod pool;
 #[allow(clippy::disallowed_methods)]
@@ -20,6 +21,7 @@ use std::time::Duration;
 
 pub use execute::execute;
 pub use pool::{Database, DatabaseOptions, DbSchema, SchemaCell};
+pub use hints::{ColumnValues, HintCache, HintKey};
 pub use schema::inspect_login;
 
 /// A column of a result.

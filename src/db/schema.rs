@@ -132,6 +132,28 @@ pub(crate) async fn load_catalog(db: &Database, schemas: &[String]) -> Result<Ca
     Ok(Catalog::new(db.dialect, schemas.to_vec(), tables))
 }
 
+/// The server's version (`15.4`, `3.46.0`), read once with the catalog.
+pub(crate) async fn server_version(db: &Database) -> Result<String, DbError> {
+    let full: String = match &db.pool {
+        Pool::Postgres(pool) => {
+            let mut c = pool.get().await.map_err(super::pool::unavailable)?;
+            sqlx::query_scalar("SELECT pg_catalog.current_setting('server_version')")
+                .fetch_one(&mut c.conn)
+                .await
+                .map_err(fail)?
+        }
+        Pool::Sqlite(pool) => {
+            let mut c = pool.get().await.map_err(super::pool::unavailable)?;
+            sqlx::query_scalar("SELECT sqlite_version()")
+                .fetch_one(&mut c.conn)
+                .await
+                .map_err(fail)?
+        }
+    };
+    // "15.4 (Debian 15.4-1.pgdg120+1)" -> "15.4"
+    Ok(full.split_whitespace().next().unwrap_or_default().to_string())
+}
+
 /// Tables and views of the configured schemas with row estimates and comments.
 pub async fn list_tables(
     db: &Database,
