@@ -30,6 +30,9 @@ pub struct ColumnInfo {
     pub nullable: bool,
     pub default: Option<String>,
     pub comment: Option<String>,
+    /// Distinct values as the caller's role sees them, for low-cardinality text columns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
 }
 
 /// A foreign key from this table to another.
@@ -273,6 +276,7 @@ pub async fn describe_table(
                     nullable: r.try_get(2)?,
                     default: r.try_get(3)?,
                     comment: r.try_get(4)?,
+                    values: None,
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()
@@ -371,6 +375,7 @@ pub async fn describe_table(
                     nullable: notnull == 0 && pk_pos == 0,
                     default: r.try_get(3).map_err(fail)?,
                     comment: None,
+                    values: None,
                 });
             }
             pk.sort();

@@ -66,6 +66,20 @@ impl Dialect {
         }
     }
 
+    /// Whether a column of this declared type holds text a model would filter on by value
+    /// (PostgreSQL `text`/`varchar`/`char`/`citext`; SQLite's TEXT affinity).
+    pub fn is_text_type(self, type_name: &str) -> bool {
+        let t = type_name.trim().to_ascii_lowercase();
+        match self {
+            Dialect::Postgres => {
+                ["text", "character", "varchar", "char", "citext", "bpchar", "name"]
+                    .iter()
+                    .any(|p| t.starts_with(p))
+            }
+            Dialect::Sqlite => ["char", "clob", "text"].iter().any(|p| t.contains(p)),
+        }
+    }
+
     /// The usual equivalent in this dialect of a function (folded name) it does not have.
     pub fn equivalent_of(self, function: &str) -> Option<&'static str> {
         let table = match self {

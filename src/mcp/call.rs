@@ -140,6 +140,14 @@ impl Call {
         }
     }
 
+    /// The caller's attributes (empty without a principal).
+    pub(crate) fn attrs(&self) -> std::collections::BTreeMap<String, String> {
+        self.principal
+            .as_ref()
+            .map(|p| p.attrs.clone())
+            .unwrap_or_default()
+    }
+
     pub(crate) fn started(&self) -> Instant {
         self.started
     }

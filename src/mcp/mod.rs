@@ -9,6 +9,7 @@ mod error;
 mod instructions;
 mod schemas;
 mod tools;
+mod value_hints;
 
 use std::sync::Arc;
 
