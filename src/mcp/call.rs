@@ -241,7 +241,8 @@ impl Call {
         };
         let rows = crate::db::execute(&target.db, &governed, limits, cancel).await;
         self.observe(&target.db, rows.as_ref().err());
-        Ok((rows?, max_rows))
+        let rows = rows.map_err(|e| with_dialect_hint(e.into(), target.db.dialect))?;
+        Ok((rows, max_rows))
     }
 
     /// The database's circuit breaker: refuse at once while it is open.
@@ -368,6 +369,21 @@ impl Drop for Call {
             let record = self.error_record(&e);
             self.state.auditor.record_detached(record);
         }
+    }
+}
+
+/// A database error caused by writing another dialect's SQL gets one hint line after the
+/// database's own message (which stays as it was).
+fn with_dialect_hint(e: ToolError, dialect: crate::dialect::Dialect) -> ToolError {
+    match e {
+        ToolError::Database { sqlstate, message } => {
+            let message = match dialect.error_hint(sqlstate.as_deref(), &message) {
+                Some(hint) => format!("{message}\nhint: {hint}"),
+                None => message,
+            };
+            ToolError::Database { sqlstate, message }
+        }
+        other => other,
     }
 }
 
