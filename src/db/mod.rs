@@ -20,8 +20,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use execute::execute;
-pub use pool::{Database, DatabaseOptions, DbSchema, SchemaCell};
 pub use hints::{ColumnValues, HintCache, HintKey};
+pub use pool::{Database, DatabaseOptions, DbSchema, SchemaCell};
 pub use schema::inspect_login;
 
 /// A column of a result.

@@ -360,12 +360,7 @@ fn major_version(dialect: Dialect, version: &str) -> String {
         (Dialect::Postgres, Some(major)) if major >= 10 => 1,
         _ => 2,
     };
-    parts
-        .iter()
-        .take(n)
-        .copied()
-        .collect::<Vec<_>>()
-        .join(".")
+    parts.iter().take(n).copied().collect::<Vec<_>>().join(".")
 }
 
 /// Map a connection-level failure to a safe message.

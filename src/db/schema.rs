@@ -154,7 +154,11 @@ pub(crate) async fn server_version(db: &Database) -> Result<String, DbError> {
         }
     };
     // "15.4 (Debian 15.4-1.pgdg120+1)" -> "15.4"
-    Ok(full.split_whitespace().next().unwrap_or_default().to_string())
+    Ok(full
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string())
 }
 
 /// Tables and views of the configured schemas with row estimates and comments.

@@ -13,17 +13,29 @@ const ON_SQLITE: &[(&str, &str)] = &[
         "date_trunc",
         "strftime('%Y-%m', ts) for months, date(ts) for days, strftime('%Y', ts) for years",
     ),
-    ("date_part", "strftime('%Y', ts) / strftime('%m', ts) (text; cast to integer)"),
-    ("extract", "strftime('%Y', ts) / strftime('%m', ts) (text; cast to integer)"),
+    (
+        "date_part",
+        "strftime('%Y', ts) / strftime('%m', ts) (text; cast to integer)",
+    ),
+    (
+        "extract",
+        "strftime('%Y', ts) / strftime('%m', ts) (text; cast to integer)",
+    ),
     ("to_char", "strftime('%Y-%m-%d', ts)"),
     ("to_date", "date(text)"),
-    ("to_timestamp", "datetime(text) or datetime(epoch, 'unixepoch')"),
+    (
+        "to_timestamp",
+        "datetime(text) or datetime(epoch, 'unixepoch')",
+    ),
     ("now", "datetime('now')"),
     ("current_date", "date('now')"),
     ("age", "julianday(a) - julianday(b) (days)"),
     ("string_agg", "group_concat(x, ', ')"),
     ("array_agg", "group_concat(x, ', ') or json_group_array(x)"),
-    ("ilike", "LIKE (case-insensitive for ASCII in SQLite) or lower(x) LIKE lower(p)"),
+    (
+        "ilike",
+        "LIKE (case-insensitive for ASCII in SQLite) or lower(x) LIKE lower(p)",
+    ),
     ("position", "instr(haystack, needle)"),
     ("strpos", "instr(haystack, needle)"),
     ("left", "substr(x, 1, n)"),
@@ -34,7 +46,10 @@ const ON_SQLITE: &[(&str, &str)] = &[
 ];
 
 const ON_POSTGRES: &[(&str, &str)] = &[
-    ("strftime", "to_char(ts, 'YYYY-MM') or date_trunc('month', ts)"),
+    (
+        "strftime",
+        "to_char(ts, 'YYYY-MM') or date_trunc('month', ts)",
+    ),
     ("datetime", "now() or CAST(x AS timestamp)"),
     ("date", "CAST(x AS date) or current_date"),
     ("julianday", "extract(epoch FROM ts) / 86400"),
@@ -71,11 +86,17 @@ impl Dialect {
     pub fn is_text_type(self, type_name: &str) -> bool {
         let t = type_name.trim().to_ascii_lowercase();
         match self {
-            Dialect::Postgres => {
-                ["text", "character", "varchar", "char", "citext", "bpchar", "name"]
-                    .iter()
-                    .any(|p| t.starts_with(p))
-            }
+            Dialect::Postgres => [
+                "text",
+                "character",
+                "varchar",
+                "char",
+                "citext",
+                "bpchar",
+                "name",
+            ]
+            .iter()
+            .any(|p| t.starts_with(p)),
             Dialect::Sqlite => ["char", "clob", "text"].iter().any(|p| t.contains(p)),
         }
     }

@@ -67,7 +67,10 @@ pub(crate) struct Call {
 
 /// The caller of this request: the principal the HTTP layer put in the request, else the one
 /// fixed for a stdio session.
-pub(crate) fn principal_of(server: &Sqlwarden, ctx: &RequestContext<RoleServer>) -> Option<Arc<Principal>> {
+pub(crate) fn principal_of(
+    server: &Sqlwarden,
+    ctx: &RequestContext<RoleServer>,
+) -> Option<Arc<Principal>> {
     ctx.extensions
         .get::<axum::http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<Arc<Principal>>())

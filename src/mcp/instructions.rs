@@ -47,7 +47,11 @@ pub(crate) fn for_principal(state: &AppState, principal: Option<&Principal>) -> 
             ""
         };
         let schemas = db.schemas();
-        let noun = if schemas.len() == 1 { "schema" } else { "schemas" };
+        let noun = if schemas.len() == 1 {
+            "schema"
+        } else {
+            "schemas"
+        };
         out.push_str(&format!(
             "\nDatabase {}{default}: {}, {noun} {}; dates: {}",
             db.name,
@@ -68,10 +72,9 @@ pub(crate) fn for_principal(state: &AppState, principal: Option<&Principal>) -> 
         principal.role, limits.max_rows
     ));
     match visible.first() {
-        Some((_, db)) if same_timeout => out.push_str(&format!(
-            ", statement timeout {}.",
-            duration(timeout(db))
-        )),
+        Some((_, db)) if same_timeout => {
+            out.push_str(&format!(", statement timeout {}.", duration(timeout(db))))
+        }
         _ => out.push('.'),
     }
     out.push_str(&format!("\n{HOW} {DATA}"));
@@ -95,10 +98,11 @@ fn role_sees(db: &Database, role: &str) -> bool {
     }
     // Not compiled: the catalog was not read yet (the database was down), or the role's
     // policy does not compile here. Only a policy rule for this database can make it visible.
-    db.policies()
-        .get(role)
-        .is_some_and(|p| p.tables.iter().any(|t| t.database.as_deref().is_none_or(|d| d == db.name)))
-        && schema.errors.is_empty()
+    db.policies().get(role).is_some_and(|p| {
+        p.tables
+            .iter()
+            .any(|t| t.database.as_deref().is_none_or(|d| d == db.name))
+    }) && schema.errors.is_empty()
 }
 
 /// `5s`, `1500ms`, `2m`.

@@ -50,7 +50,10 @@ pub(crate) async fn for_table(
     let candidates = columns
         .iter()
         .filter(|c| {
-            access.hint_columns.iter().any(|h| dialect.same_name(h, &c.name))
+            access
+                .hint_columns
+                .iter()
+                .any(|h| dialect.same_name(h, &c.name))
                 && dialect.is_text_type(&c.type_name)
         })
         .take(MAX_COLUMNS);
@@ -85,7 +88,14 @@ async fn values_of(
 ) -> Result<Option<Vec<String>>, ToolError> {
     let sql = crate::sql::distinct_values_sql(table, column);
     // govern as the caller: row filter, hidden columns and attributes apply
-    let governed = match call.govern(target, &sql, &[], Purpose::Query { max_rows: MAX_VALUES }) {
+    let governed = match call.govern(
+        target,
+        &sql,
+        &[],
+        Purpose::Query {
+            max_rows: MAX_VALUES,
+        },
+    ) {
         Ok(g) => g,
         Err(ToolError::Denied(_) | ToolError::Parse(_)) => return Ok(None),
         Err(e) => return Err(e),

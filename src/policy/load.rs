@@ -471,7 +471,11 @@ mod tests {
         let orders = a.tables.iter().find(|t| t.key == "orders").expect("orders");
         assert!(orders.value_hints);
         assert_eq!(orders.no_value_hints, ["status"]);
-        let customers = a.tables.iter().find(|t| t.key == "customers").expect("customers");
+        let customers = a
+            .tables
+            .iter()
+            .find(|t| t.key == "customers")
+            .expect("customers");
         assert!(!customers.value_hints);
         let e = load(&[(
             "a.toml",
@@ -479,11 +483,16 @@ mod tests {
         )])
         .unwrap_err();
         assert!(
-            e.to_string().contains("a.toml:3:18: error: `*` matches many tables; `no_value_hints` needs one table"),
+            e.to_string().contains(
+                "a.toml:3:18: error: `*` matches many tables; `no_value_hints` needs one table"
+            ),
             "{e}"
         );
-        let e = load(&[("a.toml", "role = \"a\"\n[tables.orders]\nvalue_hint = false\n")])
-            .unwrap_err();
+        let e = load(&[(
+            "a.toml",
+            "role = \"a\"\n[tables.orders]\nvalue_hint = false\n",
+        )])
+        .unwrap_err();
         assert!(e.to_string().contains("unknown field `value_hint`"), "{e}");
     }
 

@@ -64,8 +64,7 @@ async fn describe(
     let mut d = visible_part(d, &access, role, db.dialect);
     // value hints: distinct values of category columns, through the caller's row filter
     let hints =
-        crate::mcp::value_hints::for_table(call, &target, &name, &access, &d.columns, cancel)
-            .await;
+        crate::mcp::value_hints::for_table(call, &target, &name, &access, &d.columns, cancel).await;
     for c in &mut d.columns {
         c.values = hints
             .iter()
