@@ -37,8 +37,11 @@ pub(crate) fn for_principal(state: &AppState, principal: Option<&Principal>) -> 
         .collect();
     let timeout = |db: &Database| db.statement_timeout.min(limits.statement_timeout);
     let same_timeout = visible
-        .windows(2)
-        .all(|w| timeout(w[0].1) == timeout(w[1].1));
+        .iter()
+        .map(|(_, db)| timeout(db))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+        <= 1;
     let mut out = String::from("Governed read-only SQL.");
     for (i, db) in &visible {
         let default = if *i == 0 && state.databases.len() > 1 {
@@ -108,9 +111,9 @@ fn role_sees(db: &Database, role: &str) -> bool {
 /// `5s`, `1500ms`, `2m`.
 fn duration(d: Duration) -> String {
     let ms = d.as_millis();
-    if ms % 60_000 == 0 && ms > 0 {
+    if ms > 0 && ms.is_multiple_of(60_000) {
         format!("{}m", ms / 60_000)
-    } else if ms % 1000 == 0 {
+    } else if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{ms}ms")
