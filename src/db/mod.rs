@@ -9,6 +9,7 @@
 // db/ is where SQL runs: governed statements and our own fixed introspection statements.
 #[allow(clippy::disallowed_methods)]
 mod execute;
+pub mod hints;
 #[allow(clippy::disallowed_methods)]
 mod pool;
 #[allow(clippy::disallowed_methods)]
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use execute::execute;
+pub use hints::{ColumnValues, HintCache, HintKey};
 pub use pool::{Database, DatabaseOptions, DbSchema, SchemaCell};
 pub use schema::inspect_login;
 

@@ -50,6 +50,11 @@ pub struct DbSchema {
     pub errors: Vec<Diagnostic>,
     /// Rules naming a table this database does not have.
     pub unmatched: Vec<(String, Diagnostic)>,
+    /// The server's version as people know it (`15.4`, `3.46.0`), read with the catalog.
+    pub version: Option<String>,
+    /// Distinct values of low-cardinality columns per role and attributes: dropped with this
+    /// catalog when it is read again with a change (see [`Database::refresh_catalog`]).
+    pub value_hints: super::hints::HintCache,
 }
 
 impl DbSchema {
@@ -287,8 +292,19 @@ impl Database {
     pub async fn refresh_catalog(&self) -> Result<(), DbError> {
         let schemas = self.schema.load().catalog.schemas().to_vec();
         let catalog = super::schema::load_catalog(self, &schemas).await?;
+        let version = super::schema::server_version(self).await.ok();
+        let current = self.schema.load();
+        // Value hints depend on the catalog and the data: an unchanged catalog keeps them
+        // (they expire on their own), a changed one starts afresh.
+        let value_hints = if current.catalog == catalog {
+            current.value_hints.clone()
+        } else {
+            super::hints::HintCache::default()
+        };
         let mut next = DbSchema {
             catalog,
+            version,
+            value_hints,
             ..Default::default()
         };
         for role in self.policies.roles.values() {
@@ -316,9 +332,35 @@ impl Database {
         self.refresh_catalog().await
     }
 
+    /// The engine and its major version, as a model should be told it: `PostgreSQL 15`,
+    /// `SQLite 3.46` (just the engine while the database has not been reached).
+    pub fn engine(&self) -> String {
+        let product = self.dialect.product();
+        match self.schema.load().version.as_deref() {
+            Some(v) if !v.is_empty() => format!("{product} {}", major_version(self.dialect, v)),
+            _ => product.to_string(),
+        }
+    }
+
+    /// The role policies this database compiles.
+    pub fn policies(&self) -> &PolicySet {
+        &self.policies
+    }
+
     pub fn schemas(&self) -> Vec<String> {
         self.schema.load().catalog.schemas().to_vec()
     }
+}
+
+/// The part of a version that decides which SQL works: PostgreSQL's major (`15`, or `9.6`
+/// before 10), SQLite's `3.x`.
+fn major_version(dialect: Dialect, version: &str) -> String {
+    let parts: Vec<&str> = version.split('.').collect();
+    let n = match (dialect, parts.first().and_then(|p| p.parse::<u32>().ok())) {
+        (Dialect::Postgres, Some(major)) if major >= 10 => 1,
+        _ => 2,
+    };
+    parts.iter().take(n).copied().collect::<Vec<_>>().join(".")
 }
 
 /// Map a connection-level failure to a safe message.
@@ -334,5 +376,18 @@ pub(crate) fn unavailable<E: std::fmt::Display>(e: deadpool::managed::PoolError<
         PoolError::Closed | PoolError::NoRuntimeSpecified => {
             DbError::Unavailable("the connection pool is closed".into())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn major_versions() {
+        assert_eq!(major_version(Dialect::Postgres, "15.4"), "15");
+        assert_eq!(major_version(Dialect::Postgres, "17beta1"), "17beta1");
+        assert_eq!(major_version(Dialect::Postgres, "9.6.24"), "9.6");
+        assert_eq!(major_version(Dialect::Sqlite, "3.46.0"), "3.46");
     }
 }

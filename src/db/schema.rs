@@ -30,6 +30,9 @@ pub struct ColumnInfo {
     pub nullable: bool,
     pub default: Option<String>,
     pub comment: Option<String>,
+    /// Distinct values as the caller's role sees them, for low-cardinality text columns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
 }
 
 /// A foreign key from this table to another.
@@ -130,6 +133,32 @@ pub(crate) async fn load_catalog(db: &Database, schemas: &[String]) -> Result<Ca
         }
     }
     Ok(Catalog::new(db.dialect, schemas.to_vec(), tables))
+}
+
+/// The server's version (`15.4`, `3.46.0`), read once with the catalog.
+pub(crate) async fn server_version(db: &Database) -> Result<String, DbError> {
+    let full: String = match &db.pool {
+        Pool::Postgres(pool) => {
+            let mut c = pool.get().await.map_err(super::pool::unavailable)?;
+            sqlx::query_scalar("SELECT pg_catalog.current_setting('server_version')")
+                .fetch_one(&mut c.conn)
+                .await
+                .map_err(fail)?
+        }
+        Pool::Sqlite(pool) => {
+            let mut c = pool.get().await.map_err(super::pool::unavailable)?;
+            sqlx::query_scalar("SELECT sqlite_version()")
+                .fetch_one(&mut c.conn)
+                .await
+                .map_err(fail)?
+        }
+    };
+    // "15.4 (Debian 15.4-1.pgdg120+1)" -> "15.4"
+    Ok(full
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string())
 }
 
 /// Tables and views of the configured schemas with row estimates and comments.
@@ -251,6 +280,7 @@ pub async fn describe_table(
                     nullable: r.try_get(2)?,
                     default: r.try_get(3)?,
                     comment: r.try_get(4)?,
+                    values: None,
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()
@@ -349,6 +379,7 @@ pub async fn describe_table(
                     nullable: notnull == 0 && pk_pos == 0,
                     default: r.try_get(3).map_err(fail)?,
                     comment: None,
+                    values: None,
                 });
             }
             pk.sort();

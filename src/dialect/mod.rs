@@ -9,6 +9,7 @@
 //! Below both `policy/` and `sql/`, and imports neither (nor sqlparser's AST).
 
 pub mod functions;
+mod hints;
 
 use sqlparser::parser::Parser;
 

@@ -67,7 +67,10 @@ pub(crate) struct Call {
 
 /// The caller of this request: the principal the HTTP layer put in the request, else the one
 /// fixed for a stdio session.
-fn principal_of(server: &Sqlwarden, ctx: &RequestContext<RoleServer>) -> Option<Arc<Principal>> {
+pub(crate) fn principal_of(
+    server: &Sqlwarden,
+    ctx: &RequestContext<RoleServer>,
+) -> Option<Arc<Principal>> {
     ctx.extensions
         .get::<axum::http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<Arc<Principal>>())
@@ -138,6 +141,14 @@ impl Call {
         if self.state.auditor.log_params() {
             self.params = serde_json::to_string(params).ok();
         }
+    }
+
+    /// The caller's attributes (empty without a principal).
+    pub(crate) fn attrs(&self) -> std::collections::BTreeMap<String, String> {
+        self.principal
+            .as_ref()
+            .map(|p| p.attrs.clone())
+            .unwrap_or_default()
     }
 
     pub(crate) fn started(&self) -> Instant {
@@ -233,7 +244,8 @@ impl Call {
         };
         let rows = crate::db::execute(&target.db, &governed, limits, cancel).await;
         self.observe(&target.db, rows.as_ref().err());
-        Ok((rows?, max_rows))
+        let rows = rows.map_err(|e| with_dialect_hint(e.into(), target.db.dialect))?;
+        Ok((rows, max_rows))
     }
 
     /// The database's circuit breaker: refuse at once while it is open.
@@ -360,6 +372,21 @@ impl Drop for Call {
             let record = self.error_record(&e);
             self.state.auditor.record_detached(record);
         }
+    }
+}
+
+/// A database error caused by writing another dialect's SQL gets one hint line after the
+/// database's own message (which stays as it was).
+fn with_dialect_hint(e: ToolError, dialect: crate::dialect::Dialect) -> ToolError {
+    match e {
+        ToolError::Database { sqlstate, message } => {
+            let message = match dialect.error_hint(sqlstate.as_deref(), &message) {
+                Some(hint) => format!("{message}\nhint: {hint}"),
+                None => message,
+            };
+            ToolError::Database { sqlstate, message }
+        }
+        other => other,
     }
 }
 

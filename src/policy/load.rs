@@ -52,6 +52,8 @@ struct RawTable {
     deny_columns: Option<Spanned<Vec<String>>>,
     row_filter: Option<Spanned<String>>,
     database: Option<String>,
+    value_hints: Option<bool>,
+    no_value_hints: Option<Spanned<Vec<String>>>,
 }
 
 struct Parsed {
@@ -343,6 +345,20 @@ fn role_of(p: &Parsed, defaults: Limits) -> Result<RolePolicy, Vec<Diagnostic>> 
                 .with_help("give column rules per table"),
             );
         }
+        if let Some(n) = &t.no_value_hints
+            && pattern.name.is_none()
+        {
+            errors.push(
+                at(
+                    n.span().start,
+                    format!(
+                        "`{}` matches many tables; `no_value_hints` needs one table",
+                        key.get_ref()
+                    ),
+                )
+                .with_help("list columns per table, or set `value_hints = false` here"),
+            );
+        }
         if let Some(f) = &t.row_filter
             && let Err(msg) = super::parse_filter(f.get_ref(), crate::dialect::Dialect::Postgres)
         {
@@ -359,6 +375,12 @@ fn role_of(p: &Parsed, defaults: Limits) -> Result<RolePolicy, Vec<Diagnostic>> 
             columns,
             row_filter: t.row_filter.as_ref().map(|f| f.get_ref().clone()),
             database: t.database.clone(),
+            value_hints: t.value_hints.unwrap_or(true),
+            no_value_hints: t
+                .no_value_hints
+                .as_ref()
+                .map(|n| n.get_ref().clone())
+                .unwrap_or_default(),
             origin: origin(p, offset),
         });
     }
@@ -436,6 +458,42 @@ mod tests {
             text.contains("b.toml:3:14: error: row_filter of `customers` does not parse"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn value_hint_opt_outs() {
+        let set = load(&[(
+            "a.toml",
+            "role = \"a\"\n[tables.orders]\nno_value_hints = [\"status\"]\n[tables.customers]\nvalue_hints = false\n",
+        )])
+        .expect("valid");
+        let a = &set.roles["a"];
+        let orders = a.tables.iter().find(|t| t.key == "orders").expect("orders");
+        assert!(orders.value_hints);
+        assert_eq!(orders.no_value_hints, ["status"]);
+        let customers = a
+            .tables
+            .iter()
+            .find(|t| t.key == "customers")
+            .expect("customers");
+        assert!(!customers.value_hints);
+        let e = load(&[(
+            "a.toml",
+            "role = \"a\"\n[tables.\"*\"]\nno_value_hints = [\"status\"]\n",
+        )])
+        .unwrap_err();
+        assert!(
+            e.to_string().contains(
+                "a.toml:3:18: error: `*` matches many tables; `no_value_hints` needs one table"
+            ),
+            "{e}"
+        );
+        let e = load(&[(
+            "a.toml",
+            "role = \"a\"\n[tables.orders]\nvalue_hint = false\n",
+        )])
+        .unwrap_err();
+        assert!(e.to_string().contains("unknown field `value_hint`"), "{e}");
     }
 
     #[test]

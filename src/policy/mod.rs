@@ -137,6 +137,11 @@ pub struct TableRule {
     pub row_filter: Option<String>,
     /// Restrict the rule to one configured database.
     pub database: Option<String>,
+    /// Whether `describe_table` may show the distinct values of low-cardinality text columns
+    /// (`value_hints = false` turns it off for the table).
+    pub value_hints: bool,
+    /// Columns whose values `describe_table` never shows (`no_value_hints = ["notes"]`).
+    pub no_value_hints: Vec<String>,
     pub origin: Origin,
 }
 
@@ -167,6 +172,8 @@ impl RolePolicy {
                 columns: ColumnRule::All,
                 row_filter: None,
                 database: None,
+                value_hints: true,
+                no_value_hints: Vec::new(),
                 origin: Origin::default(),
             }],
             extra_functions: BTreeSet::new(),

@@ -102,6 +102,14 @@ fn cell_text(s: &str) -> String {
     }
 }
 
+/// A value from the database as a JSON string, with `<`/`>` escaped: unambiguous in any text.
+pub fn quoted(s: &str) -> String {
+    Value::String(s.to_string())
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+}
+
 /// Compact rendering of a list of columns (used by describe_table text).
 pub fn column_list(columns: &[ColumnMeta]) -> String {
     columns

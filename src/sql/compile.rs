@@ -26,6 +26,9 @@ pub struct TableAccess {
     pub(crate) filter: Option<Expr>,
     /// Attribute names the filter reads.
     pub attrs: Vec<String>,
+    /// Visible columns whose distinct values `describe_table` may show (the policy's
+    /// `value_hints` / `no_value_hints`); which of them qualify is decided by their values.
+    pub hint_columns: Vec<String>,
 }
 
 impl TableAccess {
@@ -130,6 +133,27 @@ pub fn compile(
                 (visible, hidden)
             }
         };
+        for c in &rule.no_value_hints {
+            if !t.columns.iter().any(|tc| eq(tc, c)) {
+                let mut d = rule.origin.diagnostic(format!(
+                    "no_value_hints: table `{}` has no column `{c}`",
+                    t.name
+                ));
+                if let Some(s) = did_you_mean(c, t.columns.iter().map(String::as_str)) {
+                    d = d.with_help(format!("did you mean `{s}`?"));
+                }
+                errors.push(d);
+            }
+        }
+        let hint_columns: Vec<String> = if rule.value_hints {
+            visible
+                .iter()
+                .filter(|c| !rule.no_value_hints.iter().any(|n| eq(n, c)))
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
         let (filter, attrs) = match &rule.row_filter {
             None => (None, vec![]),
             Some(text) => match compile_filter(text, &t.name.name, dialect, catalog, role) {
@@ -150,6 +174,7 @@ pub fn compile(
                 hidden,
                 filter,
                 attrs,
+                hint_columns,
             }),
         );
     }

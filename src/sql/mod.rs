@@ -186,6 +186,17 @@ pub fn govern(
     })
 }
 
+/// The statement whose governed form lists a column's distinct values (for `describe_table`'s
+/// value hints): names quoted from the catalog, never caller text. It still goes through
+/// [`govern`], so the caller's row filter and hidden columns apply.
+pub fn distinct_values_sql(table: &QualifiedName, column: &str) -> String {
+    let c = names::quoted(column);
+    format!(
+        "SELECT DISTINCT {c} FROM {} WHERE {c} IS NOT NULL ORDER BY 1",
+        names::quoted_name(table)
+    )
+}
+
 /// PostgreSQL column types whose comparisons the row-filter barrier treats as leakproof.
 pub fn leakproof_comparison_types() -> impl Iterator<Item = &'static str> {
     analyze::barrier::PG_LEAKPROOF_TYPES.iter().map(|(t, _)| *t)

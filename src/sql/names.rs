@@ -55,7 +55,7 @@ impl CatalogTable {
 }
 
 /// Tables and views of the configured schemas, keyed by normalized name.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Catalog {
     dialect: Option<Dialect>,
     /// Search order for unqualified names.

@@ -5,6 +5,7 @@ use rmcp::model::{CallToolResult, ContentBlock};
 use rmcp::service::RequestContext;
 
 use crate::db::schema::TableDescription;
+use crate::dialect::Dialect as SqlDialect;
 use crate::mcp::call::{Call, Target};
 use crate::mcp::{Sqlwarden, ToolError};
 use crate::sql::{
@@ -19,21 +20,35 @@ pub struct DescribeTableArgs {
     pub database: Option<String>,
 }
 
+/// What `describe_table` returns: the table, and which database and dialect it is in.
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct DescribeTableOutput {
+    pub database: String,
+    pub dialect: SqlDialect,
+    /// The server's version, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(flatten)]
+    pub table: TableDescription,
+}
+
 pub(crate) async fn run(
     server: &Sqlwarden,
     args: DescribeTableArgs,
     ctx: RequestContext<RoleServer>,
 ) -> CallToolResult {
     let mut call = Call::open(server, &ctx, "describe_table");
-    let result = describe(&mut call, args).await;
+    let result = describe(&mut call, args, &ctx.ct).await;
     call.finish(result).await
 }
 
 async fn describe(
     call: &mut Call,
     args: DescribeTableArgs,
+    cancel: &tokio_util::sync::CancellationToken,
 ) -> Result<(CallToolResult, u64), ToolError> {
-    let Target { db, schema, role } = call.target(args.database.as_deref()).await?;
+    let target = call.target(args.database.as_deref()).await?;
+    let Target { db, schema, role } = &target;
     let not_visible = ToolError::Denied(Denial::new(
         Rule::TableNotGranted,
         format!(
@@ -45,12 +60,27 @@ async fn describe(
         .and_then(|parts| schema.catalog.resolve(&parts).map(|t| t.name.clone()))
         .and_then(|name| role.access(&name).cloned().map(|a| (name, a)));
     let (name, access) = resolved.ok_or(not_visible)?;
-    let d = crate::db::schema::describe_table(&db, &name).await?;
-    let d = visible_part(d, &access, &role, db.dialect);
-    let text = render(&d);
+    let d = crate::db::schema::describe_table(db, &name).await?;
+    let mut d = visible_part(d, &access, role, db.dialect);
+    // value hints: distinct values of category columns, through the caller's row filter
+    let hints =
+        crate::mcp::value_hints::for_table(call, &target, &name, &access, &d.columns, cancel).await;
+    for c in &mut d.columns {
+        c.values = hints
+            .iter()
+            .find(|(col, _)| *col == c.name)
+            .map(|(_, v)| v.clone());
+    }
+    let text = format!("database {}: {}\n{}", db.name, db.engine(), render(&d));
+    let out = DescribeTableOutput {
+        database: db.name.clone(),
+        dialect: db.dialect,
+        version: schema.version.clone(),
+        table: d,
+    };
     let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
-    r.structured_content = serde_json::to_value(&d).ok();
-    Ok((r, d.columns.len() as u64))
+    r.structured_content = serde_json::to_value(&out).ok();
+    Ok((r, out.table.columns.len() as u64))
 }
 
 /// What the role may know of a table: hidden columns are absent, and so are foreign keys and
@@ -100,6 +130,11 @@ fn render(d: &TableDescription) -> String {
         }
         if let Some(com) = &c.comment {
             out.push_str(&format!(" -- {}", com.replace('\n', " ")));
+        }
+        if let Some(values) = &c.values {
+            // Values come from the database: JSON-quoted, so none can pass for structure.
+            let shown: Vec<String> = values.iter().map(|v| crate::shape::quoted(v)).collect();
+            out.push_str(&format!("\n    values: {}", shown.join(", ")));
         }
         out.push('\n');
     }

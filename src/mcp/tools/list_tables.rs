@@ -22,6 +22,11 @@ pub struct ListTablesArgs {
 #[derive(Debug, serde::Serialize, schemars::JsonSchema)]
 pub(crate) struct ListTablesOutput {
     pub database: String,
+    #[schemars(with = "String")]
+    pub dialect: crate::dialect::Dialect,
+    /// The server's version, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     pub tables: Vec<TableSummary>,
 }
 
@@ -57,9 +62,11 @@ async fn list(call: &mut Call, args: ListTablesArgs) -> Result<(CallToolResult, 
                 .is_none_or(|p| name_matches(p, &t.name))
         })
         .collect();
-    let text = render(&tables);
+    let text = format!("database {}: {}\n{}", db.name, db.engine(), render(&tables));
     let out = ListTablesOutput {
         database: db.name.clone(),
+        dialect: db.dialect,
+        version: db.schema.load().version.clone(),
         tables,
     };
     let count = out.tables.len() as u64;

@@ -49,10 +49,14 @@ impl Walker<'_> {
         }
         let name = self.function_name(&f.name)?;
         if !self.policy.function_allowed(self.dialect(), &name) {
+            // Another dialect's function gets its usual equivalent in this one.
+            let advice = self.dialect().function_hint(&name).unwrap_or_else(|| {
+                "use standard aggregate, window, date, string and JSON functions".into()
+            });
             return Err(Denial::new(
                 Rule::FunctionNotAllowed,
                 format!(
-                    "function {} is not allowed for role {}; use standard aggregate, window, date, string and JSON functions",
+                    "function {} is not allowed for role {}; {advice}",
                     f.name, self.policy.name
                 ),
             ));
