@@ -13,13 +13,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rmcp::ServiceExt;
-use rmcp::model::CallToolRequestParams;
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use serde_json::{Value, json};
 use sqlx::Connection;
 
-use common::mcp::{call, error_code, http_server, text};
+use common::mcp::{call, error_code, http_server, text, try_call};
 use sqlwarden::audit::{AuditRecord, Chain, Decision};
 use sqlwarden::store::Store;
 
@@ -195,16 +194,9 @@ async fn every_request_kind_has_exactly_one_record_and_no_secret() {
     let r = call(&client, "describe_table", json!({"table": "orders"})).await;
     assert_eq!(error_code(&r), None);
     // Refused by the protocol layer before any tool runs.
-    let unknown = client
-        .call_tool(CallToolRequestParams::new("drop_everything"))
-        .await;
+    let unknown = try_call(&client, "drop_everything", json!({})).await;
     assert!(unknown.is_err());
-    let wrong_type = client
-        .call_tool(
-            CallToolRequestParams::new("query")
-                .with_arguments(json!({"sql": 5}).as_object().cloned().expect("object")),
-        )
-        .await;
+    let wrong_type = try_call(&client, "query", json!({"sql": 5})).await;
     // (an argument that fails the schema is an error the model can act on: a tool result)
     assert!(wrong_type.is_err() || wrong_type.is_ok_and(|r| r.is_error == Some(true)));
     // Refused at the HTTP level.
@@ -349,15 +341,11 @@ async fn kill_nine_under_load(store_url: Option<&str>) {
                 return replied;
             };
             for i in 0.. {
-                if stop.load(Ordering::SeqCst) && i > 100_000 {
+                if stop.load(Ordering::SeqCst) || i > 100_000 {
                     break;
                 }
                 let sql = format!("SELECT {} AS k", worker * 1_000_000 + i);
-                let args = json!({"sql": sql}).as_object().cloned().expect("object");
-                match client
-                    .call_tool(CallToolRequestParams::new("query").with_arguments(args))
-                    .await
-                {
+                match try_call(&client, "query", json!({"sql": sql})).await {
                     Ok(r) if r.is_error != Some(true) => replied.push(sql),
                     _ => break,
                 }

@@ -9,7 +9,7 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use common::mcp::{call, config_file, error_code, http_client, http_server, text};
+use common::mcp::{call, config_file, error_code, http_client, http_server, said, text, try_call};
 use serde_json::{Value, json};
 
 /// Whether `value` conforms to the subset of JSON Schema our output schemas use (`type`,
@@ -152,38 +152,21 @@ async fn malformed_bodies_get_json_rpc_errors_and_max_rows_is_checked() {
 
     let client = http_client(&server.url).await;
     // The schema says max_rows >= 1; 0 is refused with a sentence, not quietly made 1.
-    let zero = client
-        .call_tool(
-            rmcp::model::CallToolRequestParams::new("query").with_arguments(
-                json!({"sql": "SELECT id FROM customers", "max_rows": 0})
-                    .as_object()
-                    .cloned()
-                    .expect("object"),
-            ),
-        )
-        .await;
-    let said = match zero {
-        Ok(r) => {
-            assert_eq!(r.is_error, Some(true));
-            text(&r)
-        }
-        Err(e) => e.to_string(),
-    };
-    assert!(said.contains("at least 1"), "{said}");
-    let object_param = client
-        .call_tool(
-            rmcp::model::CallToolRequestParams::new("query").with_arguments(
-                json!({"sql": "SELECT ?1", "params": [{"a": 1}]})
-                    .as_object()
-                    .cloned()
-                    .expect("object"),
-            ),
-        )
-        .await;
-    let said = match object_param {
-        Ok(r) => text(&r),
-        Err(e) => e.to_string(),
-    };
+    let zero = try_call(
+        &client,
+        "query",
+        json!({"sql": "SELECT id FROM customers", "max_rows": 0}),
+    )
+    .await;
+    assert!(zero.as_ref().is_err() || zero.as_ref().is_ok_and(|r| r.is_error == Some(true)));
+    assert!(said(&zero).contains("at least 1"), "{}", said(&zero));
+    let object_param = try_call(
+        &client,
+        "query",
+        json!({"sql": "SELECT ?1", "params": [{"a": 1}]}),
+    )
+    .await;
+    let said = said(&object_param);
     assert!(
         said.contains("string, number, boolean or null") && !said.contains("untagged"),
         "{said}"

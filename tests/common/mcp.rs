@@ -115,15 +115,32 @@ pub async fn http_client(url: &str) -> Client {
 }
 
 pub async fn call(client: &Client, tool: &str, args: serde_json::Value) -> CallToolResult {
+    try_call(client, tool, args)
+        .await
+        .expect("tools/call succeeds at the protocol level")
+}
+
+/// `tools/call` that may fail at the protocol level (unknown tool, arguments refused).
+pub async fn try_call(
+    client: &Client,
+    tool: &str,
+    args: serde_json::Value,
+) -> Result<CallToolResult, rmcp::ServiceError> {
     let args = match args {
         serde_json::Value::Object(m) => m,
         _ => object!({}),
     };
-    let name = tool.to_string();
     client
-        .call_tool(CallToolRequestParams::new(name).with_arguments(args))
+        .call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(args))
         .await
-        .expect("tools/call succeeds at the protocol level")
+}
+
+/// What a refused call said: the result's text, or the protocol error's message.
+pub fn said(r: &Result<CallToolResult, rmcp::ServiceError>) -> String {
+    match r {
+        Ok(r) => text(r),
+        Err(e) => e.to_string(),
+    }
 }
 
 pub fn text(r: &CallToolResult) -> String {
