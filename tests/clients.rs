@@ -150,6 +150,32 @@ async fn malformed_bodies_get_json_rpc_errors_and_max_rows_is_checked() {
         );
     }
 
+    // A known method whose params cannot be read: -32602 saying what is missing.
+    for (body, needle) in [
+        (
+            r#"{"jsonrpc":"2.0","id":7,"method":"tools/call"}"#,
+            "params.name",
+        ),
+        (
+            r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"query","arguments":"SELECT 1"}}"#,
+            "arguments must be an object",
+        ),
+        (
+            r#"{"jsonrpc":"2.0","id":7,"method":"initialize"}"#,
+            "protocolVersion",
+        ),
+    ] {
+        let (_, reply) = post_raw(&server.url, body).await;
+        assert_eq!(reply["id"], 7, "{reply}");
+        assert_eq!(reply["error"]["code"], -32602, "{body}: {reply}");
+        assert!(
+            reply["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(needle)),
+            "{reply}"
+        );
+    }
+
     let client = http_client(&server.url).await;
     // The schema says max_rows >= 1; 0 is refused with a sentence, not quietly made 1.
     let zero = try_call(
