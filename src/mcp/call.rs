@@ -97,6 +97,27 @@ fn origin_of(ctx: &RequestContext<RoleServer>) -> (&'static str, Option<String>)
     }
 }
 
+/// Who sent a request, how, and since when: what a record needs before anything is known about
+/// the call. Cheap (an `Arc` clone and the client address).
+pub(crate) struct Caller {
+    principal: Option<Arc<Principal>>,
+    transport: &'static str,
+    client: Option<String>,
+    started: Instant,
+}
+
+impl Caller {
+    pub(crate) fn of(server: &Sqlwarden, ctx: &RequestContext<RoleServer>) -> Caller {
+        let (transport, client) = origin_of(ctx);
+        Caller {
+            principal: principal_of(server, ctx),
+            transport,
+            client,
+            started: Instant::now(),
+        }
+    }
+}
+
 impl Call {
     /// Open the request record of a `tools/call`: nothing before this can fail.
     pub(crate) fn open(server: &Sqlwarden, ctx: &RequestContext<RoleServer>, tool: &str) -> Call {
@@ -111,19 +132,22 @@ impl Call {
         method: &'static str,
         name: &str,
     ) -> Call {
-        let (transport, client) = origin_of(ctx);
         if let Some(ran) = ctx.extensions.get::<ToolRan>() {
             ran.0.store(true, std::sync::atomic::Ordering::Relaxed);
         }
+        Call::with_caller(server, Caller::of(server, ctx), method, name)
+    }
+
+    fn with_caller(server: &Sqlwarden, caller: Caller, method: &'static str, name: &str) -> Call {
         Call {
             state: server.state.clone(),
-            principal: principal_of(server, ctx),
+            principal: caller.principal,
             method,
             tool: name.to_string(),
             id: request_id(),
-            started: Instant::now(),
-            transport,
-            client,
+            started: caller.started,
+            transport: caller.transport,
+            client: caller.client,
             database: None,
             sql: None,
             governed_sql: None,
@@ -348,19 +372,21 @@ impl Call {
         r
     }
 
-    /// A record that is written only by [`Call::refused`], never on drop: the dispatcher's, for
-    /// calls refused before their tool runs (a tool that runs opens and records its own).
-    pub(crate) fn for_refusal(mut self) -> Call {
-        self.finished = true;
-        self
-    }
-
-    /// Record a request that failed before its handler ran (unknown tool, invalid arguments).
-    pub(crate) async fn refused(self, code: &str) {
-        let mut r = self.record(Decision::Error);
+    /// Record a request of `caller` that failed before its handler ran (unknown tool, invalid
+    /// arguments): the dispatcher's record (a tool that runs opens and records its own).
+    pub(crate) async fn refused(
+        server: &Sqlwarden,
+        caller: Caller,
+        method: &'static str,
+        name: &str,
+        code: &str,
+    ) {
+        let mut call = Call::with_caller(server, caller, method, name);
+        call.finished = true;
+        let mut r = call.record(Decision::Error);
         r.code = Some(code.to_string());
         // The reply is a protocol error either way; a lost record is counted by the auditor.
-        let _ = self.state.auditor.record(r).await;
+        let _ = call.state.auditor.record(r).await;
     }
 }
 

@@ -181,7 +181,7 @@ impl ServerHandler for Sqlwarden {
         mut context: RequestContext<RoleServer>,
     ) -> Result<rmcp::model::CallToolResponse, McpError> {
         let name = request.name.to_string();
-        let refusal = call::Call::open(self, &context, &name).for_refusal();
+        let caller = call::Caller::of(self, &context);
         let ran = call::ToolRan::default();
         context.extensions.insert(ran.clone());
         let ctx = rmcp::handler::server::tool::ToolCallContext::new(self, request, context);
@@ -192,7 +192,7 @@ impl ServerHandler for Sqlwarden {
                 Err(e) if e.code != rmcp::model::ErrorCode::INVALID_PARAMS => "protocol_error",
                 _ => "invalid_params",
             };
-            refusal.refused(code).await;
+            call::Call::refused(self, caller, "tools/call", &name, code).await;
         }
         response
     }
