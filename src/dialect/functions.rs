@@ -161,6 +161,7 @@ const POSTGRES: &[&str] = &[
     "normalize",
     "unistr",
     // date and time
+    "date", // date(ts): the function-style cast to date
     "now",
     "current_date",
     "current_time",

@@ -426,6 +426,8 @@ pub(super) fn binary_operator(op: &BinaryOperator) -> Walk {
         | B::PGBitwiseShiftRight
         | B::PGExp
         | B::PGOverlap
+        // SQLite's GLOB: a pattern match like LIKE (its operands are walked like any other)
+        | B::Glob
         | B::PGRegexMatch
         | B::PGRegexIMatch
         | B::PGRegexNotMatch
