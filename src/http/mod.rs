@@ -82,6 +82,8 @@ pub fn router(state: Arc<AppState>, opts: &HttpOptions, shutdown: CancellationTo
     let auth = Arc::new(auth::AuthState::new(opts.auth.clone(), &challenge));
     let mut router = Router::new()
         .nest_service("/mcp", service)
+        // Bodies that are not one JSON-RPC message, answered the JSON-RPC way.
+        .layer(axum::middleware::from_fn(refusals::json_rpc_shape))
         // Only what is above this line needs a principal.
         .layer(axum::middleware::from_fn_with_state(
             auth,

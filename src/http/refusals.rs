@@ -1,8 +1,10 @@
-//! The outermost layer in front of `/mcp`: bounds the request body (413), answers a body that is
-//! not one JSON-RPC message with the JSON-RPC error for it (400 with -32700 or -32600, as the
-//! spec asks, instead of the transport's plain-text refusal), and writes the audit record of
-//! every request refused at the HTTP level (401 and 429 from authentication, 403 from Host/Origin
-//! validation, 413 here), which never reach a tool and so are recorded nowhere else.
+//! The layers around `/mcp` that refuse at the HTTP level. Outermost, [`guard`]: bounds the
+//! declared body length (413) and writes the audit record of every request refused at the HTTP
+//! level (401 and 429 from authentication, 403 from Host/Origin validation, 413), which never
+//! reach a tool and so are recorded nowhere else. Inside authentication, [`json_rpc_shape`]:
+//! answers a body that is not one JSON-RPC message with the JSON-RPC error for it (400 with
+//! -32700 or -32600, or -32602 for unreadable params of a known method) instead of the
+//! transport's plain-text refusal.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -38,19 +40,6 @@ pub(crate) async fn guard(
         .and_then(|v| v.parse::<u64>().ok());
     let response = if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         too_large()
-    } else if req.method() == axum::http::Method::POST {
-        // Read the body (bounded) to answer a malformed message the JSON-RPC way.
-        let (parts, body) = req.into_parts();
-        match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
-            Err(_) => too_large(),
-            Ok(bytes) => match malformed(&bytes) {
-                Some(refusal) => refusal,
-                None => {
-                    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
-                        .await
-                }
-            },
-        }
     } else {
         next.run(req).await
     };
@@ -74,6 +63,25 @@ pub(crate) async fn guard(
     // The refusal stands whether or not its record could be written (a lost one is counted).
     let _ = state.auditor.record(record).await;
     response
+}
+
+/// Inside authentication (so nobody unauthenticated makes the server buffer a body): read a
+/// POST body, bounded, and answer one that is not a single JSON-RPC message the JSON-RPC way.
+pub(crate) async fn json_rpc_shape(req: Request, next: Next) -> Response {
+    if req.method() != axum::http::Method::POST {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Err(_) => too_large(),
+        Ok(bytes) => match malformed(&bytes) {
+            Some(refusal) => refusal,
+            None => {
+                next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                    .await
+            }
+        },
+    }
 }
 
 fn too_large() -> Response {
