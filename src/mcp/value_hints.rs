@@ -27,6 +27,9 @@ pub(crate) const MAX_VALUE_CHARS: usize = 40;
 const MAX_COLUMNS: usize = 12;
 /// Each column's statement gets at most this long (the role's own timeout if shorter).
 const TIMEOUT: Duration = Duration::from_secs(2);
+/// All of one table's statements together: on a large table the remaining columns go without
+/// hints rather than making `describe_table` wait a timeout per column.
+const BUDGET: Duration = Duration::from_secs(3);
 
 /// The value hints of `table` for this call's role and attributes (cached).
 pub(crate) async fn for_table(
@@ -59,12 +62,20 @@ pub(crate) async fn for_table(
         .take(MAX_COLUMNS);
     let mut found = Vec::new();
     let mut complete = true;
+    let started = std::time::Instant::now();
     for c in candidates {
+        if started.elapsed() >= BUDGET {
+            // Too slow a table to read more; cached as is, so the next call does not pay again.
+            break;
+        }
         match values_of(call, target, table, &c.name, cancel).await {
             Ok(Some(values)) => found.push((c.name.clone(), values)),
             Ok(None) => {}
+            // A column too large to read in time stays without hints (and is cached so).
+            Err(ToolError::Timeout(_)) => {}
             Err(e) => {
-                // Not the caller's problem: describe_table answers without this column's values.
+                // Not the caller's problem: describe_table answers without this column's values;
+                // not cached, so the next call tries again (the database may be back).
                 tracing::debug!(table = %table, column = %c.name, error = %e, "value hint skipped");
                 complete = false;
             }
