@@ -38,6 +38,9 @@ pub struct AppState {
     pub(crate) breakers: std::collections::HashMap<String, crate::limits::Breaker>,
     /// Where every request's record goes.
     pub auditor: crate::audit::Auditor,
+    /// Rows of roles with a `cache_ttl`, and governance decisions of repeated statements.
+    pub(crate) results: crate::cache::ResultCache,
+    pub(crate) decisions: crate::cache::DecisionCache,
     router: ToolRouter<Sqlwarden>,
 }
 
@@ -47,6 +50,7 @@ impl AppState {
         policies: Arc<PolicySet>,
         max_sql_length: usize,
         auditor: crate::audit::Auditor,
+        cache_max_bytes: u64,
     ) -> Arc<Self> {
         let breakers = databases
             .iter()
@@ -59,6 +63,8 @@ impl AppState {
             policies,
             max_sql_length,
             auditor,
+            results: crate::cache::ResultCache::new(cache_max_bytes),
+            decisions: crate::cache::DecisionCache::default(),
             router: compact(Sqlwarden::tool_router()),
         })
     }

@@ -21,18 +21,23 @@ pub struct QueryOutput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub truncated_by: Option<String>,
     pub cached: bool,
+    /// Age of cached rows, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_age_s: Option<u64>,
     pub elapsed_ms: f64,
 }
 
 impl QueryOutput {
-    pub fn from_rows(set: RowSet, cached: bool, elapsed_ms: f64) -> Self {
+    /// `cached`: the age of rows served from the result cache.
+    pub fn from_rows(set: RowSet, cached: Option<std::time::Duration>, elapsed_ms: f64) -> Self {
         QueryOutput {
             row_count: set.rows.len() as u64,
             columns: set.columns,
             rows: set.rows,
             truncated: set.truncated,
             truncated_by: set.truncated_by.map(str::to_string),
-            cached,
+            cached: cached.is_some(),
+            cache_age_s: cached.map(|age| age.as_secs()),
             elapsed_ms: (elapsed_ms * 100.0).round() / 100.0,
         }
     }
@@ -54,7 +59,13 @@ impl QueryOutput {
                 )),
             }
         }
-        out.push_str(&format!(" · {} ms\n", self.elapsed_ms));
+        match self.cache_age_s {
+            Some(age) => out.push_str(&format!(
+                " · {} ms · cached, read {age} s ago\n",
+                self.elapsed_ms
+            )),
+            None => out.push_str(&format!(" · {} ms\n", self.elapsed_ms)),
+        }
         if self.columns.is_empty() {
             return out;
         }
@@ -148,6 +159,7 @@ mod tests {
             truncated: true,
             truncated_by: Some("rows".into()),
             cached: false,
+            cache_age_s: None,
             elapsed_ms: 1.5,
         };
         let text = out.render_text(3);

@@ -115,7 +115,8 @@ pub(crate) async fn run(
         .await;
     // shape: structured content + compact text
     let result = rows.map(|(set, max_rows)| {
-        let out = QueryOutput::from_rows(set, false, started.elapsed().as_secs_f64() * 1000.0);
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let out = QueryOutput::from_rows(set, call.cached(), elapsed_ms);
         let text = out.render_text(max_rows);
         let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
         r.structured_content = serde_json::to_value(&out).ok();
