@@ -42,6 +42,31 @@ impl QueryOutput {
         }
     }
 
+    /// The structured content: the same JSON as serializing `self`, built by moving the rows
+    /// in (a 1,000-row result is not copied value by value a second time).
+    pub fn into_value(self) -> Value {
+        let mut m = serde_json::Map::new();
+        m.insert(
+            "columns".into(),
+            serde_json::to_value(&self.columns).unwrap_or_default(),
+        );
+        m.insert(
+            "rows".into(),
+            Value::Array(self.rows.into_iter().map(Value::Array).collect()),
+        );
+        m.insert("row_count".into(), self.row_count.into());
+        m.insert("truncated".into(), self.truncated.into());
+        if let Some(by) = self.truncated_by {
+            m.insert("truncated_by".into(), by.into());
+        }
+        m.insert("cached".into(), self.cached.into());
+        if let Some(age) = self.cache_age_s {
+            m.insert("cache_age_s".into(), age.into());
+        }
+        m.insert("elapsed_ms".into(), self.elapsed_ms.into());
+        Value::Object(m)
+    }
+
     /// Compact text for the model.
     pub fn render_text(&self, max_rows_hint: u64) -> String {
         let mut out = String::with_capacity(64 + self.rows.len() * 32);
@@ -162,6 +187,17 @@ mod tests {
             cache_age_s: None,
             elapsed_ms: 1.5,
         };
+        assert_eq!(
+            out.clone().into_value(),
+            serde_json::to_value(&out).expect("serializes"),
+            "into_value is the serialized form"
+        );
+        let mut cached = out.clone();
+        (cached.cached, cached.cache_age_s, cached.truncated_by) = (true, Some(12), None);
+        assert_eq!(
+            cached.clone().into_value(),
+            serde_json::to_value(&cached).expect("serializes")
+        );
         let text = out.render_text(3);
         assert!(text.starts_with("3 rows (truncated at 3 rows;"), "{text}");
         assert!(text.contains("id|note\n1|plain\n"), "{text}");
