@@ -36,4 +36,5 @@ pub mod policy;
 pub mod shape;
 pub mod sql;
 pub mod store;
+pub mod templates;
 pub mod telemetry;

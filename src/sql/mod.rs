@@ -16,6 +16,7 @@ pub(crate) mod analyze;
 mod compile;
 #[doc(hidden)]
 pub mod fuzzing;
+pub(crate) mod named;
 pub(crate) mod names;
 pub(crate) mod parse;
 pub(crate) mod rewrite;
@@ -23,6 +24,7 @@ pub(crate) mod rewrite;
 use std::fmt;
 
 pub use compile::{Compiled, CompiledRole, TableAccess, compile};
+pub use named::{NamedError, Numbered, check_syntax, number_placeholders};
 pub use names::{Catalog, CatalogTable, QualifiedName, parse_table_name};
 
 pub use crate::dialect::Dialect;
