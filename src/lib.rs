@@ -33,6 +33,7 @@ pub mod http;
 pub mod limits;
 pub mod mcp;
 pub mod policy;
+pub mod prompts;
 pub mod shape;
 pub mod sql;
 pub mod store;

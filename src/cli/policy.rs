@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 
 use sqlwarden::config::Config;
-use sqlwarden::policy::PolicySet;
+use sqlwarden::mcp::Bundle;
 use sqlwarden::sql::{GovernContext, GovernError, Purpose};
 
 #[derive(Debug, Subcommand)]
@@ -67,28 +67,34 @@ async fn check(config_path: Option<&Path>, args: CheckArgs) -> anyhow::Result<()
         .or_else(|| config.as_ref().and_then(|c| c.policies_dir.clone()))
         .unwrap_or_else(|| PathBuf::from("policies"));
     let limits = config.as_ref().map(|c| c.limits).unwrap_or_default();
-    let set = sqlwarden::policy::load_dir(&dir, limits).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let names: Vec<&str> = set.roles.keys().map(String::as_str).collect();
+    let bundle = Bundle::load_dir(&dir, limits).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let names: Vec<&str> = bundle.policies.roles.keys().map(String::as_str).collect();
+    let extras = format!(
+        "; {} template(s), {} prompt file(s)",
+        bundle.templates.templates.len(),
+        bundle.prompts.prompts.len()
+    );
     match (&config, args.offline) {
         (Some(config), false) => {
             let mut config = config.clone();
             config.policies_dir = Some(dir.clone());
             super::serve::connect(
                 &config,
-                set.clone(),
+                bundle.clone(),
+                None,
                 &[],
                 sqlwarden::audit::Auditor::log_only(),
             )
             .await?;
             say(&format!(
-                "ok: {} role(s) in {} ({}), checked against the database",
+                "ok: {} role(s) in {} ({}){extras}, checked against the database",
                 names.len(),
                 dir.display(),
                 names.join(", ")
             ));
         }
         _ => say(&format!(
-            "ok: {} role(s) in {} ({}); files only (give --config or DATABASE_URL to check tables and columns)",
+            "ok: {} role(s) in {} ({}){extras}; files only (give --config or DATABASE_URL to check tables and columns)",
             names.len(),
             dir.display(),
             names.join(", ")
@@ -98,7 +104,7 @@ async fn check(config_path: Option<&Path>, args: CheckArgs) -> anyhow::Result<()
 }
 
 async fn explain(config_path: Option<&Path>, args: ExplainArgs) -> anyhow::Result<()> {
-    let (config, policies): (Config, PolicySet) = if args.demo {
+    let (config, bundle): (Config, Bundle) = if args.demo {
         let path = super::demo::ensure_demo_db(None, false).await?;
         let mut env = std::collections::BTreeMap::new();
         env.insert(
@@ -106,17 +112,17 @@ async fn explain(config_path: Option<&Path>, args: ExplainArgs) -> anyhow::Resul
             format!("sqlite://{}", path.display()),
         );
         let config = Config::from_parts(None, "<demo>", &env)?;
-        let set = sqlwarden::policy::load_texts(&super::demo::demo_policies(), config.limits)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        (config, set)
+        let bundle = super::demo::demo_bundle(config.limits)?;
+        (config, bundle)
     } else {
         let config = Config::load(config_path)?;
-        let set = super::serve::load_policies(&config)?;
-        (config, set)
+        let (bundle, _) = super::serve::load_bundle(&config)?;
+        (config, bundle)
     };
     let state = super::serve::connect(
         &config,
-        policies,
+        bundle,
+        None,
         &[args.role.as_str()],
         sqlwarden::audit::Auditor::log_only(),
     )

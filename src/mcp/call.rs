@@ -187,7 +187,7 @@ impl Call {
         })?;
         let db = self.state.database(database)?.clone();
         self.database = Some(db.name.clone());
-        self.permit = Some(self.state.limiter.admit(&principal)?);
+        self.permit = Some(self.state.registry.load().limiter.admit(&principal)?);
         self.reachable(&db)?;
         // (an already loaded catalog proves nothing about the database: only failures count)
         if let Err(e) = db.ensure_catalog().await {

@@ -90,7 +90,7 @@ fn role_limits(state: &AppState, role: &str) -> Option<Limits> {
         .databases
         .iter()
         .find_map(|db| db.schema.load().role(role).map(|r| r.limits))
-        .or_else(|| state.policies.get(role).map(|p| p.limits))
+        .or_else(|| state.registry.load().policies.get(role).map(|p| p.limits))
 }
 
 /// Whether the role may see any table of `db`.

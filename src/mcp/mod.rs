@@ -7,6 +7,7 @@
 pub(crate) mod call;
 mod error;
 mod instructions;
+pub mod registry;
 mod schemas;
 mod tools;
 mod value_hints;
@@ -24,16 +25,16 @@ pub use tools::{DescribeTableArgs, ExplainQueryArgs, ListTablesArgs, QueryArgs};
 
 use crate::auth::Principal;
 use crate::db::Database;
-use crate::policy::PolicySet;
+pub use registry::{Bundle, Registry, RegistryCell};
 
 /// Shared, immutable server state (one per process, behind an `Arc`).
 pub struct AppState {
     /// The first database is the default.
     pub databases: Vec<Arc<Database>>,
-    pub policies: Arc<PolicySet>,
+    /// Policies, templates and prompts (and the rate limits built from them), swapped whole
+    /// on reload.
+    pub registry: RegistryCell,
     pub max_sql_length: usize,
-    /// Rate and concurrency limits of every role.
-    pub(crate) limiter: crate::limits::Limiter,
     /// One circuit breaker per database, by name.
     pub(crate) breakers: std::collections::HashMap<String, crate::limits::Breaker>,
     /// Where every request's record goes.
@@ -44,7 +45,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(
         databases: Vec<Arc<Database>>,
-        policies: Arc<PolicySet>,
+        registry: RegistryCell,
         max_sql_length: usize,
         auditor: crate::audit::Auditor,
     ) -> Arc<Self> {
@@ -53,10 +54,9 @@ impl AppState {
             .map(|d| (d.name.clone(), crate::limits::Breaker::default()))
             .collect();
         Arc::new(AppState {
-            limiter: crate::limits::Limiter::new(&policies),
             breakers,
             databases,
-            policies,
+            registry,
             max_sql_length,
             auditor,
             router: compact(Sqlwarden::tool_router()),

@@ -199,6 +199,12 @@ pub fn distinct_values_sql(table: &QualifiedName, column: &str) -> String {
     )
 }
 
+/// `SELECT 1 FROM table` with the name quoted from the catalog (a probe that plans a role's
+/// view of a table; still governed).
+pub fn select_one_from(table: &QualifiedName) -> String {
+    format!("SELECT 1 FROM {}", names::quoted_name(table))
+}
+
 /// PostgreSQL column types whose comparisons the row-filter barrier treats as leakproof.
 pub fn leakproof_comparison_types() -> impl Iterator<Item = &'static str> {
     analyze::barrier::PG_LEAKPROOF_TYPES.iter().map(|(t, _)| *t)

@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 pub use load::{load_dir, load_texts};
+pub(crate) use load::read_toml_files;
 
 use crate::dialect::Dialect;
 use crate::policy::Origin;
