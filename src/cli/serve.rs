@@ -37,6 +37,9 @@ pub(crate) struct ServeArgs {
     /// Listen on a non-loopback address although there is no authentication yet.
     #[arg(long)]
     pub(crate) unsafe_no_auth: bool,
+    /// Reload policies, templates and prompts when their files change (SIGHUP always does).
+    #[arg(long)]
+    pub(crate) watch: bool,
 }
 
 pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::Result<()> {
@@ -77,6 +80,7 @@ pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::
         (true, _) => vec![],
     };
     let state = connect(&config, bundle.clone(), source, &roles_in_use, auditor).await?;
+    super::reload::spawn(&state, config.policies_dir.as_deref(), args.watch);
     match http {
         None => serve_stdio(state, principal).await,
         Some(addr) => {
@@ -211,7 +215,18 @@ pub(crate) async fn serve_stdio(state: Arc<AppState>, principal: Principal) -> a
         }
         Err(e) => return Err(anyhow::Error::new(e).context("stdio transport")),
     };
+    // a reload changes what this session may see: tell the client to list again
+    let peer = service.peer().clone();
+    let mut changed = state_ref.registry.subscribe();
+    let notifier = tokio::spawn(async move {
+        while changed.changed().await.is_ok() {
+            let _ = peer.notify_tool_list_changed().await;
+            let _ = peer.notify_prompt_list_changed().await;
+            let _ = peer.notify_resource_list_changed().await;
+        }
+    });
     let ended = service.waiting().await.context("stdio session");
+    notifier.abort();
     state_flush(&state_ref).await;
     ended?;
     Ok(())

@@ -179,6 +179,11 @@ impl Call {
         self.started
     }
 
+    /// The SQL governance produced for this call, once it has run.
+    pub(crate) fn governed_sql(&self) -> Option<&str> {
+        self.governed_sql.as_deref()
+    }
+
     /// resolve the database -> limits (rate, concurrency, the database's breaker) -> the
     /// caller's role compiled for it
     pub(crate) async fn target(&mut self, database: Option<&str>) -> Result<Target, ToolError> {

@@ -114,13 +114,20 @@ pub(crate) async fn run(
         )
         .await;
     // shape: structured content + compact text
-    let result = rows.map(|(set, max_rows)| {
-        let out = QueryOutput::from_rows(set, false, started.elapsed().as_secs_f64() * 1000.0);
-        let text = out.render_text(max_rows);
-        let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
-        r.structured_content = serde_json::to_value(&out).ok();
-        (r, out.row_count)
-    });
+    let result = rows.map(|(set, max_rows)| shaped(set, max_rows, started));
     // close the record (logged; audited)
     call.finish(result).await
+}
+
+/// Rows as a tool result (compact text + structured content), and the row count.
+pub(crate) fn shaped(
+    set: crate::db::RowSet,
+    max_rows: u64,
+    started: std::time::Instant,
+) -> (CallToolResult, u64) {
+    let out = QueryOutput::from_rows(set, false, started.elapsed().as_secs_f64() * 1000.0);
+    let text = out.render_text(max_rows);
+    let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
+    r.structured_content = serde_json::to_value(&out).ok();
+    (r, out.row_count)
 }
