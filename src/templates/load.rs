@@ -315,6 +315,7 @@ fn param_of(
         max,
         max_length: p.max_length.map(|m| m.into_inner()),
         values,
+        origin: origin(file, text, key.span().start),
     };
     if let Some(d) = &p.default {
         let json = serde_json::to_value(d.get_ref())
@@ -367,7 +368,7 @@ fn check_sql(t: &Template) -> Vec<Diagnostic> {
     for p in &t.params {
         if !numbered.names.contains(&p.name) {
             errors.push(
-                t.origin
+                p.origin
                     .diagnostic(format!("parameter `{}` is not used in the SQL", p.name))
                     .with_help(format!("write `:{}` where its value goes, or remove it", p.name)),
             );

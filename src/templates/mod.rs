@@ -170,6 +170,8 @@ pub struct Param {
     pub max_length: Option<u64>,
     /// The allowed values of an `enum`.
     pub values: Vec<String>,
+    /// Where it is declared.
+    pub origin: Origin,
 }
 
 impl Param {
@@ -366,6 +368,7 @@ mod tests {
             max: None,
             max_length: None,
             values: vec![],
+            origin: Origin::default(),
         }
     }
 
