@@ -37,5 +37,5 @@ pub mod prompts;
 pub mod shape;
 pub mod sql;
 pub mod store;
-pub mod templates;
 pub mod telemetry;
+pub mod templates;

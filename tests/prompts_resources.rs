@@ -71,46 +71,125 @@ async fn read(client: &Client, uri: &str) -> Result<String, String> {
 async fn prompts_show_only_what_the_role_may_see() {
     let dir = tempfile::tempdir().expect("tempdir");
     let analyst = client_as(dir.path(), ANALYST).await;
-    let names: Vec<String> = analyst.list_all_prompts().await.expect("prompts/list").iter().map(|p| p.name.clone()).collect();
-    assert_eq!(names, ["ask_data", "explain_table", "review_sql", "region_review"]);
+    let names: Vec<String> = analyst
+        .list_all_prompts()
+        .await
+        .expect("prompts/list")
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
+    assert_eq!(
+        names,
+        ["ask_data", "explain_table", "review_sql", "region_review"]
+    );
 
     // the business-question helper: the analyst's tables and columns, its templates
-    let t = prompt(&analyst, "ask_data", json!({"question": "Which city buys most?"})).await.expect("ask_data");
+    let t = prompt(
+        &analyst,
+        "ask_data",
+        json!({"question": "Which city buys most?"}),
+    )
+    .await
+    .expect("ask_data");
     assert!(t.contains("Which city buys most?"), "{t}");
     assert!(t.contains("customers(id integer, name text, region text, city text, segment text, created_at text) -- rows limited for your role"), "{t}");
     assert!(t.contains("revenue_by_month:"), "{t}");
-    for hidden in ["email", "phone", "national_id", "birth_date", "cost", "employees", "salary"] {
+    for hidden in [
+        "email",
+        "phone",
+        "national_id",
+        "birth_date",
+        "cost",
+        "employees",
+        "salary",
+    ] {
         assert!(!t.contains(hidden), "{hidden} in {t}");
     }
     // explain a table: describe_table's view; a hidden table is "not granted", like a missing one
-    let t = prompt(&analyst, "explain_table", json!({"table": "customers"})).await.expect("explain_table");
-    assert!(t.contains("main.customers (table)") && !t.contains("email"), "{t}");
-    let hidden = prompt(&analyst, "explain_table", json!({"table": "employees"})).await.expect_err("employees is hidden");
-    let missing = prompt(&analyst, "explain_table", json!({"table": "no_such"})).await.expect_err("no such table");
-    assert!(hidden.contains("table employees does not exist or is not granted to role analyst"), "{hidden}");
-    assert!(missing.contains("table no_such does not exist or is not granted to role analyst"), "{missing}");
+    let t = prompt(&analyst, "explain_table", json!({"table": "customers"}))
+        .await
+        .expect("explain_table");
+    assert!(
+        t.contains("main.customers (table)") && !t.contains("email"),
+        "{t}"
+    );
+    let hidden = prompt(&analyst, "explain_table", json!({"table": "employees"}))
+        .await
+        .expect_err("employees is hidden");
+    let missing = prompt(&analyst, "explain_table", json!({"table": "no_such"}))
+        .await
+        .expect_err("no such table");
+    assert!(
+        hidden.contains("table employees does not exist or is not granted to role analyst"),
+        "{hidden}"
+    );
+    assert!(
+        missing.contains("table no_such does not exist or is not granted to role analyst"),
+        "{missing}"
+    );
     // review a statement: the refusal and its rule, or the governed rewrite and the plan
-    let t = prompt(&analyst, "review_sql", json!({"sql": "SELECT email FROM customers"})).await.expect("review_sql");
-    assert!(t.contains("refused for your role (policy_denied, rule column_hidden)"), "{t}");
-    let t = prompt(&analyst, "review_sql", json!({"sql": "SELECT city, count(*) FROM customers GROUP BY city"})).await.expect("review_sql");
-    assert!(t.contains("allowed for your role") && t.contains("region = ?"), "{t}");
-    assert!(t.contains("The database's plan:\n") && t.contains("customers"), "{t}");
+    let t = prompt(
+        &analyst,
+        "review_sql",
+        json!({"sql": "SELECT email FROM customers"}),
+    )
+    .await
+    .expect("review_sql");
+    assert!(
+        t.contains("refused for your role (policy_denied, rule column_hidden)"),
+        "{t}"
+    );
+    let t = prompt(
+        &analyst,
+        "review_sql",
+        json!({"sql": "SELECT city, count(*) FROM customers GROUP BY city"}),
+    )
+    .await
+    .expect("review_sql");
+    assert!(
+        t.contains("allowed for your role") && t.contains("region = ?"),
+        "{t}"
+    );
+    assert!(
+        t.contains("The database's plan:\n") && t.contains("customers"),
+        "{t}"
+    );
     // a DBA prompt file: arguments and the role's schema filled in
-    let t = prompt(&analyst, "region_review", json!({"month": "2025-03"})).await.expect("region_review");
-    assert!(t.contains("review for 2025-03") && t.contains("orders(") && !t.contains("email"), "{t}");
-    let e = prompt(&analyst, "region_review", json!({})).await.expect_err("month is required");
-    assert!(e.contains("prompt region_review needs the argument `month`"), "{e}");
+    let t = prompt(&analyst, "region_review", json!({"month": "2025-03"}))
+        .await
+        .expect("region_review");
+    assert!(
+        t.contains("review for 2025-03") && t.contains("orders(") && !t.contains("email"),
+        "{t}"
+    );
+    let e = prompt(&analyst, "region_review", json!({}))
+        .await
+        .expect_err("month is required");
+    assert!(
+        e.contains("prompt region_review needs the argument `month`"),
+        "{e}"
+    );
     analyst.cancel().await.expect("close");
 
     // support has no region_review; the administrator sees what the analyst does not
     let support = client_as(dir.path(), SUPPORT).await;
-    let names: Vec<String> = support.list_all_prompts().await.expect("prompts/list").iter().map(|p| p.name.clone()).collect();
+    let names: Vec<String> = support
+        .list_all_prompts()
+        .await
+        .expect("prompts/list")
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
     assert_eq!(names, ["ask_data", "explain_table", "review_sql"]);
-    let e = prompt(&support, "region_review", json!({"month": "2025-03"})).await.expect_err("not for support");
+    let e = prompt(&support, "region_review", json!({"month": "2025-03"}))
+        .await
+        .expect_err("not for support");
     assert!(e.contains("unknown prompt region_review"), "{e}");
     support.cancel().await.expect("close");
     let admin = client_as(dir.path(), ADMIN).await;
-    let t = prompt(&admin, "ask_data", json!({"question": "q"})).await.expect("ask_data");
+    let t = prompt(&admin, "ask_data", json!({"question": "q"}))
+        .await
+        .expect("ask_data");
     assert!(t.contains("employees(") && t.contains("email text"), "{t}");
     admin.cancel().await.expect("close");
 }
@@ -119,17 +198,32 @@ async fn prompts_show_only_what_the_role_may_see() {
 async fn completion_offers_only_role_visible_names() {
     let dir = tempfile::tempdir().expect("tempdir");
     let analyst = client_as(dir.path(), ANALYST).await;
-    let tables = analyst.complete_prompt_simple("explain_table", "table", "").await.expect("complete");
+    let tables = analyst
+        .complete_prompt_simple("explain_table", "table", "")
+        .await
+        .expect("complete");
     assert_eq!(tables, ["customers", "order_lines", "orders", "products"]);
-    let tables = analyst.complete_prompt_simple("explain_table", "table", "e").await.expect("complete");
+    let tables = analyst
+        .complete_prompt_simple("explain_table", "table", "e")
+        .await
+        .expect("complete");
     assert!(tables.is_empty(), "{tables:?}");
-    let tables = analyst.complete_resource_simple("schema://{database}/{table}", "table", "ORD").await.expect("complete");
+    let tables = analyst
+        .complete_resource_simple("schema://{database}/{table}", "table", "ORD")
+        .await
+        .expect("complete");
     assert_eq!(tables, ["order_lines", "orders"]);
-    let dbs = analyst.complete_resource_simple("schema://{database}/{table}", "database", "").await.expect("complete");
+    let dbs = analyst
+        .complete_resource_simple("schema://{database}/{table}", "database", "")
+        .await
+        .expect("complete");
     assert_eq!(dbs, ["main"]);
     analyst.cancel().await.expect("close");
     let admin = client_as(dir.path(), ADMIN).await;
-    let tables = admin.complete_prompt_simple("explain_table", "table", "e").await.expect("complete");
+    let tables = admin
+        .complete_prompt_simple("explain_table", "table", "e")
+        .await
+        .expect("complete");
     assert_eq!(tables, ["employees"]);
     admin.cancel().await.expect("close");
 }
@@ -138,7 +232,13 @@ async fn completion_offers_only_role_visible_names() {
 async fn schema_resources_list_and_read_as_the_role() {
     let dir = tempfile::tempdir().expect("tempdir");
     let analyst = client_as(dir.path(), ANALYST).await;
-    let uris: Vec<String> = analyst.list_all_resources().await.expect("resources/list").iter().map(|r| r.uri.clone()).collect();
+    let uris: Vec<String> = analyst
+        .list_all_resources()
+        .await
+        .expect("resources/list")
+        .iter()
+        .map(|r| r.uri.clone())
+        .collect();
     assert_eq!(
         uris,
         [
@@ -151,26 +251,48 @@ async fn schema_resources_list_and_read_as_the_role() {
             "template://top_customers",
         ]
     );
-    let templates = analyst.list_all_resource_templates().await.expect("templates/list");
+    let templates = analyst
+        .list_all_resource_templates()
+        .await
+        .expect("templates/list");
     assert_eq!(templates.len(), 1);
     assert_eq!(templates[0].uri_template, "schema://{database}/{table}");
     // a read is describe_table's text for the role
-    let t = read(&analyst, "schema://main/customers").await.expect("read");
+    let t = read(&analyst, "schema://main/customers")
+        .await
+        .expect("read");
     let described = text(&call(&analyst, "describe_table", json!({"table": "customers"})).await);
     assert_eq!(t, described);
     assert!(!t.contains("email") && t.contains("segment"), "{t}");
-    let t = read(&analyst, "schema://main/products").await.expect("read");
+    let t = read(&analyst, "schema://main/products")
+        .await
+        .expect("read");
     assert!(!t.contains("cost"), "{t}");
-    let e = read(&analyst, "schema://main/employees").await.expect_err("hidden");
-    assert!(e.contains("table employees does not exist or is not granted to role analyst"), "{e}");
-    let e = read(&analyst, "schema://other/customers").await.expect_err("no such database");
+    let e = read(&analyst, "schema://main/employees")
+        .await
+        .expect_err("hidden");
+    assert!(
+        e.contains("table employees does not exist or is not granted to role analyst"),
+        "{e}"
+    );
+    let e = read(&analyst, "schema://other/customers")
+        .await
+        .expect_err("no such database");
     assert!(e.contains("database other is not configured"), "{e}");
-    let t = read(&analyst, "template://top_customers").await.expect("read template");
-    assert!(t.contains("param :segment one of consumer, smb, enterprise, required") && t.contains("LIMIT :top"), "{t}");
+    let t = read(&analyst, "template://top_customers")
+        .await
+        .expect("read template");
+    assert!(
+        t.contains("param :segment one of consumer, smb, enterprise, required")
+            && t.contains("LIMIT :top"),
+        "{t}"
+    );
     analyst.cancel().await.expect("close");
     // support: no revenue_by_month resource either
     let support = client_as(dir.path(), SUPPORT).await;
-    let e = read(&support, "template://revenue_by_month").await.expect_err("not for support");
+    let e = read(&support, "template://revenue_by_month")
+        .await
+        .expect_err("not for support");
     assert!(e.contains("no template revenue_by_month"), "{e}");
     support.cancel().await.expect("close");
 }
@@ -203,7 +325,10 @@ async fn reloadable(
     let policies = dir.join("policies");
     for sub in ["", "templates", "prompts"] {
         std::fs::create_dir_all(policies.join(sub)).expect("mkdir");
-        for e in std::fs::read_dir(demo_policies().join(sub)).expect("read").flatten() {
+        for e in std::fs::read_dir(demo_policies().join(sub))
+            .expect("read")
+            .flatten()
+        {
             if e.path().is_file() {
                 std::fs::copy(e.path(), policies.join(sub).join(e.file_name())).expect("copy");
             }
@@ -211,17 +336,26 @@ async fn reloadable(
     }
     let extra = format!("[policies]\ndir = \"{}\"\n", policies.display());
     let config = config_file(dir, &common::sqlite_url(&common::sqlite_demo()), &extra);
-    let args: Vec<String> = ["serve", "--config", &config.display().to_string(), "--role", "analyst", "--attr", "region=north"]
-        .iter()
-        .map(|s| s.to_string())
-        .chain(extra_args.iter().map(|s| s.to_string()))
-        .collect();
-    let (transport, stderr) = TokioChildProcess::builder(tokio::process::Command::new(common::bin()).configure(|c| {
-        c.args(&args).env("RUST_LOG", "info");
-    }))
-    .stderr(std::process::Stdio::piped())
-    .spawn()
-    .expect("spawn");
+    let args: Vec<String> = [
+        "serve",
+        "--config",
+        &config.display().to_string(),
+        "--role",
+        "analyst",
+        "--attr",
+        "region=north",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain(extra_args.iter().map(|s| s.to_string()))
+    .collect();
+    let (transport, stderr) =
+        TokioChildProcess::builder(tokio::process::Command::new(common::bin()).configure(|c| {
+            c.args(&args).env("RUST_LOG", "info");
+        }))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
     let pid = transport.id().expect("pid");
     let (log_tx, log_rx) = mpsc::unbounded_channel();
     if let Some(stderr) = stderr {
@@ -254,7 +388,10 @@ async fn wcall(
 }
 
 fn hangup(pid: u32) {
-    let ok = std::process::Command::new("kill").args(["-HUP", &pid.to_string()]).status().expect("kill");
+    let ok = std::process::Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .expect("kill");
     assert!(ok.success());
 }
 
@@ -285,7 +422,13 @@ async fn sighup_reloads_a_good_set_and_keeps_the_old_one_on_errors() {
     let names = |c: &RunningService<RoleClient, Watcher>| {
         let c = c.peer().clone();
         async move {
-            let mut n: Vec<String> = c.list_all_tools().await.expect("tools/list").iter().map(|t| t.name.to_string()).collect();
+            let mut n: Vec<String> = c
+                .list_all_tools()
+                .await
+                .expect("tools/list")
+                .iter()
+                .map(|t| t.name.to_string())
+                .collect();
             n.sort();
             n
         }
@@ -293,20 +436,47 @@ async fn sighup_reloads_a_good_set_and_keeps_the_old_one_on_errors() {
     assert!(!names(&client).await.contains(&"city_count".to_string()));
 
     // a bad set: a template reading a column the analyst may not see, and a broken policy
-    std::fs::write(policies.join("templates/leak.toml"), NEW_TEMPLATE.replace("city_count", "leak").replace("SELECT city", "SELECT email AS city")).expect("write");
+    std::fs::write(
+        policies.join("templates/leak.toml"),
+        NEW_TEMPLATE
+            .replace("city_count", "leak")
+            .replace("SELECT city", "SELECT email AS city"),
+    )
+    .expect("write");
     hangup(pid);
     logged(&mut logs, "reload refused").await;
-    let why = logged(&mut logs, "column customers.email is not visible to role analyst").await;
-    assert!(why.iter().any(|l| l.contains("templates/leak.toml:4:")), "{why:#?}");
+    let why = logged(
+        &mut logs,
+        "column customers.email is not visible to role analyst",
+    )
+    .await;
+    assert!(
+        why.iter().any(|l| l.contains("templates/leak.toml:4:")),
+        "{why:#?}"
+    );
     assert!(!names(&client).await.contains(&"leak".to_string()));
-    let r = wcall(&client, "top_customers", json!({"segment": "smb", "top": 2})).await;
-    assert_eq!(r.is_error, Some(false), "the old set still serves: {}", text(&r));
+    let r = wcall(
+        &client,
+        "top_customers",
+        json!({"segment": "smb", "top": 2}),
+    )
+    .await;
+    assert_eq!(
+        r.is_error,
+        Some(false),
+        "the old set still serves: {}",
+        text(&r)
+    );
     std::fs::remove_file(policies.join("templates/leak.toml")).expect("rm");
 
     // a good set: a new template, and a lower row cap for the analyst
     std::fs::write(policies.join("templates/city_count.toml"), NEW_TEMPLATE).expect("write");
     let analyst = std::fs::read_to_string(policies.join("analyst.toml")).expect("read");
-    std::fs::write(policies.join("analyst.toml"), analyst.replace("max_rows = 500", "max_rows = 2")).expect("write");
+    std::fs::write(
+        policies.join("analyst.toml"),
+        analyst.replace("max_rows = 500", "max_rows = 2"),
+    )
+    .expect("write");
     hangup(pid);
     logged(&mut logs, "policies, templates and prompts reloaded").await;
     let got = tokio::time::timeout(Duration::from_secs(10), changed.recv()).await;
@@ -314,16 +484,27 @@ async fn sighup_reloads_a_good_set_and_keeps_the_old_one_on_errors() {
     assert!(names(&client).await.contains(&"city_count".to_string()));
     let r = wcall(&client, "city_count", json!({"segment": "smb"})).await;
     assert_eq!(r.is_error, Some(false), "{}", text(&r));
-    let r = wcall(&client, "query", json!({"sql": "SELECT name FROM products"})).await;
+    let r = wcall(
+        &client,
+        "query",
+        json!({"sql": "SELECT name FROM products"}),
+    )
+    .await;
     let sc = r.structured_content.as_ref().expect("sc");
-    assert_eq!((sc["row_count"].clone(), sc["truncated"].clone()), (json!(2), json!(true)), "{}", text(&r));
+    assert_eq!(
+        (sc["row_count"].clone(), sc["truncated"].clone()),
+        (json!(2), json!(true)),
+        "{}",
+        text(&r)
+    );
     client.cancel().await.expect("close");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_reloads_when_a_file_changes() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (client, mut changed, _pid, mut logs, policies) = reloadable(dir.path(), &["--watch"]).await;
+    let (client, mut changed, _pid, mut logs, policies) =
+        reloadable(dir.path(), &["--watch"]).await;
     std::fs::write(policies.join("templates/city_count.toml"), NEW_TEMPLATE).expect("write");
     logged(&mut logs, "policies, templates and prompts reloaded").await;
     let got = tokio::time::timeout(Duration::from_secs(10), changed.recv()).await;

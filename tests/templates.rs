@@ -7,7 +7,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::mcp::{Client, call, config_file, http_client, http_server, said, stdio, text, try_call};
+use common::mcp::{
+    Client, call, config_file, http_client, http_server, said, stdio, text, try_call,
+};
 use serde_json::{Value, json};
 
 fn demo_policies() -> PathBuf {
@@ -70,31 +72,69 @@ async fn templates_are_listed_only_to_the_roles_that_may_run_them() {
             &["--role", "analyst", "--attr", "region=north"][..],
             &["order_lines", "revenue_by_month", "top_customers"][..],
         ),
-        (&["--role", "support", "--attr", "region=east"][..], &["order_lines", "top_customers"][..]),
-        (&["--role", "readonly_admin"][..], &["order_lines", "revenue_by_month", "top_customers"][..]),
+        (
+            &["--role", "support", "--attr", "region=east"][..],
+            &["order_lines", "top_customers"][..],
+        ),
+        (
+            &["--role", "readonly_admin"][..],
+            &["order_lines", "revenue_by_month", "top_customers"][..],
+        ),
     ] {
         let client = client_as(dir.path(), &demo_policies(), args).await;
-        let mut want: Vec<String> = core.iter().chain(templates).map(|s| s.to_string()).collect();
+        let mut want: Vec<String> = core
+            .iter()
+            .chain(templates)
+            .map(|s| s.to_string())
+            .collect();
         want.sort();
         assert_eq!(tool_names(&client).await, want, "{args:?}");
         client.cancel().await.expect("close");
     }
 
     // The support role neither sees nor can call the analyst's template.
-    let client = client_as(dir.path(), &demo_policies(), &["--role", "support", "--attr", "region=east"]).await;
-    let r = try_call(&client, "revenue_by_month", json!({"from": "2025-01-01", "to": "2025-02-01"})).await;
-    assert!(r.as_ref().is_err() || r.as_ref().is_ok_and(|r| r.is_error == Some(true)), "{}", said(&r));
+    let client = client_as(
+        dir.path(),
+        &demo_policies(),
+        &["--role", "support", "--attr", "region=east"],
+    )
+    .await;
+    let r = try_call(
+        &client,
+        "revenue_by_month",
+        json!({"from": "2025-01-01", "to": "2025-02-01"}),
+    )
+    .await;
+    assert!(
+        r.as_ref().is_err() || r.as_ref().is_ok_and(|r| r.is_error == Some(true)),
+        "{}",
+        said(&r)
+    );
     assert!(!said(&r).contains("revenue"), "{}", said(&r));
     client.cancel().await.expect("close");
 
     // A template's tool: read-only, a precise input schema, the query output schema.
-    let client = client_as(dir.path(), &demo_policies(), &["--role", "analyst", "--attr", "region=north"]).await;
+    let client = client_as(
+        dir.path(),
+        &demo_policies(),
+        &["--role", "analyst", "--attr", "region=north"],
+    )
+    .await;
     let tools = client.list_all_tools().await.expect("tools/list");
-    let top = tools.iter().find(|t| t.name == "top_customers").expect("top_customers");
-    assert_eq!(top.annotations.as_ref().and_then(|a| a.read_only_hint), Some(true));
+    let top = tools
+        .iter()
+        .find(|t| t.name == "top_customers")
+        .expect("top_customers");
+    assert_eq!(
+        top.annotations.as_ref().and_then(|a| a.read_only_hint),
+        Some(true)
+    );
     assert!(top.output_schema.is_some());
     let schema = serde_json::to_value(&*top.input_schema).expect("schema");
-    assert_eq!(schema["properties"]["segment"]["enum"], json!(["consumer", "smb", "enterprise"]));
+    assert_eq!(
+        schema["properties"]["segment"]["enum"],
+        json!(["consumer", "smb", "enterprise"])
+    );
     assert_eq!(schema["properties"]["top"]["type"], "integer");
     assert_eq!(schema["properties"]["top"]["minimum"], 1);
     assert_eq!(schema["properties"]["top"]["maximum"], 50);
@@ -108,23 +148,65 @@ async fn templates_are_listed_only_to_the_roles_that_may_run_them() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn arguments_are_checked_with_clear_messages() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let client = client_as(dir.path(), &demo_policies(), &["--role", "analyst", "--attr", "region=north"]).await;
+    let client = client_as(
+        dir.path(),
+        &demo_policies(),
+        &["--role", "analyst", "--attr", "region=north"],
+    )
+    .await;
     for (tool, args, expect) in [
-        ("top_customers", json!({"segment": "smb", "top": 500}), "argument `top` is 500, out of range; expected an integer from 1 to 50"),
-        ("top_customers", json!({"segment": "smb", "top": "5"}), "argument `top` is the string \"5\""),
-        ("top_customers", json!({"top": 5}), "missing required argument `segment` (one of consumer, smb, enterprise"),
-        ("top_customers", json!({"segment": "smb' OR '1'='1"}), "argument `segment` is \"smb' OR '1'='1\"; expected one of consumer, smb, enterprise"),
-        ("top_customers", json!({"segment": "smb", "limit": 3}), "unknown argument `limit`; top_customers takes: segment, top"),
-        ("revenue_by_month", json!({"from": "2025-13-01", "to": "2026-01-01"}), "argument `from` is \"2025-13-01\", not a date"),
-        ("revenue_by_month", json!({"from": "1999-01-01", "to": "2026-01-01"}), "out of range; expected a date YYYY-MM-DD from 2000-01-01 to 2100-12-31"),
-        ("order_lines", json!({"order_id": 0}), "argument `order_id` is 0, out of range"),
+        (
+            "top_customers",
+            json!({"segment": "smb", "top": 500}),
+            "argument `top` is 500, out of range; expected an integer from 1 to 50",
+        ),
+        (
+            "top_customers",
+            json!({"segment": "smb", "top": "5"}),
+            "argument `top` is the string \"5\"",
+        ),
+        (
+            "top_customers",
+            json!({"top": 5}),
+            "missing required argument `segment` (one of consumer, smb, enterprise",
+        ),
+        (
+            "top_customers",
+            json!({"segment": "smb' OR '1'='1"}),
+            "argument `segment` is \"smb' OR '1'='1\"; expected one of consumer, smb, enterprise",
+        ),
+        (
+            "top_customers",
+            json!({"segment": "smb", "limit": 3}),
+            "unknown argument `limit`; top_customers takes: segment, top",
+        ),
+        (
+            "revenue_by_month",
+            json!({"from": "2025-13-01", "to": "2026-01-01"}),
+            "argument `from` is \"2025-13-01\", not a date",
+        ),
+        (
+            "revenue_by_month",
+            json!({"from": "1999-01-01", "to": "2026-01-01"}),
+            "out of range; expected a date YYYY-MM-DD from 2000-01-01 to 2100-12-31",
+        ),
+        (
+            "order_lines",
+            json!({"order_id": 0}),
+            "argument `order_id` is 0, out of range",
+        ),
     ] {
         let r = try_call(&client, tool, args.clone()).await;
         assert!(r.is_err(), "{tool} {args}: {}", said(&r));
         assert!(said(&r).contains(expect), "{tool} {args}: {}", said(&r));
     }
     // The connection is fine afterwards, and a good call runs.
-    let r = call(&client, "top_customers", json!({"segment": "smb", "top": 3})).await;
+    let r = call(
+        &client,
+        "top_customers",
+        json!({"segment": "smb", "top": 3}),
+    )
+    .await;
     assert_eq!(r.is_error, Some(false), "{}", text(&r));
     assert_eq!(r.structured_content.as_ref().expect("sc")["row_count"], 3);
     client.cancel().await.expect("close");
@@ -135,7 +217,12 @@ async fn a_template_runs_under_the_callers_row_filter() {
     let dir = tempfile::tempdir().expect("tempdir");
     let args = json!({"from": "2025-01-01", "to": "2025-04-01"});
     // analyst of region north: only north's revenue
-    let analyst = client_as(dir.path(), &demo_policies(), &["--role", "analyst", "--attr", "region=north"]).await;
+    let analyst = client_as(
+        dir.path(),
+        &demo_policies(),
+        &["--role", "analyst", "--attr", "region=north"],
+    )
+    .await;
     let r = call(&analyst, "revenue_by_month", args.clone()).await;
     assert_eq!(r.is_error, Some(false), "{}", text(&r));
     let rows = r.structured_content.as_ref().expect("sc")["rows"].clone();
@@ -149,38 +236,68 @@ async fn a_template_runs_under_the_callers_row_filter() {
     for i in 0..3 {
         assert_eq!(rows[i][1], north[i][1], "orders of {}", rows[i][0]);
         let (a, b) = (as_f64(&rows[i][2]), as_f64(&north[i][2]));
-        assert!((a - b).abs() < 0.011, "revenue of {}: {a} vs {b}", rows[i][0]);
+        assert!(
+            (a - b).abs() < 0.011,
+            "revenue of {}: {a} vs {b}",
+            rows[i][0]
+        );
     }
     let r = call(&admin, "revenue_by_month", args).await;
     let all = r.structured_content.as_ref().expect("sc")["rows"].clone();
-    assert!(as_f64(&all[0][2]) > as_f64(&rows[0][2]) * 2.0, "{all} vs {rows}");
+    assert!(
+        as_f64(&all[0][2]) > as_f64(&rows[0][2]) * 2.0,
+        "{all} vs {rows}"
+    );
     admin.cancel().await.expect("close");
 }
 
 fn as_f64(v: &Value) -> f64 {
-    v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse().ok())).unwrap_or(f64::NAN)
+    v.as_f64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        .unwrap_or(f64::NAN)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_template_cannot_read_what_the_role_cannot() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let policies = policies_with(dir.path(), &[("segment_customers.toml", CUSTOMERS_OF_SEGMENT)]);
+    let policies = policies_with(
+        dir.path(),
+        &[("segment_customers.toml", CUSTOMERS_OF_SEGMENT)],
+    );
     // `SELECT *` through a template: the analyst's columns and region only
-    let analyst = client_as(dir.path(), &policies, &["--role", "analyst", "--attr", "region=north"]).await;
+    let analyst = client_as(
+        dir.path(),
+        &policies,
+        &["--role", "analyst", "--attr", "region=north"],
+    )
+    .await;
     let r = call(&analyst, "segment_customers", json!({"segment": "smb"})).await;
     assert_eq!(r.is_error, Some(false), "{}", text(&r));
     let sc = r.structured_content.as_ref().expect("sc");
-    let columns: Vec<&str> = sc["columns"].as_array().expect("columns").iter().filter_map(|c| c["name"].as_str()).collect();
+    let columns: Vec<&str> = sc["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
     for hidden in ["email", "phone", "national_id", "birth_date"] {
         assert!(!columns.contains(&hidden), "{columns:?}");
     }
-    let region = columns.iter().position(|c| *c == "region").expect("region column");
+    let region = columns
+        .iter()
+        .position(|c| *c == "region")
+        .expect("region column");
     let rows = sc["rows"].as_array().expect("rows");
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r[region] == "north"), "{rows:?}");
     assert!(!text(&r).contains('@'), "{}", text(&r));
     // the value is bound, not spliced: a quote is just a segment that does not exist
-    let r = call(&analyst, "segment_customers", json!({"segment": "smb' OR '1'='1"})).await;
+    let r = call(
+        &analyst,
+        "segment_customers",
+        json!({"segment": "smb' OR '1'='1"}),
+    )
+    .await;
     assert_eq!(r.is_error, Some(false), "{}", text(&r));
     assert_eq!(r.structured_content.as_ref().expect("sc")["row_count"], 0);
     analyst.cancel().await.expect("close");
@@ -220,9 +337,19 @@ async fn policy_check_refuses_a_template_that_reaches_past_a_role() {
         .expect("run policy check");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(err.contains("typo.toml:3:10: error: unknown role `analist`") && err.contains("did you mean `analyst`?"), "{err}");
-    assert!(err.contains("typo.toml:4:41: error: placeholder `:order` has no parameter"), "{err}");
-    assert!(err.contains("typo.toml:5:9: error: parameter `id` is not used in the SQL"), "{err}");
+    assert!(
+        err.contains("typo.toml:3:10: error: unknown role `analist`")
+            && err.contains("did you mean `analyst`?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("typo.toml:4:41: error: placeholder `:order` has no parameter"),
+        "{err}"
+    );
+    assert!(
+        err.contains("typo.toml:5:9: error: parameter `id` is not used in the SQL"),
+        "{err}"
+    );
     // the demo's own templates pass
     let out = std::process::Command::new(common::bin())
         .args(["--config"])
@@ -232,8 +359,15 @@ async fn policy_check_refuses_a_template_that_reaches_past_a_role() {
         .output()
         .expect("run policy check");
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(said.contains("3 template(s), 1 prompt file(s), checked against the database"), "{said}");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("3 template(s), 1 prompt file(s), checked against the database"),
+        "{said}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -241,7 +375,10 @@ async fn postgres_templates_bind_typed_parameters_under_the_role() {
     let cluster = common::pg::cluster();
     let name = cluster.fresh_db();
     let dir = tempfile::tempdir().expect("tempdir");
-    let policies = policies_with(dir.path(), &[("segment_customers.toml", CUSTOMERS_OF_SEGMENT)]);
+    let policies = policies_with(
+        dir.path(),
+        &[("segment_customers.toml", CUSTOMERS_OF_SEGMENT)],
+    );
     let extra = format!(
         "[policies]\ndir = \"{}\"\n[server]\nrole = \"analyst\"\nattrs = {{ region = \"south\" }}\n",
         policies.display()
@@ -250,7 +387,12 @@ async fn postgres_templates_bind_typed_parameters_under_the_role() {
     let server = http_server(&config).await;
     let client = http_client(&server.url).await;
     // dates bound as text become dates in PostgreSQL; the row filter still applies
-    let r = call(&client, "revenue_by_month", json!({"from": "2025-01-01", "to": "2025-03-01"})).await;
+    let r = call(
+        &client,
+        "revenue_by_month",
+        json!({"from": "2025-01-01", "to": "2025-03-01"}),
+    )
+    .await;
     assert_eq!(r.is_error, Some(false), "{}", text(&r));
     let rows = r.structured_content.as_ref().expect("sc")["rows"].clone();
     assert_eq!(rows.as_array().map(Vec::len), Some(2), "{rows}");
@@ -259,7 +401,12 @@ async fn postgres_templates_bind_typed_parameters_under_the_role() {
         "SELECT count(DISTINCT o.id)::text FROM orders o WHERE o.region = 'south' AND o.status NOT IN ('cancelled','returned') AND o.ordered_at >= '2025-01-01' AND o.ordered_at < '2025-02-01'",
     );
     assert_eq!(rows[0][1].to_string(), south[0], "{rows}");
-    let r = call(&client, "segment_customers", json!({"segment": "enterprise"})).await;
+    let r = call(
+        &client,
+        "segment_customers",
+        json!({"segment": "enterprise"}),
+    )
+    .await;
     assert_eq!(r.is_error, Some(false), "{}", text(&r));
     assert!(!text(&r).contains('@'), "{}", text(&r));
     let r = call(&client, "order_lines", json!({"order_id": 1})).await;

@@ -44,7 +44,11 @@ pub(crate) fn spawn(state: &Arc<AppState>, dir: Option<&Path>, watch: bool) {
 async fn reload(state: &AppState, why: &str) {
     match sqlwarden::mcp::registry::reload(state).await {
         Ok(generation) => {
-            tracing::info!(generation, trigger = why, "policies, templates and prompts reloaded");
+            tracing::info!(
+                generation,
+                trigger = why,
+                "policies, templates and prompts reloaded"
+            );
         }
         Err(e) => tracing::error!(
             trigger = why,
@@ -56,7 +60,11 @@ async fn reload(state: &AppState, why: &str) {
 /// Names, sizes and modification times of the `*.toml` files a reload reads.
 fn stamp(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     let mut out = Vec::new();
-    for d in [dir.to_path_buf(), dir.join("templates"), dir.join("prompts")] {
+    for d in [
+        dir.to_path_buf(),
+        dir.join("templates"),
+        dir.join("prompts"),
+    ] {
         let Ok(entries) = std::fs::read_dir(&d) else {
             continue;
         };

@@ -6,9 +6,9 @@
 //! from the role's view (`view::visible`), so completion never reveals a hidden table or
 //! column.
 
+use rmcp::RoleServer;
 use rmcp::model::{CompleteRequestParams, CompleteResult, CompletionInfo, Reference};
 use rmcp::service::RequestContext;
-use rmcp::RoleServer;
 
 use super::Sqlwarden;
 use super::call::principal_of;
@@ -31,7 +31,10 @@ pub(crate) async fn complete(
     };
     let argument = request.argument.name.as_str();
     let typed = request.argument.value.to_lowercase();
-    let earlier = request.context.and_then(|c| c.arguments).unwrap_or_default();
+    let earlier = request
+        .context
+        .and_then(|c| c.arguments)
+        .unwrap_or_default();
     let source = match &request.r#ref {
         Reference::Resource(r) if r.uri.starts_with("schema://") => match argument {
             "database" => Some(Source::Database),

@@ -275,7 +275,9 @@ impl ServerHandler for Sqlwarden {
         request: rmcp::model::ReadResourceRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<rmcp::model::ReadResourceResponse, McpError> {
-        resources::read(self, request, &context).await.map(Into::into)
+        resources::read(self, request, &context)
+            .await
+            .map(Into::into)
     }
 
     async fn complete(

@@ -69,7 +69,14 @@ pub(crate) fn list(server: &Sqlwarden, ctx: &RequestContext<RoleServer>) -> List
     let mut prompts = builtins();
     if let Some(role) = role {
         let registry = server.state.registry.load();
-        prompts.extend(registry.prompts.prompts.iter().filter(|p| p.allows(&role)).map(of_file));
+        prompts.extend(
+            registry
+                .prompts
+                .prompts
+                .iter()
+                .filter(|p| p.allows(&role))
+                .map(of_file),
+        );
     }
     let mut result = ListPromptsResult::with_all_items(prompts);
     result.cache_scope = Some(rmcp::model::CacheScope::Private);
@@ -82,7 +89,10 @@ pub(crate) async fn get(
     ctx: &RequestContext<RoleServer>,
 ) -> Result<GetPromptResult, McpError> {
     let Some(principal) = principal_of(server, ctx) else {
-        return Err(McpError::invalid_request("no authenticated principal", None));
+        return Err(McpError::invalid_request(
+            "no authenticated principal",
+            None,
+        ));
     };
     let args: HashMap<String, String> = request
         .arguments
@@ -91,15 +101,27 @@ pub(crate) async fn get(
         .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
         .collect();
     let name = request.name.as_str();
-    let file = server.state.registry.load().prompts.get(name).filter(|p| p.allows(&principal.role)).cloned();
+    let file = server
+        .state
+        .registry
+        .load()
+        .prompts
+        .get(name)
+        .filter(|p| p.allows(&principal.role))
+        .cloned();
     if !matches!(name, "ask_data" | "explain_table" | "review_sql") && file.is_none() {
-        return Err(McpError::invalid_params(format!("unknown prompt {name}"), None));
+        return Err(McpError::invalid_params(
+            format!("unknown prompt {name}"),
+            None,
+        ));
     }
     let required = |key: &str| {
         args.get(key)
             .filter(|v| !v.trim().is_empty())
             .cloned()
-            .ok_or_else(|| McpError::invalid_params(format!("prompt {name} needs the argument `{key}`"), None))
+            .ok_or_else(|| {
+                McpError::invalid_params(format!("prompt {name} needs the argument `{key}`"), None)
+            })
     };
     let database = args.get("database").cloned().filter(|d| !d.is_empty());
     // one record per prompts/get
@@ -111,7 +133,11 @@ pub(crate) async fn get(
             }
             let schema = schema_text(server, &principal.role).await;
             Ok(crate::prompts::fill(&f.text, |slot| {
-                if slot == "schema" { Some(schema.clone()) } else { args.get(slot).cloned() }
+                if slot == "schema" {
+                    Some(schema.clone())
+                } else {
+                    args.get(slot).cloned()
+                }
             }))
         }
         ("ask_data", _) => {
@@ -122,7 +148,10 @@ pub(crate) async fn get(
             let table = required("table")?;
             let described = super::tools::describe_table::describe(
                 &mut call,
-                DescribeTableArgs { table: table.clone(), database },
+                DescribeTableArgs {
+                    table: table.clone(),
+                    database,
+                },
                 &ctx.ct,
             )
             .await;
@@ -168,7 +197,10 @@ async fn ask_data(server: &Sqlwarden, role: &str, question: &str) -> String {
     let templates = if templates.is_empty() {
         String::new()
     } else {
-        format!("\nVetted query tools you may call instead of writing SQL:\n{}\n", templates.join("\n"))
+        format!(
+            "\nVetted query tools you may call instead of writing SQL:\n{}\n",
+            templates.join("\n")
+        )
     };
     format!(
         "Answer this business question from the database: {question}\n\n\
@@ -192,7 +224,10 @@ async fn review_sql(
         "Review this SQL statement for correctness, performance and intent, and suggest a better \
          version if there is one:\n\n{sql}\n\n"
     );
-    match call.run_statement(database, sql, &[], Want::Plan, cancel).await {
+    match call
+        .run_statement(database, sql, &[], Want::Plan, cancel)
+        .await
+    {
         Ok((plan, _)) => {
             let plan: Vec<String> = plan
                 .rows

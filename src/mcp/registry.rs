@@ -217,7 +217,13 @@ async fn check_template(
     let params: Vec<serde_json::Value> = numbered
         .names
         .iter()
-        .map(|n| t.params.iter().find(|p| &p.name == n).map(sample).unwrap_or_default())
+        .map(|n| {
+            t.params
+                .iter()
+                .find(|p| &p.name == n)
+                .map(sample)
+                .unwrap_or_default()
+        })
         .collect();
     let mut errors = Vec::new();
     for role_name in &t.roles {

@@ -8,8 +8,8 @@
 //! answer as a table that does not exist.
 
 use rmcp::model::{
-    CacheScope, ListResourceTemplatesResult, ListResourcesResult, Resource,
-    ResourceTemplate, ReadResourceRequestParams, ReadResourceResult, ResourceContents,
+    CacheScope, ListResourceTemplatesResult, ListResourcesResult, ReadResourceRequestParams,
+    ReadResourceResult, Resource, ResourceContents, ResourceTemplate,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer};
@@ -21,7 +21,10 @@ use super::tools::DescribeTableArgs;
 const SCHEMA: &str = "schema://";
 const TEMPLATE: &str = "template://";
 
-pub(crate) async fn list(server: &Sqlwarden, ctx: &RequestContext<RoleServer>) -> ListResourcesResult {
+pub(crate) async fn list(
+    server: &Sqlwarden,
+    ctx: &RequestContext<RoleServer>,
+) -> ListResourcesResult {
     let Some(principal) = principal_of(server, ctx) else {
         return ListResourcesResult::with_all_items(vec![]);
     };
@@ -29,21 +32,27 @@ pub(crate) async fn list(server: &Sqlwarden, ctx: &RequestContext<RoleServer>) -
     for (db, tables) in super::view::everywhere(&server.state.databases, &principal.role).await {
         for t in &tables {
             let short = t.short_name(&db);
-            let r = Resource::new(format!("{SCHEMA}{}/{short}", db.name), format!("{}.{short}", db.name))
-                .with_description(format!(
-                    "{} {short} in database {}: columns, keys and indexes your role may see",
-                    if t.is_view { "View" } else { "Table" },
-                    db.name
-                ))
-                .with_mime_type("text/plain");
+            let r = Resource::new(
+                format!("{SCHEMA}{}/{short}", db.name),
+                format!("{}.{short}", db.name),
+            )
+            .with_description(format!(
+                "{} {short} in database {}: columns, keys and indexes your role may see",
+                if t.is_view { "View" } else { "Table" },
+                db.name
+            ))
+            .with_mime_type("text/plain");
             out.push(r);
         }
     }
     let registry = server.state.registry.load();
     for t in registry.templates.for_role(&principal.role) {
-        let r = Resource::new(format!("{TEMPLATE}{}", t.name), format!("template {}", t.name))
-            .with_description(format!("SQL and parameters of the {} tool", t.name))
-            .with_mime_type("text/plain");
+        let r = Resource::new(
+            format!("{TEMPLATE}{}", t.name),
+            format!("template {}", t.name),
+        )
+        .with_description(format!("SQL and parameters of the {} tool", t.name))
+        .with_mime_type("text/plain");
         out.push(r);
     }
     let mut result = ListResourcesResult::with_all_items(out);
@@ -71,7 +80,9 @@ pub(crate) async fn read(
     }
     let Some((database, table)) = uri.strip_prefix(SCHEMA).and_then(|r| r.split_once('/')) else {
         return Err(McpError::resource_not_found(
-            format!("unknown resource {uri}: use schema://{{database}}/{{table}} or template://{{name}}"),
+            format!(
+                "unknown resource {uri}: use schema://{{database}}/{{table}} or template://{{name}}"
+            ),
             None,
         ));
     };
@@ -87,7 +98,9 @@ pub(crate) async fn read(
     if result.is_error == Some(true) {
         return Err(McpError::resource_not_found(text, None));
     }
-    let mut out = ReadResourceResult::new(vec![ResourceContents::text(text, uri).with_mime_type("text/plain")]);
+    let mut out = ReadResourceResult::new(vec![
+        ResourceContents::text(text, uri).with_mime_type("text/plain"),
+    ]);
     out.cache_scope = Some(CacheScope::Private);
     Ok(out)
 }
@@ -99,10 +112,15 @@ fn read_template(
     name: &str,
     ctx: &RequestContext<RoleServer>,
 ) -> Result<ReadResourceResult, McpError> {
-    let role = principal_of(server, ctx).map(|p| p.role.clone()).unwrap_or_default();
+    let role = principal_of(server, ctx)
+        .map(|p| p.role.clone())
+        .unwrap_or_default();
     let registry = server.state.registry.load();
     let Some(t) = registry.templates.get(name).filter(|t| t.allows(&role)) else {
-        return Err(McpError::resource_not_found(format!("no template {name}"), None));
+        return Err(McpError::resource_not_found(
+            format!("no template {name}"),
+            None,
+        ));
     };
     let mut text = format!("template {}: {}\n", t.name, t.description);
     for p in &t.params {
@@ -114,7 +132,10 @@ fn read_template(
             p.description
         ));
     }
-    text.push_str(&format!("sql (governed for your role when it runs):\n{}\n", t.sql.trim()));
+    text.push_str(&format!(
+        "sql (governed for your role when it runs):\n{}\n",
+        t.sql.trim()
+    ));
     Ok(ReadResourceResult::new(vec![
         ResourceContents::text(text, uri.to_string()).with_mime_type("text/plain"),
     ]))

@@ -33,7 +33,13 @@ pub(crate) fn list(server: &Sqlwarden, ctx: &RequestContext<RoleServer>) -> Vec<
 
 /// Any template's definition by name (for transport-level argument checks; not a listing).
 pub(crate) fn get(server: &Sqlwarden, name: &str) -> Option<Tool> {
-    server.state.registry.load().templates.get(name).map(tool_of)
+    server
+        .state
+        .registry
+        .load()
+        .templates
+        .get(name)
+        .map(tool_of)
 }
 
 /// Run `request` if it names a template the caller may run; `None` otherwise (the dispatcher
@@ -51,7 +57,15 @@ pub(crate) async fn call(
         .filter(|t| t.allows(&principal.role))?
         .clone();
     drop(registry);
-    Some(run(server, &template, request.arguments.clone().unwrap_or_default(), ctx).await)
+    Some(
+        run(
+            server,
+            &template,
+            request.arguments.clone().unwrap_or_default(),
+            ctx,
+        )
+        .await,
+    )
 }
 
 async fn run(

@@ -85,16 +85,18 @@ pub(crate) fn compact(views: &[(Arc<Database>, Vec<VisibleTable>)]) -> String {
         if tables.is_empty() {
             continue;
         }
-        out.push_str(&format!(
-            "database {} ({}):\n",
-            db.name,
-            db.engine()
-        ));
+        out.push_str(&format!("database {} ({}):\n", db.name, db.engine()));
         for t in tables {
             let cols: Vec<String> = t
                 .columns
                 .iter()
-                .map(|(c, ty)| if ty.is_empty() { c.clone() } else { format!("{c} {ty}") })
+                .map(|(c, ty)| {
+                    if ty.is_empty() {
+                        c.clone()
+                    } else {
+                        format!("{c} {ty}")
+                    }
+                })
                 .collect();
             out.push_str(&format!("  {}({})", t.short_name(db), cols.join(", ")));
             let mut notes = Vec::new();

@@ -183,7 +183,10 @@ pub fn slots(text: &str) -> Vec<(usize, &str)> {
         let Some(len) = text.get(open..).and_then(|t| t.find("}}")) else {
             break;
         };
-        out.push((from + start, text.get(open..open + len).unwrap_or("").trim()));
+        out.push((
+            from + start,
+            text.get(open..open + len).unwrap_or("").trim(),
+        ));
         from = open + len + 2;
     }
     out
@@ -237,7 +240,10 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(e.contains("p.toml:3:10: error: unknown role `defualt`"), "{e}");
+        assert!(
+            e.contains("p.toml:3:10: error: unknown role `defualt`"),
+            "{e}"
+        );
         assert!(e.contains("did you mean `{{question}}`?"), "{e}");
     }
 }

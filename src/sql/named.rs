@@ -72,7 +72,10 @@ pub fn number_placeholders(
                         names.len()
                     }
                 };
-                offsets.push((name.clone(), offset_of(t.span.start.line, t.span.start.column)));
+                offsets.push((
+                    name.clone(),
+                    offset_of(t.span.start.line, t.span.start.column),
+                ));
                 let p = dialect.placeholder(n);
                 match cast(&name) {
                     Some(ty) => out.push_str(&format!("CAST({p} AS {ty})")),

@@ -19,7 +19,8 @@ use crate::dialect::Dialect;
 use crate::policy::{Origin, PolicyErrors, PolicySet};
 
 /// Names of the built-in tools, which a template may not take.
-pub(crate) const CORE_TOOLS: [&str; 4] = ["query", "list_tables", "describe_table", "explain_query"];
+pub(crate) const CORE_TOOLS: [&str; 4] =
+    ["query", "list_tables", "describe_table", "explain_query"];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -152,27 +153,39 @@ fn template_of(
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if !valid_name {
         errors.push(
-            at(raw.name.span().start, format!("template name `{name}` is not valid"))
-                .with_help("use 1 to 64 letters, digits, `_` and `-` (it is the tool name)"),
+            at(
+                raw.name.span().start,
+                format!("template name `{name}` is not valid"),
+            )
+            .with_help("use 1 to 64 letters, digits, `_` and `-` (it is the tool name)"),
         );
     }
     if CORE_TOOLS.contains(&name.as_str()) {
         errors.push(
-            at(raw.name.span().start, format!("`{name}` is a built-in tool"))
-                .with_help("give the template a name of its own"),
+            at(
+                raw.name.span().start,
+                format!("`{name}` is a built-in tool"),
+            )
+            .with_help("give the template a name of its own"),
         );
     }
     if raw.description.get_ref().trim().is_empty() {
         errors.push(
-            at(raw.description.span().start, "the description is empty".into())
-                .with_help("say what the template answers and when a model should use it"),
+            at(
+                raw.description.span().start,
+                "the description is empty".into(),
+            )
+            .with_help("say what the template answers and when a model should use it"),
         );
     }
     let mut roles = BTreeSet::new();
     if raw.roles.get_ref().is_empty() {
         errors.push(
-            at(raw.roles.span().start, "no role may run this template".into())
-                .with_help("list the roles, e.g. roles = [\"analyst\"]"),
+            at(
+                raw.roles.span().start,
+                "no role may run this template".into(),
+            )
+            .with_help("list the roles, e.g. roles = [\"analyst\"]"),
         );
     }
     for r in raw.roles.get_ref() {
@@ -235,8 +248,11 @@ fn param_of(
     let mut errors = Vec::new();
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         errors.push(
-            at(key.span().start, format!("parameter name `{name}` is not valid"))
-                .with_help("use letters, digits and `_` (it is written `:name` in the SQL)"),
+            at(
+                key.span().start,
+                format!("parameter name `{name}` is not valid"),
+            )
+            .with_help("use letters, digits and `_` (it is written `:name` in the SQL)"),
         );
     }
     const KINDS: [&str; 7] = [
@@ -248,8 +264,9 @@ fn param_of(
         "timestamp",
         "enum",
     ];
-    let kind: Option<ParamKind> =
-        toml::Value::String(p.kind.get_ref().clone()).try_into().ok();
+    let kind: Option<ParamKind> = toml::Value::String(p.kind.get_ref().clone())
+        .try_into()
+        .ok();
     let Some(kind) = kind else {
         let mut d = at(
             p.kind.span().start,
@@ -272,8 +289,13 @@ fn param_of(
         };
         if n.is_none() {
             errors.push(
-                at(v.span().start, format!("min/max do not fit a {} parameter", kind.name()))
-                    .with_help("integer and number take numbers; date takes YYYY-MM-DD; other types take none"),
+                at(
+                    v.span().start,
+                    format!("min/max do not fit a {} parameter", kind.name()),
+                )
+                .with_help(
+                    "integer and number take numbers; date takes YYYY-MM-DD; other types take none",
+                ),
             );
         }
         n
@@ -288,13 +310,23 @@ fn param_of(
     if let Some(m) = &p.max_length
         && kind != ParamKind::String
     {
-        errors.push(at(m.span().start, "max_length is for string parameters".into()));
+        errors.push(at(
+            m.span().start,
+            "max_length is for string parameters".into(),
+        ));
     }
-    let values = p.values.as_ref().map(|v| v.get_ref().clone()).unwrap_or_default();
+    let values = p
+        .values
+        .as_ref()
+        .map(|v| v.get_ref().clone())
+        .unwrap_or_default();
     match (&p.values, kind) {
         (None, ParamKind::Enum) => errors.push(
-            at(key.span().start, format!("enum parameter `{name}` has no values"))
-                .with_help("add values = [\"a\", \"b\"]"),
+            at(
+                key.span().start,
+                format!("enum parameter `{name}` has no values"),
+            )
+            .with_help("add values = [\"a\", \"b\"]"),
         ),
         (Some(v), ParamKind::Enum) if v.get_ref().is_empty() => {
             errors.push(at(v.span().start, "values is empty".into()));
@@ -370,7 +402,10 @@ fn check_sql(t: &Template) -> Vec<Diagnostic> {
             errors.push(
                 p.origin
                     .diagnostic(format!("parameter `{}` is not used in the SQL", p.name))
-                    .with_help(format!("write `:{}` where its value goes, or remove it", p.name)),
+                    .with_help(format!(
+                        "write `:{}` where its value goes, or remove it",
+                        p.name
+                    )),
             );
         }
     }
@@ -379,9 +414,14 @@ fn check_sql(t: &Template) -> Vec<Diagnostic> {
         let lite = t
             .numbered(Dialect::Sqlite)
             .map_err(|e| e.message)
-            .and_then(|n| crate::sql::check_syntax(&n.sql, Dialect::Sqlite).map_err(|e| e.to_string()));
+            .and_then(|n| {
+                crate::sql::check_syntax(&n.sql, Dialect::Sqlite).map_err(|e| e.to_string())
+            });
         if let (Err(e), Err(_)) = (pg, lite) {
-            errors.push(t.sql_origin.diagnostic(0, format!("the SQL is not a read-only statement: {e}")));
+            errors.push(
+                t.sql_origin
+                    .diagnostic(0, format!("the SQL is not a read-only statement: {e}")),
+            );
         }
     }
     errors
@@ -451,7 +491,10 @@ mod tests {
              [params.segment]\ntype = \"enumm\"\n",
         )
         .unwrap_err();
-        assert!(e.contains("t.toml:3:10: error: unknown role `analist`"), "{e}");
+        assert!(
+            e.contains("t.toml:3:10: error: unknown role `analist`"),
+            "{e}"
+        );
         assert!(e.contains("did you mean `analyst`?"), "{e}");
         assert!(e.contains("unknown parameter type `enumm`"), "{e}");
         let e = load(
@@ -461,7 +504,10 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.contains("`query` is a built-in tool"), "{e}");
-        assert!(e.contains("t.toml:6:17: error: placeholder `:segmnt` has no parameter"), "{e}");
+        assert!(
+            e.contains("t.toml:6:17: error: placeholder `:segmnt` has no parameter"),
+            "{e}"
+        );
         assert!(e.contains("did you mean `:segment`?"), "{e}");
         let e = load(
             "name = \"w\"\ndescription = \"x\"\nroles = [\"analyst\"]\nsql = \"DELETE FROM t\"\n",

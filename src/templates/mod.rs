@@ -13,8 +13,8 @@ mod load;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-pub use load::{load_dir, load_texts};
 pub(crate) use load::read_toml_files;
+pub use load::{load_dir, load_texts};
 
 use crate::dialect::Dialect;
 use crate::policy::Origin;
@@ -82,7 +82,10 @@ impl Template {
 
     /// The statement with numbered placeholders for `dialect`, and the parameter names in bind
     /// order. PostgreSQL gets a cast on date and timestamp parameters (they are bound as text).
-    pub fn numbered(&self, dialect: Dialect) -> Result<crate::sql::Numbered, crate::sql::NamedError> {
+    pub fn numbered(
+        &self,
+        dialect: Dialect,
+    ) -> Result<crate::sql::Numbered, crate::sql::NamedError> {
         crate::sql::number_placeholders(&self.sql, dialect, |name| {
             let kind = self.params.iter().find(|p| p.name == name)?.kind;
             match (dialect, kind) {
@@ -100,7 +103,10 @@ impl Template {
         args: &serde_json::Map<String, serde_json::Value>,
         order: &[String],
     ) -> Result<Vec<serde_json::Value>, String> {
-        if let Some(unknown) = args.keys().find(|k| !self.params.iter().any(|p| &p.name == *k)) {
+        if let Some(unknown) = args
+            .keys()
+            .find(|k| !self.params.iter().any(|p| &p.name == *k))
+        {
             let known: Vec<&str> = self.params.iter().map(|p| p.name.as_str()).collect();
             return Err(format!(
                 "unknown argument `{unknown}`; {} takes: {}",
@@ -196,8 +202,13 @@ impl Param {
             },
             Some(v) => v,
         };
-        self.check(v)
-            .map_err(|why| format!("argument `{}` {why}; expected {}", self.name, self.expects()))
+        self.check(v).map_err(|why| {
+            format!(
+                "argument `{}` {why}; expected {}",
+                self.name,
+                self.expects()
+            )
+        })
     }
 
     /// What the parameter accepts, in words.
@@ -218,7 +229,9 @@ impl Param {
                         .unwrap_or_default()
                 };
                 match (self.min, self.max) {
-                    (Some(a), Some(b)) => format!("a date YYYY-MM-DD from {} to {}", day(a), day(b)),
+                    (Some(a), Some(b)) => {
+                        format!("a date YYYY-MM-DD from {} to {}", day(a), day(b))
+                    }
                     (Some(a), None) => format!("a date YYYY-MM-DD on or after {}", day(a)),
                     (None, Some(b)) => format!("a date YYYY-MM-DD on or before {}", day(b)),
                     (None, None) => "a date YYYY-MM-DD".to_string(),
@@ -342,14 +355,19 @@ fn parse_timestamp(s: &str) -> Option<chrono::NaiveDateTime> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
         return Some(t.naive_utc());
     }
-    ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
-        .iter()
-        .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())
-        .or_else(|| {
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-        })
+    [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())
+    .or_else(|| {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    })
 }
 
 #[cfg(test)]
@@ -379,10 +397,17 @@ mod tests {
         p.max = Some(50.0);
         assert_eq!(p.value(Some(&json!(5))), Ok(json!(5)));
         let e = p.value(Some(&json!(500))).unwrap_err();
-        assert!(e.contains("out of range") && e.contains("from 1 to 50"), "{e}");
+        assert!(
+            e.contains("out of range") && e.contains("from 1 to 50"),
+            "{e}"
+        );
         let e = p.value(Some(&json!("5"))).unwrap_err();
         assert!(e.contains("is the string \"5\""), "{e}");
-        assert!(p.value(None).unwrap_err().contains("missing required argument `p`"));
+        assert!(
+            p.value(None)
+                .unwrap_err()
+                .contains("missing required argument `p`")
+        );
         let p = param(ParamKind::Date);
         assert_eq!(p.value(Some(&json!("2025-01-31"))), Ok(json!("2025-01-31")));
         assert!(p.value(Some(&json!("2025-02-30"))).is_err());
