@@ -32,6 +32,40 @@ async fn client_as(dir: &Path, args: &[&str]) -> Client {
     stdio(&config, args).await
 }
 
+/// The audit trail of the server configured in `dir` (replies wait for their record).
+fn audit(dir: &Path) -> Vec<serde_json::Value> {
+    let out = std::process::Command::new(common::bin())
+        .arg("--config")
+        .arg(dir.join("sqlwarden.toml"))
+        .args(["audit", "export", "--format", "jsonl"])
+        .env_remove("SQLWARDEN_STORE_URL")
+        .output()
+        .expect("audit export");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+/// The records of `method` for `name`, as (decision, rule).
+fn recorded(records: &[serde_json::Value], method: &str, name: &str) -> Vec<(String, String)> {
+    records
+        .iter()
+        .filter(|r| r["method"] == method && r["tool"] == name)
+        .map(|r| {
+            (
+                r["decision"].as_str().unwrap_or("").to_string(),
+                r["rule"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
 async fn prompt(client: &Client, name: &str, args: serde_json::Value) -> Result<String, String> {
     let args = match args {
         serde_json::Value::Object(m) => m,
@@ -170,6 +204,24 @@ async fn prompts_show_only_what_the_role_may_see() {
         "{e}"
     );
     analyst.cancel().await.expect("close");
+    // one record per prompts/get; a refusal explained in a prompt is recorded as a denial
+    let records = audit(dir.path());
+    let review = recorded(&records, "prompts/get", "review_sql");
+    assert_eq!(review.len(), 2, "{review:?}");
+    assert!(
+        review.contains(&("deny".into(), "column_hidden".into())),
+        "{review:?}"
+    );
+    assert_eq!(
+        recorded(&records, "prompts/get", "ask_data"),
+        [("allow".to_string(), String::new())]
+    );
+    let explain = recorded(&records, "prompts/get", "explain_table");
+    assert_eq!(
+        explain.iter().filter(|(d, _)| d == "deny").count(),
+        2,
+        "{explain:?}"
+    );
 
     // support has no region_review; the administrator sees what the analyst does not
     let support = client_as(dir.path(), SUPPORT).await;
@@ -279,6 +331,15 @@ async fn schema_resources_list_and_read_as_the_role() {
         .await
         .expect_err("no such database");
     assert!(e.contains("database other is not configured"), "{e}");
+    let records = audit(dir.path());
+    assert_eq!(
+        recorded(&records, "resources/read", "schema://main/employees"),
+        [("deny".to_string(), "table_not_granted".to_string())]
+    );
+    assert_eq!(
+        recorded(&records, "resources/read", "schema://main/customers").len(),
+        1
+    );
     let t = read(&analyst, "template://top_customers")
         .await
         .expect("read template");

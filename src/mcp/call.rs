@@ -63,6 +63,9 @@ pub(crate) struct Call {
     permit: Option<crate::limits::Permit>,
     /// Set by `finish`; an unfinished call is recorded as cancelled when dropped.
     finished: bool,
+    /// A refusal the caller was answered about in a successful reply (`review_sql`): recorded
+    /// as a denial with its code and rule.
+    refusal: Option<(&'static str, Option<String>)>,
 }
 
 /// The caller of this request: the principal the HTTP layer put in the request, else the one
@@ -155,6 +158,7 @@ impl Call {
             params: None,
             permit: None,
             finished: false,
+            refusal: None,
         }
     }
 
@@ -177,6 +181,12 @@ impl Call {
 
     pub(crate) fn started(&self) -> Instant {
         self.started
+    }
+
+    /// Record this call as refused by `e`, although its reply (a prompt explaining the
+    /// refusal) is a success.
+    pub(crate) fn refused_in_reply(&mut self, e: &ToolError) {
+        self.refusal = Some((e.code(), e.rule().map(str::to_string)));
     }
 
     /// The SQL governance produced for this call, once it has run.
@@ -311,7 +321,15 @@ impl Call {
         self.finished = true;
         let (record, reply) = match result {
             Ok((r, rows)) => {
-                let mut record = self.record(Decision::Allow);
+                let mut record = match &self.refusal {
+                    None => self.record(Decision::Allow),
+                    Some((code, rule)) => {
+                        let mut d = self.record(Decision::Deny);
+                        d.code = Some(code.to_string());
+                        d.rule = rule.clone();
+                        d
+                    }
+                };
                 record.rows = Some(i64::try_from(rows).unwrap_or(i64::MAX));
                 record.bytes = Some(result_bytes(&r));
                 record.truncated = r

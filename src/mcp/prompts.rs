@@ -241,13 +241,16 @@ async fn review_sql(
                 plan.join("\n")
             )
         }
-        Err(e) => format!(
-            "{intro}It is refused for your role ({}{}): {}\nExplain the refusal and propose a \
+        Err(e) => {
+            call.refused_in_reply(&e);
+            format!(
+                "{intro}It is refused for your role ({}{}): {}\nExplain the refusal and propose a \
              statement that answers the same question within the role's tables and columns.\n",
-            e.code(),
-            e.rule().map(|r| format!(", rule {r}")).unwrap_or_default(),
-            refusal(&e)
-        ),
+                e.code(),
+                e.rule().map(|r| format!(", rule {r}")).unwrap_or_default(),
+                refusal(&e)
+            )
+        }
     }
 }
 
