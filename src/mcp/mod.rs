@@ -231,11 +231,11 @@ impl ServerHandler for Sqlwarden {
         Ok(result)
     }
 
+    /// The core tools only: the transport asks without a caller (for `Mcp-Param-*` header
+    /// checks), and answering for a template would tell any caller that it exists. Template
+    /// arguments are checked by the template itself.
     fn get_tool(&self, name: &str) -> Option<rmcp::model::Tool> {
-        self.tool_router
-            .get(name)
-            .cloned()
-            .or_else(|| templates::get(self, name))
+        self.tool_router.get(name).cloned()
     }
 
     async fn list_prompts(

@@ -31,17 +31,6 @@ pub(crate) fn list(server: &Sqlwarden, ctx: &RequestContext<RoleServer>) -> Vec<
         .collect()
 }
 
-/// Any template's definition by name (for transport-level argument checks; not a listing).
-pub(crate) fn get(server: &Sqlwarden, name: &str) -> Option<Tool> {
-    server
-        .state
-        .registry
-        .load()
-        .templates
-        .get(name)
-        .map(tool_of)
-}
-
 /// Run `request` if it names a template the caller may run; `None` otherwise (the dispatcher
 /// then answers as for any unknown tool).
 pub(crate) async fn call(
