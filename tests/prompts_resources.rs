@@ -193,7 +193,10 @@ async fn prompts_show_only_what_the_role_may_see() {
         .await
         .expect("region_review");
     assert!(
-        t.contains("review for 2025-03") && t.contains("orders(") && !t.contains("email"),
+        t.contains("review for 2025-03")
+            && t.contains("if any: (none))")
+            && t.contains("orders(")
+            && !t.contains("email"),
         "{t}"
     );
     let e = prompt(&analyst, "region_review", json!({}))
@@ -262,6 +265,12 @@ async fn completion_offers_only_role_visible_names() {
     assert!(tables.is_empty(), "{tables:?}");
     let tables = analyst
         .complete_resource_simple("schema://{database}/{table}", "table", "ORD")
+        .await
+        .expect("complete");
+    assert_eq!(tables, ["order_lines", "orders"]);
+    // a DBA prompt's argument declared `complete = "table"`
+    let tables = analyst
+        .complete_prompt_simple("region_review", "focus", "o")
         .await
         .expect("complete");
     assert_eq!(tables, ["order_lines", "orders"]);

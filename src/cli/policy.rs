@@ -1,4 +1,4 @@
-//! `sqlwarden policy check [DIR]` and `sqlwarden policy explain --role R "SQL"`.
+//! `sqlwarden policy check [DIR]` (roles, `templates/`, `prompts/`) and `sqlwarden policy explain --role R "SQL"`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,7 +12,8 @@ use sqlwarden::sql::{GovernContext, GovernError, Purpose};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum PolicyCommand {
-    /// Validate policy files; with a reachable database, also check tables, columns and row filters against it.
+    /// Validate policy, template and prompt files; with a reachable database, also check tables,
+    /// columns, row filters and every template (for each role that may run it) against it.
     Check(CheckArgs),
     /// Show what a statement becomes for a role: the decision, and the SQL that would run.
     Explain(ExplainArgs),

@@ -136,7 +136,13 @@ pub(crate) async fn get(
                 if slot == "schema" {
                     Some(schema.clone())
                 } else {
-                    args.get(slot).cloned()
+                    // a declared argument left out reads as "(none)", not as a slot
+                    args.get(slot).cloned().or_else(|| {
+                        f.arguments
+                            .iter()
+                            .any(|a| a.name == slot)
+                            .then(|| "(none)".to_string())
+                    })
                 }
             }))
         }
