@@ -219,6 +219,13 @@ async fn prompts_show_only_what_the_role_may_see() {
         recorded(&records, "prompts/get", "ask_data"),
         [("allow".to_string(), String::new())]
     );
+    assert_eq!(
+        recorded(&records, "prompts/get", "region_review"),
+        [
+            ("allow".to_string(), String::new()),
+            ("error".to_string(), String::new())
+        ]
+    );
     let explain = recorded(&records, "prompts/get", "explain_table");
     assert_eq!(
         explain.iter().filter(|(d, _)| d == "deny").count(),
@@ -349,6 +356,10 @@ async fn schema_resources_list_and_read_as_the_role() {
         recorded(&records, "resources/read", "schema://main/customers").len(),
         1
     );
+    let e = read(&analyst, "file:///etc/passwd")
+        .await
+        .expect_err("not ours");
+    assert!(e.contains("unknown resource"), "{e}");
     let t = read(&analyst, "template://top_customers")
         .await
         .expect("read template");
@@ -365,6 +376,21 @@ async fn schema_resources_list_and_read_as_the_role() {
         .expect_err("not for support");
     assert!(e.contains("no template revenue_by_month"), "{e}");
     support.cancel().await.expect("close");
+    // every read has its one record, refused ones included
+    let records = audit(dir.path());
+    let one = |uri: &str| recorded(&records, "resources/read", uri);
+    assert_eq!(
+        one("template://top_customers"),
+        [("allow".to_string(), String::new())]
+    );
+    assert_eq!(
+        one("template://revenue_by_month"),
+        [("error".to_string(), String::new())]
+    );
+    assert_eq!(
+        one("file:///etc/passwd"),
+        [("error".to_string(), String::new())]
+    );
 }
 
 /// A client that reports list_changed notifications.

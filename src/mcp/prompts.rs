@@ -16,7 +16,7 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer};
 
-use super::call::{Call, Want, principal_of};
+use super::call::{Call, Caller, Want, principal_of};
 use super::tools::DescribeTableArgs;
 use super::{Sqlwarden, ToolError};
 use crate::prompts::PromptFile;
@@ -109,28 +109,55 @@ pub(crate) async fn get(
         .get(name)
         .filter(|p| p.allows(&principal.role))
         .cloned();
-    if !matches!(name, "ask_data" | "explain_table" | "review_sql") && file.is_none() {
+    // arguments first: a refused request gets its one record here (a run one, below)
+    let needed: Vec<&str> = match (name, &file) {
+        (_, Some(f)) => f
+            .arguments
+            .iter()
+            .filter(|a| a.required)
+            .map(|a| a.name.as_str())
+            .collect(),
+        ("ask_data", _) => vec!["question"],
+        ("explain_table", _) => vec!["table"],
+        ("review_sql", _) => vec!["sql"],
+        _ => {
+            Call::refused(
+                server,
+                Caller::of(server, ctx),
+                "prompts/get",
+                name,
+                "invalid_params",
+            )
+            .await;
+            return Err(McpError::invalid_params(
+                format!("unknown prompt {name}"),
+                None,
+            ));
+        }
+    };
+    if let Some(missing) = needed
+        .iter()
+        .find(|k| args.get(**k).is_none_or(|v| v.trim().is_empty()))
+    {
+        Call::refused(
+            server,
+            Caller::of(server, ctx),
+            "prompts/get",
+            name,
+            "invalid_params",
+        )
+        .await;
         return Err(McpError::invalid_params(
-            format!("unknown prompt {name}"),
+            format!("prompt {name} needs the argument `{missing}`"),
             None,
         ));
     }
-    let required = |key: &str| {
-        args.get(key)
-            .filter(|v| !v.trim().is_empty())
-            .cloned()
-            .ok_or_else(|| {
-                McpError::invalid_params(format!("prompt {name} needs the argument `{key}`"), None)
-            })
-    };
+    let required = |key: &str| args.get(key).cloned().unwrap_or_default();
     let database = args.get("database").cloned().filter(|d| !d.is_empty());
     // one record per prompts/get
     let mut call = Call::open_method(server, ctx, "prompts/get", name);
     let text = match (name, &file) {
         (_, Some(f)) => {
-            for a in f.arguments.iter().filter(|a| a.required) {
-                required(&a.name)?;
-            }
             let schema = schema_text(server, &principal.role).await;
             Ok(crate::prompts::fill(&f.text, |slot| {
                 if slot == "schema" {
@@ -147,11 +174,11 @@ pub(crate) async fn get(
             }))
         }
         ("ask_data", _) => {
-            let question = required("question")?;
+            let question = required("question");
             Ok(ask_data(server, &principal.role, &question).await)
         }
         ("explain_table", _) => {
-            let table = required("table")?;
+            let table = required("table");
             let described = super::tools::describe_table::describe(
                 &mut call,
                 DescribeTableArgs {
@@ -172,7 +199,7 @@ pub(crate) async fn get(
             })
         }
         _ => {
-            let sql = required("sql")?;
+            let sql = required("sql");
             Ok(review_sql(&mut call, &sql, database.as_deref(), &ctx.ct).await)
         }
     };

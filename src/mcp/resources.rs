@@ -8,14 +8,14 @@
 //! answer as a table that does not exist.
 
 use rmcp::model::{
-    CacheScope, ListResourceTemplatesResult, ListResourcesResult, ReadResourceRequestParams,
-    ReadResourceResult, Resource, ResourceContents, ResourceTemplate,
+    CacheScope, CallToolResult, ListResourceTemplatesResult, ListResourcesResult,
+    ReadResourceRequestParams, ReadResourceResult, Resource, ResourceContents, ResourceTemplate,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer};
 
 use super::Sqlwarden;
-use super::call::{Call, principal_of};
+use super::call::{Call, Caller, principal_of};
 use super::tools::DescribeTableArgs;
 
 const SCHEMA: &str = "schema://";
@@ -76,9 +76,26 @@ pub(crate) async fn read(
 ) -> Result<ReadResourceResult, McpError> {
     let uri = request.uri.clone();
     if let Some(name) = uri.strip_prefix(TEMPLATE) {
-        return read_template(server, &uri, name, ctx);
+        let read = read_template(server, &uri, name, ctx);
+        // one record per read: a template's text needs no database, so it is recorded here
+        match &read {
+            Ok(r) => {
+                let call = Call::open_method(server, ctx, "resources/read", &uri);
+                // (the record counts the reply's bytes from its text)
+                let text = serde_json::to_string(&r.contents).unwrap_or_default();
+                let shown = CallToolResult::success(vec![rmcp::model::ContentBlock::text(text)]);
+                let recorded = call.finish(Ok((shown, 0))).await;
+                // fail closed: a read whose record cannot be written is not answered
+                if recorded.is_error == Some(true) {
+                    return Err(McpError::internal_error(super::said(&recorded), None));
+                }
+            }
+            Err(_) => refused(server, ctx, &uri).await,
+        }
+        return read;
     }
     let Some((database, table)) = uri.strip_prefix(SCHEMA).and_then(|r| r.split_once('/')) else {
+        refused(server, ctx, &uri).await;
         return Err(McpError::resource_not_found(
             format!(
                 "unknown resource {uri}: use schema://{{database}}/{{table}} or template://{{name}}"
@@ -103,6 +120,18 @@ pub(crate) async fn read(
     ]);
     out.cache_scope = Some(CacheScope::Private);
     Ok(out)
+}
+
+/// The record of a read that names no resource the caller may read.
+async fn refused(server: &Sqlwarden, ctx: &RequestContext<RoleServer>, uri: &str) {
+    Call::refused(
+        server,
+        Caller::of(server, ctx),
+        "resources/read",
+        uri,
+        "resource_not_found",
+    )
+    .await;
 }
 
 /// A template's SQL and parameters, for roles that may run it.
