@@ -393,6 +393,64 @@ async fn schema_resources_list_and_read_as_the_role() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_over_http_prompts_resources_and_completion_follow_the_role() {
+    let cluster = common::pg::cluster();
+    let name = cluster.fresh_db();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let extra = format!(
+        "[policies]\ndir = \"{}\"\n[server]\nrole = \"analyst\"\nattrs = {{ region = \"south\" }}\n",
+        demo_policies().display()
+    );
+    let config = config_file(dir.path(), &cluster.url(&name), &extra);
+    let server = common::mcp::http_server(&config).await;
+    let client = common::mcp::http_client(&server.url).await;
+    let uris: Vec<String> = client
+        .list_all_resources()
+        .await
+        .expect("resources/list")
+        .iter()
+        .map(|r| r.uri.clone())
+        .collect();
+    assert!(
+        uris.contains(&"schema://main/customers".to_string()),
+        "{uris:?}"
+    );
+    assert!(!uris.iter().any(|u| u.contains("employees")), "{uris:?}");
+    let t = read(&client, "schema://main/customers")
+        .await
+        .expect("read");
+    assert!(
+        t.contains("public.customers (table)") && !t.contains("email"),
+        "{t}"
+    );
+    let t = prompt(&client, "ask_data", json!({"question": "q"}))
+        .await
+        .expect("ask_data");
+    assert!(t.contains("database main (PostgreSQL"), "{t}");
+    assert!(
+        t.contains("customers(id integer") && !t.contains("national_id"),
+        "{t}"
+    );
+    let tables = client
+        .complete_prompt_simple("explain_table", "table", "")
+        .await
+        .expect("complete");
+    assert_eq!(tables, ["customers", "order_lines", "orders", "products"]);
+    let t = prompt(
+        &client,
+        "review_sql",
+        json!({"sql": "SELECT id FROM orders WHERE id = 1"}),
+    )
+    .await
+    .expect("review_sql");
+    assert!(
+        t.contains("allowed for your role") && t.contains("region = $"),
+        "{t}"
+    );
+    client.cancel().await.expect("close");
+}
+
 /// A client that reports list_changed notifications.
 #[derive(Clone)]
 struct Watcher(mpsc::UnboundedSender<&'static str>);
