@@ -78,15 +78,24 @@ pub(crate) async fn everywhere(
     out
 }
 
+/// At most this many tables in a compact schema (a prompt is context the model pays for).
+const MAX_TABLES: usize = 150;
+
 /// A compact schema for a model: one line per table, `name(col type, ...)`.
 pub(crate) fn compact(views: &[(Arc<Database>, Vec<VisibleTable>)]) -> String {
     let mut out = String::new();
+    let total: usize = views.iter().map(|(_, t)| t.len()).sum();
+    let mut shown = 0;
     for (db, tables) in views {
         if tables.is_empty() {
             continue;
         }
         out.push_str(&format!("database {} ({}):\n", db.name, db.engine()));
         for t in tables {
+            if shown == MAX_TABLES {
+                break;
+            }
+            shown += 1;
             let cols: Vec<String> = t
                 .columns
                 .iter()
@@ -111,6 +120,12 @@ pub(crate) fn compact(views: &[(Arc<Database>, Vec<VisibleTable>)]) -> String {
             }
             out.push('\n');
         }
+    }
+    if total > shown {
+        out.push_str(&format!(
+            "... and {} more tables: call list_tables (with a pattern) to find them\n",
+            total - shown
+        ));
     }
     if out.is_empty() {
         out.push_str("(no tables are visible to your role)\n");
