@@ -6,13 +6,17 @@
 //! transport (stdio | Streamable HTTP)                         mcp/, http/
 //!   -> identity (Principal per request)                       auth/, http/
 //!   -> abuse control (rate, concurrency, breaker)              limits/
-//!   -> MCP handler (query, list_tables, describe_table, explain_query)   mcp/
+//!   -> MCP handler (query, schema tools, DBA templates, prompts, resources)   mcp/
 //!   -> governance: parse -> analyze + authorize -> rewrite    sql/ (decisions cached: cache/)
 //!   -> result cache (roles with a cache_ttl; single flight)    cache/
 //!   -> execute (deadpool over sqlx, read-only, timeout, cancel)  db/
 //!   -> shape (row cap, byte budget, compact text + structured)   shape/
 //!   -> audit (one chained record per request, HTTP refusals too)  audit/, mcp/call.rs
 //! ```
+//!
+//! What the DBA's files decide (role policies `policy/`, query templates `templates/`, prompt
+//! files `prompts/`) is loaded and checked as one set and swapped whole on reload
+//! (`mcp::registry`).
 //!
 //! The governance store (tokens, the audit trail) is `store/`, read through `auth::token` and
 //! `audit`.
@@ -35,7 +39,9 @@ pub mod http;
 pub mod limits;
 pub mod mcp;
 pub mod policy;
+pub mod prompts;
 pub mod shape;
 pub mod sql;
 pub mod store;
 pub mod telemetry;
+pub mod templates;

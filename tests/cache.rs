@@ -210,6 +210,48 @@ async fn cached_results_are_never_shared_across_what_governance_distinguishes() 
         .collect();
     assert_eq!(cached.len(), 3, "three hits of cached-north: {export}");
     assert!(cached.iter().all(|r| r["decision"] == "allow"));
+
+    // A policy reload (SIGHUP) makes every old entry unreachable: the narrower filter shows at
+    // once, not after the 10 minute TTL.
+    assert!(
+        query(&north, COUNT, json!([])).await.0,
+        "cached before the reload"
+    );
+    std::fs::write(
+        policies.join("cached.toml"),
+        POLICIES[0].1.replace(
+            "region = attr('region')",
+            "region = attr('region') AND status = 'delivered'",
+        ),
+    )
+    .expect("policy");
+    let delivered: i64 = pg.query_text(
+        &db,
+        "SELECT count(*)::text FROM orders WHERE region = 'north' AND status = 'delivered'",
+    )[0]
+    .parse()
+    .expect("count");
+    let status = Command::new("kill")
+        .args(["-HUP", &server.pid().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (cached, rows) = query(&north, COUNT, json!([])).await;
+        if rows == json!([[delivered]]) {
+            assert!(
+                !cached,
+                "the first result under the new policy is read afresh"
+            );
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the reloaded policy never showed: still {rows} (cached: {cached})"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -24,6 +24,7 @@ CASES = [
     ("describe_table", {"table": "customers_secret"}, True, None),
     ("explain_query", {"sql": "SELECT id FROM orders WHERE id = 1"}, False, None),
     ("explain_query", {"sql": "DROP TABLE orders"}, True, "policy_denied"),
+    ("top_customers", {"segment": "smb", "top": 3}, False, None),
 ]
 
 
@@ -31,7 +32,10 @@ async def run(label, target, mode):
     failures = 0
     async with Client(target, mode=mode) as client:
         tools = sorted(t.name for t in (await client.list_tools()).tools)
-        if tools != ["describe_table", "explain_query", "list_tables", "query"]:
+        # The four core tools and the demo's query templates the analyst may run.
+        expected = ["describe_table", "explain_query", "list_tables", "order_lines", "query",
+                    "revenue_by_month", "top_customers"]
+        if tools != expected:
             print(f"FAIL {label}/{mode}: tools {tools}")
             failures += 1
         for name, args, is_error, code in CASES:

@@ -28,6 +28,7 @@ const cases = [
   ["describe_table", { table: "customers_secret" }, true],
   ["explain_query", { sql: "SELECT id FROM orders WHERE id = 1" }, false],
   ["explain_query", { sql: "DROP TABLE orders" }, true, "policy_denied"],
+  ["top_customers", { segment: "smb", top: 3 }, false],
 ];
 
 let failures = 0;
@@ -35,7 +36,9 @@ async function run(label, transport) {
   const client = new Client({ name: "sqlwarden-ci", version: "1.0.0" });
   await client.connect(transport);
   const tools = (await client.listTools()).tools.map((t) => t.name).sort();
-  if (tools.join(",") !== "describe_table,explain_query,list_tables,query") {
+  // The four core tools and the demo's query templates the analyst may run.
+  const expected = "describe_table,explain_query,list_tables,order_lines,query,revenue_by_month,top_customers";
+  if (tools.join(",") !== expected) {
     console.error(`${label}: unexpected tools ${tools}`);
     failures++;
   }

@@ -11,6 +11,7 @@ use sqlwarden::auth::token::Tokens;
 use sqlwarden::auth::{Authenticator, Principal};
 use sqlwarden::config::Config;
 use sqlwarden::http::HttpOptions;
+use sqlwarden::mcp::Bundle;
 use sqlwarden::store::Store;
 
 #[derive(Debug, Args)]
@@ -77,8 +78,7 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
         format!("sqlite://{}", path.display()),
     );
     let config = Config::from_parts(None, "<demo>", &env)?;
-    let policies = sqlwarden::policy::load_texts(&demo_policies(), config.limits)
-        .map_err(|e| anyhow::anyhow!("demo policies:\n{e}"))?;
+    let bundle = demo_bundle(config.limits)?;
     // The demo's governance store, beside its database: tokens and the audit trail.
     let store = Store::open(&format!("sqlite://{}", demo_store_path(&path).display())).await?;
     let auditor = sqlwarden::audit::Auditor::start(
@@ -86,7 +86,8 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
         sqlwarden::audit::Chain::from_env(),
         config.audit,
     );
-    let state = super::serve::connect(&config, policies, &[args.role.as_str()], auditor).await?;
+    let state =
+        super::serve::connect(&config, bundle, None, &[args.role.as_str()], auditor).await?;
     let mut principal = Principal::new("demo", args.role.clone());
     principal.attrs = args.attrs.iter().cloned().collect();
     if args.stdio {
@@ -245,6 +246,50 @@ pub(crate) fn demo_policies() -> Vec<(String, String)> {
     .collect()
 }
 
+/// The demo query templates, as shipped in `policies/templates/`.
+pub(crate) fn demo_templates() -> Vec<(String, String)> {
+    [
+        (
+            "policies/templates/revenue_by_month.toml",
+            include_str!("../../policies/templates/revenue_by_month.toml"),
+        ),
+        (
+            "policies/templates/top_customers.toml",
+            include_str!("../../policies/templates/top_customers.toml"),
+        ),
+        (
+            "policies/templates/order_lines.toml",
+            include_str!("../../policies/templates/order_lines.toml"),
+        ),
+    ]
+    .iter()
+    .map(|(f, t)| (f.to_string(), t.to_string()))
+    .collect()
+}
+
+/// The demo prompt files, as shipped in `policies/prompts/`.
+pub(crate) fn demo_prompts() -> Vec<(String, String)> {
+    vec![(
+        "policies/prompts/region_review.toml".to_string(),
+        include_str!("../../policies/prompts/region_review.toml").to_string(),
+    )]
+}
+
+/// The demo's policies, templates and prompts (embedded: the demo needs no files).
+pub(crate) fn demo_bundle(limits: sqlwarden::policy::Limits) -> anyhow::Result<Bundle> {
+    let policies = sqlwarden::policy::load_texts(&demo_policies(), limits)
+        .map_err(|e| anyhow::anyhow!("demo policies:\n{e}"))?;
+    let templates = sqlwarden::templates::load_texts(&demo_templates(), &policies)
+        .map_err(|e| anyhow::anyhow!("demo templates:\n{e}"))?;
+    let prompts = sqlwarden::prompts::load_texts(&demo_prompts(), &policies)
+        .map_err(|e| anyhow::anyhow!("demo prompts:\n{e}"))?;
+    Ok(Bundle {
+        policies,
+        templates,
+        prompts,
+    })
+}
+
 fn print_connect_help(
     addr: SocketAddr,
     path: &std::path::Path,
@@ -281,7 +326,10 @@ sqlwarden demo: a SQLite company database ({path}) served over MCP, read-only an
   columns and rows you see. Try `--role readonly_admin` to see everything, or
   `--role support --attr region=south`.
 
-  Tools: list_tables, describe_table, query, explain_query. Try asking:
+  Tools: list_tables, describe_table, query, explain_query, and the DBA's templates
+  (revenue_by_month, top_customers, order_lines) for the roles that may run them. Prompts:
+  ask_data, explain_table, review_sql, region_review. Resources: schema://main/<table>.
+  Try asking:
   "What were our top 5 products by revenue in 2025?"
 
 

@@ -4,6 +4,7 @@ mod audit;
 mod demo;
 mod migrate;
 mod policy;
+mod reload;
 mod serve;
 mod token;
 

@@ -1,4 +1,4 @@
-//! `sqlwarden policy check [DIR]` and `sqlwarden policy explain --role R "SQL"`.
+//! `sqlwarden policy check [DIR]` (roles, `templates/`, `prompts/`) and `sqlwarden policy explain --role R "SQL"`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -7,12 +7,13 @@ use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 
 use sqlwarden::config::Config;
-use sqlwarden::policy::PolicySet;
+use sqlwarden::mcp::Bundle;
 use sqlwarden::sql::{GovernContext, GovernError, Purpose};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum PolicyCommand {
-    /// Validate policy files; with a reachable database, also check tables, columns and row filters against it.
+    /// Validate policy, template and prompt files; with a reachable database, also check tables,
+    /// columns, row filters and every template (for each role that may run it) against it.
     Check(CheckArgs),
     /// Show what a statement becomes for a role: the decision, and the SQL that would run.
     Explain(ExplainArgs),
@@ -67,28 +68,34 @@ async fn check(config_path: Option<&Path>, args: CheckArgs) -> anyhow::Result<()
         .or_else(|| config.as_ref().and_then(|c| c.policies_dir.clone()))
         .unwrap_or_else(|| PathBuf::from("policies"));
     let limits = config.as_ref().map(|c| c.limits).unwrap_or_default();
-    let set = sqlwarden::policy::load_dir(&dir, limits).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let names: Vec<&str> = set.roles.keys().map(String::as_str).collect();
+    let bundle = Bundle::load_dir(&dir, limits).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let names: Vec<&str> = bundle.policies.roles.keys().map(String::as_str).collect();
+    let extras = format!(
+        "; {} template(s), {} prompt file(s)",
+        bundle.templates.templates.len(),
+        bundle.prompts.prompts.len()
+    );
     match (&config, args.offline) {
         (Some(config), false) => {
             let mut config = config.clone();
             config.policies_dir = Some(dir.clone());
             super::serve::connect(
                 &config,
-                set.clone(),
+                bundle.clone(),
+                None,
                 &[],
                 sqlwarden::audit::Auditor::log_only(),
             )
             .await?;
             say(&format!(
-                "ok: {} role(s) in {} ({}), checked against the database",
+                "ok: {} role(s) in {} ({}){extras}, checked against the database",
                 names.len(),
                 dir.display(),
                 names.join(", ")
             ));
         }
         _ => say(&format!(
-            "ok: {} role(s) in {} ({}); files only (give --config or DATABASE_URL to check tables and columns)",
+            "ok: {} role(s) in {} ({}){extras}; files only (give --config or DATABASE_URL to check tables and columns)",
             names.len(),
             dir.display(),
             names.join(", ")
@@ -98,7 +105,7 @@ async fn check(config_path: Option<&Path>, args: CheckArgs) -> anyhow::Result<()
 }
 
 async fn explain(config_path: Option<&Path>, args: ExplainArgs) -> anyhow::Result<()> {
-    let (config, policies): (Config, PolicySet) = if args.demo {
+    let (config, bundle): (Config, Bundle) = if args.demo {
         let path = super::demo::ensure_demo_db(None, false).await?;
         let mut env = std::collections::BTreeMap::new();
         env.insert(
@@ -106,17 +113,17 @@ async fn explain(config_path: Option<&Path>, args: ExplainArgs) -> anyhow::Resul
             format!("sqlite://{}", path.display()),
         );
         let config = Config::from_parts(None, "<demo>", &env)?;
-        let set = sqlwarden::policy::load_texts(&super::demo::demo_policies(), config.limits)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        (config, set)
+        let bundle = super::demo::demo_bundle(config.limits)?;
+        (config, bundle)
     } else {
         let config = Config::load(config_path)?;
-        let set = super::serve::load_policies(&config)?;
-        (config, set)
+        let (bundle, _) = super::serve::load_bundle(&config)?;
+        (config, bundle)
     };
     let state = super::serve::connect(
         &config,
-        policies,
+        bundle,
+        None,
         &[args.role.as_str()],
         sqlwarden::audit::Auditor::log_only(),
     )

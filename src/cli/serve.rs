@@ -15,7 +15,8 @@ use sqlwarden::auth::{Authenticator, Principal};
 use sqlwarden::config::{AuthMode, Config};
 use sqlwarden::db::{Database, DatabaseOptions};
 use sqlwarden::http::HttpOptions;
-use sqlwarden::mcp::{AppState, Sqlwarden};
+use sqlwarden::mcp::registry::Source;
+use sqlwarden::mcp::{AppState, Bundle, RegistryCell, Sqlwarden};
 use sqlwarden::policy::PolicySet;
 use sqlwarden::store::Store;
 
@@ -36,6 +37,9 @@ pub(crate) struct ServeArgs {
     /// Listen on a non-loopback address although there is no authentication yet.
     #[arg(long)]
     pub(crate) unsafe_no_auth: bool,
+    /// Reload policies, templates and prompts when their files change (SIGHUP always does).
+    #[arg(long)]
+    pub(crate) watch: bool,
 }
 
 pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::Result<()> {
@@ -68,14 +72,15 @@ pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::
             p
         }
     };
-    let policies = load_policies(&config)?;
+    let (bundle, source) = load_bundle(&config)?;
     // The roles fixed at start must exist; token and OAuth principals' roles are checked per call.
     let roles_in_use: Vec<&str> = match (http.is_some(), &config.auth) {
         (false, _) => vec![principal.role.as_str()],
         (true, AuthMode::None) => vec![config.http_role.as_str()],
         (true, _) => vec![],
     };
-    let state = connect(&config, policies, &roles_in_use, auditor).await?;
+    let state = connect(&config, bundle.clone(), source, &roles_in_use, auditor).await?;
+    super::reload::spawn(&state, config.policies_dir.as_deref(), args.watch);
     match http {
         None => serve_stdio(state, principal).await,
         Some(addr) => {
@@ -125,24 +130,34 @@ async fn authenticator(
     }
 }
 
-/// Load the role policies the configuration names (or the built-in `default` role).
-pub(crate) fn load_policies(config: &Config) -> anyhow::Result<PolicySet> {
+/// Load the role policies, templates and prompts the configuration names (or the built-in
+/// `default` role), and where a reload reads them again.
+pub(crate) fn load_bundle(config: &Config) -> anyhow::Result<(Bundle, Option<Source>)> {
     match &config.policies_dir {
-        None => Ok(PolicySet::builtin(config.limits)),
-        Some(dir) => sqlwarden::policy::load_dir(dir, config.limits)
-            .map_err(|e| anyhow::anyhow!("invalid policies:\n{e}")),
+        None => Ok((Bundle::of(PolicySet::builtin(config.limits)), None)),
+        Some(dir) => {
+            let bundle = Bundle::load_dir(dir, config.limits)
+                .map_err(|e| anyhow::anyhow!("invalid policies:\n{e}"))?;
+            let source = Source {
+                dir: dir.clone(),
+                defaults: config.limits,
+            };
+            Ok((bundle, Some(source)))
+        }
     }
 }
 
-/// Connect every configured database, compile every role against it, and build the shared
-/// state. Policy errors (unknown tables or columns, bad row filters) refuse the start.
+/// Connect every configured database, check the policies, templates and prompts against each
+/// (the validator reload and `policy check` share), and build the shared state. Problems
+/// (unknown tables or columns, bad row filters, templates a role cannot run) refuse the start.
 pub(crate) async fn connect(
     config: &Config,
-    policies: PolicySet,
+    bundle: Bundle,
+    source: Option<Source>,
     roles_in_use: &[&str],
     auditor: Auditor,
 ) -> anyhow::Result<Arc<AppState>> {
-    let policies = Arc::new(policies);
+    let policies = Arc::new(bundle.policies.clone());
     for role in roles_in_use {
         if policies.get(role).is_none() {
             let known: Vec<&str> = policies.roles.keys().map(String::as_str).collect();
@@ -153,9 +168,6 @@ pub(crate) async fn connect(
         }
     }
     let mut databases = Vec::new();
-    let mut errors = Vec::new();
-    let mut unmatched: Vec<Vec<(String, sqlwarden::diag::Diagnostic)>> = Vec::new();
-    let mut any_reachable = false;
     for d in &config.databases {
         let opts = DatabaseOptions {
             name: d.name.clone(),
@@ -172,93 +184,20 @@ pub(crate) async fn connect(
             tracing::warn!(database = %d.name, "{warning}");
         }
         let schema = db.schema.load();
-        if !schema.catalog.is_empty() {
-            any_reachable = true;
-            errors.extend(schema.errors.iter().map(|e| e.to_string()));
-            unmatched.push(schema.unmatched.clone());
-        }
         tracing::info!(database = %d.name, dialect = db.dialect.name(), tables = schema.catalog.len(), "database ready");
         databases.push(Arc::new(db));
     }
-    // A rule naming a table that no reachable database has is a mistake (a typo, usually).
-    if let Some((first, rest)) = unmatched.split_first() {
-        for (key, diag) in first {
-            if rest.iter().all(|u| u.iter().any(|(k, _)| k == key)) {
-                errors.push(diag.to_string());
-            }
-        }
-    }
-    for db in &databases {
-        errors.extend(dry_run_filters(db).await);
-    }
-    if any_reachable && !errors.is_empty() {
-        errors.sort();
-        errors.dedup();
+    let errors = sqlwarden::mcp::registry::check(&databases, &bundle, config.max_sql_length).await;
+    if !errors.is_empty() {
         bail!("invalid policies:\n{}", errors.join("\n"));
     }
     Ok(AppState::new(
         databases,
-        policies,
+        RegistryCell::new(bundle, source),
         config.max_sql_length,
         auditor,
         config.cache_max_bytes,
     ))
-}
-
-/// Plan (EXPLAIN, never run) each role's view of each filtered table, so the database itself
-/// checks every row filter's columns, types and subqueries before anyone queries.
-async fn dry_run_filters(db: &Database) -> Vec<String> {
-    let schema = db.schema.load();
-    let mut errors = Vec::new();
-    let mut roles: Vec<_> = schema.roles.iter().collect();
-    roles.sort_by(|a, b| a.0.cmp(b.0));
-    for (name, role) in roles {
-        let mut tables: Vec<_> = role.tables.iter().filter(|(_, a)| a.has_filter()).collect();
-        tables.sort_by(|a, b| a.0.cmp(b.0));
-        for (table, access) in tables {
-            let attrs = access
-                .attrs
-                .iter()
-                .map(|a| (a.clone(), String::new()))
-                .collect();
-            let ctx = sqlwarden::sql::GovernContext {
-                dialect: db.dialect,
-                catalog: &schema.catalog,
-                policy: role,
-                attrs: &attrs,
-                max_sql_len: 100_000,
-            };
-            let probe = format!(
-                "SELECT 1 FROM \"{}\".\"{}\"",
-                table.schema.replace('"', "\"\""),
-                table.name.replace('"', "\"\"")
-            );
-            let result =
-                match sqlwarden::sql::govern(&probe, &[], sqlwarden::sql::Purpose::Explain, &ctx) {
-                    Ok(q) => sqlwarden::db::execute(
-                        db,
-                        &q,
-                        sqlwarden::db::ExecLimits {
-                            max_rows: 1000,
-                            max_result_bytes: 1 << 20,
-                            statement_timeout: std::time::Duration::from_secs(10),
-                        },
-                        &tokio_util::sync::CancellationToken::new(),
-                    )
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| e.to_string()),
-                    Err(e) => Err(e.to_string()),
-                };
-            if let Err(e) = result {
-                errors.push(format!(
-                    "role {name}: the row filter of {table} fails in database {}: {e}",
-                    db.name
-                ));
-            }
-        }
-    }
-    errors
 }
 
 pub(crate) async fn serve_stdio(state: Arc<AppState>, principal: Principal) -> anyhow::Result<()> {
@@ -277,7 +216,18 @@ pub(crate) async fn serve_stdio(state: Arc<AppState>, principal: Principal) -> a
         }
         Err(e) => return Err(anyhow::Error::new(e).context("stdio transport")),
     };
+    // a reload changes what this session may see: tell the client to list again
+    let peer = service.peer().clone();
+    let mut changed = state_ref.registry.subscribe();
+    let notifier = tokio::spawn(async move {
+        while changed.changed().await.is_ok() {
+            let _ = peer.notify_tool_list_changed().await;
+            let _ = peer.notify_prompt_list_changed().await;
+            let _ = peer.notify_resource_list_changed().await;
+        }
+    });
     let ended = service.waiting().await.context("stdio session");
+    notifier.abort();
     state_flush(&state_ref).await;
     ended?;
     Ok(())

@@ -34,7 +34,11 @@ pub struct Database {
     pub dialect: Dialect,
     pub(crate) pool: Pool,
     pub schema: SchemaCell,
-    policies: Arc<PolicySet>,
+    /// The role policies compiled against the catalog; replaced as a whole on reload.
+    policies: std::sync::RwLock<Arc<PolicySet>>,
+    /// Held while roles are compiled and stored, so a catalog refresh and a policy reload
+    /// never interleave (one could otherwise store roles of the policies it replaced).
+    compile: std::sync::Mutex<()>,
     /// False until the catalog has been read (the database may be down at start).
     catalog_ready: AtomicBool,
     pub statement_timeout: Duration,
@@ -283,7 +287,8 @@ impl Database {
                 catalog: Catalog::new(dialect, schemas.clone(), vec![]),
                 ..Default::default()
             }))),
-            policies,
+            policies: std::sync::RwLock::new(policies),
+            compile: std::sync::Mutex::new(()),
             catalog_ready: AtomicBool::new(false),
             statement_timeout: opts.statement_timeout,
         };
@@ -304,6 +309,7 @@ impl Database {
         let schemas = self.schema.load().catalog.schemas().to_vec();
         let catalog = super::schema::load_catalog(self, &schemas).await?;
         let version = super::schema::server_version(self).await.ok();
+        let _compiling = self.compile.lock().unwrap_or_else(|p| p.into_inner());
         let current = self.schema.load();
         // Value hints depend on the catalog and the data: an unchanged catalog keeps them
         // (they expire on their own), a changed one starts afresh.
@@ -313,24 +319,51 @@ impl Database {
         } else {
             super::hints::HintCache::default()
         };
+        let policies = self.policies();
         let same_policies = current
             .compiled_from
             .as_ref()
-            .is_some_and(|p| Arc::ptr_eq(p, &self.policies));
+            .is_some_and(|p| Arc::ptr_eq(p, &policies));
         let generation = if unchanged && same_policies {
             current.generation
         } else {
             next_generation()
         };
+        let next = self.compiled(
+            &policies,
+            Some(policies.clone()),
+            catalog,
+            version,
+            value_hints,
+            generation,
+        );
+        for e in &next.errors {
+            tracing::warn!(database = %self.name, "policy: {e}");
+        }
+        self.schema.store(next);
+        self.catalog_ready.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// Every role of `policies` compiled against `catalog`.
+    fn compiled(
+        &self,
+        policies: &PolicySet,
+        from: Option<Arc<PolicySet>>,
+        catalog: Catalog,
+        version: Option<String>,
+        value_hints: super::hints::HintCache,
+        generation: u64,
+    ) -> DbSchema {
         let mut next = DbSchema {
             catalog,
             version,
             value_hints,
             generation,
-            compiled_from: Some(self.policies.clone()),
+            compiled_from: from,
             ..Default::default()
         };
-        for role in self.policies.roles.values() {
+        for role in policies.roles.values() {
             match crate::sql::compile(role, &self.name, self.dialect, &next.catalog) {
                 Ok(c) => {
                     next.unmatched.extend(c.unmatched);
@@ -339,11 +372,41 @@ impl Database {
                 Err(mut errors) => next.errors.append(&mut errors),
             }
         }
-        for e in &next.errors {
-            tracing::warn!(database = %self.name, "policy: {e}");
+        next
+    }
+
+    /// `policies` compiled against the current catalog, without storing anything: what a
+    /// reload would make of this database (errors and unmatched rules included).
+    pub fn trial(&self, policies: &PolicySet) -> DbSchema {
+        self.trial_of(policies, None)
+    }
+
+    /// [`Database::trial`], remembering `from` as the set compiled (when it is to be stored).
+    fn trial_of(&self, policies: &PolicySet, from: Option<Arc<PolicySet>>) -> DbSchema {
+        let current = self.schema.load();
+        self.compiled(
+            policies,
+            from,
+            current.catalog.clone(),
+            current.version.clone(),
+            super::hints::HintCache::default(),
+            next_generation(),
+        )
+    }
+
+    /// Replace the policies (reload): compile them against the current catalog and store both,
+    /// or change nothing and return the errors. Value hints start afresh (they are per role).
+    pub fn replace_policies(&self, policies: Arc<PolicySet>) -> Result<(), Vec<Diagnostic>> {
+        let _compiling = self.compile.lock().unwrap_or_else(|p| p.into_inner());
+        let next = self.trial_of(&policies, Some(policies.clone()));
+        if !next.errors.is_empty() {
+            return Err(next.errors);
+        }
+        match self.policies.write() {
+            Ok(mut g) => *g = policies,
+            Err(poisoned) => *poisoned.into_inner() = policies,
         }
         self.schema.store(next);
-        self.catalog_ready.store(true, Ordering::Release);
         Ok(())
     }
 
@@ -366,8 +429,11 @@ impl Database {
     }
 
     /// The role policies this database compiles.
-    pub fn policies(&self) -> &PolicySet {
-        &self.policies
+    pub fn policies(&self) -> Arc<PolicySet> {
+        match self.policies.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
     }
 
     pub fn schemas(&self) -> Vec<String> {

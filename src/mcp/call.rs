@@ -66,6 +66,9 @@ pub(crate) struct Call {
     cached: Option<std::time::Duration>,
     /// Set by `finish`; an unfinished call is recorded as cancelled when dropped.
     finished: bool,
+    /// A refusal the caller was answered about in a successful reply (`review_sql`): recorded
+    /// as a denial with its code and rule.
+    refusal: Option<(&'static str, Option<String>)>,
 }
 
 /// The caller of this request: the principal the HTTP layer put in the request, else the one
@@ -159,6 +162,7 @@ impl Call {
             permit: None,
             cached: None,
             finished: false,
+            refusal: None,
         }
     }
 
@@ -188,6 +192,17 @@ impl Call {
         self.cached
     }
 
+    /// Record this call as refused by `e`, although its reply (a prompt explaining the
+    /// refusal) is a success.
+    pub(crate) fn refused_in_reply(&mut self, e: &ToolError) {
+        self.refusal = Some((e.code(), e.rule().map(str::to_string)));
+    }
+
+    /// The SQL governance produced for this call, once it has run.
+    pub(crate) fn governed_sql(&self) -> Option<&str> {
+        self.governed_sql.as_deref()
+    }
+
     /// resolve the database -> limits (rate, concurrency, the database's breaker) -> the
     /// caller's role compiled for it
     pub(crate) async fn target(&mut self, database: Option<&str>) -> Result<Target, ToolError> {
@@ -196,7 +211,7 @@ impl Call {
         })?;
         let db = self.state.database(database)?.clone();
         self.database = Some(db.name.clone());
-        self.permit = Some(self.state.limiter.admit(&principal)?);
+        self.permit = Some(self.state.registry.load().limiter.admit(&principal)?);
         self.reachable(&db)?;
         // (an already loaded catalog proves nothing about the database: only failures count)
         if let Err(e) = db.ensure_catalog().await {
@@ -355,7 +370,15 @@ impl Call {
         self.finished = true;
         let (record, reply) = match result {
             Ok((r, rows)) => {
-                let mut record = self.record(Decision::Allow);
+                let mut record = match &self.refusal {
+                    None => self.record(Decision::Allow),
+                    Some((code, rule)) => {
+                        let mut d = self.record(Decision::Deny);
+                        d.code = Some(code.to_string());
+                        d.rule = rule.clone();
+                        d
+                    }
+                };
                 record.rows = Some(i64::try_from(rows).unwrap_or(i64::MAX));
                 record.bytes = Some(result_bytes(&r));
                 record.truncated = r

@@ -3,7 +3,8 @@
 //! Input: the server state and the caller's principal. Output: a few short lines that tell a
 //! model, before its first query, what it is talking to: each database the role can see with
 //! its engine and major version, default schema and date idiom, and the role's row cap and
-//! statement timeout. Never names a database the role sees nothing of, nor any table.
+//! statement timeout, and the DBA templates it may run. Never names a database the role sees
+//! nothing of, nor any table.
 
 use std::time::Duration;
 
@@ -80,6 +81,18 @@ pub(crate) fn for_principal(state: &AppState, principal: Option<&Principal>) -> 
         }
         _ => out.push('.'),
     }
+    let registry = state.registry.load();
+    let templates: Vec<&str> = registry
+        .templates
+        .for_role(&principal.role)
+        .map(|t| t.name.as_str())
+        .collect();
+    if !templates.is_empty() {
+        out.push_str(&format!(
+            "\nVetted query tools for your role (prefer them when they fit): {}.",
+            templates.join(", ")
+        ));
+    }
     out.push_str(&format!("\n{HOW} {DATA}"));
     out
 }
@@ -90,7 +103,7 @@ fn role_limits(state: &AppState, role: &str) -> Option<Limits> {
         .databases
         .iter()
         .find_map(|db| db.schema.load().role(role).map(|r| r.limits))
-        .or_else(|| state.policies.get(role).map(|p| p.limits))
+        .or_else(|| state.registry.load().policies.get(role).map(|p| p.limits))
 }
 
 /// Whether the role may see any table of `db`.

@@ -5,11 +5,17 @@
 //! this file holds the shared state and the rmcp wiring. Nothing here touches SQL text.
 
 pub(crate) mod call;
+mod completion;
 mod error;
 mod instructions;
+mod prompts;
+pub mod registry;
+mod resources;
 mod schemas;
+mod templates;
 mod tools;
 mod value_hints;
+mod view;
 
 use std::sync::Arc;
 
@@ -24,16 +30,16 @@ pub use tools::{DescribeTableArgs, ExplainQueryArgs, ListTablesArgs, QueryArgs};
 
 use crate::auth::Principal;
 use crate::db::Database;
-use crate::policy::PolicySet;
+pub use registry::{Bundle, Registry, RegistryCell};
 
 /// Shared, immutable server state (one per process, behind an `Arc`).
 pub struct AppState {
     /// The first database is the default.
     pub databases: Vec<Arc<Database>>,
-    pub policies: Arc<PolicySet>,
+    /// Policies, templates and prompts (and the rate limits built from them), swapped whole
+    /// on reload.
+    pub registry: RegistryCell,
     pub max_sql_length: usize,
-    /// Rate and concurrency limits of every role.
-    pub(crate) limiter: crate::limits::Limiter,
     /// One circuit breaker per database, by name.
     pub(crate) breakers: std::collections::HashMap<String, crate::limits::Breaker>,
     /// Where every request's record goes.
@@ -47,7 +53,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(
         databases: Vec<Arc<Database>>,
-        policies: Arc<PolicySet>,
+        registry: RegistryCell,
         max_sql_length: usize,
         auditor: crate::audit::Auditor,
         cache_max_bytes: u64,
@@ -57,10 +63,9 @@ impl AppState {
             .map(|d| (d.name.clone(), crate::limits::Breaker::default()))
             .collect();
         Arc::new(AppState {
-            limiter: crate::limits::Limiter::new(&policies),
             breakers,
             databases,
-            policies,
+            registry,
             max_sql_length,
             auditor,
             results: crate::cache::ResultCache::new(cache_max_bytes),
@@ -190,8 +195,14 @@ impl ServerHandler for Sqlwarden {
         let caller = call::Caller::of(self, &context);
         let ran = call::ToolRan::default();
         context.extensions.insert(ran.clone());
-        let ctx = rmcp::handler::server::tool::ToolCallContext::new(self, request, context);
-        let response = self.tool_router.call(ctx).await;
+        // a DBA template the caller's role may run, else a core tool (or an unknown one)
+        let response = match templates::call(self, &request, &context).await {
+            Some(r) => r.map(Into::into),
+            None => {
+                let ctx = rmcp::handler::server::tool::ToolCallContext::new(self, request, context);
+                self.tool_router.call(ctx).await
+            }
+        };
         if !ran.0.load(std::sync::atomic::Ordering::Relaxed) {
             let code = match &response {
                 Err(e) if e.code == rmcp::model::ErrorCode::METHOD_NOT_FOUND => "method_not_found",
@@ -203,8 +214,97 @@ impl ServerHandler for Sqlwarden {
         response
     }
 
+    /// The core tools and the templates the caller's role may run.
+    async fn list_tools(
+        &self,
+        _request: Option<rmcp::model::PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ListToolsResult, McpError> {
+        let mut tools = self.tool_router.list_all();
+        tools.extend(templates::list(self, &context));
+        let hints = context
+            .protocol_version()
+            .is_some_and(|v| v >= rmcp::model::ProtocolVersion::V_2026_07_28);
+        let mut result = rmcp::model::ListToolsResult::with_all_items(tools);
+        result.ttl_ms = hints.then_some(0);
+        // the list depends on the caller's role once templates exist
+        let varies = !self.state.registry.load().templates.templates.is_empty();
+        result.cache_scope = hints.then_some(if varies {
+            rmcp::model::CacheScope::Private
+        } else {
+            rmcp::model::CacheScope::Public
+        });
+        Ok(result)
+    }
+
+    /// The core tools only: the transport asks without a caller (for `Mcp-Param-*` header
+    /// checks), and answering for a template would tell any caller that it exists. Template
+    /// arguments are checked by the template itself.
+    fn get_tool(&self, name: &str) -> Option<rmcp::model::Tool> {
+        self.tool_router.get(name).cloned()
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<rmcp::model::PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ListPromptsResult, McpError> {
+        Ok(prompts::list(self, &context))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: rmcp::model::GetPromptRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::GetPromptResponse, McpError> {
+        prompts::get(self, request, &context).await.map(Into::into)
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<rmcp::model::PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ListResourcesResult, McpError> {
+        Ok(resources::list(self, &context).await)
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<rmcp::model::PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ListResourceTemplatesResult, McpError> {
+        Ok(resources::templates())
+    }
+
+    async fn read_resource(
+        &self,
+        request: rmcp::model::ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ReadResourceResponse, McpError> {
+        resources::read(self, request, &context)
+            .await
+            .map(Into::into)
+    }
+
+    async fn complete(
+        &self,
+        request: rmcp::model::CompleteRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::CompleteResult, McpError> {
+        Ok(completion::complete(self, request, &context).await)
+    }
+
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        let capabilities = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_tool_list_changed()
+            .enable_prompts()
+            .enable_prompts_list_changed()
+            .enable_resources()
+            .enable_resources_list_changed()
+            .enable_completions()
+            .build();
+        ServerConfig::new(capabilities)
             .with_server_info(Implementation::new("sqlwarden", env!("CARGO_PKG_VERSION")))
             .with_instructions(instructions::generic())
     }
@@ -293,6 +393,15 @@ fn simplify(schema: &mut rmcp::model::JsonObject) {
             _ => {}
         }
     }
+}
+
+/// The text content of a tool result.
+pub(crate) fn said(r: &CallToolResult) -> String {
+    r.content
+        .iter()
+        .filter_map(|c| c.as_text().map(|t| t.text.as_str()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A short unique id for one request, shown in internal errors and logged.

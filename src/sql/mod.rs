@@ -16,6 +16,7 @@ pub(crate) mod analyze;
 mod compile;
 #[doc(hidden)]
 pub mod fuzzing;
+pub(crate) mod named;
 pub(crate) mod names;
 pub(crate) mod parse;
 pub(crate) mod rewrite;
@@ -23,6 +24,7 @@ pub(crate) mod rewrite;
 use std::fmt;
 
 pub use compile::{Compiled, CompiledRole, TableAccess, compile};
+pub use named::{NamedError, Numbered, check_syntax, number_placeholders};
 pub use names::{Catalog, CatalogTable, QualifiedName, parse_table_name};
 
 pub use crate::dialect::Dialect;
@@ -228,6 +230,12 @@ pub fn distinct_values_sql(table: &QualifiedName, column: &str) -> String {
         "SELECT DISTINCT {c} FROM {} WHERE {c} IS NOT NULL ORDER BY 1",
         names::quoted_name(table)
     )
+}
+
+/// `SELECT 1 FROM table` with the name quoted from the catalog (a probe that plans a role's
+/// view of a table; still governed).
+pub fn select_one_from(table: &QualifiedName) -> String {
+    format!("SELECT 1 FROM {}", names::quoted_name(table))
 }
 
 /// PostgreSQL column types whose comparisons the row-filter barrier treats as leakproof.

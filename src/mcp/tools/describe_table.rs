@@ -42,7 +42,7 @@ pub(crate) async fn run(
     call.finish(result).await
 }
 
-async fn describe(
+pub(crate) async fn describe(
     call: &mut Call,
     args: DescribeTableArgs,
     cancel: &tokio_util::sync::CancellationToken,

@@ -114,15 +114,23 @@ pub(crate) async fn run(
         )
         .await;
     // shape: structured content + compact text
-    let result = rows.map(|(set, max_rows)| {
-        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
-        let out = QueryOutput::from_rows(set, call.cached(), elapsed_ms);
-        let text = out.render_text(max_rows);
-        let row_count = out.row_count;
-        let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
-        r.structured_content = Some(out.into_value());
-        (r, row_count)
-    });
+    let result = rows.map(|(set, max_rows)| shaped(set, max_rows, started, call.cached()));
     // close the record (logged; audited)
     call.finish(result).await
+}
+
+/// Rows as a tool result (compact text + structured content), and the row count.
+pub(crate) fn shaped(
+    set: crate::db::RowSet,
+    max_rows: u64,
+    started: std::time::Instant,
+    cached: Option<std::time::Duration>,
+) -> (CallToolResult, u64) {
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let out = QueryOutput::from_rows(set, cached, elapsed_ms);
+    let text = out.render_text(max_rows);
+    let row_count = out.row_count;
+    let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
+    r.structured_content = Some(out.into_value());
+    (r, row_count)
 }
