@@ -89,6 +89,13 @@ impl Auditor {
             .map_or(0, |i| i.lost.load(Ordering::Relaxed))
     }
 
+    /// Records waiting for the writer now, for metrics.
+    pub fn queue_depth(&self) -> usize {
+        self.inner
+            .as_ref()
+            .map_or(0, |i| i.tx.max_capacity() - i.tx.capacity())
+    }
+
     /// Record one request. `sync`: returns once the record is committed. `async`: once it is
     /// queued. `Err` only when the record is lost and the caller must fail closed.
     pub async fn record(&self, record: AuditRecord) -> Result<(), AuditError> {
@@ -192,6 +199,7 @@ async fn write_loop(
             }
         }
         if !records.is_empty() {
+            let started = std::time::Instant::now();
             let mut result = store.audit_append(&mut records, &chain).await;
             if let Err(e) = &result {
                 tracing::warn!(error = ?e, records = records.len(), "audit write failed; retrying once");
@@ -199,7 +207,10 @@ async fn write_loop(
                 result = store.audit_append(&mut records, &chain).await;
             }
             let outcome = match result {
-                Ok(()) => Ok(()),
+                Ok(()) => {
+                    crate::telemetry::metrics::audit_committed(records.len(), started.elapsed());
+                    Ok(())
+                }
                 Err(e) => {
                     let n = records.len() as u64;
                     let total = inner

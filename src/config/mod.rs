@@ -2,8 +2,10 @@
 //!
 //! Sources, lowest to highest precedence: the file given with `--config`, then environment
 //! overrides (`SQLWARDEN_MAX_ROWS`, `SQLWARDEN_MAX_RESULT_BYTES`, `SQLWARDEN_STATEMENT_TIMEOUT`,
-//! `SQLWARDEN_HTTP`, `SQLWARDEN_STORE_URL`, and `DATABASE_URL`, which alone is enough to serve
-//! one database).
+//! `SQLWARDEN_HTTP`, `SQLWARDEN_ALLOWED_HOSTS` (comma-separated), `SQLWARDEN_POLICIES`,
+//! `SQLWARDEN_STORE_URL`, `SQLWARDEN_SHUTDOWN_TIMEOUT`, `SQLWARDEN_DRAIN_DELAY`, and
+//! `DATABASE_URL`, which alone is enough to serve one database). [`ENV_VARS`] lists every name
+//! the binary reads; the container files are tested against it.
 //! Validation collects every problem before failing. Connection URLs are [`Secret`]s.
 
 use std::collections::BTreeMap;
@@ -18,9 +20,11 @@ use crate::policy::Limits;
 
 mod audit;
 mod auth;
+mod env;
 
 use auth::{AuthKind, RawOAuth, auth_mode};
 pub use auth::{AuthMode, OAuthConfig};
+pub use env::ENV_VARS;
 
 /// A value that must never reach a log: its `Debug` and `Display` redact it.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
@@ -87,6 +91,10 @@ struct RawServer {
     attrs: BTreeMap<String, String>,
     auth: Option<AuthKind>,
     oauth: Option<RawOAuth>,
+    #[serde(default, with = "humantime_serde")]
+    shutdown_timeout: Option<Duration>,
+    #[serde(default, with = "humantime_serde")]
+    drain_delay: Option<Duration>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -153,6 +161,11 @@ pub struct Config {
     pub store_url: Option<Secret>,
     /// `[audit]`: durability and what is recorded.
     pub audit: crate::audit::AuditConfig,
+    /// On SIGTERM/SIGINT: how long `/readyz` reports unready while new calls are still served
+    /// (`[server] drain_delay`, default 0s), then how long running calls may take before they
+    /// are cancelled (`[server] shutdown_timeout`, default 10s).
+    pub drain_delay: Duration,
+    pub shutdown_timeout: Duration,
 }
 
 /// The file's text (if any), its name for messages, and the process environment.
@@ -268,6 +281,13 @@ impl Config {
             },
             None => None,
         };
+        let (drain_delay, shutdown_timeout) = env::lifecycle(
+            raw.server.drain_delay,
+            raw.server.shutdown_timeout,
+            env,
+            &mut errors,
+        );
+        let allowed_hosts = env::allowed_hosts(env).or(raw.server.allowed_hosts.clone());
         let mut databases = Vec::new();
         let mut default_index = None;
         for (name, db) in &raw.databases {
@@ -339,7 +359,7 @@ impl Config {
         }
         Ok(Config {
             http,
-            allowed_hosts: raw.server.allowed_hosts,
+            allowed_hosts,
             allowed_origins: raw.server.allowed_origins.unwrap_or_default(),
             http_role: raw.server.role.unwrap_or_else(|| "default".into()),
             http_principal: raw.server.principal.unwrap_or_else(|| "http".into()),
@@ -355,6 +375,8 @@ impl Config {
             databases,
             store_url,
             audit,
+            drain_delay,
+            shutdown_timeout,
         })
     }
 

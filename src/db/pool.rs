@@ -350,6 +350,14 @@ impl Database {
     pub fn schemas(&self) -> Vec<String> {
         self.schema.load().catalog.schemas().to_vec()
     }
+
+    /// The pool's figures now (size, in use, waiting), for metrics.
+    pub fn pool_status(&self) -> deadpool::Status {
+        match &self.pool {
+            Pool::Postgres(p) => p.status(),
+            Pool::Sqlite(p) => p.status(),
+        }
+    }
 }
 
 /// The part of a version that decides which SQL works: PostgreSQL's major (`15`, or `9.6`

@@ -38,6 +38,8 @@ pub struct AppState {
     pub(crate) breakers: std::collections::HashMap<String, crate::limits::Breaker>,
     /// Where every request's record goes.
     pub auditor: crate::audit::Auditor,
+    /// Running calls and draining state (shutdown, `/readyz`).
+    pub lifecycle: crate::lifecycle::Lifecycle,
     router: ToolRouter<Sqlwarden>,
 }
 
@@ -59,6 +61,7 @@ impl AppState {
             policies,
             max_sql_length,
             auditor,
+            lifecycle: Default::default(),
             router: compact(Sqlwarden::tool_router()),
         })
     }

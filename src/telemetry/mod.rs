@@ -1,6 +1,8 @@
 //! Logging: tracing to stderr (stdout carries the stdio protocol). `RUST_LOG` filters;
 //! `--log-format json` writes one JSON object per event (audit records included, target
-//! `audit`) for log shippers.
+//! `audit`) for log shippers. Metrics live in [`metrics`].
+
+pub mod metrics;
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
