@@ -4,6 +4,7 @@
 
 pub mod mcp;
 pub mod pg;
+pub mod process;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
