@@ -391,6 +391,12 @@ pub(crate) async fn serve_http(
         shutdown.cancel.cancel();
         state.lifecycle.idle(CANCEL_GRACE).await;
     }
+    // Backend cancels of calls that were cancelled (or dropped) must reach the database.
+    for db in &state.databases {
+        if !db.settle(CANCEL_GRACE).await {
+            tracing::warn!(database = %db.name, "a backend cancel did not finish in time");
+        }
+    }
     // Replies of finished calls are written before the connections close.
     match tokio::time::timeout(CANCEL_GRACE, &mut server).await {
         Ok(Ok(Err(e))) => tracing::warn!(error = %e, "HTTP server ended with an error"),

@@ -46,11 +46,16 @@ pub async fn execute(
                 Some(r) => r,
                 None => {
                     // The statement may still run in the backend: cancel it there, and never
-                    // return this connection (it is mid-protocol) to the pool.
+                    // return this connection (it is mid-protocol) to the pool. The cancel is a
+                    // tracked task (it completes even if this call is dropped, and shutdown
+                    // waits for it); the call ends once the cancel has been sent.
                     let pid = obj.pid;
                     let opts = obj_manager_opts(pool);
                     drop(deadpool::managed::Object::take(obj));
-                    tokio::spawn(async move { cancel_pg_backend(opts, pid).await });
+                    let sent = db
+                        .background
+                        .spawn(async move { cancel_pg_backend(opts, pid).await });
+                    let _ = sent.await;
                     Err(if cancel.is_cancelled() {
                         DbError::Cancelled
                     } else {

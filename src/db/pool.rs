@@ -38,6 +38,8 @@ pub struct Database {
     /// False until the catalog has been read (the database may be down at start).
     catalog_ready: AtomicBool,
     pub statement_timeout: Duration,
+    /// Work that must finish even if its caller goes away (backend cancels); shutdown waits.
+    pub(crate) background: tokio_util::task::TaskTracker,
 }
 
 /// A database's catalog and every role compiled against it: replaced as a whole when the
@@ -275,6 +277,7 @@ impl Database {
             policies,
             catalog_ready: AtomicBool::new(false),
             statement_timeout: opts.statement_timeout,
+            background: tokio_util::task::TaskTracker::new(),
         };
         match db.refresh_catalog().await {
             Ok(()) => {}
@@ -349,6 +352,14 @@ impl Database {
 
     pub fn schemas(&self) -> Vec<String> {
         self.schema.load().catalog.schemas().to_vec()
+    }
+
+    /// Wait, at most `timeout`, for background work (backend cancels) to finish; true if done.
+    pub async fn settle(&self, timeout: Duration) -> bool {
+        self.background.close();
+        tokio::time::timeout(timeout, self.background.wait())
+            .await
+            .is_ok()
     }
 
     /// The pool's figures now (size, in use, waiting), for metrics.
