@@ -167,7 +167,7 @@ fn the_dockerfile_matches_the_cli_and_config() {
         .1;
     let exec = json_array(exec);
     assert_eq!(exec[..2], ["sqlwarden", "healthcheck"]);
-    assert_cli_accepts(&exec[1..2].to_vec());
+    assert_cli_accepts(&exec[1..2]);
     assert_eq!(exec[2], format!("http://127.0.0.1:{port}/healthz"));
     // ENV names are ones the binary reads; their paths exist in the image.
     let env = env_of(&stage);

@@ -309,7 +309,16 @@ async fn dry_run_filters(db: &Database) -> Vec<String> {
 pub(crate) async fn serve_stdio(state: Arc<AppState>, principal: Principal) -> anyhow::Result<()> {
     let state_ref = state.clone();
     let handler = Sqlwarden::with_principal(state, Arc::new(principal));
-    let service = match handler.serve(rmcp::transport::stdio()).await {
+    let started = tokio::select! {
+        started = handler.serve(rmcp::transport::stdio()) => started,
+        // Stopped before a client initialized (PID 1 in a container ignores SIGTERM unless
+        // handled).
+        () = stop_signal() => {
+            state_flush(&state_ref).await;
+            return Ok(());
+        }
+    };
+    let service = match started {
         Ok(service) => service,
         // A client that leaves before (or instead of) initializing, e.g. after `server/discover`
         // only, or with nothing on stdin: a normal end, not a failure.
