@@ -52,15 +52,28 @@ pub(super) fn lifecycle(
     )
 }
 
-/// `SQLWARDEN_ALLOWED_HOSTS`: comma-separated Host header values (a deployment's real names).
-pub(super) fn allowed_hosts(env: &BTreeMap<String, String>) -> Option<Vec<String>> {
-    env.get("SQLWARDEN_ALLOWED_HOSTS").map(|v| {
-        v.split(',')
-            .map(str::trim)
-            .filter(|h| !h.is_empty())
-            .map(str::to_string)
-            .collect()
-    })
+/// `SQLWARDEN_ALLOWED_HOSTS`: comma-separated Host header values (a deployment's real names; a
+/// name without a port matches any port). An empty list is refused: the transport would read
+/// it as "any host" and drop the DNS-rebinding check.
+pub(super) fn allowed_hosts(
+    env: &BTreeMap<String, String>,
+    errors: &mut Vec<String>,
+) -> Option<Vec<String>> {
+    let hosts: Vec<String> = env
+        .get("SQLWARDEN_ALLOWED_HOSTS")?
+        .split(',')
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .map(str::to_string)
+        .collect();
+    if hosts.is_empty() {
+        errors.push(
+            "SQLWARDEN_ALLOWED_HOSTS is empty; name the hosts clients use, comma-separated \
+             (e.g. sqlwarden,sqlwarden.example.com)"
+                .into(),
+        );
+    }
+    Some(hosts)
 }
 
 #[cfg(test)]
@@ -97,14 +110,19 @@ mod tests {
 
     #[test]
     fn allowed_hosts_are_a_comma_separated_list() {
+        let mut errors = Vec::new();
         let e = env(&[("SQLWARDEN_ALLOWED_HOSTS", "sqlwarden, sqlwarden.svc:8080,,")]);
         assert_eq!(
-            allowed_hosts(&e),
+            allowed_hosts(&e, &mut errors),
             Some(vec![
                 "sqlwarden".to_string(),
                 "sqlwarden.svc:8080".to_string()
             ])
         );
-        assert_eq!(allowed_hosts(&env(&[])), None);
+        assert_eq!(allowed_hosts(&env(&[]), &mut errors), None);
+        assert!(errors.is_empty());
+        // Empty would mean "any host" to the transport: refused.
+        allowed_hosts(&env(&[("SQLWARDEN_ALLOWED_HOSTS", " , ")]), &mut errors);
+        assert_eq!(errors.len(), 1);
     }
 }

@@ -287,7 +287,15 @@ impl Config {
             env,
             &mut errors,
         );
-        let allowed_hosts = env::allowed_hosts(env).or(raw.server.allowed_hosts.clone());
+        let allowed_hosts =
+            env::allowed_hosts(env, &mut errors).or(raw.server.allowed_hosts.clone());
+        if allowed_hosts.as_ref().is_some_and(Vec::is_empty)
+            && !env.contains_key("SQLWARDEN_ALLOWED_HOSTS")
+        {
+            errors.push(format!(
+                "{origin}: server.allowed_hosts is empty, which would accept any Host header; list the host names clients use"
+            ));
+        }
         let mut databases = Vec::new();
         let mut default_index = None;
         for (name, db) in &raw.databases {
@@ -495,6 +503,18 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn an_empty_host_list_is_refused() {
+        // rmcp reads an empty list as "any host": no DNS-rebinding check at all.
+        let e = env(&[("DATABASE_URL", "sqlite:x.db")]);
+        let err = Config::from_parts(Some("[server]\nallowed_hosts = []\n"), "f.toml", &e)
+            .expect_err("empty list");
+        assert!(err.to_string().contains("allowed_hosts is empty"), "{err}");
+        let c = Config::from_parts(Some("[server]\nallowed_hosts = [\"db\"]\n"), "f.toml", &e)
+            .expect("a list");
+        assert_eq!(c.allowed_hosts, Some(vec!["db".to_string()]));
     }
 
     #[test]
