@@ -16,6 +16,7 @@ use crate::sql::GovernedQuery;
 const CLIENT_GRACE: Duration = Duration::from_secs(2);
 
 /// Execute a governed query. The only way SQL reaches a target database.
+#[tracing::instrument(name = "db.execute", skip_all, fields(database = %db.name, dialect = db.dialect.name()))]
 pub async fn execute(
     db: &Database,
     query: &GovernedQuery,

@@ -188,7 +188,9 @@ impl ServerHandler for Sqlwarden {
         let ran = call::ToolRan::default();
         context.extensions.insert(ran.clone());
         let ctx = rmcp::handler::server::tool::ToolCallContext::new(self, request, context);
-        let response = self.tool_router.call(ctx).await;
+        // One span per call (log context, and a trace span with feature `otel`).
+        let span = tracing::info_span!("tools/call", tool = %name);
+        let response = tracing::Instrument::instrument(self.tool_router.call(ctx), span).await;
         if !ran.0.load(std::sync::atomic::Ordering::Relaxed) {
             let code = match &response {
                 Err(e) if e.code == rmcp::model::ErrorCode::METHOD_NOT_FOUND => "method_not_found",
