@@ -36,6 +36,7 @@ pub mod db;
 pub mod diag;
 pub mod dialect;
 pub mod http;
+pub mod lifecycle;
 pub mod limits;
 pub mod mcp;
 pub mod policy;

@@ -11,7 +11,7 @@ const THREAD_STACK: usize = 8 << 20;
 
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
-    sqlwarden::telemetry::init(cli.log_format);
+    let telemetry = sqlwarden::telemetry::init(cli.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_stack_size(THREAD_STACK)
@@ -23,7 +23,12 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(cli::run(cli)) {
+    let result = runtime.block_on(cli::run(cli));
+    // A stdio server stopped by a signal still has a blocking read on stdin; a plain drop of
+    // the runtime would wait for it forever.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    drop(telemetry);
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -89,6 +89,13 @@ impl Auditor {
             .map_or(0, |i| i.lost.load(Ordering::Relaxed))
     }
 
+    /// Records waiting for the writer now, for metrics.
+    pub fn queue_depth(&self) -> usize {
+        self.inner
+            .as_ref()
+            .map_or(0, |i| i.tx.max_capacity() - i.tx.capacity())
+    }
+
     /// Record one request. `sync`: returns once the record is committed. `async`: once it is
     /// queued. `Err` only when the record is lost and the caller must fail closed.
     pub async fn record(&self, record: AuditRecord) -> Result<(), AuditError> {
@@ -194,6 +201,7 @@ async fn write_loop(
             }
         }
         if !records.is_empty() {
+            let started = std::time::Instant::now();
             let mut result = store
                 .audit_append(&mut records, &chain, head.as_ref())
                 .await;
@@ -205,6 +213,7 @@ async fn write_loop(
             let outcome = match result {
                 Ok(written) => {
                     head = Some(written);
+                    crate::telemetry::metrics::audit_committed(records.len(), started.elapsed());
                     Ok(())
                 }
                 Err(e) => {

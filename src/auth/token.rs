@@ -251,6 +251,7 @@ impl Tokens {
         let t = now();
         if let Some(hit) = self.inner.verified.get(&key).await {
             if hit.is_live(t) {
+                crate::telemetry::metrics::token_verified(true);
                 self.touch(&hit.id, t).await;
                 return Ok(hit.principal);
             }
@@ -305,6 +306,7 @@ impl Tokens {
             .acquire()
             .await
             .map_err(|_| AuthError::Invalid)?;
+        crate::telemetry::metrics::token_verified(false);
         let secret = secret.to_string();
         let phc = phc.to_string();
         tokio::task::spawn_blocking(move || match argon2() {

@@ -110,8 +110,13 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
             tokens,
             anonymous: Some(Arc::new(principal.clone())),
         }),
+        metrics: sqlwarden::telemetry::metrics::install(),
     };
-    super::serve::serve_http(state, opts).await
+    let timing = super::serve::Timing {
+        drain_delay: config.drain_delay,
+        shutdown_timeout: config.shutdown_timeout,
+    };
+    super::serve::serve_http(state, opts, "token (demo)", timing).await
 }
 
 /// One demo token as kept beside the demo database (the demo is loopback-only; a real

@@ -2,6 +2,7 @@
 
 mod audit;
 mod demo;
+mod healthcheck;
 mod migrate;
 mod policy;
 mod reload;
@@ -52,6 +53,8 @@ pub(crate) enum Command {
     Audit(audit::AuditCommand),
     /// Apply the governance store's migrations and print its schema version.
     Migrate,
+    /// Exit 0 if a health URL answers 2xx (the container image's HEALTHCHECK).
+    Healthcheck(healthcheck::HealthcheckArgs),
 }
 
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -62,6 +65,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(cmd) => token::run(cli.config.as_deref(), cmd).await,
         Command::Audit(cmd) => audit::run(cli.config.as_deref(), cmd).await,
         Command::Migrate => migrate::run(cli.config.as_deref()).await,
+        Command::Healthcheck(args) => healthcheck::run(args).await,
     }
 }
 

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use clap::Args;
 use rmcp::ServiceExt;
-use tokio_util::sync::CancellationToken;
 
 use sqlwarden::audit::{Auditor, Chain};
 use sqlwarden::auth::token::{AuthError, Tokens};
@@ -82,7 +81,15 @@ pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::
     let state = connect(&config, bundle.clone(), source, &roles_in_use, auditor).await?;
     super::reload::spawn(&state, config.policies_dir.as_deref(), args.watch);
     match http {
-        None => serve_stdio(state, principal).await,
+        None => {
+            announce(
+                &state,
+                "stdio",
+                None,
+                &format!("fixed role {}", principal.role),
+            );
+            serve_stdio(state, principal).await
+        }
         Some(addr) => {
             let auth = authenticator(&config, store, addr, args.unsafe_no_auth).await?;
             let opts = HttpOptions {
@@ -90,10 +97,57 @@ pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::
                 allowed_hosts: config.allowed_hosts.clone(),
                 allowed_origins: config.allowed_origins.clone(),
                 auth: Arc::new(auth),
+                metrics: sqlwarden::telemetry::metrics::install(),
             };
-            serve_http(state, opts).await
+            let timing = Timing {
+                drain_delay: config.drain_delay,
+                shutdown_timeout: config.shutdown_timeout,
+            };
+            serve_http(state, opts, auth_name(&config.auth), timing).await
         }
     }
+}
+
+fn auth_name(auth: &AuthMode) -> &'static str {
+    match auth {
+        AuthMode::Token => "token",
+        AuthMode::OAuth(_) => "oauth",
+        AuthMode::None => "none",
+    }
+}
+
+/// The one start-up line: what this process serves, to whom, how.
+pub(crate) fn announce(
+    state: &AppState,
+    transport: &'static str,
+    addr: Option<SocketAddr>,
+    auth: &str,
+) {
+    let databases: Vec<String> = state
+        .databases
+        .iter()
+        .map(|d| format!("{} ({})", d.name, d.dialect.name()))
+        .collect();
+    let registry = state.registry.load();
+    let roles: Vec<&str> = registry.policies.roles.keys().map(String::as_str).collect();
+    let templates: Vec<&str> = registry
+        .templates
+        .templates
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        transport,
+        addr = addr.map(|a| a.to_string()),
+        mcp = addr.map(|a| format!("http://{a}/mcp")),
+        auth,
+        databases = databases.join(", "),
+        roles = roles.join(", "),
+        templates = templates.join(", "),
+        audit = ?state.auditor,
+        "sqlwarden serving"
+    );
 }
 
 /// How HTTP callers will be identified, from `[server] auth`.
@@ -203,7 +257,16 @@ pub(crate) async fn connect(
 pub(crate) async fn serve_stdio(state: Arc<AppState>, principal: Principal) -> anyhow::Result<()> {
     let state_ref = state.clone();
     let handler = Sqlwarden::with_principal(state, Arc::new(principal));
-    let service = match handler.serve(rmcp::transport::stdio()).await {
+    let started = tokio::select! {
+        started = handler.serve(rmcp::transport::stdio()) => started,
+        // Stopped before a client initialized (PID 1 in a container ignores SIGTERM unless
+        // handled).
+        () = stop_signal() => {
+            state_flush(&state_ref).await;
+            return Ok(());
+        }
+    };
+    let service = match started {
         Ok(service) => service,
         // A client that leaves before (or instead of) initializing, e.g. after `server/discover`
         // only, or with nothing on stdin: a normal end, not a failure.
@@ -226,25 +289,95 @@ pub(crate) async fn serve_stdio(state: Arc<AppState>, principal: Principal) -> a
             let _ = peer.notify_resource_list_changed().await;
         }
     });
+    // A container runtime stops a stdio server with SIGTERM: end the session cleanly.
+    let ct = service.cancellation_token();
+    let on_signal = tokio::spawn(async move {
+        stop_signal().await;
+        ct.cancel();
+    });
     let ended = service.waiting().await.context("stdio session");
     notifier.abort();
+    on_signal.abort();
     state_flush(&state_ref).await;
     ended?;
     Ok(())
 }
 
-pub(crate) async fn serve_http(state: Arc<AppState>, opts: HttpOptions) -> anyhow::Result<()> {
-    let shutdown = CancellationToken::new();
-    let on_signal = shutdown.clone();
-    tokio::spawn(async move {
-        stop_signal().await;
-        on_signal.cancel();
-    });
-    let served = sqlwarden::http::serve(state.clone(), opts, shutdown)
+/// How a stop signal is handled (see [`serve_http`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timing {
+    pub(crate) drain_delay: std::time::Duration,
+    pub(crate) shutdown_timeout: std::time::Duration,
+}
+
+/// How long cancelled calls get to cancel their backend queries and record themselves.
+const CANCEL_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Serve HTTP until SIGTERM/SIGINT, then stop in order: `/readyz` unready (new calls still
+/// served for `drain_delay`), stop accepting, let running calls finish for `shutdown_timeout`,
+/// cancel the ones still running (their backend queries are cancelled in the database), write
+/// the audit trail, return (exit 0).
+pub(crate) async fn serve_http(
+    state: Arc<AppState>,
+    opts: HttpOptions,
+    auth: &str,
+    timing: Timing,
+) -> anyhow::Result<()> {
+    let listener = sqlwarden::http::bind(opts.addr)
         .await
-        .context("HTTP server");
+        .with_context(|| format!("cannot listen on {}", opts.addr))?;
+    let local = listener.local_addr().context("listening address")?;
+    announce(&state, "http", Some(local), auth);
+    let shutdown = sqlwarden::http::Shutdown::default();
+    let mut server = tokio::spawn(sqlwarden::http::serve(
+        state.clone(),
+        opts,
+        listener,
+        shutdown.clone(),
+    ));
+    tokio::select! {
+        ended = &mut server => {
+            state_flush(&state).await;
+            return ended.context("HTTP server task")?.context("HTTP server");
+        }
+        () = stop_signal() => {}
+    }
+    state.lifecycle.drain();
+    tracing::info!(
+        in_flight = state.lifecycle.in_flight(),
+        drain_delay = ?timing.drain_delay,
+        shutdown_timeout = ?timing.shutdown_timeout,
+        "stop signal: /readyz now reports unready"
+    );
+    tokio::time::sleep(timing.drain_delay).await;
+    shutdown.stop_accepting.cancel();
+    if !state.lifecycle.idle(timing.shutdown_timeout).await {
+        tracing::warn!(
+            in_flight = state.lifecycle.in_flight(),
+            "shutdown deadline passed: cancelling the calls still running"
+        );
+        shutdown.cancel.cancel();
+        state.lifecycle.idle(CANCEL_GRACE).await;
+    }
+    // Backend cancels of calls that were cancelled (or dropped) must reach the database.
+    for db in &state.databases {
+        if !db.settle(CANCEL_GRACE).await {
+            tracing::warn!(database = %db.name, "a backend cancel did not finish in time");
+        }
+    }
+    // Replies of finished calls are written before the connections close.
+    match tokio::time::timeout(CANCEL_GRACE, &mut server).await {
+        Ok(Ok(Err(e))) => tracing::warn!(error = %e, "HTTP server ended with an error"),
+        Ok(_) => {}
+        Err(_) => {
+            shutdown.cancel.cancel();
+            server.abort();
+            tracing::warn!("connections still open after the deadline were closed");
+        }
+    }
     state_flush(&state).await;
-    served
+    tracing::info!(lost = state.auditor.lost(), "stopped");
+    Ok(())
 }
 
 /// Ctrl-C, or SIGTERM (what a container runtime sends to stop the server).

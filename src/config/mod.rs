@@ -2,8 +2,10 @@
 //!
 //! Sources, lowest to highest precedence: the file given with `--config`, then environment
 //! overrides (`SQLWARDEN_MAX_ROWS`, `SQLWARDEN_MAX_RESULT_BYTES`, `SQLWARDEN_STATEMENT_TIMEOUT`,
-//! `SQLWARDEN_HTTP`, `SQLWARDEN_STORE_URL`, and `DATABASE_URL`, which alone is enough to serve
-//! one database).
+//! `SQLWARDEN_HTTP`, `SQLWARDEN_ALLOWED_HOSTS` (comma-separated), `SQLWARDEN_POLICIES`,
+//! `SQLWARDEN_STORE_URL`, `SQLWARDEN_SHUTDOWN_TIMEOUT`, `SQLWARDEN_DRAIN_DELAY`, and
+//! `DATABASE_URL`, which alone is enough to serve one database). [`ENV_VARS`] lists every name
+//! the binary reads; the container files are tested against it.
 //! Validation collects every problem before failing. Connection URLs are [`Secret`]s.
 
 use std::collections::BTreeMap;
@@ -18,9 +20,11 @@ use crate::policy::Limits;
 
 mod audit;
 mod auth;
+mod env;
 
 use auth::{AuthKind, RawOAuth, auth_mode};
 pub use auth::{AuthMode, OAuthConfig};
+pub use env::ENV_VARS;
 
 /// A value that must never reach a log: its `Debug` and `Display` redact it.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
@@ -89,6 +93,10 @@ struct RawServer {
     attrs: BTreeMap<String, String>,
     auth: Option<AuthKind>,
     oauth: Option<RawOAuth>,
+    #[serde(default, with = "humantime_serde")]
+    shutdown_timeout: Option<Duration>,
+    #[serde(default, with = "humantime_serde")]
+    drain_delay: Option<Duration>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -170,6 +178,11 @@ pub struct Config {
     pub audit: crate::audit::AuditConfig,
     /// `[cache] max_bytes`: the result cache's size bound (0: no result cache).
     pub cache_max_bytes: u64,
+    /// On SIGTERM/SIGINT: how long `/readyz` reports unready while new calls are still served
+    /// (`[server] drain_delay`, default 0s), then how long running calls may take before they
+    /// are cancelled (`[server] shutdown_timeout`, default 10s).
+    pub drain_delay: Duration,
+    pub shutdown_timeout: Duration,
 }
 
 /// The file's text (if any), its name for messages, and the process environment.
@@ -286,6 +299,21 @@ impl Config {
             },
             None => None,
         };
+        let (drain_delay, shutdown_timeout) = env::lifecycle(
+            raw.server.drain_delay,
+            raw.server.shutdown_timeout,
+            env,
+            &mut errors,
+        );
+        let allowed_hosts =
+            env::allowed_hosts(env, &mut errors).or(raw.server.allowed_hosts.clone());
+        if allowed_hosts.as_ref().is_some_and(Vec::is_empty)
+            && !env.contains_key("SQLWARDEN_ALLOWED_HOSTS")
+        {
+            errors.push(format!(
+                "{origin}: server.allowed_hosts is empty, which would accept any Host header; list the host names clients use"
+            ));
+        }
         let mut databases = Vec::new();
         let mut default_index = None;
         for (name, db) in &raw.databases {
@@ -357,7 +385,7 @@ impl Config {
         }
         Ok(Config {
             http,
-            allowed_hosts: raw.server.allowed_hosts,
+            allowed_hosts,
             allowed_origins: raw.server.allowed_origins.unwrap_or_default(),
             http_role: raw.server.role.unwrap_or_else(|| "default".into()),
             http_principal: raw.server.principal.unwrap_or_else(|| "http".into()),
@@ -374,6 +402,8 @@ impl Config {
             store_url,
             audit,
             cache_max_bytes: raw.cache.max_bytes.unwrap_or(DEFAULT_CACHE_BYTES),
+            drain_delay,
+            shutdown_timeout,
         })
     }
 
@@ -492,6 +522,18 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn an_empty_host_list_is_refused() {
+        // rmcp reads an empty list as "any host": no DNS-rebinding check at all.
+        let e = env(&[("DATABASE_URL", "sqlite:x.db")]);
+        let err = Config::from_parts(Some("[server]\nallowed_hosts = []\n"), "f.toml", &e)
+            .expect_err("empty list");
+        assert!(err.to_string().contains("allowed_hosts is empty"), "{err}");
+        let c = Config::from_parts(Some("[server]\nallowed_hosts = [\"db\"]\n"), "f.toml", &e)
+            .expect("a list");
+        assert_eq!(c.allowed_hosts, Some(vec!["db".to_string()]));
     }
 
     #[test]

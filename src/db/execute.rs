@@ -16,6 +16,7 @@ use crate::sql::GovernedQuery;
 const CLIENT_GRACE: Duration = Duration::from_secs(2);
 
 /// Execute a governed query. The only way SQL reaches a target database.
+#[tracing::instrument(name = "db.execute", skip_all, fields(database = %db.name, dialect = db.dialect.name()))]
 pub async fn execute(
     db: &Database,
     query: &GovernedQuery,
@@ -46,11 +47,16 @@ pub async fn execute(
                 Some(r) => r,
                 None => {
                     // The statement may still run in the backend: cancel it there, and never
-                    // return this connection (it is mid-protocol) to the pool.
+                    // return this connection (it is mid-protocol) to the pool. The cancel is a
+                    // tracked task (it completes even if this call is dropped, and shutdown
+                    // waits for it); the call ends once the cancel has been sent.
                     let pid = obj.pid;
                     let opts = obj_manager_opts(pool);
                     drop(deadpool::managed::Object::take(obj));
-                    tokio::spawn(async move { cancel_pg_backend(opts, pid).await });
+                    let sent = db
+                        .background
+                        .spawn(async move { cancel_pg_backend(opts, pid).await });
+                    let _ = sent.await;
                     Err(if cancel.is_cancelled() {
                         DbError::Cancelled
                     } else {

@@ -42,6 +42,8 @@ pub struct Database {
     /// False until the catalog has been read (the database may be down at start).
     catalog_ready: AtomicBool,
     pub statement_timeout: Duration,
+    /// Work that must finish even if its caller goes away (backend cancels); shutdown waits.
+    pub(crate) background: tokio_util::task::TaskTracker,
 }
 
 /// A database's catalog and every role compiled against it: replaced as a whole when the
@@ -228,7 +230,9 @@ impl Database {
                         ("standard_conforming_strings", "on"),
                         ("client_connection_check_interval", "1000"),
                     ])
-                    .log_statements(tracing::log::LevelFilter::Off);
+                    // statements and their durations are the audit trail's business, not log
+                    // lines carrying the SQL (sqlx logs slow statements at WARN by default)
+                    .disable_statement_logging();
                 let timeout_ms = opts.statement_timeout.as_millis().max(1) as u64;
                 let pool = deadpool::managed::Pool::builder(PgManager {
                     opts: pg,
@@ -260,7 +264,9 @@ impl Database {
                     .pragma("query_only", "1")
                     .pragma("trusted_schema", "0")
                     .busy_timeout(Duration::from_secs(5))
-                    .log_statements(tracing::log::LevelFilter::Off);
+                    // statements and their durations are the audit trail's business, not log
+                    // lines carrying the SQL (sqlx logs slow statements at WARN by default)
+                    .disable_statement_logging();
                 let pool = deadpool::managed::Pool::builder(SqliteManager { opts: lite })
                     .max_size(opts.max_connections)
                     .runtime(deadpool::Runtime::Tokio1)
@@ -291,6 +297,7 @@ impl Database {
             compile: std::sync::Mutex::new(()),
             catalog_ready: AtomicBool::new(false),
             statement_timeout: opts.statement_timeout,
+            background: tokio_util::task::TaskTracker::new(),
         };
         match db.refresh_catalog().await {
             Ok(()) => {}
@@ -438,6 +445,22 @@ impl Database {
 
     pub fn schemas(&self) -> Vec<String> {
         self.schema.load().catalog.schemas().to_vec()
+    }
+
+    /// Wait, at most `timeout`, for background work (backend cancels) to finish; true if done.
+    pub async fn settle(&self, timeout: Duration) -> bool {
+        self.background.close();
+        tokio::time::timeout(timeout, self.background.wait())
+            .await
+            .is_ok()
+    }
+
+    /// The pool's figures now (size, in use, waiting), for metrics.
+    pub fn pool_status(&self) -> deadpool::Status {
+        match &self.pool {
+            Pool::Postgres(p) => p.status(),
+            Pool::Sqlite(p) => p.status(),
+        }
     }
 }
 

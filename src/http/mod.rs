@@ -1,4 +1,5 @@
-//! Streamable HTTP transport: `/mcp` (stateless, JSON replies by default), `/healthz`, `/readyz`.
+//! Streamable HTTP transport: `/mcp` (stateless, JSON replies by default), `/healthz`, `/readyz`,
+//! `/metrics` (Prometheus text).
 //!
 //! Input: an [`AppState`] and a listen address. Binds loopback by default; Host and Origin are
 //! validated by rmcp's transport against configured allow-lists (403 otherwise). Accepted
@@ -35,14 +36,17 @@ pub struct HttpOptions {
     pub allowed_origins: Vec<String>,
     /// How callers are identified; every `/mcp` request passes through it.
     pub auth: Arc<Authenticator>,
+    /// Renders `/metrics`; `None` = no metrics route.
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
-/// The router: `/mcp`, `/healthz`, `/readyz`.
-pub fn router(state: Arc<AppState>, opts: &HttpOptions, shutdown: CancellationToken) -> Router {
+/// The router: `/mcp`, `/healthz`, `/readyz`, `/metrics`. `cancel` cancels every running
+/// `/mcp` request (the shutdown deadline), not the listener.
+pub fn router(state: Arc<AppState>, opts: &HttpOptions, cancel: CancellationToken) -> Router {
     let mut config = StreamableHttpServerConfig::default()
         .with_legacy_session_mode(false)
         .with_json_response(true)
-        .with_cancellation_token(shutdown.child_token());
+        .with_cancellation_token(cancel.child_token());
     if let Some(hosts) = &opts.allowed_hosts {
         config = config.with_allowed_hosts(hosts.clone());
     }
@@ -98,6 +102,23 @@ pub fn router(state: Arc<AppState>, opts: &HttpOptions, shutdown: CancellationTo
         .layer(cors::layer(origins))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz));
+    if let Some(handle) = opts.metrics.clone() {
+        router = router.route(
+            "/metrics",
+            get(move |State(state): State<Arc<AppState>>| {
+                let handle = handle.clone();
+                async move {
+                    (
+                        [(
+                            axum::http::header::CONTENT_TYPE,
+                            "text/plain; version=0.0.4; charset=utf-8",
+                        )],
+                        crate::telemetry::metrics::render(&handle, &state),
+                    )
+                }
+            }),
+        );
+    }
     if let Some(metadata) = metadata {
         // RFC 9728: where MCP clients that do OAuth find the authorization server.
         let doc = Arc::new(metadata);
@@ -115,8 +136,11 @@ pub fn router(state: Arc<AppState>, opts: &HttpOptions, shutdown: CancellationTo
     router.with_state(state)
 }
 
-/// Ready when every configured database hands out a working connection.
+/// Ready when not shutting down and every configured database hands out a working connection.
 async fn readyz(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    if state.lifecycle.is_draining() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "draining".to_string());
+    }
     for db in &state.databases {
         if let Err(e) = crate::db::ping(db).await {
             return (
@@ -128,23 +152,35 @@ async fn readyz(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     (StatusCode::OK, "ready".to_string())
 }
 
-/// Serve until `shutdown` fires.
+/// When the HTTP server stops: `stop_accepting` closes the listener and lets running requests
+/// finish; `cancel` cancels the requests still running (the shutdown deadline).
+#[derive(Debug, Clone, Default)]
+pub struct Shutdown {
+    pub stop_accepting: CancellationToken,
+    pub cancel: CancellationToken,
+}
+
+/// Bind `opts.addr` (so a bad address fails before anything is announced).
+pub async fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr).await
+}
+
+/// Serve on `listener` until `shutdown.stop_accepting` fires and the running requests end.
 pub async fn serve(
     state: Arc<AppState>,
     opts: HttpOptions,
-    shutdown: CancellationToken,
+    listener: tokio::net::TcpListener,
+    shutdown: Shutdown,
 ) -> std::io::Result<()> {
-    let app = router(state, &opts, shutdown.clone());
-    let listener = tokio::net::TcpListener::bind(opts.addr).await?;
-    let local = listener.local_addr()?;
+    let app = router(state, &opts, shutdown.cancel.clone());
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    tracing::info!(%local, auth = ?opts.auth, "listening: MCP at http://{local}/mcp");
+    let stop = shutdown.stop_accepting;
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async move { shutdown.cancelled_owned().await })
+    .with_graceful_shutdown(async move { stop.cancelled_owned().await })
     .await
 }

@@ -71,6 +71,15 @@ impl Breaker {
         }
     }
 
+    /// The state as a number, for metrics: 0 closed, 1 open, 2 half-open.
+    pub fn state_code(&self) -> u8 {
+        match self.state.lock().as_deref() {
+            Ok(State::Closed { .. }) | Err(_) => 0,
+            Ok(State::Open { .. }) => 1,
+            Ok(State::HalfOpen { .. }) => 2,
+        }
+    }
+
     /// The database answered (whatever it answered): close the circuit.
     pub fn success(&self) {
         if let Ok(mut state) = self.state.lock() {

@@ -103,6 +103,7 @@ impl Limiter {
             Some((max, semaphore)) => match semaphore.clone().try_acquire_owned() {
                 Ok(slot) => Some(slot),
                 Err(_) => {
+                    crate::telemetry::metrics::limit_refused("concurrency");
                     return Err(Limited::Concurrency {
                         role: principal.role.clone(),
                         max: *max,
@@ -113,6 +114,7 @@ impl Limiter {
         if let Some(rate) = &limits.rate
             && let Err(not_until) = rate.check_key(&principal.name)
         {
+            crate::telemetry::metrics::limit_refused("rate");
             return Err(Limited::Rate {
                 per_minute: limits.per_minute,
                 retry_after: not_until.wait_time_from(self.clock.now()),

@@ -69,6 +69,8 @@ pub(crate) struct Call {
     /// A refusal the caller was answered about in a successful reply (`review_sql`): recorded
     /// as a denial with its code and rule.
     refusal: Option<(&'static str, Option<String>)>,
+    /// Counts this call as running (shutdown waits for it).
+    _running: crate::lifecycle::InFlight,
 }
 
 /// The caller of this request: the principal the HTTP layer put in the request, else the one
@@ -163,6 +165,7 @@ impl Call {
             cached: None,
             finished: false,
             refusal: None,
+            _running: server.state.lifecycle.enter(),
         }
     }
 
@@ -333,19 +336,23 @@ impl Call {
         self.observe(&target.db, served.as_ref().err());
         let served = served.map_err(|e| with_dialect_hint(e.into(), target.db.dialect))?;
         self.cached = served.cached;
+        if !ttl.is_zero() {
+            crate::telemetry::metrics::cache_lookup(served.cached.is_some());
+        }
         Ok((served.into_rows(), max_rows))
     }
 
     /// The database's circuit breaker: refuse at once while it is open.
     fn reachable(&self, db: &Database) -> Result<(), ToolError> {
-        match self.state.breakers.get(&db.name).map(|b| b.check()) {
-            Some(Err(open)) => Err(ToolError::Unavailable(format!(
-                "database {} is unreachable (repeated connection failures); retry in {} ms",
-                db.name,
-                open.retry_after.as_millis().max(1)
-            ))),
-            _ => Ok(()),
-        }
+        let Some(Err(open)) = self.state.breakers.get(&db.name).map(|b| b.check()) else {
+            return Ok(());
+        };
+        crate::telemetry::metrics::limit_refused("breaker");
+        Err(ToolError::Unavailable(format!(
+            "database {} is unreachable (repeated connection failures); retry in {} ms",
+            db.name,
+            open.retry_after.as_millis().max(1)
+        )))
     }
 
     /// Tell the breaker whether the database could be reached.
@@ -397,6 +404,7 @@ impl Call {
                 (record, e.into_result(&self.id))
             }
         };
+        self.metered(&record);
         match self.state.auditor.record(record).await {
             Ok(()) => reply,
             Err(_) => ToolError::Unavailable(
@@ -404,6 +412,22 @@ impl Call {
             )
             .into_result(&self.id),
         }
+    }
+
+    /// Count the call in the metrics, from its record (code and rule are stable ids, a
+    /// bounded set).
+    fn metered(&self, record: &AuditRecord) {
+        crate::telemetry::metrics::call_finished(crate::telemetry::metrics::CallOutcome {
+            tool: &self.tool,
+            outcome: record.code.as_deref().unwrap_or("ok"),
+            rule: record.rule.as_deref(),
+            elapsed: self.started.elapsed(),
+            rows: record.rows.and_then(|r| u64::try_from(r).ok()).unwrap_or(0),
+            bytes: record
+                .bytes
+                .and_then(|b| u64::try_from(b).ok())
+                .unwrap_or(0),
+        });
     }
 
     /// The record of this call so far, with `decision`.
@@ -458,6 +482,7 @@ impl Call {
         call.finished = true;
         let mut r = call.record(Decision::Error);
         r.code = Some(code.to_string());
+        call.metered(&r);
         // The reply is a protocol error either way; a lost record is counted by the auditor.
         let _ = call.state.auditor.record(r).await;
     }
@@ -469,6 +494,7 @@ impl Drop for Call {
         if !self.finished {
             let e = ToolError::Cancelled;
             let record = self.error_record(&e);
+            self.metered(&record);
             self.state.auditor.record_detached(record);
         }
     }

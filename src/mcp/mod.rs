@@ -47,6 +47,8 @@ pub struct AppState {
     /// Rows of roles with a `cache_ttl`, and governance decisions of repeated statements.
     pub(crate) results: crate::cache::ResultCache,
     pub(crate) decisions: crate::cache::DecisionCache,
+    /// Running calls and draining state (shutdown, `/readyz`).
+    pub lifecycle: crate::lifecycle::Lifecycle,
     router: ToolRouter<Sqlwarden>,
 }
 
@@ -70,6 +72,7 @@ impl AppState {
             auditor,
             results: crate::cache::ResultCache::new(cache_max_bytes),
             decisions: crate::cache::DecisionCache::default(),
+            lifecycle: Default::default(),
             router: compact(Sqlwarden::tool_router()),
         })
     }
@@ -195,14 +198,24 @@ impl ServerHandler for Sqlwarden {
         let caller = call::Caller::of(self, &context);
         let ran = call::ToolRan::default();
         context.extensions.insert(ran.clone());
-        // a DBA template the caller's role may run, else a core tool (or an unknown one)
-        let response = match templates::call(self, &request, &context).await {
-            Some(r) => r.map(Into::into),
-            None => {
-                let ctx = rmcp::handler::server::tool::ToolCallContext::new(self, request, context);
-                self.tool_router.call(ctx).await
-            }
-        };
+        // a DBA template the caller's role may run, else a core tool (or an unknown one);
+        // one span per call (log context, and a trace span with feature `otel`)
+        let span = tracing::info_span!("tools/call", tool = %name);
+        let response = tracing::Instrument::instrument(
+            async {
+                match templates::call(self, &request, &context).await {
+                    Some(r) => r.map(Into::into),
+                    None => {
+                        let ctx = rmcp::handler::server::tool::ToolCallContext::new(
+                            self, request, context,
+                        );
+                        self.tool_router.call(ctx).await
+                    }
+                }
+            },
+            span,
+        )
+        .await;
         if !ran.0.load(std::sync::atomic::Ordering::Relaxed) {
             let code = match &response {
                 Err(e) if e.code == rmcp::model::ErrorCode::METHOD_NOT_FOUND => "method_not_found",

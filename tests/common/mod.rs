@@ -2,8 +2,10 @@
 //! binary, and MCP clients. No mocks, no docker.
 #![allow(dead_code, clippy::disallowed_methods, unreachable_pub)]
 
+pub mod deploy;
 pub mod mcp;
 pub mod pg;
+pub mod process;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
