@@ -118,6 +118,9 @@ async fn collect_pg(
     query: &GovernedQuery,
     limits: ExecLimits,
 ) -> Result<RowSet, DbError> {
+    // String parameters typed as PostgreSQL would type a literal in their place.
+    let fitted = super::params::fit_pg(conn, query).await;
+    let query = fitted.as_ref().unwrap_or(query);
     let mut q = sqlx::query(sqlx::AssertSqlSafe(query.sql().to_string())).persistent(false);
     for p in query.params() {
         q = Binder::bind_pg(q, p);

@@ -11,6 +11,8 @@
 mod execute;
 pub mod hints;
 #[allow(clippy::disallowed_methods)]
+mod params;
+#[allow(clippy::disallowed_methods)]
 mod pool;
 #[allow(clippy::disallowed_methods)]
 pub mod schema;

@@ -17,6 +17,7 @@ mod compile;
 #[doc(hidden)]
 pub mod fuzzing;
 pub(crate) mod names;
+mod params;
 pub(crate) mod parse;
 pub(crate) mod rewrite;
 
@@ -24,6 +25,7 @@ use std::fmt;
 
 pub use compile::{Compiled, CompiledRole, TableAccess, compile};
 pub use names::{Catalog, CatalogTable, QualifiedName, parse_table_name};
+pub use params::ParamType;
 
 pub use crate::dialect::Dialect;
 
