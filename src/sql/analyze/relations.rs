@@ -45,7 +45,7 @@ impl Walker<'_> {
                         if table_args.settings.is_some() {
                             return Err(unsupported("SETTINGS in table functions"));
                         }
-                        self.table_function(name)?;
+                        self.table_function(name, &table_args.args)?;
                         for arg in &mut table_args.args {
                             self.function_arg(arg)?;
                         }
@@ -81,7 +81,7 @@ impl Walker<'_> {
                 with_ordinality: _,
                 alias,
             } => {
-                self.table_function(name)?;
+                self.table_function(name, args)?;
                 for arg in args {
                     self.function_arg(arg)?;
                 }
