@@ -23,7 +23,7 @@ pub async fn execute(
     cancel: &CancellationToken,
 ) -> Result<RowSet, DbError> {
     let backstop = limits.statement_timeout + CLIENT_GRACE;
-    match &db.pool {
+    let result = match &db.pool {
         Pool::Postgres(pool) => {
             let mut obj = pool.get().await.map_err(super::pool::unavailable)?;
             // A role with its own statement timeout: the database enforces it, set on the
@@ -86,7 +86,9 @@ pub async fn execute(
                 }
             }
         }
-    }
+    };
+    // An EXPLAIN's plan as the caller's role may see it.
+    result.map(|set| super::plan::redact(set, query))
 }
 
 fn obj_manager_opts(

@@ -12,6 +12,7 @@ mod execute;
 pub mod hints;
 #[allow(clippy::disallowed_methods)]
 mod params;
+mod plan;
 #[allow(clippy::disallowed_methods)]
 mod pool;
 #[allow(clippy::disallowed_methods)]

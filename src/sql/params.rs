@@ -159,6 +159,7 @@ mod tests {
             params: vec![],
             row_cap: None,
             tables: vec![],
+            plan: None,
         };
         let casts = BTreeMap::from([(1, ParamType::Timestamptz), (10, ParamType::Numeric)]);
         let out = q.with_param_casts(Dialect::Postgres, &casts).expect("cast");
