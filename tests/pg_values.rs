@@ -79,3 +79,49 @@ async fn string_parameters_compare_with_dates_timestamps_and_numerics_like_liter
     assert!(text(&bad).contains("22007"), "{}", text(&bad));
     client.cancel().await.expect("close");
 }
+
+/// Intervals, numerics and timestamps come back as psql prints them, in the structured result
+/// and the text alike; a numeric column is strings throughout (exact, scale kept), even where
+/// one value is far too large for a double.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn values_render_as_postgresql_prints_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, db) = analyst(dir.path()).await;
+    let cluster = common::pg::cluster();
+    let sql = "SELECT v.i, v.n, v.ts FROM (VALUES \
+        (interval '25 mons 1 day 12:30:00', 56813675.90::numeric(12,2), timestamp '2025-01-02 03:04:05.5'), \
+        (interval '-1 year +2 days', 1e40::numeric, timestamp '2025-01-02 03:04:05'), \
+        (interval '0', 0.000::numeric(6,3), timestamp '2025-01-02 00:00:00.123456'), \
+        (interval '3 days -00:00:01.5', 'NaN'::numeric, timestamp '2025-01-02 00:00:00')) AS v(i, n, ts)";
+    let r = call(&client, "query", json!({ "sql": sql })).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    // What psql prints for the same statement.
+    let psql: Vec<Vec<String>> = ["i", "n", "ts"]
+        .iter()
+        .map(|c| cluster.query_text(&db, &format!("SELECT {c}::text FROM ({sql}) AS q")))
+        .collect();
+    let got = rows(&r);
+    assert_eq!(got.len(), 4);
+    for (k, row) in got.iter().enumerate() {
+        for (c, column) in psql.iter().enumerate() {
+            assert_eq!(row[c], json!(column[k]), "row {k} column {c}: {row}");
+        }
+    }
+    assert_eq!(got[0][0], json!("2 years 1 mon 1 day 12:30:00"));
+    assert_eq!(got[0][1], json!("56813675.90"));
+    assert!(text(&r).contains("56813675.90") && text(&r).contains("2 years 1 mon 1 day 12:30:00"));
+    // A column of the demo: every value a string with the column's scale.
+    let prices = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT price FROM products ORDER BY id"}),
+    )
+    .await;
+    let prices = rows(&prices);
+    assert!(!prices.is_empty());
+    for p in prices {
+        let s = p[0].as_str().unwrap_or_else(|| panic!("a string: {p}"));
+        assert_eq!(s.split('.').nth(1).map(str::len), Some(2), "{s}");
+    }
+    client.cancel().await.expect("close");
+}

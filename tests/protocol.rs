@@ -528,7 +528,10 @@ async fn analyst_over_http_sees_only_its_region_and_visible_columns() {
     assert_eq!(r.is_error, Some(false), "{}", text(&r));
     let plan = text(&r);
     assert!(plan.contains("orders"), "{plan}");
-    assert!(!plan.contains("region") && !plan.contains("rows="), "{plan}");
+    assert!(
+        !plan.contains("region") && !plan.contains("rows="),
+        "{plan}"
+    );
 
     // Parameters of the caller and the row filter's attribute do not collide.
     let r = call(
