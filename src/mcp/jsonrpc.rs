@@ -138,6 +138,14 @@ fn not_found(caps: &ServerCapabilities, method: &str, modern: bool) -> McpError 
         Some(_) => "is not available here".to_string(),
         None => "is not a method this server knows".to_string(),
     };
+    // The caller's method name is echoed, cut short: an error message is no place for a
+    // megabyte of whatever was sent.
+    let shown: String = method.chars().take(80).collect();
+    let method = if shown.len() < method.len() {
+        format!("{shown}...")
+    } else {
+        shown
+    };
     McpError::new(
         ErrorCode::METHOD_NOT_FOUND,
         format!(

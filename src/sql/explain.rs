@@ -46,9 +46,11 @@ pub(crate) fn govern_explain(
     hidden: BTreeSet<String>,
 ) -> Result<Option<PlanRedaction>, Denial> {
     let Statement::Explain {
+        describe_alias,
         verbose,
         format,
         options,
+        query_plan,
         ..
     } = statement
     else {
@@ -86,7 +88,10 @@ pub(crate) fn govern_explain(
                 _ => return Err(refuse(&name)),
             }
         }
-        if dialect == Dialect::Postgres {
+        // PostgreSQL's own EXPLAIN syntax only (the database refuses the others anyway).
+        let pg_syntax =
+            matches!(describe_alias, sqlparser::ast::DescribeAlias::Explain) && !*query_plan;
+        if dialect == Dialect::Postgres && pg_syntax {
             kept.push(UtilityOption {
                 name: Ident::new("COSTS"),
                 arg: Some(Expr::value(sqlparser::ast::Value::Boolean(false))),

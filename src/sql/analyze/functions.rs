@@ -24,6 +24,18 @@ impl Walker<'_> {
         }
     }
 
+    /// A table function's arguments, once walked: a series gets its cap (see `series`).
+    pub(super) fn table_function_walked(&self, name: &ObjectName, args: &mut [FunctionArg]) {
+        let series = self
+            .function_name(name)
+            .ok()
+            .and_then(|f| self.dialect.function_bound(&f))
+            == Some(crate::dialect::Bound::Series);
+        if series {
+            super::series::cap(args);
+        }
+    }
+
     pub(super) fn table_function(&mut self, name: &ObjectName, args: &[FunctionArg]) -> Walk {
         let f = self.function_name(name)?;
         if self.policy.table_function_allowed(self.dialect(), &f) {
@@ -67,10 +79,16 @@ impl Walker<'_> {
         if f.uses_odbc_syntax || !matches!(f.parameters, FunctionArguments::None) {
             return Err(unsupported("this function call syntax"));
         }
-        if let Some(bound) = self.dialect.function_bound(&name) {
+        let bound = self.dialect.function_bound(&name);
+        if let Some(bound) = bound {
             self.check_bound(&name, bound, &f.args)?;
         }
         self.function_arguments(&mut f.args)?;
+        if bound == Some(crate::dialect::Bound::Series)
+            && let FunctionArguments::List(list) = &mut f.args
+        {
+            super::series::cap(&mut list.args);
+        }
         for o in &mut f.within_group {
             self.order_by_expr(o)?;
         }
@@ -138,8 +156,9 @@ impl Walker<'_> {
                     return Err(Denial::new(
                         Rule::FunctionNotAllowed,
                         format!(
-                            "{name}(...) is allowed only when its row count is bounded: literal integer bounds making at most {} values, or date/timestamp bounds (literals, now()/current_date, or a column, min/max of one, date_trunc of those, or a scalar subquery of one) with a literal step of whole days, weeks, months or years such as '1 month'",
-                            super::series::MAX_ROWS
+                            "{name}(...) is allowed only when its row count is bounded: literal integer bounds making at most {} values, or date/timestamp bounds with a literal step of one second to two years such as '1 month' or interval '1 day' (such a series makes at most {} values)",
+                            super::series::MAX_ROWS,
+                            super::series::MAX_ROWS + 1
                         ),
                     ));
                 }

@@ -49,6 +49,7 @@ impl Walker<'_> {
                         for arg in &mut table_args.args {
                             self.function_arg(arg)?;
                         }
+                        self.table_function_walked(name, &mut table_args.args);
                         self.register_opaque(alias.as_ref(), None);
                         Ok(())
                     }
@@ -82,9 +83,10 @@ impl Walker<'_> {
                 alias,
             } => {
                 self.table_function(name, args)?;
-                for arg in args {
+                for arg in args.iter_mut() {
                     self.function_arg(arg)?;
                 }
+                self.table_function_walked(name, args);
                 self.register_opaque(alias.as_ref(), None);
                 Ok(())
             }
