@@ -4,8 +4,11 @@
 //! record's commit). Prints calls per second, latency percentiles and each mode's share of the
 //! baseline. The server and the load share the machine: run it on a quiet one.
 //!
+//! The modes take turns for several rounds (each mode's server stays up) and each mode's median
+//! round is reported, so a burst of other work on the machine does not land on one mode only.
+//!
 //! Run: `cargo bench --bench http_load` (`SQLWARDEN_LOAD_SESSIONS`, default 8;
-//! `SQLWARDEN_LOAD_SECS`, default 5 per mode).
+//! `SQLWARDEN_LOAD_SECS`, default 5 per round; `SQLWARDEN_LOAD_ROUNDS`, default 3).
 #![allow(clippy::print_stdout)]
 
 use std::path::Path;
@@ -145,6 +148,7 @@ async fn measure(url: &str, sessions: u64, secs: u64) -> Run {
 fn main() {
     let sessions = env_or("SQLWARDEN_LOAD_SESSIONS", 8);
     let secs = env_or("SQLWARDEN_LOAD_SECS", 5);
+    let rounds = env_or("SQLWARDEN_LOAD_ROUNDS", 3).max(1);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -156,17 +160,28 @@ fn main() {
             .await
             .expect("demo database builds");
         println!(
-            "http_load: {sessions} sessions x {secs} s per mode, `query` point lookups as analyst/north"
+            "http_load: {sessions} sessions, {rounds} rounds x {secs} s per mode (median round shown), `query` point lookups as analyst/north"
         );
         println!(
             "{:<8} {:>10} {:>10} {:>10} {:>12}",
             "audit", "calls/s", "p50 ms", "p99 ms", "vs log"
         );
+        let modes = ["log", "async", "sync"];
+        let mut servers = Vec::new();
+        for mode in modes {
+            servers.push(start(dir.path(), &db, mode).await);
+        }
+        let mut runs: Vec<Vec<Run>> = modes.iter().map(|_| Vec::new()).collect();
+        for _ in 0..rounds {
+            for (i, (_, url)) in servers.iter().enumerate() {
+                runs[i].push(measure(url, sessions, secs).await);
+            }
+        }
+        drop(servers);
         let mut baseline = None;
-        for mode in ["log", "async", "sync"] {
-            let (server, url) = start(dir.path(), &db, mode).await;
-            let run = measure(&url, sessions, secs).await;
-            drop(server);
+        for (mode, mut runs) in modes.into_iter().zip(runs) {
+            runs.sort_by(|a, b| a.calls_per_sec.total_cmp(&b.calls_per_sec));
+            let run = &runs[runs.len() / 2];
             let base = *baseline.get_or_insert(run.calls_per_sec);
             println!(
                 "{:<8} {:>10.0} {:>10.2} {:>10.2} {:>11.1}%",

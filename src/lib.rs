@@ -7,7 +7,8 @@
 //!   -> identity (Principal per request)                       auth/, http/
 //!   -> abuse control (rate, concurrency, breaker)              limits/
 //!   -> MCP handler (query, list_tables, describe_table, explain_query)   mcp/
-//!   -> governance: parse -> analyze + authorize -> rewrite    sql/
+//!   -> governance: parse -> analyze + authorize -> rewrite    sql/ (decisions cached: cache/)
+//!   -> result cache (roles with a cache_ttl; single flight)    cache/
 //!   -> execute (deadpool over sqlx, read-only, timeout, cancel)  db/
 //!   -> shape (row cap, byte budget, compact text + structured)   shape/
 //!   -> audit (one chained record per request, HTTP refusals too)  audit/, mcp/call.rs
@@ -25,6 +26,7 @@
 
 pub mod audit;
 pub mod auth;
+pub(crate) mod cache;
 pub mod config;
 pub mod db;
 pub mod diag;

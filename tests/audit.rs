@@ -393,7 +393,9 @@ async fn kill_nine_under_load_loses_no_replied_record_postgres_store() {
     kill_nine_under_load(Some(&url)).await;
 }
 
-/// A store with five records in two batches, written by the library's own chain.
+/// A store with five records in three batches, written by the library's own chain: the second
+/// batch moves the head the first one returned, the third starts from that same (by then stale)
+/// head, as after another replica's append, and must fall back to reading the head.
 async fn five_records(url: &str, chain: &Chain) -> Store {
     let store = Store::open(url).await.expect("open store");
     let batch = |range: std::ops::Range<i64>| -> Vec<AuditRecord> {
@@ -408,14 +410,20 @@ async fn five_records(url: &str, chain: &Chain) -> Store {
             })
             .collect()
     };
-    store
-        .audit_append(&mut batch(1..3), chain)
+    let first = store
+        .audit_append(&mut batch(1..3), chain, None)
         .await
         .expect("append");
-    store
-        .audit_append(&mut batch(3..6), chain)
+    let second = store
+        .audit_append(&mut batch(3..5), chain, Some(&first))
         .await
-        .expect("append");
+        .expect("append from the known head");
+    assert_eq!(second.seq, 4);
+    let third = store
+        .audit_append(&mut batch(5..6), chain, Some(&first))
+        .await
+        .expect("append from a stale head");
+    assert_eq!(third.seq, 5, "a stale head is re-read, not reused");
     store
 }
 
@@ -490,7 +498,7 @@ async fn tampering_is_detected(store_url: impl Fn() -> String) {
     )
     .await;
     store
-        .audit_append(&mut records, &Chain::new(None))
+        .audit_append(&mut records, &Chain::new(None), None)
         .await
         .expect("rebuild");
     let (ok, _, err) = cli(&cfg, &["audit", "verify"], &with_key);

@@ -177,6 +177,8 @@ async fn write_loop(
     let mut records = Vec::with_capacity(MAX_BATCH);
     let mut acks = Vec::with_capacity(MAX_BATCH);
     let mut flushes = Vec::new();
+    // The head this task wrote last: the next append moves it without reading it first.
+    let mut head = None;
     while let Some(first) = rx.recv().await {
         let mut next = Some(first);
         while let Some(job) = next.take() {
@@ -192,15 +194,21 @@ async fn write_loop(
             }
         }
         if !records.is_empty() {
-            let mut result = store.audit_append(&mut records, &chain).await;
+            let mut result = store
+                .audit_append(&mut records, &chain, head.as_ref())
+                .await;
             if let Err(e) = &result {
                 tracing::warn!(error = ?e, records = records.len(), "audit write failed; retrying once");
                 tokio::time::sleep(Duration::from_millis(100)).await;
-                result = store.audit_append(&mut records, &chain).await;
+                result = store.audit_append(&mut records, &chain, None).await;
             }
             let outcome = match result {
-                Ok(()) => Ok(()),
+                Ok(written) => {
+                    head = Some(written);
+                    Ok(())
+                }
                 Err(e) => {
+                    head = None;
                     let n = records.len() as u64;
                     let total = inner
                         .upgrade()

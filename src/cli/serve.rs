@@ -201,6 +201,7 @@ pub(crate) async fn connect(
         policies,
         config.max_sql_length,
         auditor,
+        config.cache_max_bytes,
     ))
 }
 

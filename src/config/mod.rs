@@ -63,6 +63,8 @@ struct RawConfig {
     store: RawStore,
     #[serde(default)]
     audit: audit::RawAudit,
+    #[serde(default)]
+    cache: RawCache,
 }
 
 /// `[store]`: where the governance store (tokens, audit trail) lives.
@@ -103,6 +105,16 @@ struct RawLimits {
     #[serde(default, with = "humantime_serde")]
     statement_timeout: Option<Duration>,
     max_sql_length: Option<usize>,
+    /// The default of every role's `cache_ttl`.
+    #[serde(default, with = "humantime_serde")]
+    cache_ttl: Option<Duration>,
+}
+
+/// `[cache]`: the result cache shared by every role (each role's `cache_ttl` turns it on).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCache {
+    max_bytes: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,6 +130,9 @@ struct RawDatabase {
     #[serde(default, with = "humantime_serde")]
     statement_timeout: Option<Duration>,
 }
+
+/// `[cache] max_bytes` when not set: 64 MiB.
+pub const DEFAULT_CACHE_BYTES: u64 = 64 << 20;
 
 /// One database to serve.
 #[derive(Debug, Clone)]
@@ -153,6 +168,8 @@ pub struct Config {
     pub store_url: Option<Secret>,
     /// `[audit]`: durability and what is recorded.
     pub audit: crate::audit::AuditConfig,
+    /// `[cache] max_bytes`: the result cache's size bound (0: no result cache).
+    pub cache_max_bytes: u64,
 }
 
 /// The file's text (if any), its name for messages, and the process environment.
@@ -222,6 +239,7 @@ impl Config {
                 .limits
                 .statement_timeout
                 .unwrap_or(defaults.statement_timeout),
+            cache_ttl: raw.limits.cache_ttl.unwrap_or(defaults.cache_ttl),
             ..defaults
         };
         if let Some(v) = env.get("SQLWARDEN_MAX_ROWS") {
@@ -355,6 +373,7 @@ impl Config {
             databases,
             store_url,
             audit,
+            cache_max_bytes: raw.cache.max_bytes.unwrap_or(DEFAULT_CACHE_BYTES),
         })
     }
 

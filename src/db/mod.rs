@@ -56,7 +56,7 @@ pub struct ExecLimits {
 }
 
 /// Why execution failed. Messages are safe to show: no hosts, paths or connection strings.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum DbError {
     /// The database rejected the statement.
     #[error("{message}")]

@@ -55,6 +55,17 @@ pub struct DbSchema {
     /// Distinct values of low-cardinality columns per role and attributes: dropped with this
     /// catalog when it is read again with a change (see [`Database::refresh_catalog`]).
     pub value_hints: super::hints::HintCache,
+    /// Unique in this process to one catalog compiled with one policy set: a new catalog or a
+    /// new policy set gets a new one, so cache entries keyed by it become unreachable.
+    pub generation: u64,
+    /// The policy set the roles were compiled from (held, so its address stays unique).
+    compiled_from: Option<Arc<PolicySet>>,
+}
+
+/// The next [`DbSchema::generation`].
+fn next_generation() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl DbSchema {
@@ -296,15 +307,27 @@ impl Database {
         let current = self.schema.load();
         // Value hints depend on the catalog and the data: an unchanged catalog keeps them
         // (they expire on their own), a changed one starts afresh.
-        let value_hints = if current.catalog == catalog {
+        let unchanged = current.catalog == catalog;
+        let value_hints = if unchanged {
             current.value_hints.clone()
         } else {
             super::hints::HintCache::default()
+        };
+        let same_policies = current
+            .compiled_from
+            .as_ref()
+            .is_some_and(|p| Arc::ptr_eq(p, &self.policies));
+        let generation = if unchanged && same_policies {
+            current.generation
+        } else {
+            next_generation()
         };
         let mut next = DbSchema {
             catalog,
             version,
             value_hints,
+            generation,
+            compiled_from: Some(self.policies.clone()),
             ..Default::default()
         };
         for role in self.policies.roles.values() {

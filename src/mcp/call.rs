@@ -25,6 +25,7 @@ use tokio_util::sync::CancellationToken;
 use super::{AppState, Sqlwarden, ToolError, request_id};
 use crate::audit::{AuditRecord, Decision};
 use crate::auth::Principal;
+use crate::cache::{DecisionKey, ResultKey, Served};
 use crate::db::{Database, DbSchema, ExecLimits, RowSet};
 use crate::sql::{CompiledRole, Denial, GovernContext, GovernError, GovernedQuery, Purpose, Rule};
 
@@ -61,6 +62,8 @@ pub(crate) struct Call {
     params: Option<String>,
     /// The caller's concurrency slot, held until the call ends.
     permit: Option<crate::limits::Permit>,
+    /// The age of the rows when they came from the result cache.
+    cached: Option<std::time::Duration>,
     /// Set by `finish`; an unfinished call is recorded as cancelled when dropped.
     finished: bool,
 }
@@ -154,6 +157,7 @@ impl Call {
             param_count: 0,
             params: None,
             permit: None,
+            cached: None,
             finished: false,
         }
     }
@@ -177,6 +181,11 @@ impl Call {
 
     pub(crate) fn started(&self) -> Instant {
         self.started
+    }
+
+    /// How old the rows are when they came from the result cache (`None`: read just now).
+    pub(crate) fn cached(&self) -> Option<std::time::Duration> {
+        self.cached
     }
 
     /// resolve the database -> limits (rate, concurrency, the database's breaker) -> the
@@ -221,16 +230,32 @@ impl Call {
             attrs,
             max_sql_len: self.state.max_sql_length,
         };
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::sql::govern(sql, params, purpose, &ctx)
-        }))
-        .unwrap_or_else(|_| {
-            tracing::error!(request_id = %self.id, "governance panicked; statement refused");
-            Err(GovernError::Parse(
-                "the statement could not be analyzed; simplify it".into(),
-            ))
-        })
-        .map_err(ToolError::from)
+        // a repeated statement (same SQL, parameter types, role, attributes, catalog and
+        // policies) reuses its decision
+        let key = DecisionKey {
+            database: target.db.name.clone(),
+            generation: target.schema.generation,
+            role: target.role.name.clone(),
+            purpose: purpose.into(),
+            sql: sql.to_string(),
+            param_types: crate::sql::param_types(params),
+            attrs: attrs.clone(),
+        };
+        let govern = || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                crate::sql::govern(sql, params, purpose, &ctx)
+            }))
+            .unwrap_or_else(|_| {
+                tracing::error!(request_id = %self.id, "governance panicked; statement refused");
+                Err(GovernError::Parse(
+                    "the statement could not be analyzed; simplify it".into(),
+                ))
+            })
+        };
+        self.state
+            .decisions
+            .decide(key, params, govern)
+            .map_err(ToolError::from)
     }
 
     /// The whole path for one statement: target -> govern -> execute. Returns the rows and the
@@ -266,10 +291,34 @@ impl Call {
                 .statement_timeout
                 .min(target.role.limits.statement_timeout),
         };
-        let rows = crate::db::execute(&target.db, &governed, limits, cancel).await;
-        self.observe(&target.db, rows.as_ref().err());
-        let rows = rows.map_err(|e| with_dialect_hint(e.into(), target.db.dialect))?;
-        Ok((rows, max_rows))
+        // cache: a role with a cache_ttl reads rows another call of the same key just read
+        let ttl = match want {
+            Want::Rows(_) => target.role.limits.cache_ttl,
+            Want::Plan => std::time::Duration::ZERO,
+        };
+        let key = ResultKey {
+            database: target.db.name.clone(),
+            generation: target.schema.generation,
+            role: target.role.name.clone(),
+            sql: governed.sql().to_string(),
+            params: serde_json::to_string(governed.params()).unwrap_or_default(),
+            max_rows: limits.max_rows,
+            max_bytes: limits.max_result_bytes,
+        };
+        let run = crate::db::execute(&target.db, &governed, limits, cancel);
+        let served = match self.state.results.get_or_run(key, ttl, run).await {
+            // Another call ran it and was cancelled: this one is not, so it runs on its own.
+            Err(crate::db::DbError::Cancelled) if !cancel.is_cancelled() => {
+                crate::db::execute(&target.db, &governed, limits, cancel)
+                    .await
+                    .map(Served::fresh)
+            }
+            other => other,
+        };
+        self.observe(&target.db, served.as_ref().err());
+        let served = served.map_err(|e| with_dialect_hint(e.into(), target.db.dialect))?;
+        self.cached = served.cached;
+        Ok((served.into_rows(), max_rows))
     }
 
     /// The database's circuit breaker: refuse at once while it is open.
@@ -351,6 +400,7 @@ impl Call {
         r.governed_sql = self.governed_sql.clone();
         r.param_count = i64::try_from(self.param_count).unwrap_or(i64::MAX);
         r.params = self.params.clone();
+        r.cached = self.cached.is_some();
         r.duration_us = i64::try_from(self.started.elapsed().as_micros()).unwrap_or(i64::MAX);
         r
     }

@@ -39,6 +39,9 @@ pub struct AppState {
     pub(crate) breakers: std::collections::HashMap<String, crate::limits::Breaker>,
     /// Where every request's record goes.
     pub auditor: crate::audit::Auditor,
+    /// Rows of roles with a `cache_ttl`, and governance decisions of repeated statements.
+    pub(crate) results: crate::cache::ResultCache,
+    pub(crate) decisions: crate::cache::DecisionCache,
     router: ToolRouter<Sqlwarden>,
 }
 
@@ -48,6 +51,7 @@ impl AppState {
         policies: Arc<PolicySet>,
         max_sql_length: usize,
         auditor: crate::audit::Auditor,
+        cache_max_bytes: u64,
     ) -> Arc<Self> {
         let breakers = databases
             .iter()
@@ -60,6 +64,8 @@ impl AppState {
             policies,
             max_sql_length,
             auditor,
+            results: crate::cache::ResultCache::new(cache_max_bytes),
+            decisions: crate::cache::DecisionCache::default(),
             router: compact(Sqlwarden::tool_router()),
         })
     }

@@ -40,7 +40,7 @@ struct RawLimits {
     statement_timeout: Option<Duration>,
     rate_per_minute: Option<u32>,
     concurrency: Option<u32>,
-    /// Reserved for result caching (a later release).
+    /// How long results are served from the cache ("0s": off).
     #[serde(default, with = "humantime_serde")]
     cache_ttl: Option<Duration>,
 }
@@ -278,6 +278,7 @@ fn role_of(p: &Parsed, defaults: Limits) -> Result<RolePolicy, Vec<Diagnostic>> 
             .unwrap_or(defaults.statement_timeout),
         rate_per_minute: p.raw.limits.rate_per_minute.or(defaults.rate_per_minute),
         concurrency: p.raw.limits.concurrency.or(defaults.concurrency),
+        cache_ttl: p.raw.limits.cache_ttl.unwrap_or(defaults.cache_ttl),
     };
     if limits.rate_per_minute == Some(0) || limits.concurrency == Some(0) {
         errors.push(at(
@@ -291,7 +292,6 @@ fn role_of(p: &Parsed, defaults: Limits) -> Result<RolePolicy, Vec<Diagnostic>> 
     if limits.statement_timeout.is_zero() {
         errors.push(at(0, "limits.statement_timeout must be more than 0".into()));
     }
-    let _reserved = p.raw.limits.cache_ttl;
     let mut tables = Vec::new();
     for (key, t) in &p.raw.tables {
         let offset = key.span().start;

@@ -40,6 +40,8 @@ pub struct Limits {
     pub rate_per_minute: Option<u32>,
     /// Calls of this role running at once in one process (`None`: unlimited).
     pub concurrency: Option<u32>,
+    /// How long this role's query results are served from the result cache (zero: not cached).
+    pub cache_ttl: Duration,
 }
 
 impl Default for Limits {
@@ -50,6 +52,7 @@ impl Default for Limits {
             statement_timeout: Duration::from_secs(10),
             rate_per_minute: None,
             concurrency: None,
+            cache_ttl: Duration::ZERO,
         }
     }
 }

@@ -21,20 +21,50 @@ pub struct QueryOutput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub truncated_by: Option<String>,
     pub cached: bool,
+    /// Age of cached rows, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_age_s: Option<u64>,
     pub elapsed_ms: f64,
 }
 
 impl QueryOutput {
-    pub fn from_rows(set: RowSet, cached: bool, elapsed_ms: f64) -> Self {
+    /// `cached`: the age of rows served from the result cache.
+    pub fn from_rows(set: RowSet, cached: Option<std::time::Duration>, elapsed_ms: f64) -> Self {
         QueryOutput {
             row_count: set.rows.len() as u64,
             columns: set.columns,
             rows: set.rows,
             truncated: set.truncated,
             truncated_by: set.truncated_by.map(str::to_string),
-            cached,
+            cached: cached.is_some(),
+            cache_age_s: cached.map(|age| age.as_secs()),
             elapsed_ms: (elapsed_ms * 100.0).round() / 100.0,
         }
+    }
+
+    /// The structured content: the same JSON as serializing `self`, built by moving the rows
+    /// in (a 1,000-row result is not copied value by value a second time).
+    pub fn into_value(self) -> Value {
+        let mut m = serde_json::Map::new();
+        m.insert(
+            "columns".into(),
+            serde_json::to_value(&self.columns).unwrap_or_default(),
+        );
+        m.insert(
+            "rows".into(),
+            Value::Array(self.rows.into_iter().map(Value::Array).collect()),
+        );
+        m.insert("row_count".into(), self.row_count.into());
+        m.insert("truncated".into(), self.truncated.into());
+        if let Some(by) = self.truncated_by {
+            m.insert("truncated_by".into(), by.into());
+        }
+        m.insert("cached".into(), self.cached.into());
+        if let Some(age) = self.cache_age_s {
+            m.insert("cache_age_s".into(), age.into());
+        }
+        m.insert("elapsed_ms".into(), self.elapsed_ms.into());
+        Value::Object(m)
     }
 
     /// Compact text for the model.
@@ -54,7 +84,13 @@ impl QueryOutput {
                 )),
             }
         }
-        out.push_str(&format!(" · {} ms\n", self.elapsed_ms));
+        match self.cache_age_s {
+            Some(age) => out.push_str(&format!(
+                " · {} ms · cached, read {age} s ago\n",
+                self.elapsed_ms
+            )),
+            None => out.push_str(&format!(" · {} ms\n", self.elapsed_ms)),
+        }
         if self.columns.is_empty() {
             return out;
         }
@@ -148,8 +184,20 @@ mod tests {
             truncated: true,
             truncated_by: Some("rows".into()),
             cached: false,
+            cache_age_s: None,
             elapsed_ms: 1.5,
         };
+        assert_eq!(
+            out.clone().into_value(),
+            serde_json::to_value(&out).expect("serializes"),
+            "into_value is the serialized form"
+        );
+        let mut cached = out.clone();
+        (cached.cached, cached.cache_age_s, cached.truncated_by) = (true, Some(12), None);
+        assert_eq!(
+            cached.clone().into_value(),
+            serde_json::to_value(&cached).expect("serializes")
+        );
         let text = out.render_text(3);
         assert!(text.starts_with("3 rows (truncated at 3 rows;"), "{text}");
         assert!(text.contains("id|note\n1|plain\n"), "{text}");

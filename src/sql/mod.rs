@@ -138,6 +138,8 @@ pub struct GovernedQuery {
     tables: Vec<QualifiedName>,
     /// For an EXPLAIN: how its plan is printed for this role (see `explain`).
     plan: Option<PlanRedaction>,
+    /// How many of `params` are the caller's (the rest are bound attribute values).
+    caller_params: usize,
 }
 
 impl GovernedQuery {
@@ -160,6 +162,36 @@ impl GovernedQuery {
     pub fn plan_redaction(&self) -> Option<&PlanRedaction> {
         self.plan.as_ref()
     }
+
+    /// The same governed statement with other values for the caller's parameters: for a
+    /// decision cached under the same SQL and the same parameter types (the cache key's
+    /// [`param_types`]). `None` when the count differs.
+    pub(crate) fn rebind(&self, params: &[serde_json::Value]) -> Option<GovernedQuery> {
+        if params.len() != self.caller_params {
+            return None;
+        }
+        let attrs = self.params.get(self.caller_params..)?;
+        let mut q = self.clone();
+        q.params = params.iter().chain(attrs).cloned().collect();
+        Some(q)
+    }
+}
+
+/// The JSON type of each parameter, which is all of a parameter governance looks at (the
+/// row-filter barrier asks whether a parameter is a number, a string, ...): one byte each.
+pub(crate) fn param_types(params: &[serde_json::Value]) -> Vec<u8> {
+    params
+        .iter()
+        .map(|v| match v {
+            serde_json::Value::Null => b'n',
+            serde_json::Value::Bool(_) => b'b',
+            serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => b'i',
+            serde_json::Value::Number(_) => b'f',
+            serde_json::Value::String(_) => b's',
+            serde_json::Value::Array(_) => b'a',
+            serde_json::Value::Object(_) => b'o',
+        })
+        .collect()
 }
 
 /// Parse, analyze, authorize and rewrite one statement.
@@ -196,6 +228,7 @@ pub fn govern(
         row_cap,
         tables: analysis.tables,
         plan,
+        caller_params: params.len(),
     })
 }
 

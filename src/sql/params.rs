@@ -160,6 +160,7 @@ mod tests {
             row_cap: None,
             tables: vec![],
             plan: None,
+            caller_params: 0,
         };
         let casts = BTreeMap::from([(1, ParamType::Timestamptz), (10, ParamType::Numeric)]);
         let out = q.with_param_casts(Dialect::Postgres, &casts).expect("cast");

@@ -51,6 +51,10 @@ const READ_HEAD: &str =
     "SELECT seq, hash, pruned_seq, pruned_hash, mac FROM audit_head WHERE id = 1";
 const WRITE_HEAD: &str = "UPDATE audit_head SET seq = $1, hash = $2, pruned_seq = $3, \
      pruned_hash = $4, mac = $5 WHERE id = 1";
+/// Move the head from the one the writer last wrote, only if it is still that one (no other
+/// replica appended and no prune ran since); the write takes the lock as `LOCK_HEAD` does.
+const ADVANCE_HEAD: &str = "UPDATE audit_head SET seq = $1, hash = $2, mac = $3 \
+     WHERE id = 1 AND seq = $4 AND hash = $5 AND pruned_seq = $6 AND pruned_hash = $7";
 
 macro_rules! on_pool {
     ($pool:expr, $p:ident => $body:expr) => {
@@ -61,25 +65,77 @@ macro_rules! on_pool {
     };
 }
 
+/// Chain `records` after `head`: assign their `seq`, `prev_hash` and `hash`, and return the
+/// head that follows them (with its MAC).
+fn link(records: &mut [AuditRecord], chain: &Chain, head: &AuditHead) -> AuditHead {
+    let (mut seq, mut prev) = (head.seq, head.hash.clone());
+    for r in records.iter_mut() {
+        seq += 1;
+        r.seq = seq;
+        r.prev_hash = prev;
+        r.hash = chain.record_hash(r);
+        prev = r.hash.clone();
+    }
+    let mac = chain.head_mac(seq, &prev, head.pruned_seq, &head.pruned_hash);
+    AuditHead {
+        seq,
+        hash: prev,
+        pruned_seq: head.pruned_seq,
+        pruned_hash: head.pruned_hash.clone(),
+        mac,
+    }
+}
+
 impl Store {
     /// Append `records` to the chain in one transaction, assigning their `seq`, `prev_hash`
-    /// and `hash`. Nothing is written unless all are.
+    /// and `hash`. Nothing is written unless all are. Returns the new head.
+    ///
+    /// `known` is the head this process wrote last, if any: the transaction then moves the head
+    /// from it in one conditional write (no read first), and falls back to locking and reading
+    /// the head when another writer moved it.
     pub async fn audit_append(
         &self,
         records: &mut [AuditRecord],
         chain: &Chain,
-    ) -> Result<(), StoreError> {
-        on_pool!(&self.pool, p => {
+        known: Option<&AuditHead>,
+    ) -> Result<AuditHead, StoreError> {
+        let head = on_pool!(&self.pool, p => {
             let mut tx = p.begin().await?;
-            let head: AuditHead = sqlx::query_as(LOCK_READ_HEAD).fetch_one(&mut *tx).await?;
-            let (mut seq, mut prev) = (head.seq, head.hash.clone());
-            for r in records.iter_mut() {
-                seq += 1;
-                r.seq = seq;
-                r.prev_hash = prev;
-                r.hash = chain.record_hash(r);
-                prev = r.hash.clone();
+            let mut advanced = None;
+            if let Some(known) = known {
+                let next = link(records, chain, known);
+                let moved = sqlx::query(ADVANCE_HEAD)
+                    .bind(next.seq)
+                    .bind(&next.hash)
+                    .bind(&next.mac)
+                    .bind(known.seq)
+                    .bind(&known.hash)
+                    .bind(known.pruned_seq)
+                    .bind(&known.pruned_hash)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if moved == 1 {
+                    advanced = Some(next);
+                }
             }
+            let head = match advanced {
+                Some(head) => head,
+                None => {
+                    let current: AuditHead =
+                        sqlx::query_as(LOCK_READ_HEAD).fetch_one(&mut *tx).await?;
+                    let next = link(records, chain, &current);
+                    sqlx::query(WRITE_HEAD)
+                        .bind(next.seq)
+                        .bind(&next.hash)
+                        .bind(next.pruned_seq)
+                        .bind(&next.pruned_hash)
+                        .bind(&next.mac)
+                        .execute(&mut *tx)
+                        .await?;
+                    next
+                }
+            };
             // Multi-row INSERTs: one statement per chunk instead of one per record.
             for chunk in records.chunks(INSERT_CHUNK) {
                 let mut q = sqlx::QueryBuilder::new(INSERT_HEAD);
@@ -114,18 +170,10 @@ impl Store {
                 });
                 q.build().execute(&mut *tx).await?;
             }
-            let mac = chain.head_mac(seq, &prev, head.pruned_seq, &head.pruned_hash);
-            sqlx::query(WRITE_HEAD)
-                .bind(seq)
-                .bind(&prev)
-                .bind(head.pruned_seq)
-                .bind(&head.pruned_hash)
-                .bind(&mac)
-                .execute(&mut *tx)
-                .await?;
             tx.commit().await?;
+            head
         });
-        Ok(())
+        Ok(head)
     }
 
     pub async fn audit_head(&self) -> Result<AuditHead, StoreError> {

@@ -143,8 +143,11 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(synchronous)
             .busy_timeout(Duration::from_secs(5));
+        // A connection to a local file does not go stale: no ping before each use (the audit
+        // writer takes one per batch).
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Connect {

@@ -115,11 +115,13 @@ pub(crate) async fn run(
         .await;
     // shape: structured content + compact text
     let result = rows.map(|(set, max_rows)| {
-        let out = QueryOutput::from_rows(set, false, started.elapsed().as_secs_f64() * 1000.0);
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let out = QueryOutput::from_rows(set, call.cached(), elapsed_ms);
         let text = out.render_text(max_rows);
+        let row_count = out.row_count;
         let mut r = CallToolResult::success(vec![ContentBlock::text(text)]);
-        r.structured_content = serde_json::to_value(&out).ok();
-        (r, out.row_count)
+        r.structured_content = Some(out.into_value());
+        (r, row_count)
     });
     // close the record (logged; audited)
     call.finish(result).await
