@@ -416,8 +416,8 @@ pub enum Bound {
     /// function call (so calls cannot nest into a multiplication).
     Count { arg: usize, max: u64 },
     /// A series (PostgreSQL `generate_series`): literal integer bounds making a bounded count,
-    /// or date/time bounds from literals, the clock or the data with a step of whole days or
-    /// more (see `sql::analyze::series`).
+    /// or date/time bounds with a literal interval step, capped by a rewrite (see
+    /// `sql::analyze::series`).
     Series,
 }
 
