@@ -38,7 +38,7 @@ pub async fn execute(
                 obj.timeout_ms = want;
             }
             let outcome = tokio::select! {
-                r = collect_pg(&mut obj.conn, query, limits) => Some(r),
+                r = collect_pg(&mut obj.conn, query, limits, db) => Some(r),
                 _ = cancel.cancelled() => None,
                 _ = tokio::time::sleep(backstop) => None,
             };
@@ -119,9 +119,11 @@ async fn collect_pg(
     conn: &mut sqlx::PgConnection,
     query: &GovernedQuery,
     limits: ExecLimits,
+    db: &Database,
 ) -> Result<RowSet, DbError> {
     // String parameters typed as PostgreSQL would type a literal in their place.
-    let fitted = super::params::fit_pg(conn, query).await;
+    let generation = db.schema.load().generation;
+    let fitted = super::params::fit_pg(conn, query, &db.param_types, generation).await;
     let query = fitted.as_ref().unwrap_or(query);
     let mut q = sqlx::query(sqlx::AssertSqlSafe(query.sql().to_string())).persistent(false);
     for p in query.params() {

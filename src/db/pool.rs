@@ -38,6 +38,8 @@ pub struct Database {
     /// False until the catalog has been read (the database may be down at start).
     catalog_ready: AtomicBool,
     pub statement_timeout: Duration,
+    /// PostgreSQL: the parameter types inferred for governed statements (see `params`).
+    pub(crate) param_types: super::params::InferredTypes,
 }
 
 /// A database's catalog and every role compiled against it: replaced as a whole when the
@@ -286,6 +288,7 @@ impl Database {
             policies,
             catalog_ready: AtomicBool::new(false),
             statement_timeout: opts.statement_timeout,
+            param_types: super::params::inferred_types(),
         };
         match db.refresh_catalog().await {
             Ok(()) => {}
