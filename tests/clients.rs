@@ -1,7 +1,8 @@
 //! What third-party MCP clients trip over (issue 8's defects), each with a regression test:
 //! error results that validate against the tool's own output schema (the TypeScript SDK 1.x
 //! checks them), JSON-RPC errors for malformed bodies, `max_rows` out of range, CORS for allowed
-//! browser origins, a stdio client that leaves without initializing, the demo's stdio snippet.
+//! browser origins, a stdio client that leaves without initializing, the demo's stdio snippet,
+//! JSON-RPC errors over stdio that say what is missing or unknown.
 #![allow(clippy::disallowed_methods)]
 
 mod common;
@@ -176,6 +177,45 @@ async fn malformed_bodies_get_json_rpc_errors_and_max_rows_is_checked() {
         );
     }
 
+    // An unknown method: -32601 saying so and naming what the server answers.
+    let (_, reply) = post_raw(
+        &server.url,
+        r#"{"jsonrpc":"2.0","id":8,"method":"tools/run","params":{}}"#,
+    )
+    .await;
+    assert_eq!(reply["error"]["code"], -32601, "{reply}");
+    let message = reply["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("tools/run is not a method") && message.contains("tools/call"),
+        "{reply}"
+    );
+    // Under 2026-07-28, `initialize` is a removed method: 404 with -32601, not a params error.
+    let meta = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {},
+    });
+    let r = reqwest::Client::new()
+        .post(&server.url)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("mcp-method", "initialize")
+        .json(
+            &json!({"jsonrpc": "2.0", "id": 9, "method": "initialize", "params": {"_meta": meta}}),
+        )
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 404);
+    let reply: Value = r.json().await.expect("json");
+    assert_eq!(reply["error"]["code"], -32601, "{reply}");
+    assert!(
+        reply["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("2026-07-28") && m.contains("server/discover")),
+        "{reply}"
+    );
+
     let client = http_client(&server.url).await;
     // The schema says max_rows >= 1; 0 is refused with a sentence, not quietly made 1.
     let zero = try_call(
@@ -260,6 +300,102 @@ async fn allowed_browser_origins_get_cors_and_others_do_not() {
 
     let evil = preflight("https://evil.example").await.expect("preflight");
     assert!(evil.headers().get("access-control-allow-origin").is_none());
+}
+
+/// Raw JSON-RPC lines over stdio: a known method with unreadable params gets -32602 naming what
+/// is missing, an unknown or unoffered method a -32601 that says more than its name.
+#[test]
+fn stdio_answers_bad_params_and_unknown_methods_with_clear_json_rpc_errors() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config_file(dir.path(), &common::sqlite_url(&common::sqlite_demo()), "");
+    let mut child = Command::new(common::bin())
+        .arg("serve")
+        .arg("--config")
+        .arg(&config)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let pid = child.id();
+    // A hung exchange fails the test instead of hanging it.
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+    });
+    let cases: [(u32, Value, i64, &[&str]); 6] = [
+        (2, json!({"method": "tools/call"}), -32602, &["params.name"]),
+        (
+            3,
+            json!({"method": "tools/call", "params": {"name": "query", "arguments": "SELECT 1"}}),
+            -32602,
+            &["params.arguments must be an object"],
+        ),
+        (
+            4,
+            json!({"method": "tools/call", "params": {"arguments": {}}}),
+            -32602,
+            &["params.name"],
+        ),
+        (
+            5,
+            json!({"method": "tables/list", "params": {}}),
+            -32601,
+            &["tables/list is not a method", "tools/list, tools/call"],
+        ),
+        (
+            6,
+            json!({"method": "resources/subscribe", "params": {"uri": "x://y"}}),
+            -32601,
+            &["not offered", "tools/call"],
+        ),
+        (
+            7,
+            json!({"method": "logging/setLevel", "params": {"level": "info"}}),
+            -32601,
+            &["logging", "tools/list"],
+        ),
+    ];
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut lines = vec![
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {},
+            "clientInfo": {"name": "raw", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+    ];
+    for (id, body, _, _) in &cases {
+        let mut m = body.clone();
+        m["jsonrpc"] = json!("2.0");
+        m["id"] = json!(id);
+        lines.push(m);
+    }
+    for line in &lines {
+        writeln!(stdin, "{line}").expect("write");
+    }
+    stdin.flush().expect("flush");
+    let mut replies = std::collections::HashMap::new();
+    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    for line in stdout.lines() {
+        let reply: Value = serde_json::from_str(&line.expect("line")).expect("a JSON-RPC line");
+        if let Some(id) = reply["id"].as_u64() {
+            replies.insert(id, reply);
+        }
+        if replies.len() == cases.len() + 1 {
+            break;
+        }
+    }
+    drop(stdin);
+    let _ = child.wait();
+    assert!(replies[&1]["result"]["protocolVersion"].is_string());
+    for (id, body, code, needles) in &cases {
+        let reply = &replies[&u64::from(*id)];
+        assert_eq!(reply["error"]["code"], *code, "{body}: {reply}");
+        let message = reply["error"]["message"].as_str().unwrap_or_default();
+        for needle in *needles {
+            assert!(message.contains(needle), "{body}: {reply}");
+        }
+    }
 }
 
 #[test]

@@ -24,7 +24,7 @@ pub async fn execute(
     cancel: &CancellationToken,
 ) -> Result<RowSet, DbError> {
     let backstop = limits.statement_timeout + CLIENT_GRACE;
-    match &db.pool {
+    let result = match &db.pool {
         Pool::Postgres(pool) => {
             let mut obj = pool.get().await.map_err(super::pool::unavailable)?;
             // A role with its own statement timeout: the database enforces it, set on the
@@ -39,7 +39,7 @@ pub async fn execute(
                 obj.timeout_ms = want;
             }
             let outcome = tokio::select! {
-                r = collect_pg(&mut obj.conn, query, limits) => Some(r),
+                r = collect_pg(&mut obj.conn, query, limits, db) => Some(r),
                 _ = cancel.cancelled() => None,
                 _ = tokio::time::sleep(backstop) => None,
             };
@@ -92,7 +92,9 @@ pub async fn execute(
                 }
             }
         }
-    }
+    };
+    // An EXPLAIN's plan as the caller's role may see it.
+    result.map(|set| super::plan::redact(set, query))
 }
 
 fn obj_manager_opts(
@@ -123,7 +125,12 @@ async fn collect_pg(
     conn: &mut sqlx::PgConnection,
     query: &GovernedQuery,
     limits: ExecLimits,
+    db: &Database,
 ) -> Result<RowSet, DbError> {
+    // String parameters typed as PostgreSQL would type a literal in their place.
+    let generation = db.schema.load().generation;
+    let fitted = super::params::fit_pg(conn, query, &db.param_types, generation).await;
+    let query = fitted.as_ref().unwrap_or(query);
     let mut q = sqlx::query(sqlx::AssertSqlSafe(query.sql().to_string())).persistent(false);
     for p in query.params() {
         q = Binder::bind_pg(q, p);

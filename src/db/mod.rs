@@ -11,6 +11,9 @@
 mod execute;
 pub mod hints;
 #[allow(clippy::disallowed_methods)]
+mod params;
+mod plan;
+#[allow(clippy::disallowed_methods)]
 mod pool;
 #[allow(clippy::disallowed_methods)]
 pub mod schema;

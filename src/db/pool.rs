@@ -44,6 +44,8 @@ pub struct Database {
     pub statement_timeout: Duration,
     /// Work that must finish even if its caller goes away (backend cancels); shutdown waits.
     pub(crate) background: tokio_util::task::TaskTracker,
+    /// PostgreSQL: the parameter types inferred for governed statements (see `params`).
+    pub(crate) param_types: super::params::InferredTypes,
 }
 
 /// A database's catalog and every role compiled against it: replaced as a whole when the
@@ -298,6 +300,7 @@ impl Database {
             catalog_ready: AtomicBool::new(false),
             statement_timeout: opts.statement_timeout,
             background: tokio_util::task::TaskTracker::new(),
+            param_types: super::params::inferred_types(),
         };
         match db.refresh_catalog().await {
             Ok(()) => {}

@@ -54,19 +54,92 @@ pub(crate) fn approx_size(v: &Json) -> u64 {
     }
 }
 
+/// A float as a JSON number; PostgreSQL's `NaN` and infinities, which JSON has no number for,
+/// as the strings PostgreSQL prints.
 fn number(f: f64) -> Json {
     serde_json::Number::from_f64(f)
         .map(Json::Number)
-        .unwrap_or_else(|| Json::String(f.to_string()))
+        .unwrap_or_else(|| {
+            Json::String(
+                match (f.is_nan(), f > 0.0) {
+                    (true, _) => "NaN",
+                    (false, true) => "Infinity",
+                    (false, false) => "-Infinity",
+                }
+                .into(),
+            )
+        })
 }
 
+/// A numeric as PostgreSQL prints it, scale kept. Numerics are always JSON strings: exact at
+/// any size and scale, and one JSON type per column (a double would round large values and
+/// drop trailing zeros).
 fn decimal(d: rust_decimal::Decimal) -> Json {
-    let s = d.normalize().to_string();
-    let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
-    match s.parse::<f64>() {
-        Ok(f) if digits <= 15 => number(f),
-        _ => Json::String(s),
+    Json::String(d.to_string())
+}
+
+/// PostgreSQL's binary `numeric` as its text form (`get_str_from_var`): any size, scale kept,
+/// `NaN` and the infinities spelled as PostgreSQL spells them.
+pub(crate) fn numeric_text(b: &[u8]) -> Option<String> {
+    let word = |i: usize| -> Option<i32> {
+        let hi = *b.get(i)?;
+        let lo = *b.get(i + 1)?;
+        Some(i32::from(i16::from_be_bytes([hi, lo])))
+    };
+    let ndigits = usize::try_from(word(0)?).ok()?;
+    let weight = word(2)?;
+    let sign = u16::from_be_bytes([*b.get(4)?, *b.get(5)?]);
+    let dscale = usize::from(u16::from_be_bytes([*b.get(6)?, *b.get(7)?]));
+    match sign {
+        0xC000 => return Some("NaN".into()),
+        0xD000 => return Some("Infinity".into()),
+        0xF000 => return Some("-Infinity".into()),
+        0x0000 | 0x4000 => {}
+        _ => return None,
     }
+    let mut digits = Vec::with_capacity(ndigits);
+    for k in 0..ndigits {
+        digits.push(word(8 + 2 * k)?);
+    }
+    let group = |k: i32| -> i32 {
+        usize::try_from(k)
+            .ok()
+            .and_then(|k| digits.get(k).copied())
+            .unwrap_or(0)
+    };
+    let mut out = String::new();
+    if sign == 0x4000 {
+        out.push('-');
+    }
+    if weight < 0 {
+        out.push('0');
+    } else {
+        out.push_str(&group(0).to_string());
+        for k in 1..=weight {
+            out.push_str(&format!("{:04}", group(k)));
+        }
+    }
+    if dscale > 0 {
+        let mut frac = String::new();
+        let mut k = weight + 1;
+        while frac.len() < dscale {
+            frac.push_str(&format!("{:04}", group(k)));
+            k += 1;
+        }
+        frac.truncate(dscale);
+        out.push('.');
+        out.push_str(&frac);
+    }
+    Some(out)
+}
+
+/// Fractional seconds as PostgreSQL prints them: up to six digits, trailing zeros trimmed.
+fn fraction(micros: u32) -> String {
+    if micros == 0 {
+        return String::new();
+    }
+    let digits = format!("{micros:06}");
+    format!(".{}", digits.trim_end_matches('0'))
 }
 
 fn get<'r, T>(row: &'r PgRow, i: usize) -> Option<Json>
@@ -95,7 +168,11 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
             .map(|o| Json::from(o.0)),
         "float4" => row.try_get::<f32, _>(i).ok().map(|f| number(f as f64)),
         "float8" => row.try_get::<f64, _>(i).ok().map(number),
-        "numeric" => row.try_get::<rust_decimal::Decimal, _>(i).ok().map(decimal),
+        "numeric" => row
+            .try_get_raw(i)
+            .ok()
+            .and_then(|raw| raw.as_bytes().ok().and_then(numeric_text))
+            .map(Json::String),
         "text" | "varchar" | "bpchar" | "name" | "char" | "citext" | "unknown" => {
             get::<String>(row, i)
         }
@@ -108,18 +185,20 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
             .try_get::<chrono::NaiveDate, _>(i)
             .ok()
             .map(|d| Json::String(d.to_string())),
-        "time" => row
-            .try_get::<chrono::NaiveTime, _>(i)
-            .ok()
-            .map(|d| Json::String(d.to_string())),
+        "time" => row.try_get::<chrono::NaiveTime, _>(i).ok().map(|t| {
+            use chrono::Timelike;
+            let us = t.nanosecond() / 1000;
+            Json::String(format!("{}{}", t.format("%H:%M:%S"), fraction(us)))
+        }),
         "timestamp" => row
             .try_get::<chrono::NaiveDateTime, _>(i)
             .ok()
-            .map(|d| Json::String(d.format("%Y-%m-%d %H:%M:%S%.f").to_string())),
+            .map(|d| Json::String(timestamp(d))),
+        // Read in UTC, printed as psql prints a timestamptz in a UTC session.
         "timestamptz" => row
             .try_get::<chrono::DateTime<chrono::Utc>, _>(i)
             .ok()
-            .map(|d| Json::String(d.format("%Y-%m-%d %H:%M:%S%.f%:z").to_string())),
+            .map(|d| Json::String(format!("{}+00", timestamp(d.naive_utc())))),
         "interval" => row
             .try_get::<sqlx::postgres::types::PgInterval, _>(i)
             .ok()
@@ -158,27 +237,58 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
     .unwrap_or_else(|| Json::String(format!("<{type_name} value>")))
 }
 
+fn timestamp(d: chrono::NaiveDateTime) -> String {
+    use chrono::Timelike;
+    format!(
+        "{}{}",
+        d.format("%Y-%m-%d %H:%M:%S"),
+        fraction(d.nanosecond() / 1000)
+    )
+}
+
+/// An interval as PostgreSQL prints it with its default `IntervalStyle` (`postgres`):
+/// `2 years 1 mon 1 day 12:30:00`, `-1 years +2 days`, `00:00:00` (`EncodeInterval`).
 fn interval(iv: sqlx::postgres::types::PgInterval) -> Json {
-    let mut parts = Vec::new();
-    if iv.months != 0 {
-        parts.push(format!("{} mons", iv.months));
+    let mut out = String::new();
+    let mut is_zero = true;
+    let mut is_before = false;
+    for (value, unit) in [
+        (i64::from(iv.months / 12), "year"),
+        (i64::from(iv.months % 12), "mon"),
+        (i64::from(iv.days), "day"),
+    ] {
+        if value == 0 {
+            continue;
+        }
+        out.push_str(&format!(
+            "{}{}{value} {unit}{}",
+            if is_zero { "" } else { " " },
+            if is_before && value > 0 { "+" } else { "" },
+            if value != 1 { "s" } else { "" }
+        ));
+        is_before = value < 0;
+        is_zero = false;
     }
-    if iv.days != 0 {
-        parts.push(format!("{} days", iv.days));
-    }
-    if iv.microseconds != 0 || parts.is_empty() {
-        let total = iv.microseconds.unsigned_abs();
-        let sign = if iv.microseconds < 0 { "-" } else { "" };
+    let us = iv.microseconds;
+    if is_zero || us != 0 {
+        let total = us.unsigned_abs();
         let (h, rem) = (total / 3_600_000_000, total % 3_600_000_000);
         let (m, rem) = (rem / 60_000_000, rem % 60_000_000);
-        let (s, us) = (rem / 1_000_000, rem % 1_000_000);
-        if us == 0 {
-            parts.push(format!("{sign}{h:02}:{m:02}:{s:02}"));
-        } else {
-            parts.push(format!("{sign}{h:02}:{m:02}:{s:02}.{us:06}"));
-        }
+        let (s, frac) = (rem / 1_000_000, rem % 1_000_000);
+        out.push_str(&format!(
+            "{}{}{h:02}:{m:02}:{s:02}{}",
+            if is_zero { "" } else { " " },
+            if us < 0 {
+                "-"
+            } else if is_before {
+                "+"
+            } else {
+                ""
+            },
+            fraction(u32::try_from(frac).unwrap_or(0))
+        ));
     }
-    Json::String(parts.join(" "))
+    Json::String(out)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -207,4 +317,70 @@ pub(crate) fn sqlite_value(row: &SqliteRow, i: usize) -> Json {
         _ => row.try_get_unchecked::<String, _>(i).ok().map(Json::String),
     };
     v.unwrap_or(Json::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numeric(ndigits: i16, weight: i16, sign: u16, dscale: u16, digits: &[i16]) -> Vec<u8> {
+        let mut b = Vec::new();
+        for w in [ndigits, weight] {
+            b.extend_from_slice(&w.to_be_bytes());
+        }
+        b.extend_from_slice(&sign.to_be_bytes());
+        b.extend_from_slice(&dscale.to_be_bytes());
+        for d in digits {
+            b.extend_from_slice(&d.to_be_bytes());
+        }
+        b
+    }
+
+    #[test]
+    fn numerics_print_as_postgresql_prints_them() {
+        // 56813675.90: groups 5681 3675 . 9000, weight 1, scale 2
+        let b = numeric(3, 1, 0, 2, &[5681, 3675, 9000]);
+        assert_eq!(numeric_text(&b).as_deref(), Some("56813675.90"));
+        assert_eq!(
+            numeric_text(&numeric(0, 0, 0, 3, &[])).as_deref(),
+            Some("0.000")
+        );
+        assert_eq!(
+            numeric_text(&numeric(1, -1, 0x4000, 4, &[5])).as_deref(),
+            Some("-0.0005")
+        );
+        let big = format!("1{}", "0".repeat(32));
+        assert_eq!(numeric_text(&numeric(1, 8, 0, 0, &[1])), Some(big));
+        assert_eq!(
+            numeric_text(&numeric(0, 0, 0xC000, 0, &[])).as_deref(),
+            Some("NaN")
+        );
+        assert_eq!(
+            numeric_text(&numeric(0, 0, 0xF000, 0, &[])).as_deref(),
+            Some("-Infinity")
+        );
+    }
+
+    #[test]
+    fn intervals_print_as_postgresql_prints_them() {
+        let iv = |months, days, microseconds| {
+            interval(sqlx::postgres::types::PgInterval {
+                months,
+                days,
+                microseconds,
+            })
+        };
+        assert_eq!(
+            iv(25, 1, 45_000_000_000),
+            json_str("2 years 1 mon 1 day 12:30:00")
+        );
+        assert_eq!(iv(0, 0, 0), json_str("00:00:00"));
+        assert_eq!(iv(-12, 2, 0), json_str("-1 years +2 days"));
+        assert_eq!(iv(0, 3, -1_500_000), json_str("3 days -00:00:01.5"));
+        assert_eq!(iv(1, 0, 129_600_000_000), json_str("1 mon 36:00:00"));
+    }
+
+    fn json_str(s: &str) -> Json {
+        Json::String(s.into())
+    }
 }

@@ -3,8 +3,10 @@
 //! Pure scalar, aggregate, window, date, string and JSON-builder functions only. Never on these
 //! lists: anything that runs SQL given as text (query_to_xml and kin), touches files or large
 //! objects, sleeps, locks, signals backends, changes settings, advances sequences, reaches other
-//! servers (dblink), loads extensions, or builds huge values from small input (repeat, lpad,
-//! rpad, generate_series, printf, zeroblob, randomblob). A policy may extend the list.
+//! servers (dblink), loads extensions, or builds huge values from small input (zeroblob,
+//! randomblob, factorial); those that can build huge values or row sets but have everyday uses (repeat,
+//! lpad, rpad, format/printf, generate_series) are allowed only with bounded arguments
+//! ([`Bound`]). A policy may extend the list.
 
 use super::Dialect;
 
@@ -55,10 +57,11 @@ const COMMON: &[&str] = &[
 ];
 
 const POSTGRES: &[&str] = &[
-    // value builders, allowed only with bounded arguments (see `bounded`)
+    // value and row builders, allowed only with bounded arguments (see `bounded`)
     "format",
     "lpad",
     "rpad",
+    "generate_series",
     // aggregates and statistics
     "string_agg",
     "array_agg",
@@ -86,6 +89,10 @@ const POSTGRES: &[&str] = &[
     "regr_count",
     "regr_avgx",
     "regr_avgy",
+    "regr_sxx",
+    "regr_syy",
+    "regr_sxy",
+    "bit_xor",
     "percentile_cont",
     "percentile_disc",
     "mode",
@@ -125,6 +132,24 @@ const POSTGRES: &[&str] = &[
     "acos",
     "atan",
     "atan2",
+    "sind",
+    "cosd",
+    "tand",
+    "cot",
+    "cotd",
+    "asind",
+    "acosd",
+    "atand",
+    "atan2d",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "min_scale",
+    "trim_scale",
+    "random_normal",
     // string
     "concat",
     "concat_ws",
@@ -160,6 +185,14 @@ const POSTGRES: &[&str] = &[
     "array_to_string",
     "normalize",
     "unistr",
+    "encode",
+    "decode",
+    "convert_from",
+    "convert_to",
+    "sha224",
+    "sha256",
+    "sha384",
+    "sha512",
     // date and time
     "date", // date(ts): the function-style cast to date
     "now",
@@ -170,6 +203,9 @@ const POSTGRES: &[&str] = &[
     "localtimestamp",
     "statement_timestamp",
     "transaction_timestamp",
+    "clock_timestamp",
+    "date_add",
+    "date_subtract",
     "date_trunc",
     "date_part",
     "date_bin",
@@ -213,6 +249,8 @@ const POSTGRES: &[&str] = &[
     "jsonb_insert",
     "jsonb_path_query_first",
     "jsonb_path_exists",
+    "jsonb_path_match",
+    "jsonb_path_query_array",
     "json_array_elements",
     "jsonb_array_elements",
     "json_array_elements_text",
@@ -262,6 +300,7 @@ const SQLITE: &[&str] = &[
     "if",
     "likely",
     "unlikely",
+    "likelihood",
     "typeof",
     // numeric
     "ceil",
@@ -287,6 +326,12 @@ const SQLITE: &[&str] = &[
     "acos",
     "atan",
     "atan2",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asinh",
+    "acosh",
+    "atanh",
     // string
     "hex",
     "unhex",
@@ -322,6 +367,8 @@ const SQLITE: &[&str] = &[
     "json_insert",
     "json_replace",
     "json_remove",
+    "json_pretty",
+    "json_error_position",
     // multi-arg min/max are covered by COMMON
 ];
 
@@ -335,7 +382,7 @@ pub(super) fn default_allows(dialect: Dialect, name: &str) -> bool {
 }
 
 /// Table functions (functions in FROM) allowed by default: set-returning, pure, bounded by
-/// their input. generate_series is not here: it makes rows from nothing.
+/// their input; generate_series only with bounded arguments (see `bounded`).
 pub(super) fn default_allows_in_from(dialect: Dialect, name: &str) -> bool {
     match dialect {
         Dialect::Postgres => matches!(
@@ -353,6 +400,7 @@ pub(super) fn default_allows_in_from(dialect: Dialect, name: &str) -> bool {
                 | "jsonb_object_keys"
                 | "regexp_split_to_table"
                 | "string_to_table"
+                | "generate_series"
         ),
         Dialect::Sqlite => matches!(name, "json_each" | "json_tree"),
     }
@@ -367,6 +415,10 @@ pub enum Bound {
     /// Argument `arg` must be a literal count of at most `max`, and argument 0 must not be a
     /// function call (so calls cannot nest into a multiplication).
     Count { arg: usize, max: u64 },
+    /// A series (PostgreSQL `generate_series`): literal integer bounds making a bounded count,
+    /// or date/time bounds with a literal interval step, capped by a rewrite (see
+    /// `sql::analyze::series`).
+    Series,
 }
 
 pub(super) fn bounded(dialect: Dialect, name: &str) -> Option<Bound> {
@@ -376,6 +428,7 @@ pub(super) fn bounded(dialect: Dialect, name: &str) -> Option<Bound> {
         }
         (_, "repeat") => Some(Bound::Count { arg: 1, max: 100 }),
         (Dialect::Postgres, "lpad" | "rpad") => Some(Bound::Count { arg: 1, max: 1000 }),
+        (Dialect::Postgres, "generate_series") => Some(Bound::Series),
         _ => None,
     }
 }

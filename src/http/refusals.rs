@@ -3,8 +3,9 @@
 //! level (401 and 429 from authentication, 403 from Host/Origin validation, 413), which never
 //! reach a tool and so are recorded nowhere else. Inside authentication, [`json_rpc_shape`]:
 //! answers a body that is not one JSON-RPC message with the JSON-RPC error for it (400 with
-//! -32700 or -32600, or -32602 for unreadable params of a known method) instead of the
-//! transport's plain-text refusal.
+//! -32700 or -32600) instead of the
+//! transport's plain-text refusal. Params of known methods are checked for every transport
+//! alike, in `mcp::jsonrpc`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -153,59 +154,6 @@ fn malformed(body: &[u8]) -> Option<Response> {
             "Invalid Request: \"id\" must be a string or an integer (omit it for a notification)"
                 .into(),
         ),
-        (Some(serde_json::Value::String(method)), Some(id)) => {
-            let problem = params_problem(method, message.get("params"))?;
-            // A request of a known method whose params cannot be read: -32602 naming what is
-            // missing (the transport would answer -32601 with only the method's name).
-            let body = serde_json::json!({
-                "jsonrpc": "2.0",
-                "id": id,
-                "error": {"code": -32602, "message": format!("Invalid params for {method}: {problem}")},
-            });
-            Some(
-                (
-                    StatusCode::OK,
-                    [(header::CONTENT_TYPE, "application/json")],
-                    body.to_string(),
-                )
-                    .into_response(),
-            )
-        }
-        _ => None,
-    }
-}
-
-/// What is wrong with the params of a request of a known method, if anything.
-fn params_problem(method: &str, params: Option<&serde_json::Value>) -> Option<&'static str> {
-    let object = params.and_then(serde_json::Value::as_object);
-    let string = |key: &str| {
-        object
-            .and_then(|o| o.get(key))
-            .is_some_and(|v| v.is_string())
-    };
-    match method {
-        "tools/call" => {
-            if !string("name") {
-                Some("params.name (the tool's name, a string) is required")
-            } else if object
-                .and_then(|o| o.get("arguments"))
-                .is_some_and(|a| !a.is_object() && !a.is_null())
-            {
-                Some("params.arguments must be an object")
-            } else {
-                None
-            }
-        }
-        "initialize" => (!(string("protocolVersion")
-            && object.is_some_and(|o| o.get("capabilities").is_some_and(|c| c.is_object()))
-            && object.is_some_and(|o| o.get("clientInfo").is_some_and(|c| c.is_object()))))
-        .then_some(
-            "params needs protocolVersion (a string), capabilities and clientInfo (objects)",
-        ),
-        "prompts/get" => (!string("name")).then_some("params.name (the prompt's name) is required"),
-        "resources/read" => {
-            (!string("uri")).then_some("params.uri (the resource's URI) is required")
-        }
         _ => None,
     }
 }

@@ -8,6 +8,7 @@ pub(crate) mod call;
 mod completion;
 mod error;
 mod instructions;
+mod jsonrpc;
 mod prompts;
 pub mod registry;
 mod resources;
@@ -305,6 +306,45 @@ impl ServerHandler for Sqlwarden {
         context: RequestContext<RoleServer>,
     ) -> Result<rmcp::model::CompleteResult, McpError> {
         Ok(completion::complete(self, request, &context).await)
+    }
+
+    /// A request rmcp could not type (unknown method, or params that do not fit): a JSON-RPC
+    /// error saying what is wrong (`jsonrpc`), for stdio and HTTP alike.
+    async fn on_custom_request(
+        &self,
+        request: rmcp::model::CustomRequest,
+        context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::CustomResult, McpError> {
+        jsonrpc::custom_request(self, &request, &context)
+    }
+
+    #[allow(deprecated)] // logging is deprecated (SEP-2577); the answer still says so clearly
+    async fn set_level(
+        &self,
+        _request: rmcp::model::SetLevelRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        Err(jsonrpc::not_offered(self, "logging/setLevel", &context))
+    }
+
+    async fn subscribe(
+        &self,
+        _request: rmcp::model::SubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        Err(jsonrpc::not_offered(self, "resources/subscribe", &context))
+    }
+
+    async fn unsubscribe(
+        &self,
+        _request: rmcp::model::UnsubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        Err(jsonrpc::not_offered(
+            self,
+            "resources/unsubscribe",
+            &context,
+        ))
     }
 
     fn get_info(&self) -> ServerConfig {

@@ -14,18 +14,22 @@
 
 pub(crate) mod analyze;
 mod compile;
+mod explain;
 #[doc(hidden)]
 pub mod fuzzing;
 pub(crate) mod named;
 pub(crate) mod names;
+mod params;
 pub(crate) mod parse;
 pub(crate) mod rewrite;
 
 use std::fmt;
 
 pub use compile::{Compiled, CompiledRole, TableAccess, compile};
+pub use explain::PlanRedaction;
 pub use named::{NamedError, Numbered, check_syntax, number_placeholders};
 pub use names::{Catalog, CatalogTable, QualifiedName, parse_table_name};
+pub use params::ParamType;
 
 pub use crate::dialect::Dialect;
 
@@ -134,6 +138,8 @@ pub struct GovernedQuery {
     /// Rows the caller may see; the statement fetches at most one more to detect truncation.
     row_cap: Option<u64>,
     tables: Vec<QualifiedName>,
+    /// For an EXPLAIN: how its plan is printed for this role (see `explain`).
+    plan: Option<PlanRedaction>,
     /// How many of `params` are the caller's (the rest are bound attribute values).
     caller_params: usize,
 }
@@ -153,6 +159,10 @@ impl GovernedQuery {
     /// The base tables the statement reads (after resolution).
     pub fn tables(&self) -> &[QualifiedName] {
         &self.tables
+    }
+    /// For an EXPLAIN, how each line of its plan must be printed for the caller's role.
+    pub fn plan_redaction(&self) -> Option<&PlanRedaction> {
+        self.plan.as_ref()
     }
 
     /// The same governed statement with other values for the caller's parameters: for a
@@ -210,6 +220,8 @@ pub fn govern(
         }
         Purpose::Explain => None,
     };
+    // explain: a plan shows the role no more than it may query
+    let plan = explain_for_role(&mut statement, ctx, &analysis.tables)?;
     let mut bound = params.to_vec();
     bound.extend(analysis.bound.into_iter().map(serde_json::Value::String));
     Ok(GovernedQuery {
@@ -217,8 +229,37 @@ pub fn govern(
         params: bound,
         row_cap,
         tables: analysis.tables,
+        plan,
         caller_params: params.len(),
     })
+}
+
+/// An EXPLAIN's options checked and its plan's redaction decided for the caller's role.
+fn explain_for_role(
+    statement: &mut sqlparser::ast::Statement,
+    ctx: &GovernContext<'_>,
+    tables: &[QualifiedName],
+) -> Result<Option<PlanRedaction>, Denial> {
+    if !matches!(statement, sqlparser::ast::Statement::Explain { .. }) {
+        return Ok(None);
+    }
+    let restricted = tables
+        .iter()
+        .any(|t| ctx.policy.access(t).is_some_and(|a| a.restricted()));
+    let granted: std::collections::BTreeSet<String> = ctx
+        .policy
+        .tables
+        .keys()
+        .map(|q| q.name.to_lowercase())
+        .collect();
+    let hidden = ctx
+        .catalog
+        .tables()
+        .filter(|t| ctx.policy.access(&t.name).is_none())
+        .map(|t| t.name.name.to_lowercase())
+        .filter(|n| !granted.contains(n))
+        .collect();
+    explain::govern_explain(statement, ctx.dialect, restricted, granted, hidden)
 }
 
 /// The statement whose governed form lists a column's distinct values (for `describe_table`'s

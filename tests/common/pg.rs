@@ -1,7 +1,8 @@
 //! A throwaway PostgreSQL cluster, started once per test binary from the machine's own
 //! PostgreSQL binaries (initdb + postgres on a free loopback port, its own socket dir), as a
 //! non-root user when run as root. It stops when the test process exits: the server runs under
-//! a shell that waits on our stdin pipe and stops the server when the pipe closes.
+//! a shell that waits on our stdin pipe, stops the server when the pipe closes and removes the
+//! cluster's directory.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -156,9 +157,10 @@ fn start() -> Cluster {
     let postgres = bin.join("postgres");
     let script = format!(
         "'{}' -D '{}' -p {port} -k '{}' -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off \
-         -c max_connections=200 -c log_min_messages=warning >'{}/log' 2>&1 & pid=$!; read _x; kill -INT $pid; wait $pid",
+         -c max_connections=200 -c log_min_messages=warning >'{}/log' 2>&1 & pid=$!; read _x; kill -INT $pid; wait $pid; rm -rf '{}'",
         postgres.display(),
         data.display(),
+        dir.display(),
         dir.display(),
         dir.display()
     );

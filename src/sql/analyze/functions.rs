@@ -24,9 +24,24 @@ impl Walker<'_> {
         }
     }
 
-    pub(super) fn table_function(&mut self, name: &ObjectName) -> Walk {
+    /// A table function's arguments, once walked: a series gets its cap (see `series`).
+    pub(super) fn table_function_walked(&self, name: &ObjectName, args: &mut [FunctionArg]) {
+        let series = self
+            .function_name(name)
+            .ok()
+            .and_then(|f| self.dialect.function_bound(&f))
+            == Some(crate::dialect::Bound::Series);
+        if series {
+            super::series::cap(args);
+        }
+    }
+
+    pub(super) fn table_function(&mut self, name: &ObjectName, args: &[FunctionArg]) -> Walk {
         let f = self.function_name(name)?;
         if self.policy.table_function_allowed(self.dialect(), &f) {
+            if let Some(bound) = self.dialect.function_bound(&f) {
+                self.check_bound_args(&f, bound, args)?;
+            }
             Ok(())
         } else {
             Err(Denial::new(
@@ -64,10 +79,16 @@ impl Walker<'_> {
         if f.uses_odbc_syntax || !matches!(f.parameters, FunctionArguments::None) {
             return Err(unsupported("this function call syntax"));
         }
-        if let Some(bound) = self.dialect.function_bound(&name) {
+        let bound = self.dialect.function_bound(&name);
+        if let Some(bound) = bound {
             self.check_bound(&name, bound, &f.args)?;
         }
         self.function_arguments(&mut f.args)?;
+        if bound == Some(crate::dialect::Bound::Series)
+            && let FunctionArguments::List(list) = &mut f.args
+        {
+            super::series::cap(&mut list.args);
+        }
         for o in &mut f.within_group {
             self.order_by_expr(o)?;
         }
@@ -87,11 +108,24 @@ impl Walker<'_> {
         bound: crate::dialect::Bound,
         args: &FunctionArguments,
     ) -> Walk {
-        use crate::dialect::{Bound, functions::format_is_bounded};
         let FunctionArguments::List(list) = args else {
             return Err(self.unbounded(name));
         };
-        let arg = |i: usize| match list.args.get(i) {
+        if !list.clauses.is_empty() {
+            return Err(self.unbounded(name));
+        }
+        self.check_bound_args(name, bound, &list.args)
+    }
+
+    /// [`Self::check_bound`] on a plain argument list (calls and table functions alike).
+    pub(super) fn check_bound_args(
+        &self,
+        name: &str,
+        bound: crate::dialect::Bound,
+        list: &[FunctionArg],
+    ) -> Walk {
+        use crate::dialect::{Bound, functions::format_is_bounded};
+        let arg = |i: usize| match list.get(i) {
             Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(e))) => Some(e),
             _ => None,
         };
@@ -106,6 +140,29 @@ impl Walker<'_> {
                     Some(Expr::Value(_) | Expr::Identifier(_) | Expr::CompoundIdentifier(_))
                 );
                 count_ok && base_ok
+            }
+            Bound::Series => {
+                let exprs: Vec<&Expr> = (0..list.len()).map_while(arg).collect();
+                self.series.set(self.series.get() + 1);
+                if self.series.get() > 1 {
+                    return Err(Denial::new(
+                        Rule::FunctionNotAllowed,
+                        format!(
+                            "{name}(...) may be used once per statement (series would multiply); join the one series to your data instead"
+                        ),
+                    ));
+                }
+                if exprs.len() != list.len() || !super::series::bounded(&exprs) {
+                    return Err(Denial::new(
+                        Rule::FunctionNotAllowed,
+                        format!(
+                            "{name}(...) is allowed only when its row count is bounded: literal integer bounds making at most {} values, or date/timestamp bounds with a literal step of one second to two years such as '1 month' or interval '1 day' (such a series makes at most {} values)",
+                            super::series::MAX_ROWS,
+                            super::series::MAX_ROWS + 1
+                        ),
+                    ));
+                }
+                true
             }
         };
         if ok {

@@ -134,6 +134,8 @@ pub(crate) struct Walker<'c> {
     anonymous: Vec<Location>,
     /// Filtered tables' derived tables, fenced (see `barrier`).
     fences: Vec<barrier::Fence>,
+    /// Series made so far: one per statement, so bounded series cannot multiply (see `series`).
+    series: std::cell::Cell<usize>,
 }
 
 fn unsupported(what: &str) -> Denial {
@@ -168,6 +170,7 @@ impl<'c> Walker<'c> {
             filter_table: None,
             anonymous: Vec::new(),
             fences: Vec::new(),
+            series: std::cell::Cell::new(0),
         }
     }
 
@@ -479,6 +482,7 @@ pub(crate) mod barrier;
 mod expr;
 mod functions;
 mod relations;
+mod series;
 
 use expr::check_name;
 use functions::plain_wildcard;

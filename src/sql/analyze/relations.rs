@@ -45,10 +45,11 @@ impl Walker<'_> {
                         if table_args.settings.is_some() {
                             return Err(unsupported("SETTINGS in table functions"));
                         }
-                        self.table_function(name)?;
+                        self.table_function(name, &table_args.args)?;
                         for arg in &mut table_args.args {
                             self.function_arg(arg)?;
                         }
+                        self.table_function_walked(name, &mut table_args.args);
                         self.register_opaque(alias.as_ref(), None);
                         Ok(())
                     }
@@ -81,10 +82,11 @@ impl Walker<'_> {
                 with_ordinality: _,
                 alias,
             } => {
-                self.table_function(name)?;
-                for arg in args {
+                self.table_function(name, args)?;
+                for arg in args.iter_mut() {
                     self.function_arg(arg)?;
                 }
+                self.table_function_walked(name, args);
                 self.register_opaque(alias.as_ref(), None);
                 Ok(())
             }

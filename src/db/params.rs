@@ -1,0 +1,91 @@
+//! PostgreSQL: string parameters typed the way PostgreSQL types a literal in their place.
+//!
+//! Input: a governed statement whose parameters include JSON strings. Output: the same
+//! statement with those placeholders cast to the type PostgreSQL infers for them (see
+//! `sql::params`), or `None` to run it as it is. The types PostgreSQL infers depend only on the
+//! statement and the schema, so they are kept per database by catalog generation and governed
+//! SQL: a statement pays one extra Parse/Describe round trip (parsed, never run, released at
+//! once) the first time it is bound with a string parameter.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::{Either, Executor, SqlSafeStr, Statement, TypeInfo};
+
+use crate::sql::{Dialect, GovernedQuery, ParamType};
+
+/// Inferred parameter types (`None`: no cast) by (catalog generation, governed SQL).
+pub(crate) type InferredTypes = moka::sync::Cache<(u64, String), Arc<Vec<Option<ParamType>>>>;
+
+/// A bounded cache of inferred types: 4 MiB of statements, each kept ten minutes at most.
+pub(crate) fn inferred_types() -> InferredTypes {
+    moka::sync::Cache::builder()
+        .max_capacity(4 << 20)
+        .weigher(|k: &(u64, String), v: &Arc<Vec<Option<ParamType>>>| {
+            u32::try_from(k.1.len() + v.len() * 2 + 16).unwrap_or(u32::MAX)
+        })
+        .time_to_live(Duration::from_secs(600))
+        .build()
+}
+
+/// The statement with its string parameters cast to the types PostgreSQL infers for them.
+pub(super) async fn fit_pg(
+    conn: &mut sqlx::PgConnection,
+    query: &GovernedQuery,
+    cache: &InferredTypes,
+    generation: u64,
+) -> Option<GovernedQuery> {
+    if !query.params().iter().any(serde_json::Value::is_string) {
+        return None;
+    }
+    let key = (generation, query.sql().to_string());
+    let types = match cache.get(&key) {
+        Some(types) => types,
+        None => {
+            // A statement PostgreSQL cannot type runs uncast; that is remembered too.
+            let types = Arc::new(infer(conn, query).await.unwrap_or_default());
+            cache.insert(key, types.clone());
+            types
+        }
+    };
+    let casts: BTreeMap<usize, ParamType> = query
+        .params()
+        .iter()
+        .zip(types.iter())
+        .enumerate()
+        .filter(|(_, (value, _))| value.is_string())
+        .filter_map(|(i, (_, ty))| ty.map(|t| (i + 1, t)))
+        .collect();
+    query.with_param_casts(Dialect::Postgres, &casts)
+}
+
+/// Ask PostgreSQL which type it infers for each parameter of the statement.
+async fn infer(
+    conn: &mut sqlx::PgConnection,
+    query: &GovernedQuery,
+) -> Option<Vec<Option<ParamType>>> {
+    // No declared parameter types: PostgreSQL infers each one from its context. A statement it
+    // cannot type (e.g. a bare `SELECT $1`) fails here and runs as it is, text bound as text.
+    let prepared = conn
+        .prepare_with(
+            sqlx::AssertSqlSafe(query.sql().to_string()).into_sql_str(),
+            &[],
+        )
+        .await;
+    // The driver's statement cache is off, so the prepared statement would stay on the
+    // session: release it (DEALLOCATE runs in a read-only session).
+    if let Err(e) = sqlx::query("DEALLOCATE ALL").execute(&mut *conn).await {
+        tracing::warn!(error = %e, "could not release an inferred-types statement");
+    }
+    let statement = prepared.ok()?;
+    let Some(Either::Left(types)) = statement.parameters() else {
+        return None;
+    };
+    Some(
+        types
+            .iter()
+            .map(|ty| ParamType::from_postgres(ty.name()))
+            .collect(),
+    )
+}

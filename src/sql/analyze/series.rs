@@ -1,0 +1,355 @@
+//! `generate_series` (PostgreSQL) where the rows it makes are bounded.
+//!
+//! PostgreSQL materializes a set-returning function's whole output before the first row is read,
+//! so neither the row cap nor a LIMIT stops a huge series: only its arguments can. Allowed, once
+//! per statement:
+//! - integers: literal start and stop (and step), at most [`MAX_ROWS`] values;
+//! - dates and timestamps: any start and stop, with a literal interval step of at most
+//!   [`MAX_STEP_DAYS`] days (`'1 month'`, `interval '1 day'`, `'15 minutes'::interval`). After the
+//!   arguments are governed, the call is rewritten so that it cannot make more than
+//!   [`MAX_ROWS`] + 1 values whatever the bounds are (a column, an aggregate, arithmetic, a
+//!   caller's literal): `generate_series(a, b, s)` becomes
+//!   `generate_series(CASE WHEN isfinite(a) THEN a END, least(b, CASE WHEN isfinite(a) THEN a
+//!   END + CAST(s AS INTERVAL) * MAX_ROWS), s)`; an infinite start makes no rows.
+
+use sqlparser::ast::helpers::attached_token::AttachedToken;
+use sqlparser::ast::{CaseWhen, FunctionArgumentList};
+
+use super::*;
+
+/// The most values a series may make.
+pub(crate) const MAX_ROWS: i128 = 100_000;
+
+/// The longest step of a date/time series, so that `start + step * MAX_ROWS` stays within
+/// PostgreSQL's timestamp range.
+pub(crate) const MAX_STEP_DAYS: u64 = 800;
+
+/// Whether `generate_series(args)` makes a bounded number of rows (for a date/time series, once
+/// [`cap`] has rewritten it).
+pub(super) fn bounded(args: &[&Expr]) -> bool {
+    match args {
+        [start, stop] => integer_count(start, stop, None).is_some(),
+        [start, stop, step] => {
+            integer_count(start, stop, Some(step)).is_some() || interval_step(step).is_some()
+        }
+        _ => false,
+    }
+}
+
+/// Rewrite a date/time series so that its bounds cannot make more than [`MAX_ROWS`] + 1 values
+/// (see the module docs). Runs after the arguments were governed; a call already in that form
+/// (a printed rewrite governed again) is left as it is.
+pub(super) fn cap(args: &mut [FunctionArg]) {
+    let [
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(start)),
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(stop)),
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(step)),
+    ] = args
+    else {
+        return;
+    };
+    let Some(text) = interval_step(step) else {
+        return;
+    };
+    if integer(start).is_some() {
+        return;
+    }
+    if let Some(inner) = finite_start(start)
+        && *stop == capped_stop(None, &finite(inner.clone()), &text)
+    {
+        return;
+    }
+    if let Expr::Function(f) = &*stop
+        && let Some(inner) = finite_start(start)
+        && is_capped(f, &finite(inner.clone()), &text)
+    {
+        return;
+    }
+    let guarded = finite(start.clone());
+    let new_stop = capped_stop(Some(stop.clone()), &guarded, &text);
+    *start = guarded;
+    *stop = new_stop;
+}
+
+/// `CASE WHEN isfinite(a) THEN a END`
+fn finite(a: Expr) -> Expr {
+    Expr::Case {
+        case_token: AttachedToken::empty(),
+        end_token: AttachedToken::empty(),
+        operand: None,
+        conditions: vec![CaseWhen {
+            condition: call("isfinite", vec![a.clone()]),
+            result: a,
+        }],
+        else_result: None,
+    }
+}
+
+/// The `a` of `CASE WHEN isfinite(a) THEN a END`, if `e` is that.
+fn finite_start(e: &Expr) -> Option<&Expr> {
+    let Expr::Case {
+        operand: None,
+        conditions,
+        else_result: None,
+        ..
+    } = e
+    else {
+        return None;
+    };
+    let [CaseWhen { result, .. }] = conditions.as_slice() else {
+        return None;
+    };
+    (finite(result.clone()) == *e).then_some(result)
+}
+
+/// `least(b, start + CAST(step AS INTERVAL) * MAX_ROWS)` (with `b` left out: only the bound).
+fn capped_stop(stop: Option<Expr>, start: &Expr, step: &str) -> Expr {
+    let reach = Expr::BinaryOp {
+        left: Box::new(start.clone()),
+        op: BinaryOperator::Plus,
+        right: Box::new(Expr::BinaryOp {
+            left: Box::new(Expr::Cast {
+                kind: CastKind::Cast,
+                expr: Box::new(Expr::value(Value::SingleQuotedString(step.to_string()))),
+                data_type: DataType::Interval {
+                    fields: None,
+                    precision: None,
+                },
+                format: None,
+            }),
+            op: BinaryOperator::Multiply,
+            right: Box::new(Expr::value(Value::Number(MAX_ROWS.to_string(), false))),
+        }),
+    };
+    match stop {
+        Some(b) => call("least", vec![b, reach]),
+        None => reach,
+    }
+}
+
+fn is_capped(f: &Function, start: &Expr, step: &str) -> bool {
+    let FunctionArguments::List(list) = &f.args else {
+        return false;
+    };
+    f.name.to_string().eq_ignore_ascii_case("least")
+        && matches!(list.args.as_slice(), [_, FunctionArg::Unnamed(FunctionArgExpr::Expr(r))]
+            if *r == capped_stop(None, start, step))
+}
+
+fn call(name: &str, args: Vec<Expr>) -> Expr {
+    Expr::Function(Function {
+        name: ObjectName::from(vec![Ident::new(name)]),
+        uses_odbc_syntax: false,
+        parameters: FunctionArguments::None,
+        args: FunctionArguments::List(FunctionArgumentList {
+            duplicate_treatment: None,
+            args: args
+                .into_iter()
+                .map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a)))
+                .collect(),
+            clauses: vec![],
+        }),
+        within_group: vec![],
+        filter: None,
+        null_treatment: None,
+        over: None,
+    })
+}
+
+/// How many values an integer series of literals makes, if at most [`MAX_ROWS`].
+fn integer_count(start: &Expr, stop: &Expr, step: Option<&Expr>) -> Option<i128> {
+    let a = integer(start)?;
+    let b = integer(stop)?;
+    let s = match step {
+        Some(e) => integer(e)?,
+        None => 1,
+    };
+    if s == 0 {
+        return None;
+    }
+    let count = if (b - a).signum() * s.signum() < 0 {
+        0
+    } else {
+        (b - a) / s + 1
+    };
+    (count <= MAX_ROWS).then_some(count)
+}
+
+fn integer(e: &Expr) -> Option<i128> {
+    match e {
+        Expr::Nested(x) => integer(x),
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus,
+            expr,
+        } => integer(expr).map(|n| -n),
+        Expr::Value(v) => match &v.value {
+            Value::Number(n, _) => n.parse::<i64>().ok().map(i128::from),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The text of a literal positive step of at most [`MAX_STEP_DAYS`] (`'1 month'`,
+/// `interval '7 days'`, `'1 mon'::interval`, `CAST('1 hour' AS INTERVAL)`).
+fn interval_step(e: &Expr) -> Option<String> {
+    let text = match e {
+        Expr::Nested(x) => return interval_step(x),
+        Expr::Value(v) => literal(&v.value),
+        Expr::Interval(i) if i.leading_field.is_none() && i.last_field.is_none() => {
+            match i.value.as_ref() {
+                Expr::Value(v) => literal(&v.value),
+                _ => None,
+            }
+        }
+        Expr::Cast {
+            expr,
+            data_type: DataType::Interval { fields: None, .. },
+            format: None,
+            ..
+        } => match expr.as_ref() {
+            Expr::Value(v) => literal(&v.value),
+            _ => None,
+        },
+        _ => None,
+    }?;
+    step_seconds(&text)
+        .is_some_and(|s| (1..=MAX_STEP_DAYS * 86_400).contains(&s))
+        .then_some(text)
+}
+
+fn literal(v: &Value) -> Option<String> {
+    match v {
+        Value::SingleQuotedString(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// `N unit` in seconds (months as 31 days, years as 366), if it is one whole positive quantity.
+fn step_seconds(s: &str) -> Option<u64> {
+    let mut parts = s.split_whitespace();
+    let (Some(n), Some(unit), None) = (parts.next(), parts.next(), parts.next()) else {
+        return None;
+    };
+    let n: u64 = n.parse().ok()?;
+    let unit: u64 = match unit.to_ascii_lowercase().as_str() {
+        "second" | "seconds" | "sec" | "secs" => 1,
+        "minute" | "minutes" | "min" | "mins" => 60,
+        "hour" | "hours" => 3_600,
+        "day" | "days" => 86_400,
+        "week" | "weeks" => 7 * 86_400,
+        "mon" | "mons" | "month" | "months" => 31 * 86_400,
+        "year" | "years" => 366 * 86_400,
+        _ => return None,
+    };
+    n.checked_mul(unit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(sql: &str) -> bool {
+        let stmt = crate::dialect::Dialect::Postgres
+            .parser()
+            .try_with_sql(&format!("SELECT generate_series({sql})"))
+            .and_then(|mut p| p.parse_statement())
+            .expect("parses");
+        let Statement::Query(q) = stmt else {
+            panic!("a query")
+        };
+        let SetExpr::Select(s) = q.body.as_ref() else {
+            panic!("a select")
+        };
+        let Some(SelectItem::UnnamedExpr(Expr::Function(f))) = s.projection.first() else {
+            panic!("a call")
+        };
+        let FunctionArguments::List(list) = &f.args else {
+            panic!("arguments")
+        };
+        let exprs: Vec<&Expr> = list
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
+                _ => None,
+            })
+            .collect();
+        bounded(&exprs)
+    }
+
+    #[test]
+    fn bounded_series() {
+        for ok in [
+            "1, 10",
+            "-5, 5",
+            "1, 100000",
+            "0, 999990, 10",
+            "10, 1, -1",
+            "date_trunc('month', min(paid_at)), date_trunc('month', max(paid_at)), '1 month'",
+            "'2024-01-01'::date, '2024-12-31'::date, interval '1 day'",
+            "DATE '2020-01-01', current_date, '1 week'::interval",
+            "(SELECT min(ordered_at) FROM orders), now(), '1 mon'",
+            "current_date - 30, current_date, '1 day'",
+            "min(x), max(x), '15 minutes'",
+            "'0001-01-01', '9999-12-31', '1 day'",
+        ] {
+            assert!(args(ok), "{ok}");
+        }
+        for bad in [
+            "1, 100001",
+            "1, 9223372036854775807",
+            "1, 10, 0",
+            "1, n",
+            "1, (SELECT max(id) FROM t)",
+            "min(x), max(x), step_col",
+            "min(x), max(x), '1 month 1 second'",
+            "min(x), max(x), '0 days'",
+            "min(x), max(x), '-1 days'",
+            "min(x), max(x), '3 years'",
+            "min(x), max(x), '1 microsecond'",
+        ] {
+            assert!(!args(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_time_series_is_capped_once() {
+        let stmt = crate::dialect::Dialect::Postgres
+            .parser()
+            .try_with_sql("SELECT * FROM generate_series(min_at, 'infinity', '1 day')")
+            .and_then(|mut p| p.parse_statement())
+            .expect("parses");
+        let Statement::Query(mut q) = stmt else {
+            panic!("a query")
+        };
+        let SetExpr::Select(s) = q.body.as_mut() else {
+            panic!("a select")
+        };
+        let TableFactor::Table {
+            args: Some(table_args),
+            ..
+        } = &mut s.from[0].relation
+        else {
+            panic!("a table function")
+        };
+        cap(&mut table_args.args);
+        let once = q.to_string();
+        assert_eq!(
+            once,
+            "SELECT * FROM generate_series(CASE WHEN isfinite(min_at) THEN min_at END, least('infinity', CASE WHEN isfinite(min_at) THEN min_at END + CAST('1 day' AS INTERVAL) * 100000), '1 day')"
+        );
+        let SetExpr::Select(s) = q.body.as_mut() else {
+            panic!("a select")
+        };
+        let TableFactor::Table {
+            args: Some(table_args),
+            ..
+        } = &mut s.from[0].relation
+        else {
+            panic!("a table function")
+        };
+        cap(&mut table_args.args);
+        assert_eq!(q.to_string(), once);
+    }
+}

@@ -1,0 +1,127 @@
+//! Values as PostgreSQL means them (issue 8), on a real cluster through the real binary: string
+//! parameters compared with date, timestamp and numeric columns work as the same literal would in
+//! psql, under the analyst's row filter.
+#![allow(clippy::disallowed_methods)]
+
+mod common;
+
+use common::mcp::{Client, call, config_file, error_code, stdio, text};
+use serde_json::{Value, json};
+
+/// A stdio session as a north analyst on a fresh copy of the demo database.
+async fn analyst(dir: &std::path::Path) -> (Client, String) {
+    let cluster = common::pg::cluster();
+    let name = cluster.fresh_db();
+    let extra = format!(
+        "[policies]\ndir = \"{}/policies\"\n",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let config = config_file(dir, &cluster.url(&name), &extra);
+    let client = stdio(&config, &["--role", "analyst", "--attr", "region=north"]).await;
+    (client, name)
+}
+
+fn rows(r: &rmcp::model::CallToolResult) -> Vec<Value> {
+    r.structured_content
+        .as_ref()
+        .and_then(|s| s["rows"].as_array().cloned())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn string_parameters_compare_with_dates_timestamps_and_numerics_like_literals() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, db) = analyst(dir.path()).await;
+    let cluster = common::pg::cluster();
+    for (sql, params, literal) in [
+        (
+            "SELECT count(*) FROM orders WHERE ordered_at >= $1",
+            json!(["2025-01-01"]),
+            "SELECT count(*) FROM orders WHERE ordered_at >= '2025-01-01' AND region = 'north'",
+        ),
+        (
+            "SELECT count(*) FROM orders WHERE ordered_at::date BETWEEN $1 AND $2",
+            json!(["2024-06-01", "2025-06-30"]),
+            "SELECT count(*) FROM orders WHERE ordered_at::date BETWEEN '2024-06-01' AND '2025-06-30' AND region = 'north'",
+        ),
+        (
+            "SELECT count(*) FROM order_lines WHERE unit_price > $1 AND order_id IN (SELECT id FROM orders WHERE date_trunc('month', ordered_at) = $2)",
+            json!(["100.50", "2025-03-01 00:00:00"]),
+            "SELECT count(*) FROM order_lines WHERE unit_price > '100.50' AND order_id IN (SELECT id FROM orders WHERE date_trunc('month', ordered_at) = '2025-03-01 00:00:00' AND region = 'north')",
+        ),
+        (
+            // A text column keeps its text parameter; the number is bound as a number.
+            "SELECT count(*) FROM orders WHERE status = $1 AND id > $2",
+            json!(["shipped", 3]),
+            "SELECT count(*) FROM orders WHERE status = 'shipped' AND id > 3 AND region = 'north'",
+        ),
+    ] {
+        let r = call(&client, "query", json!({"sql": sql, "params": params})).await;
+        assert_eq!(error_code(&r), None, "{sql}: {}", text(&r));
+        let expected = cluster.query_text(&db, &format!("SELECT ({literal})::text"));
+        let expected: i64 = expected[0].parse().expect("a count");
+        assert!(expected > 0, "{literal} should match some rows");
+        assert_eq!(rows(&r), vec![json!([expected])], "{sql}");
+    }
+    // A value that is not a date is the database's error, as with the literal.
+    let bad = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT count(*) FROM orders WHERE ordered_at >= $1", "params": ["not a date"]}),
+    )
+    .await;
+    assert_eq!(
+        error_code(&bad).as_deref(),
+        Some("database_error"),
+        "{}",
+        text(&bad)
+    );
+    assert!(text(&bad).contains("22007"), "{}", text(&bad));
+    client.cancel().await.expect("close");
+}
+
+/// Intervals, numerics and timestamps come back as psql prints them, in the structured result
+/// and the text alike; a numeric column is strings throughout (exact, scale kept), even where
+/// one value is far too large for a double.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn values_render_as_postgresql_prints_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, db) = analyst(dir.path()).await;
+    let cluster = common::pg::cluster();
+    let sql = "SELECT v.i, v.n, v.ts FROM (VALUES \
+        (interval '25 mons 1 day 12:30:00', 56813675.90::numeric(12,2), timestamp '2025-01-02 03:04:05.5'), \
+        (interval '-1 year +2 days', 1e40::numeric, timestamp '2025-01-02 03:04:05'), \
+        (interval '0', 0.000::numeric(6,3), timestamp '2025-01-02 00:00:00.123456'), \
+        (interval '3 days -00:00:01.5', 'NaN'::numeric, timestamp '2025-01-02 00:00:00')) AS v(i, n, ts)";
+    let r = call(&client, "query", json!({ "sql": sql })).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    // What psql prints for the same statement.
+    let psql: Vec<Vec<String>> = ["i", "n", "ts"]
+        .iter()
+        .map(|c| cluster.query_text(&db, &format!("SELECT {c}::text FROM ({sql}) AS q")))
+        .collect();
+    let got = rows(&r);
+    assert_eq!(got.len(), 4);
+    for (k, row) in got.iter().enumerate() {
+        for (c, column) in psql.iter().enumerate() {
+            assert_eq!(row[c], json!(column[k]), "row {k} column {c}: {row}");
+        }
+    }
+    assert_eq!(got[0][0], json!("2 years 1 mon 1 day 12:30:00"));
+    assert_eq!(got[0][1], json!("56813675.90"));
+    assert!(text(&r).contains("56813675.90") && text(&r).contains("2 years 1 mon 1 day 12:30:00"));
+    // A column of the demo: every value a string with the column's scale.
+    let prices = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT price FROM products ORDER BY id"}),
+    )
+    .await;
+    let prices = rows(&prices);
+    assert!(!prices.is_empty());
+    for p in prices {
+        let s = p[0].as_str().unwrap_or_else(|| panic!("a string: {p}"));
+        assert_eq!(s.split('.').nth(1).map(str::len), Some(2), "{s}");
+    }
+    client.cancel().await.expect("close");
+}
