@@ -249,22 +249,57 @@ fn the_kubernetes_manifests_match_the_cli_config_and_policies() {
     // The policies ConfigMap is the policies/ directory, mounted where SQLWARDEN_POLICIES says.
     let cm = kind("ConfigMap");
     let data = cm["data"].as_mapping().expect("data");
-    let mut files: Vec<String> = std::fs::read_dir(repo().join("policies"))
-        .expect("policies/")
-        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().to_string()))
-        .collect();
+    // Every file under policies/, subdirectories included (templates/, prompts/): a flat key
+    // with `.` for `/`, put back at its path by the volume's items.
+    fn walk(dir: &std::path::Path, prefix: &str, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).expect("policies/").flatten() {
+            let name = format!("{prefix}{}", e.file_name().to_string_lossy());
+            if e.path().is_dir() {
+                walk(&e.path(), &format!("{name}/"), out);
+            } else {
+                out.push(name);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&repo().join("policies"), "", &mut files);
     files.sort();
-    let keys: Vec<String> = data
+    let mut keys: Vec<String> = data
         .keys()
         .map(|k| k.as_str().expect("key").to_string())
         .collect();
-    assert_eq!(keys, files, "the ConfigMap holds every policy file");
+    keys.sort();
+    let mut expected: Vec<String> = files.iter().map(|f| f.replace('/', ".")).collect();
+    expected.sort();
+    assert_eq!(keys, expected, "the ConfigMap holds every policy file");
+    let volume = pod["volumes"]
+        .as_sequence()
+        .expect("volumes")
+        .iter()
+        .find(|v| v["name"].as_str() == Some("policies"))
+        .expect("the policies volume");
+    let items: Vec<(String, String)> = volume["configMap"]["items"]
+        .as_sequence()
+        .expect("items")
+        .iter()
+        .map(|i| {
+            (
+                i["key"].as_str().expect("key").to_string(),
+                i["path"].as_str().expect("path").to_string(),
+            )
+        })
+        .collect();
     for f in &files {
+        let key = f.replace('/', ".");
         let on_disk = std::fs::read_to_string(repo().join("policies").join(f)).expect("policy");
         assert_eq!(
-            data[f.as_str()].as_str(),
+            data[key.as_str()].as_str(),
             Some(on_disk.as_str()),
             "{f} is in sync"
+        );
+        assert!(
+            items.contains(&(key.clone(), f.clone())),
+            "{key} is mounted at {f}"
         );
     }
     let policies_env = c["env"]
