@@ -140,16 +140,14 @@ async fn the_binary_runs_the_way_the_image_runs_it() {
     )
     .expect("db");
     std::fs::create_dir_all(root.join("etc/sqlwarden/policies")).expect("policies");
-    for e in std::fs::read_dir(repo().join("policies"))
-        .expect("policies")
-        .flatten()
-    {
-        std::fs::copy(
-            e.path(),
-            root.join("etc/sqlwarden/policies").join(e.file_name()),
-        )
-        .expect("copy policy");
-    }
+    // As `COPY policies /etc/sqlwarden/policies` does: subdirectories (templates, prompts) too.
+    let copied = std::process::Command::new("cp")
+        .arg("-R")
+        .arg(repo().join("policies").join("."))
+        .arg(root.join("etc/sqlwarden/policies"))
+        .status()
+        .expect("cp runs");
+    assert!(copied.success(), "copy policies");
     std::fs::create_dir_all(root.join("data")).expect("data");
     let uid = unprivileged();
     chown(uid, &root.join("data"));
