@@ -1,7 +1,7 @@
 //! Load generator: N concurrent HTTP sessions calling `query` on the real binary (release
 //! build) for a fixed time, once per audit durability: `log` (records to the log only: the
 //! baseline without the audit store), `async` and `sync` (the default: each reply waits for its
-//! record's commit). Prints calls per second, latency percentiles and each mode's share of the
+//! record's commit). The result cache is off, so every call reads the database. Prints calls per second, latency percentiles and each mode's share of the
 //! baseline. The server and the load share the machine: run it on a quiet one.
 //!
 //! The modes take turns for several rounds (each mode's server stays up) and each mode's median
@@ -48,7 +48,7 @@ async fn start(dir: &Path, db: &Path, durability: &str) -> (Server, String) {
         &config,
         format!(
             "[server]\nauth = \"none\"\nrole = \"analyst\"\nattrs = {{ region = \"north\" }}\n\
-             [policies]\ndir = \"{}\"\n[audit]\ndurability = \"{durability}\"\n\
+             [policies]\ndir = \"{}\"\n[audit]\ndurability = \"{durability}\"\n[cache]\nmax_bytes = 0\n\
              [store]\nurl = \"sqlite://{}\"\n[databases.main]\nurl = \"sqlite://{}\"\n",
             policies.display(),
             store.display(),
