@@ -215,6 +215,38 @@ async fn arguments_are_checked_with_clear_messages() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_template_cache_ttl_decides_instead_of_the_roles() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // support has no cache_ttl: its own queries are never cached
+    let support = client_as(
+        dir.path(),
+        &demo_policies(),
+        &["--role", "support", "--attr", "region=south"],
+    )
+    .await;
+    let cached = |r: &rmcp::model::CallToolResult| {
+        assert_eq!(r.is_error, Some(false), "{}", text(r));
+        r.structured_content.as_ref().expect("sc")["cached"].clone()
+    };
+    // top_customers says cache_ttl = "5m": its second call is served from the cache
+    let args = json!({"segment": "smb", "top": 3});
+    let first = call(&support, "top_customers", args.clone()).await;
+    assert_eq!(cached(&first), json!(false));
+    let second = call(&support, "top_customers", args).await;
+    assert_eq!(cached(&second), json!(true), "{}", text(&second));
+    assert_eq!(
+        first.structured_content.as_ref().expect("sc")["rows"],
+        second.structured_content.as_ref().expect("sc")["rows"]
+    );
+    // order_lines has none: the role decides (no cache)
+    for _ in 0..2 {
+        let r = call(&support, "order_lines", json!({"order_id": 1})).await;
+        assert_eq!(cached(&r), json!(false));
+    }
+    support.cancel().await.expect("close");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_template_runs_under_the_callers_row_filter() {
     let dir = tempfile::tempdir().expect("tempdir");
     let args = json!({"from": "2025-01-01", "to": "2025-04-01"});

@@ -64,6 +64,8 @@ pub(crate) struct Call {
     permit: Option<crate::limits::Permit>,
     /// The age of the rows when they came from the result cache.
     cached: Option<std::time::Duration>,
+    /// A template's own `cache_ttl`, which decides instead of the role's.
+    cache_ttl: Option<std::time::Duration>,
     /// Set by `finish`; an unfinished call is recorded as cancelled when dropped.
     finished: bool,
     /// A refusal the caller was answered about in a successful reply (`review_sql`): recorded
@@ -163,6 +165,7 @@ impl Call {
             params: None,
             permit: None,
             cached: None,
+            cache_ttl: None,
             finished: false,
             refusal: None,
             _running: server.state.lifecycle.enter(),
@@ -188,6 +191,12 @@ impl Call {
 
     pub(crate) fn started(&self) -> Instant {
         self.started
+    }
+
+    /// Cache this call's rows for `ttl` whatever the role's `cache_ttl` (a DBA template that
+    /// says how fresh its results must be).
+    pub(crate) fn cache_for(&mut self, ttl: std::time::Duration) {
+        self.cache_ttl = Some(ttl);
     }
 
     /// How old the rows are when they came from the result cache (`None`: read just now).
@@ -311,7 +320,7 @@ impl Call {
         };
         // cache: a role with a cache_ttl reads rows another call of the same key just read
         let ttl = match want {
-            Want::Rows(_) => target.role.limits.cache_ttl,
+            Want::Rows(_) => self.cache_ttl.unwrap_or(target.role.limits.cache_ttl),
             Want::Plan => std::time::Duration::ZERO,
         };
         let key = ResultKey {

@@ -83,6 +83,9 @@ async fn run(
     // the request record opens before anything else can fail
     let mut call = Call::open(server, ctx, &t.name);
     let started = call.started();
+    if let Some(ttl) = t.cache_ttl {
+        call.cache_for(ttl);
+    }
     // database -> role -> limits -> govern -> execute, as for `query`
     let rows = call
         .run_statement(
