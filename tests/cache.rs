@@ -110,9 +110,17 @@ fn count(pg: &common::pg::Cluster, db: &str, region: &str) -> Value {
 
 const COUNT: &str = "SELECT count(*) AS n FROM orders";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cached_results_are_never_shared_across_what_governance_distinguishes() {
-    let pg = common::pg::cluster();
+/// A fresh copy of the demo database, the test roles' policy files, and a server with token
+/// authentication over them.
+struct Setup {
+    db: String,
+    _dir: tempfile::TempDir,
+    policies: std::path::PathBuf,
+    config: std::path::PathBuf,
+    server: HttpServer,
+}
+
+async fn setup(pg: &common::pg::Cluster) -> Setup {
     let db = pg.fresh_db();
     let dir = tempfile::tempdir().expect("tempdir");
     let policies = dir.path().join("policies");
@@ -129,6 +137,25 @@ async fn cached_results_are_never_shared_across_what_governance_distinguishes() 
         ),
     );
     let server = http_server(&config).await;
+    Setup {
+        db,
+        _dir: dir,
+        policies,
+        config,
+        server,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cached_results_are_never_shared_across_what_governance_distinguishes() {
+    let pg = common::pg::cluster();
+    let Setup {
+        db,
+        _dir,
+        policies,
+        config,
+        server,
+    } = setup(pg).await;
     let north = client(&server, &token(&config, "cached", "north")).await;
     let south = client(&server, &token(&config, "cached", "south")).await;
     let fresh = client(&server, &token(&config, "fresh", "north")).await;
@@ -257,22 +284,12 @@ async fn cached_results_are_never_shared_across_what_governance_distinguishes() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn entries_expire_with_the_role_ttl_and_hits_count_against_rate_limits() {
     let pg = common::pg::cluster();
-    let db = pg.fresh_db();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let policies = dir.path().join("policies");
-    std::fs::create_dir_all(&policies).expect("dir");
-    for (file, text) in POLICIES {
-        std::fs::write(policies.join(file), text).expect("policy");
-    }
-    let config = common::mcp::config_file(
-        dir.path(),
-        &pg.url(&db),
-        &format!(
-            "[server]\nauth = \"token\"\n[policies]\ndir = \"{}\"\n",
-            policies.display()
-        ),
-    );
-    let server = http_server(&config).await;
+    let Setup {
+        _dir,
+        config,
+        server,
+        ..
+    } = setup(pg).await;
 
     let brief = client(&server, &token(&config, "brief", "north")).await;
     assert!(!query(&brief, COUNT, json!([])).await.0);

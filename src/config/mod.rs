@@ -20,6 +20,7 @@ use crate::policy::Limits;
 
 mod audit;
 mod auth;
+mod cache;
 mod env;
 
 use auth::{AuthKind, RawOAuth, auth_mode};
@@ -68,7 +69,7 @@ struct RawConfig {
     #[serde(default)]
     audit: audit::RawAudit,
     #[serde(default)]
-    cache: RawCache,
+    cache: cache::RawCache,
 }
 
 /// `[store]`: where the governance store (tokens, audit trail) lives.
@@ -118,13 +119,6 @@ struct RawLimits {
     cache_ttl: Option<Duration>,
 }
 
-/// `[cache]`: the result cache shared by every role (each role's `cache_ttl` turns it on).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCache {
-    max_bytes: Option<u64>,
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawDatabase {
@@ -138,9 +132,6 @@ struct RawDatabase {
     #[serde(default, with = "humantime_serde")]
     statement_timeout: Option<Duration>,
 }
-
-/// `[cache] max_bytes` when not set: 64 MiB.
-pub const DEFAULT_CACHE_BYTES: u64 = 64 << 20;
 
 /// One database to serve.
 #[derive(Debug, Clone)]
@@ -401,7 +392,7 @@ impl Config {
             databases,
             store_url,
             audit,
-            cache_max_bytes: raw.cache.max_bytes.unwrap_or(DEFAULT_CACHE_BYTES),
+            cache_max_bytes: raw.cache.max_bytes(),
             drain_delay,
             shutdown_timeout,
         })
