@@ -323,24 +323,28 @@ impl Call {
             Want::Rows(_) => self.cache_ttl.unwrap_or(target.role.limits.cache_ttl),
             Want::Plan => std::time::Duration::ZERO,
         };
-        let key = ResultKey {
-            database: target.db.name.clone(),
-            generation: target.schema.generation,
-            role: target.role.name.clone(),
-            sql: governed.sql().to_string(),
-            params: serde_json::to_string(governed.params()).unwrap_or_default(),
-            max_rows: limits.max_rows,
-            max_bytes: limits.max_result_bytes,
-        };
         let run = crate::db::execute(&target.db, &governed, limits, cancel);
-        let served = match self.state.results.get_or_run(key, ttl, run).await {
-            // Another call ran it and was cancelled: this one is not, so it runs on its own.
-            Err(crate::db::DbError::Cancelled) if !cancel.is_cancelled() => {
-                crate::db::execute(&target.db, &governed, limits, cancel)
-                    .await
-                    .map(Served::fresh)
+        let served = if ttl.is_zero() {
+            run.await.map(Served::fresh)
+        } else {
+            let key = ResultKey {
+                database: target.db.name.clone(),
+                generation: target.schema.generation,
+                role: target.role.name.clone(),
+                sql: governed.sql().to_string(),
+                params: serde_json::to_string(governed.params()).unwrap_or_default(),
+                max_rows: limits.max_rows,
+                max_bytes: limits.max_result_bytes,
+            };
+            match self.state.results.get_or_run(key, ttl, run).await {
+                // Another call ran it and was cancelled: this one is not, so it runs on its own.
+                Err(crate::db::DbError::Cancelled) if !cancel.is_cancelled() => {
+                    crate::db::execute(&target.db, &governed, limits, cancel)
+                        .await
+                        .map(Served::fresh)
+                }
+                other => other,
             }
-            other => other,
         };
         self.observe(&target.db, served.as_ref().err());
         let served = served.map_err(|e| with_dialect_hint(e.into(), target.db.dialect))?;
