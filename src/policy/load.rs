@@ -64,15 +64,29 @@ struct Parsed {
 
 /// Load every `*.toml` file of a directory.
 pub fn load_dir(dir: &Path, defaults: Limits) -> Result<PolicySet, PolicyErrors> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        PolicyErrors(vec![Diagnostic {
-            file: dir.display().to_string(),
-            line: 0,
-            col: 0,
-            message: format!("cannot read policy directory: {e}"),
-            help: None,
-        }])
-    })?;
+    let texts = read_toml_files(dir, false)?;
+    load_texts(&texts, defaults)
+}
+
+/// The `*.toml` files of `dir` as (name, text), sorted by name; every file that cannot be read
+/// is reported. A missing `dir` is nothing when `missing_ok` (templates, prompts), else an error.
+pub(crate) fn read_toml_files(
+    dir: &Path,
+    missing_ok: bool,
+) -> Result<Vec<(String, String)>, PolicyErrors> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if missing_ok && e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+        Err(e) => {
+            return Err(PolicyErrors(vec![Diagnostic {
+                file: dir.display().to_string(),
+                line: 0,
+                col: 0,
+                message: format!("cannot read directory: {e}"),
+                help: None,
+            }]));
+        }
+    };
     let mut files: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
@@ -92,10 +106,11 @@ pub fn load_dir(dir: &Path, defaults: Limits) -> Result<PolicySet, PolicyErrors>
             }),
         }
     }
-    if !errors.is_empty() {
-        return Err(PolicyErrors(errors));
+    if errors.is_empty() {
+        Ok(texts)
+    } else {
+        Err(PolicyErrors(errors))
     }
-    load_texts(&texts, defaults)
 }
 
 /// Load policies from (file name, text) pairs.

@@ -11,6 +11,7 @@ mod load;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+pub(crate) use load::read_toml_files;
 pub use load::{load_dir, load_texts};
 
 use crate::diag::Diagnostic;

@@ -86,7 +86,7 @@ struct RawPrompt {
 
 /// Load every `*.toml` file of a directory (a missing directory is no prompts).
 pub fn load_dir(dir: &Path, policies: &PolicySet) -> Result<PromptSet, PolicyErrors> {
-    let texts = crate::templates::read_toml_files(dir)?;
+    let texts = crate::policy::read_toml_files(dir, true)?;
     load_texts(&texts, policies)
 }
 

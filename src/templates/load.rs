@@ -54,49 +54,8 @@ struct RawParam {
 
 /// Load every `*.toml` file of a directory (a missing directory is no templates).
 pub fn load_dir(dir: &Path, policies: &PolicySet) -> Result<TemplateSet, PolicyErrors> {
-    let texts = read_toml_files(dir)?;
+    let texts = crate::policy::read_toml_files(dir, true)?;
     load_texts(&texts, policies)
-}
-
-/// The `*.toml` files of `dir` as (name, text), sorted; nothing if `dir` does not exist.
-pub(crate) fn read_toml_files(dir: &Path) -> Result<Vec<(String, String)>, PolicyErrors> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
-        Err(e) => {
-            return Err(PolicyErrors(vec![Diagnostic {
-                file: dir.display().to_string(),
-                line: 0,
-                col: 0,
-                message: format!("cannot read directory: {e}"),
-                help: None,
-            }]));
-        }
-    };
-    let mut files: Vec<_> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    let mut texts = Vec::new();
-    let mut errors = Vec::new();
-    for f in files {
-        match std::fs::read_to_string(&f) {
-            Ok(t) => texts.push((f.display().to_string(), t)),
-            Err(e) => errors.push(Diagnostic {
-                file: f.display().to_string(),
-                line: 0,
-                col: 0,
-                message: format!("cannot read: {e}"),
-                help: None,
-            }),
-        }
-    }
-    if errors.is_empty() {
-        Ok(texts)
-    } else {
-        Err(PolicyErrors(errors))
-    }
 }
 
 /// Load templates from (file name, text) pairs, checking roles against `policies`.

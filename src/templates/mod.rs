@@ -13,7 +13,6 @@ mod load;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-pub(crate) use load::read_toml_files;
 pub use load::{load_dir, load_texts};
 
 use crate::dialect::Dialect;
