@@ -5,6 +5,9 @@
 //! append and prune writes the head row first, which takes the write lock (SQLite) or the row
 //! lock (PostgreSQL) before the head is read: replicas sharing a store append one at a time.
 
+use sqlx::pool::PoolConnection;
+use sqlx::{Connection, Postgres, Sqlite};
+
 use super::{Pool, Store, StoreError};
 use crate::audit::{AuditRecord, Chain};
 
@@ -51,10 +54,14 @@ const READ_HEAD: &str =
     "SELECT seq, hash, pruned_seq, pruned_hash, mac FROM audit_head WHERE id = 1";
 const WRITE_HEAD: &str = "UPDATE audit_head SET seq = $1, hash = $2, pruned_seq = $3, \
      pruned_hash = $4, mac = $5 WHERE id = 1";
-/// Move the head from the one the writer last wrote, only if it is still that one (no other
-/// replica appended and no prune ran since); the write takes the lock as `LOCK_HEAD` does.
-const ADVANCE_HEAD: &str = "UPDATE audit_head SET seq = $1, hash = $2, mac = $3 \
-     WHERE id = 1 AND seq = $4 AND hash = $5 AND pruned_seq = $6 AND pruned_hash = $7";
+macro_rules! on_conn {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            AuditConn::Sqlite($c) => $body,
+            AuditConn::Postgres($c) => $body,
+        }
+    };
+}
 
 macro_rules! on_pool {
     ($pool:expr, $p:ident => $body:expr) => {
@@ -86,94 +93,178 @@ fn link(records: &mut [AuditRecord], chain: &Chain, head: &AuditHead) -> AuditHe
     }
 }
 
+/// A connection the audit writer keeps between batches: no pool hand-off per batch, and a
+/// SQLite connection's page cache stays warm.
+pub enum AuditConn {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+impl AuditConn {
+    /// Close after a failed append: a SQLite transaction begun inside the statement text may
+    /// still be open, and the pool must not hand that connection out again.
+    pub async fn close(self) {
+        let _ = match self {
+            AuditConn::Sqlite(c) => c.close().await,
+            AuditConn::Postgres(c) => c.close().await,
+        };
+    }
+}
+
+/// Bind one VALUES list per record, in `COLUMNS` order.
+macro_rules! push_records {
+    ($q:expr, $records:expr) => {
+        $q.push_values($records, |mut b, r| {
+            b.push_bind(r.seq)
+                .push_bind(r.time_ms)
+                .push_bind(&r.request_id)
+                .push_bind(&r.transport)
+                .push_bind(&r.client)
+                .push_bind(&r.principal)
+                .push_bind(&r.role)
+                .push_bind(&r.token_id)
+                .push_bind(&r.method)
+                .push_bind(&r.tool)
+                .push_bind(&r.database)
+                .push_bind(&r.sql)
+                .push_bind(&r.governed_sql)
+                .push_bind(r.param_count)
+                .push_bind(&r.params)
+                .push_bind(&r.decision)
+                .push_bind(&r.rule)
+                .push_bind(&r.code)
+                .push_bind(&r.sqlstate)
+                .push_bind(r.http_status)
+                .push_bind(r.rows)
+                .push_bind(r.bytes)
+                .push_bind(r.truncated)
+                .push_bind(r.cached)
+                .push_bind(r.duration_us)
+                .push_bind(&r.prev_hash)
+                .push_bind(&r.hash);
+        })
+    };
+}
+
+/// Move the head from the one the writer last wrote (`$known`), only if it is still that one
+/// (no other replica appended and no prune ran since); the write takes the lock as `LOCK_HEAD`
+/// does.
+macro_rules! push_advance {
+    ($q:expr, $next:expr, $known:expr) => {
+        $q.push("UPDATE audit_head SET seq = ")
+            .push_bind($next.seq)
+            .push(", hash = ")
+            .push_bind(&$next.hash)
+            .push(", mac = ")
+            .push_bind(&$next.mac)
+            .push(" WHERE id = 1 AND seq = ")
+            .push_bind($known.seq)
+            .push(" AND hash = ")
+            .push_bind(&$known.hash)
+            .push(" AND pruned_seq = ")
+            .push_bind($known.pruned_seq)
+            .push(" AND pruned_hash = ")
+            .push_bind(&$known.pruned_hash)
+    };
+}
+
+/// Append `records` to the chain in one transaction, assigning their `seq`, `prev_hash` and
+/// `hash`. Nothing is written unless all are. Returns the new head. After an error the caller
+/// closes `conn` ([`AuditConn::close`]).
+///
+/// `known` is the head this process wrote last, if any. Then the batch takes one round trip:
+/// a statement that moves the head from `known` and inserts the records only if it moved
+/// (PostgreSQL: one statement with a data-modifying CTE; SQLite: `BEGIN IMMEDIATE`, the
+/// conditional head move, the conditional INSERT and `COMMIT` in one text, run by one
+/// hand-off to the connection's thread). When another writer moved the head (a replica, a
+/// prune) nothing was written, and the batch is appended after locking and reading the head.
+pub async fn audit_append_on(
+    conn: &mut AuditConn,
+    records: &mut [AuditRecord],
+    chain: &Chain,
+    known: Option<&AuditHead>,
+) -> Result<AuditHead, StoreError> {
+    if let Some(known) = known.filter(|_| records.len() <= INSERT_CHUNK) {
+        let next = link(records, chain, known);
+        let n = records.len() as u64;
+        let moved = match conn {
+            AuditConn::Sqlite(c) => {
+                let mut q = sqlx::QueryBuilder::new("BEGIN IMMEDIATE; ");
+                push_advance!(q, next, known);
+                q.push("; ").push(INSERT_HEAD).push("SELECT * FROM (");
+                push_records!(q, records.iter());
+                q.push(") WHERE EXISTS (SELECT 1 FROM audit_head WHERE id = 1 AND seq = ")
+                    .push_bind(next.seq)
+                    .push(" AND hash = ")
+                    .push_bind(&next.hash)
+                    .push(") RETURNING seq; COMMIT");
+                // Counted by RETURNING: a statement text's summed `changes()` also counts the
+                // previous statement's for BEGIN and COMMIT.
+                q.build().fetch_all(&mut **c).await?.len() as u64 == n
+            }
+            AuditConn::Postgres(c) => {
+                let mut q = sqlx::QueryBuilder::new("WITH moved AS (");
+                push_advance!(q, next, known);
+                q.push(" RETURNING 1) ")
+                    .push(INSERT_HEAD)
+                    .push("SELECT * FROM (");
+                push_records!(q, records.iter());
+                q.push(") AS batch WHERE EXISTS (SELECT 1 FROM moved)");
+                q.build().execute(&mut **c).await?.rows_affected() == n
+            }
+        };
+        if moved {
+            return Ok(next);
+        }
+    }
+    let head = on_conn!(conn, c => {
+        let mut tx = c.begin().await?;
+        let current: AuditHead = sqlx::query_as(LOCK_READ_HEAD).fetch_one(&mut *tx).await?;
+        let next = link(records, chain, &current);
+        sqlx::query(WRITE_HEAD)
+            .bind(next.seq)
+            .bind(&next.hash)
+            .bind(next.pruned_seq)
+            .bind(&next.pruned_hash)
+            .bind(&next.mac)
+            .execute(&mut *tx)
+            .await?;
+        // Multi-row INSERTs: one statement per chunk instead of one per record.
+        for chunk in records.chunks(INSERT_CHUNK) {
+            let mut q = sqlx::QueryBuilder::new(INSERT_HEAD);
+            push_records!(q, chunk.iter());
+            q.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        next
+    });
+    Ok(head)
+}
+
 impl Store {
-    /// Append `records` to the chain in one transaction, assigning their `seq`, `prev_hash`
-    /// and `hash`. Nothing is written unless all are. Returns the new head.
-    ///
-    /// `known` is the head this process wrote last, if any: the transaction then moves the head
-    /// from it in one conditional write (no read first), and falls back to locking and reading
-    /// the head when another writer moved it.
+    /// A connection for [`Store::audit_append_on`], kept by the audit writer.
+    pub async fn audit_conn(&self) -> Result<AuditConn, StoreError> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => AuditConn::Sqlite(p.acquire().await?),
+            Pool::Postgres(p) => AuditConn::Postgres(p.acquire().await?),
+        })
+    }
+
+    /// [`Store::audit_append_on`] on a connection of the pool.
     pub async fn audit_append(
         &self,
         records: &mut [AuditRecord],
         chain: &Chain,
         known: Option<&AuditHead>,
     ) -> Result<AuditHead, StoreError> {
-        let head = on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await?;
-            let mut advanced = None;
-            if let Some(known) = known {
-                let next = link(records, chain, known);
-                let moved = sqlx::query(ADVANCE_HEAD)
-                    .bind(next.seq)
-                    .bind(&next.hash)
-                    .bind(&next.mac)
-                    .bind(known.seq)
-                    .bind(&known.hash)
-                    .bind(known.pruned_seq)
-                    .bind(&known.pruned_hash)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if moved == 1 {
-                    advanced = Some(next);
-                }
+        let mut conn = self.audit_conn().await?;
+        match audit_append_on(&mut conn, records, chain, known).await {
+            Ok(head) => Ok(head),
+            Err(e) => {
+                conn.close().await;
+                Err(e)
             }
-            let head = match advanced {
-                Some(head) => head,
-                None => {
-                    let current: AuditHead =
-                        sqlx::query_as(LOCK_READ_HEAD).fetch_one(&mut *tx).await?;
-                    let next = link(records, chain, &current);
-                    sqlx::query(WRITE_HEAD)
-                        .bind(next.seq)
-                        .bind(&next.hash)
-                        .bind(next.pruned_seq)
-                        .bind(&next.pruned_hash)
-                        .bind(&next.mac)
-                        .execute(&mut *tx)
-                        .await?;
-                    next
-                }
-            };
-            // Multi-row INSERTs: one statement per chunk instead of one per record.
-            for chunk in records.chunks(INSERT_CHUNK) {
-                let mut q = sqlx::QueryBuilder::new(INSERT_HEAD);
-                q.push_values(chunk, |mut b, r| {
-                    b.push_bind(r.seq)
-                        .push_bind(r.time_ms)
-                        .push_bind(&r.request_id)
-                        .push_bind(&r.transport)
-                        .push_bind(&r.client)
-                        .push_bind(&r.principal)
-                        .push_bind(&r.role)
-                        .push_bind(&r.token_id)
-                        .push_bind(&r.method)
-                        .push_bind(&r.tool)
-                        .push_bind(&r.database)
-                        .push_bind(&r.sql)
-                        .push_bind(&r.governed_sql)
-                        .push_bind(r.param_count)
-                        .push_bind(&r.params)
-                        .push_bind(&r.decision)
-                        .push_bind(&r.rule)
-                        .push_bind(&r.code)
-                        .push_bind(&r.sqlstate)
-                        .push_bind(r.http_status)
-                        .push_bind(r.rows)
-                        .push_bind(r.bytes)
-                        .push_bind(r.truncated)
-                        .push_bind(r.cached)
-                        .push_bind(r.duration_us)
-                        .push_bind(&r.prev_hash)
-                        .push_bind(&r.hash);
-                });
-                q.build().execute(&mut *tx).await?;
-            }
-            tx.commit().await?;
-            head
-        });
-        Ok(head)
+        }
     }
 
     pub async fn audit_head(&self) -> Result<AuditHead, StoreError> {
