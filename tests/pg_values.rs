@@ -125,3 +125,61 @@ async fn values_render_as_postgresql_prints_them() {
     }
     client.cancel().await.expect("close");
 }
+
+/// Statements are prepared once per connection and reused: a statement first bound with an
+/// integer and later with a float, a NULL or a string must each get the right rows (PostgreSQL
+/// fixes parameter types at prepare time), and a column whose type changed under a prepared
+/// statement must not fail the next call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prepared_statements_follow_parameter_kinds_and_schema_changes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, db) = analyst(dir.path()).await;
+    let cluster = common::pg::cluster();
+    let id: i64 = cluster.query_text(
+        &db,
+        "SELECT min(id)::text FROM orders WHERE region = 'north'",
+    )[0]
+    .parse()
+    .expect("an id");
+    let sql = "SELECT id, status FROM orders WHERE id = $1";
+    let ids = |r: &rmcp::model::CallToolResult| -> Vec<Value> {
+        rows(r).iter().map(|row| row[0].clone()).collect()
+    };
+    // Several rounds, so every pooled connection sees each kind after another.
+    for _ in 0..4 {
+        for (param, want) in [
+            (json!(id), vec![json!(id)]),
+            (json!(id as f64 + 0.5), vec![]),
+            (json!(id as f64), vec![json!(id)]),
+            (Value::Null, vec![]),
+            (json!(id.to_string()), vec![json!(id)]),
+        ] {
+            let r = call(
+                &client,
+                "query",
+                json!({"sql": sql, "params": [param.clone()]}),
+            )
+            .await;
+            assert_eq!(error_code(&r), None, "{param}: {}", text(&r));
+            assert_eq!(ids(&r), want, "parameter {param}");
+        }
+    }
+    // The demo's view over `status` would block the change of its type.
+    cluster.execute(&db, "DROP VIEW monthly_sales");
+    cluster.execute(
+        &db,
+        "ALTER TABLE orders ALTER COLUMN status TYPE varchar(40)",
+    );
+    // Values not asked before: the analyst's result cache has nothing for them.
+    for k in 1..=8 {
+        let r = call(
+            &client,
+            "query",
+            json!({"sql": sql, "params": [id + k * 1_000_000]}),
+        )
+        .await;
+        assert_eq!(error_code(&r), None, "after ALTER: {}", text(&r));
+        assert_eq!(ids(&r), Vec::<Value>::new());
+    }
+    client.cancel().await.expect("close");
+}

@@ -39,7 +39,7 @@ pub async fn execute(
                 obj.timeout_ms = want;
             }
             let outcome = tokio::select! {
-                r = collect_pg(&mut obj.conn, query, limits, db) => Some(r),
+                r = collect_pg_cached(&mut obj.conn, query, limits, db) => Some(r),
                 _ = cancel.cancelled() => None,
                 _ = tokio::time::sleep(backstop) => None,
             };
@@ -121,6 +121,28 @@ async fn cancel_pg_backend(opts: sqlx::postgres::PgConnectOptions, pid: i32) {
     }
 }
 
+/// [`collect_pg`] through the connection's prepared statements. A table whose columns changed
+/// since a statement was prepared fails it with 0A000 (`cached plan must not change result
+/// type`): the connection then forgets its statements and the query runs once more, prepared
+/// afresh (the statement is read-only, so running it again changes nothing).
+async fn collect_pg_cached(
+    conn: &mut sqlx::PgConnection,
+    query: &GovernedQuery,
+    limits: ExecLimits,
+    db: &Database,
+) -> Result<RowSet, DbError> {
+    match collect_pg(conn, query, limits, db).await {
+        Err(DbError::Database {
+            code: Some(code), ..
+        }) if code == "0A000" => {
+            use sqlx::Connection;
+            conn.clear_cached_statements().await.map_err(db_error)?;
+            collect_pg(conn, query, limits, db).await
+        }
+        r => r,
+    }
+}
+
 async fn collect_pg(
     conn: &mut sqlx::PgConnection,
     query: &GovernedQuery,
@@ -131,7 +153,10 @@ async fn collect_pg(
     let generation = db.schema.load().generation;
     let fitted = super::params::fit_pg(conn, query, &db.param_types, generation).await;
     let query = fitted.as_ref().unwrap_or(query);
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(query.sql().to_string())).persistent(false);
+    // Prepared once per connection and text (the governed text fully determines the
+    // statement; values are bound): a repeated statement is one round trip, and PostgreSQL
+    // may keep its plan.
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(pg_statement_text(query)));
     for p in query.params() {
         q = Binder::bind_pg(q, p);
     }
@@ -159,12 +184,39 @@ async fn collect_pg(
     Ok(set)
 }
 
+/// The text a PostgreSQL statement is prepared under: the governed SQL, then the kinds of its
+/// bound values in a comment. The driver keeps prepared statements by text, and PostgreSQL
+/// fixes a statement's parameter types when it is prepared: a call binding a float (or a
+/// NULL, bound as text) where an earlier call bound an integer must get its own statement.
+fn pg_statement_text(query: &GovernedQuery) -> String {
+    let sql = query.sql();
+    if query.params().is_empty() {
+        return sql.to_string();
+    }
+    let mut text = String::with_capacity(sql.len() + 16 + query.params().len());
+    text.push_str(sql);
+    text.push_str(" /* ");
+    for p in query.params() {
+        text.push(match p {
+            serde_json::Value::Null => 'n',
+            serde_json::Value::Bool(_) => 'b',
+            serde_json::Value::Number(n) if n.is_i64() => 'i',
+            serde_json::Value::Number(_) => 'f',
+            serde_json::Value::String(_) => 's',
+            _ => 'j',
+        });
+    }
+    text.push_str(" */");
+    text
+}
+
 async fn collect_sqlite(
     conn: &mut sqlx::SqliteConnection,
     query: &GovernedQuery,
     limits: ExecLimits,
 ) -> Result<RowSet, DbError> {
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(query.sql().to_string())).persistent(false);
+    // Prepared once per connection and text, as on PostgreSQL.
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(query.sql().to_string()));
     for p in query.params() {
         q = Binder::bind_sqlite(q, p);
     }

@@ -4,8 +4,8 @@
 //! statement with those placeholders cast to the type PostgreSQL infers for them (see
 //! `sql::params`), or `None` to run it as it is. The types PostgreSQL infers depend only on the
 //! statement and the schema, so they are kept per database by catalog generation and governed
-//! SQL: a statement pays one extra Parse/Describe round trip (parsed, never run, released at
-//! once) the first time it is bound with a string parameter.
+//! SQL: a statement pays one extra Parse/Describe round trip (parsed, never run) the first time
+//! it is bound with a string parameter.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -36,7 +36,7 @@ pub(super) async fn fit_pg(
     cache: &InferredTypes,
     generation: u64,
 ) -> Option<GovernedQuery> {
-    if !query.params().iter().any(serde_json::Value::is_string) {
+    if !query.params().iter().any(bound_as_text) {
         return None;
     }
     let key = (generation, query.sql().to_string());
@@ -54,10 +54,16 @@ pub(super) async fn fit_pg(
         .iter()
         .zip(types.iter())
         .enumerate()
-        .filter(|(_, (value, _))| value.is_string())
+        .filter(|(_, (value, _))| bound_as_text(value))
         .filter_map(|(i, (_, ty))| ty.map(|t| (i + 1, t)))
         .collect();
     query.with_param_casts(Dialect::Postgres, &casts)
+}
+
+/// Strings, and NULLs (bound as a text NULL): the values whose placeholder takes the type
+/// PostgreSQL infers for it, so `id = $1` with NULL compares as `id = NULL` would.
+fn bound_as_text(value: &serde_json::Value) -> bool {
+    value.is_string() || value.is_null()
 }
 
 /// Ask PostgreSQL which type it infers for each parameter of the statement.
@@ -73,11 +79,8 @@ async fn infer(
             &[],
         )
         .await;
-    // The driver's statement cache is off, so the prepared statement would stay on the
-    // session: release it (DEALLOCATE runs in a read-only session).
-    if let Err(e) = sqlx::query("DEALLOCATE ALL").execute(&mut *conn).await {
-        tracing::warn!(error = %e, "could not release an inferred-types statement");
-    }
+    // The driver keeps the statement in its bounded per-connection cache under this text;
+    // calls run it under another (`execute::pg_statement_text`), with their own types.
     let statement = prepared.ok()?;
     let Some(Either::Left(types)) = statement.parameters() else {
         return None;

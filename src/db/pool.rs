@@ -206,6 +206,9 @@ impl deadpool::managed::Manager for SqliteManager {
     }
 }
 
+/// Prepared statements kept per target connection (least recently used ones are closed).
+const STATEMENT_CACHE: usize = 128;
+
 impl Database {
     /// Build the pool and read the catalog. Fails if the database cannot be reached.
     pub async fn connect(
@@ -224,7 +227,7 @@ impl Database {
                 })?;
                 let pg = base
                     .application_name("sqlwarden")
-                    .statement_cache_capacity(0)
+                    .statement_cache_capacity(STATEMENT_CACHE)
                     .options([
                         ("default_transaction_read_only", "on"),
                         ("statement_timeout", timeout_ms.as_str()),
@@ -266,6 +269,7 @@ impl Database {
                     .pragma("query_only", "1")
                     .pragma("trusted_schema", "0")
                     .busy_timeout(Duration::from_secs(5))
+                    .statement_cache_capacity(STATEMENT_CACHE)
                     // statements and their durations are the audit trail's business, not log
                     // lines carrying the SQL (sqlx logs slow statements at WARN by default)
                     .disable_statement_logging();
