@@ -100,17 +100,15 @@ impl AppState {
 pub struct Sqlwarden {
     pub(crate) state: Arc<AppState>,
     pub(crate) fixed_principal: Option<Arc<Principal>>,
-    tool_router: ToolRouter<Sqlwarden>,
 }
 
 impl Sqlwarden {
     /// A handler whose principal comes with each request (HTTP: the auth layer sets it).
     pub fn new(state: Arc<AppState>) -> Self {
-        let tool_router = state.router.clone();
+        // Built per HTTP request: the tool router is shared through the state, not cloned.
         Sqlwarden {
             state,
             fixed_principal: None,
-            tool_router,
         }
     }
 
@@ -186,7 +184,7 @@ impl Sqlwarden {
     }
 }
 
-#[tool_handler(router = self.tool_router)]
+#[tool_handler(router = self.state.router)]
 impl ServerHandler for Sqlwarden {
     /// Dispatch to the tool. Every tool records its own call; a call refused before its tool
     /// runs (unknown tool, arguments that fail the schema) is recorded here.
@@ -210,7 +208,7 @@ impl ServerHandler for Sqlwarden {
                         let ctx = rmcp::handler::server::tool::ToolCallContext::new(
                             self, request, context,
                         );
-                        self.tool_router.call(ctx).await
+                        self.state.router.call(ctx).await
                     }
                 }
             },
@@ -234,7 +232,7 @@ impl ServerHandler for Sqlwarden {
         _request: Option<rmcp::model::PaginatedRequestParams>,
         context: RequestContext<RoleServer>,
     ) -> Result<rmcp::model::ListToolsResult, McpError> {
-        let mut tools = self.tool_router.list_all();
+        let mut tools = self.state.router.list_all();
         tools.extend(templates::list(self, &context));
         let hints = context
             .protocol_version()
@@ -255,7 +253,7 @@ impl ServerHandler for Sqlwarden {
     /// checks), and answering for a template would tell any caller that it exists. Template
     /// arguments are checked by the template itself.
     fn get_tool(&self, name: &str) -> Option<rmcp::model::Tool> {
-        self.tool_router.get(name).cloned()
+        self.state.router.get(name).cloned()
     }
 
     async fn list_prompts(
