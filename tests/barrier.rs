@@ -47,6 +47,12 @@ const BOTH: &[&str] = &[
     "SELECT count(*) FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND 1/(CASE WHEN o.customer_id = 15 THEN 0 ELSE 1 END) = 1)",
     "SELECT customer_id, count(*) AS n FROM orders GROUP BY customer_id HAVING 1/(CASE WHEN customer_id = 15 THEN 0 ELSE 1 END) = 1 ORDER BY customer_id",
     "SELECT id, status FROM orders WHERE id IN (1, 2, 3, 4, 5) ORDER BY id",
+    // ORDER BY and LIMIT moved inside the fence answer as the copy does.
+    "SELECT id, status FROM orders ORDER BY ordered_at DESC, id LIMIT 7",
+    "SELECT id, customer_id FROM orders WHERE id > 20 ORDER BY id LIMIT 5 OFFSET 3",
+    "SELECT * FROM orders o ORDER BY o.customer_id DESC, o.id",
+    "SELECT id FROM orders WHERE status = 'shipped' ORDER BY id DESC LIMIT 4",
+    "SELECT id FROM orders WHERE 1/(CASE WHEN customer_id = 15 THEN 0 ELSE 1 END) = 1 ORDER BY id LIMIT 3",
 ];
 
 const POSTGRES_ONLY: &[&str] = &[
@@ -262,6 +268,11 @@ async fn postgres_filtered_lookups_keep_their_index() {
         ),
         (
             "SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id IN (7, 8, 9)",
+            "orders_pkey",
+        ),
+        // The first rows in key order: read along the key inside the fence, not all sorted.
+        (
+            "SELECT id, status FROM orders WHERE id > 10 ORDER BY id LIMIT 5",
             "orders_pkey",
         ),
     ] {

@@ -211,7 +211,11 @@ pub fn govern(
         Purpose::Explain => rewrite::into_explain(parsed, ctx.dialect),
     };
     // analyze + authorize: every node allow-listed, tables and functions checked and qualified
-    let analysis = analyze::analyze(&mut statement, ctx, params)?;
+    let cap = match purpose {
+        Purpose::Query { max_rows } => Some(max_rows),
+        Purpose::Explain => None,
+    };
+    let analysis = analyze::analyze(&mut statement, ctx, params, cap)?;
     // rewrite: push the row cap down as LIMIT cap+1
     let row_cap = match purpose {
         Purpose::Query { max_rows } => {

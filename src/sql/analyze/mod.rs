@@ -72,8 +72,10 @@ pub(crate) fn analyze(
     statement: &mut Statement,
     ctx: &GovernContext<'_>,
     params: &[serde_json::Value],
+    row_cap: Option<u64>,
 ) -> Result<Analysis, Denial> {
     let mut walker = Walker::new(ctx.dialect, ctx.catalog, ctx.policy, Mode::Caller);
+    walker.row_cap = row_cap;
     walker.param_count = params.len();
     walker.params = params;
     walker.attrs = Some(ctx.attrs);
@@ -136,6 +138,8 @@ pub(crate) struct Walker<'c> {
     fences: Vec<barrier::Fence>,
     /// Series made so far: one per statement, so bounded series cannot multiply (see `series`).
     series: std::cell::Cell<usize>,
+    /// The row cap `rewrite` will push into the outermost query (`None`: EXPLAIN, filters).
+    row_cap: Option<u64>,
 }
 
 fn unsupported(what: &str) -> Denial {
@@ -171,6 +175,7 @@ impl<'c> Walker<'c> {
             anonymous: Vec::new(),
             fences: Vec::new(),
             series: std::cell::Cell::new(0),
+            row_cap: None,
         }
     }
 
@@ -274,6 +279,13 @@ impl<'c> Walker<'c> {
                 self.expr(quantity)?;
             }
         }
+        // The row cap applies to the outermost query only.
+        let cap = if self.scopes.len() == 1 {
+            self.row_cap
+        } else {
+            None
+        };
+        self.push_order_into_fence(q, cap);
         Ok(())
     }
 
