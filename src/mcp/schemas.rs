@@ -25,7 +25,9 @@ pub(crate) fn query_output() -> Arc<JsonObject> {
         "type": "object",
         "properties": {
             "columns": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "type": {"type": "string"}}}},
-            "rows": {"type": "array", "items": {"type": "array"}},
+            // No `items`: a validating client (the Python SDK's jsonschema) would otherwise
+            // visit every row; each row is an array of values in `columns` order.
+            "rows": {"type": "array"},
             "row_count": {"type": "integer"},
             "truncated": {"type": "boolean"}
         }
