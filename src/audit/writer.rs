@@ -214,6 +214,8 @@ async fn write_loop(
     // The connection appends go through, kept between batches; closed after an error.
     let mut conn: Option<AuditConn> = None;
     while let Some(first) = rx.recv().await {
+        // Let the calls that are about to record run first, so they share this commit.
+        tokio::task::yield_now().await;
         let mut next = Some(first);
         while let Some(job) = next.take() {
             match job {
