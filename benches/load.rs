@@ -10,7 +10,9 @@
 //! /proc), and its idle and peak RSS. The server and the load share the machine.
 //!
 //! Run: `cargo bench --bench load` (`SQLWARDEN_LOAD_SESSIONS`, default 8; `SQLWARDEN_LOAD_SECS`,
-//! default 5 per case).
+//! default 5 per case;
+//! `SQLWARDEN_LOAD_CASES=point,cached` runs only the cases whose names start so;
+//! `SQLWARDEN_LOAD_AUDIT=async|log` sets the servers' audit durability, default sync).
 #![allow(clippy::print_stdout, clippy::disallowed_methods, dead_code)]
 
 #[path = "../tests/common/mod.rs"]
@@ -96,9 +98,11 @@ fn config(dir: &Path, name: &str, db_url: &str, ttl: &str) -> std::path::PathBuf
         format!(
             "[server]\nauth = \"none\"\nrole = \"bench\"\nattrs = {{ region = \"north\" }}\n\
              [policies]\ndir = \"{}\"\n[store]\nurl = \"sqlite://{}\"\n\
+             [audit]\ndurability = \"{}\"\n\
              [databases.main]\nurl = \"{db_url}\"\nmax_connections = 8\n",
             policies.display(),
-            dir.join(format!("store-{name}.db")).display()
+            dir.join(format!("store-{name}.db")).display(),
+            std::env::var("SQLWARDEN_LOAD_AUDIT").unwrap_or_else(|_| "sync".into()),
         ),
     )
     .expect("config");
@@ -144,6 +148,17 @@ fn clock_ticks() -> u64 {
         .and_then(|o| String::from_utf8(o.stdout).ok())
         .and_then(|s| s.trim().parse().ok())
         .unwrap_or(100)
+}
+
+/// Whether `case` runs: all of them, or those named in `SQLWARDEN_LOAD_CASES` (comma-separated
+/// prefixes such as `point,cached`).
+fn wanted(case: &str) -> bool {
+    match std::env::var("SQLWARDEN_LOAD_CASES") {
+        Ok(list) if !list.trim().is_empty() => list
+            .split(',')
+            .any(|p| !p.trim().is_empty() && case.starts_with(p.trim())),
+        _ => true,
+    }
 }
 
 type Call = Arc<dyn Fn(u64) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
@@ -316,6 +331,9 @@ fn main() {
             ("aggregate", AGGREGATE),
             ("1000-row result", ROWS_1000),
         ] {
+            if !wanted(case) {
+                continue;
+            }
             let run = drive(&raw_calls(&pool, sessions, sql), secs).await;
             print(case, "raw sqlx", &run, None);
             let before = plain_proc.cpu();
@@ -323,36 +341,40 @@ fn main() {
             let cpu = plain_proc.cpu().saturating_sub(before);
             print(case, "http", &run, Some((cpu, plain_proc.peak_mib())));
         }
-        let before = cached_proc.cpu();
-        let run = drive(&mcp_calls(&cached_clients, AGGREGATE, true), secs).await;
-        let cpu = cached_proc.cpu().saturating_sub(before);
-        print(
-            "cached aggregate",
-            "http",
-            &run,
-            Some((cpu, cached_proc.peak_mib())),
-        );
+        if wanted("cached aggregate") {
+            let before = cached_proc.cpu();
+            let run = drive(&mcp_calls(&cached_clients, AGGREGATE, true), secs).await;
+            let cpu = cached_proc.cpu().saturating_sub(before);
+            print(
+                "cached aggregate",
+                "http",
+                &run,
+                Some((cpu, cached_proc.peak_mib())),
+            );
+        }
 
-        // One stdio session (its own server process).
-        let config = config(dir.path(), "stdio", &url, "0s");
-        let transport = TokioChildProcess::new(tokio::process::Command::new(common::bin()).configure(
-            |c| {
-                c.arg("serve")
-                    .arg("--config")
-                    .arg(&config)
-                    .args(["--role", "bench", "--attr", "region=north"])
-                    .env("RUST_LOG", "warn");
-            },
-        ))
-        .expect("spawn stdio server");
-        let stdio_pid = transport.id();
-        let stdio = Arc::new(().serve(transport).await.expect("initialize over stdio"));
-        let before = stdio_pid.map(|p| Proc(p).cpu());
-        let run = drive(&mcp_calls(&[stdio], POINT, false), secs).await;
-        let cpu = stdio_pid
-            .zip(before)
-            .map(|(p, b)| (Proc(p).cpu().saturating_sub(b), Proc(p).peak_mib()));
-        print("point lookup", "stdio (1)", &run, cpu);
+        if wanted("stdio") {
+            // One stdio session (its own server process).
+            let config = config(dir.path(), "stdio", &url, "0s");
+            let transport = TokioChildProcess::new(tokio::process::Command::new(common::bin()).configure(
+                |c| {
+                    c.arg("serve")
+                        .arg("--config")
+                        .arg(&config)
+                        .args(["--role", "bench", "--attr", "region=north"])
+                        .env("RUST_LOG", "warn");
+                },
+            ))
+            .expect("spawn stdio server");
+            let stdio_pid = transport.id();
+            let stdio = Arc::new(().serve(transport).await.expect("initialize over stdio"));
+            let before = stdio_pid.map(|p| Proc(p).cpu());
+            let run = drive(&mcp_calls(&[stdio], POINT, false), secs).await;
+            let cpu = stdio_pid
+                .zip(before)
+                .map(|(p, b)| (Proc(p).cpu().saturating_sub(b), Proc(p).peak_mib()));
+            print("point lookup", "stdio (1)", &run, cpu);
+        }
         println!("server RSS: {idle:.1} MiB idle, {:.1} MiB peak (http, all cases)", plain_proc.peak_mib());
     });
 }
