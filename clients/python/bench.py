@@ -9,8 +9,8 @@ import pathlib
 import subprocess
 import sys
 import time
-import urllib.request
 
+from ready import wait_ready
 from mcp import Client
 from mcp.client.session import ClientSession
 
@@ -49,13 +49,7 @@ async def main():
 
     ClientSession.validate_tool_result = timed
     try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz") as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
+        wait_ready(port)
         async with Client(f"http://127.0.0.1:{port}/mcp") as client:
             r = await client.call_tool("query", {"sql": SQL})
             rows = len((r.structured_content or {}).get("rows") or [])

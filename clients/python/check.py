@@ -7,9 +7,8 @@ import json
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 
+from ready import wait_ready
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
@@ -65,13 +64,7 @@ async def main():
     )
     failures = 0
     try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz") as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
+        wait_ready(port)
         for mode in ("auto", "legacy"):
             failures += await run("http", f"http://127.0.0.1:{port}/mcp", mode)
             stdio = StdioServerParameters(
