@@ -18,6 +18,11 @@
 //! WHERE conjunct into a table not on the nullable side of an outer join, an ON conjunct of an
 //! inner or left join into that join's own table. Everything else stays above the fence.
 //! SQLite comparisons never raise, so there any comparison of a column with a literal moves.
+//!
+//! Two more things move in where they keep the result the same, because a fence also keeps the
+//! planner from doing them itself: the ORDER BY and LIMIT of a plain single-table SELECT
+//! (`push_order_into_fence`), and, on PostgreSQL, a key range carried across an inner join's
+//! integer equality into the other table's fence (`derive_key_ranges`).
 
 use sqlparser::ast::{Offset, OffsetRows, OrderBySort};
 
@@ -65,6 +70,9 @@ struct Target<'q, 'c> {
     from_where: bool,
     /// Whether a predicate was moved in already (the row filter is parenthesized then).
     pushed: bool,
+    /// Predicates the caller wrote that moved in, by the one column each constrains (for
+    /// `derive_key_ranges`).
+    moved: Vec<(String, Expr)>,
 }
 
 /// How a PostgreSQL column type compares leakproof-ly with constants.
@@ -179,6 +187,8 @@ impl<'c> Walker<'c> {
             from, selection, ..
         } = s;
         let mut targets: Vec<Target<'_, 'c>> = Vec::new();
+        // `a.x = b.y` conjuncts of WHERE and of inner joins' ON (see `derive_key_ranges`).
+        let mut equalities: Vec<(Expr, Expr)> = Vec::new();
         for twj in from.iter_mut() {
             // A table is on the nullable side if a later RIGHT/FULL join pads it with NULLs.
             let mut padded_later = vec![false; twj.joins.len() + 1];
@@ -215,6 +225,9 @@ impl<'c> Walker<'c> {
                 };
                 // The join's own ON conjuncts that read only its table filter that table.
                 if let Some(JoinConstraint::On(on)) = constraint {
+                    if !left_like && !padded {
+                        equalities.extend(column_equalities(on));
+                    }
                     let taken = std::mem::replace(on, Expr::value(Value::Boolean(true)));
                     let kept = self.move_conjuncts(taken, &mut target, false);
                     *on = kept.unwrap_or_else(|| Expr::value(Value::Boolean(true)));
@@ -225,6 +238,9 @@ impl<'c> Walker<'c> {
         if let Some(filter) = selection.take() {
             let mut parts = Vec::new();
             conjuncts(filter, &mut parts);
+            for part in &parts {
+                equalities.extend(column_equalities(part));
+            }
             let mut kept = Vec::new();
             'conjunct: for part in parts {
                 for target in targets.iter_mut().filter(|t| t.from_where) {
@@ -236,6 +252,61 @@ impl<'c> Walker<'c> {
                 kept.push(part);
             }
             *selection = and_all(kept);
+        }
+        self.derive_key_ranges(&mut targets, &equalities);
+    }
+
+    /// PostgreSQL keeps a fenced table from taking join keys from outside, so a join of two
+    /// filtered tables reads all of the second one. Where an inner join equates integer columns
+    /// of two fenced tables (`o.id = ol.order_id`, both the same integer type) and a constant
+    /// range on one of them moved into its fence (`o.id > 100`), the same range on the other
+    /// column (`ol.order_id > 100`) cannot change the join's result (a row it removes has no
+    /// partner) and is as leakproof as the original: it moves into the other fence, where an
+    /// index on it can serve. PostgreSQL derives the same from its equivalence classes when no
+    /// fence is in the way. One step only (ranges derived are not derived from again).
+    fn derive_key_ranges(&self, targets: &mut [Target<'_, '_>], equalities: &[(Expr, Expr)]) {
+        if !self.dialect.comparisons_can_raise() || targets.len() < 2 {
+            return;
+        }
+        let locate = |targets: &[Target<'_, '_>], e: &Expr| -> Option<(usize, String)> {
+            targets.iter().enumerate().find_map(|(i, t)| {
+                let col = self.column_of(e, t, false)?;
+                let ty = t.table.column_type(&col)?;
+                (t.from_where && pg_class(ty) == Some(Class::Integer)).then_some((i, col))
+            })
+        };
+        let mut derived: Vec<(usize, Expr)> = Vec::new();
+        for (left, right) in equalities {
+            let (Some((i, x)), Some((j, y))) = (locate(targets, left), locate(targets, right))
+            else {
+                continue;
+            };
+            let same_type = targets[i].table.column_type(&x) == targets[j].table.column_type(&y);
+            if i == j || !same_type {
+                continue;
+            }
+            for (from, col, to, other) in [(i, &x, j, right), (j, &y, i, left)] {
+                for (moved_col, pred) in &targets[from].moved {
+                    if !self.col_eq(moved_col, col) {
+                        continue;
+                    }
+                    let mut e = pred.clone();
+                    let _ = sqlparser::ast::visit_expressions_mut(&mut e, |node| {
+                        if self.column_of(node, &targets[from], true).is_some() {
+                            *node = other.clone();
+                        }
+                        std::ops::ControlFlow::<()>::Continue(())
+                    });
+                    derived.push((to, e));
+                }
+            }
+        }
+        for (to, e) in derived {
+            if let Some(target) = targets.get_mut(to)
+                && self.leakproof(&e, target, false)
+            {
+                self.move_into(e, target, false);
+            }
         }
     }
 
@@ -348,6 +419,7 @@ impl<'c> Walker<'c> {
             query: subquery,
             from_where,
             pushed: false,
+            moved: Vec::new(),
         })
     }
 
@@ -373,6 +445,9 @@ impl<'c> Walker<'c> {
 
     /// AND a predicate into the fence's WHERE, its columns named by the base table.
     fn move_into(&self, mut e: Expr, target: &mut Target<'_, '_>, unqualified: bool) {
+        if let Some(col) = self.range_column(&e, target, unqualified) {
+            target.moved.push((col, e.clone()));
+        }
         let table = quoted(&target.table.name.name);
         let _ = sqlparser::ast::visit_expressions_mut(&mut e, |x| {
             if let Some(col) = self.column_of(x, target, unqualified) {
@@ -398,6 +473,39 @@ impl<'c> Walker<'c> {
             None => e,
         });
         target.pushed = true;
+    }
+
+    /// The one column of `target` that a moved predicate bounds by constants (`col op k`,
+    /// `k op col`, `col BETWEEN k1 AND k2`, `col IN (k, ...)`), if it has that shape.
+    fn range_column(&self, e: &Expr, target: &Target<'_, '_>, unqualified: bool) -> Option<String> {
+        let col = |x: &Expr| self.column_of(x, target, unqualified);
+        match e {
+            Expr::Nested(x) => self.range_column(x, target, unqualified),
+            Expr::BinaryOp {
+                left,
+                op:
+                    BinaryOperator::Eq
+                    | BinaryOperator::Lt
+                    | BinaryOperator::LtEq
+                    | BinaryOperator::Gt
+                    | BinaryOperator::GtEq,
+                right,
+            } => match (col(left), col(right)) {
+                (Some(c), None) | (None, Some(c)) => Some(c),
+                _ => None,
+            },
+            Expr::Between {
+                expr,
+                negated: false,
+                ..
+            } => col(expr),
+            Expr::InList {
+                expr,
+                negated: false,
+                ..
+            } => col(expr),
+            _ => None,
+        }
     }
 
     /// The visible column of `target` that `e` names, in the catalog's spelling.
@@ -647,4 +755,34 @@ fn plain_select(s: &Select) -> bool {
         && s.distribute_by.is_empty()
         && s.sort_by.is_empty()
         && s.into.is_none()
+}
+
+/// The `a = b` conjuncts of `e` whose both sides are column references (`(a, b)` pairs).
+fn column_equalities(e: &Expr) -> Vec<(Expr, Expr)> {
+    let mut out = Vec::new();
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::Nested(x) => stack.push(x),
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::And,
+                right,
+            } => {
+                stack.push(left);
+                stack.push(right);
+            }
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::Eq,
+                right,
+            } if matches!(**left, Expr::CompoundIdentifier(_))
+                && matches!(**right, Expr::CompoundIdentifier(_)) =>
+            {
+                out.push(((**left).clone(), (**right).clone()));
+            }
+            _ => {}
+        }
+    }
+    out
 }

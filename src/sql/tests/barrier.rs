@@ -298,3 +298,81 @@ fn order_and_limit_stay_outside_where_moving_them_would_change_the_rows() {
     // Each case governs on at least one database (SQLite has no `$1`).
     assert!(checked >= 20, "only {checked} cases governed");
 }
+
+#[test]
+fn key_ranges_cross_inner_join_equalities_into_the_other_fence() {
+    // o.id > 100 moved into the orders fence; o.id = ol.order_id (integer = integer) carries it
+    // to order_lines, whose analyst filter goes through orders.
+    let out = governed(
+        PG,
+        "SELECT count(*) FROM orders o JOIN order_lines ol ON ol.order_id = o.id WHERE o.id > 100",
+        &[],
+    );
+    assert!(out.contains("\"orders\".\"id\" > 100 OFFSET 0"), "{out}");
+    assert!(
+        out.contains("\"order_lines\".\"order_id\" > 100 OFFSET 0"),
+        "{out}"
+    );
+    // From the ON side too, and with WHERE equalities; IN and BETWEEN keep their shape.
+    let out = governed(
+        PG,
+        "SELECT count(*) FROM order_lines ol, orders o WHERE o.id = ol.order_id AND ol.order_id BETWEEN 5 AND 9",
+        &[],
+    );
+    assert!(
+        out.contains("\"orders\".\"id\" BETWEEN 5 AND 9 OFFSET 0"),
+        "{out}"
+    );
+    let out = governed(
+        PG,
+        "SELECT count(*) FROM orders o JOIN order_lines ol ON ol.order_id = o.id AND ol.order_id IN (1, 2)",
+        &[],
+    );
+    assert!(
+        out.contains("\"orders\".\"id\" IN (1, 2) OFFSET 0"),
+        "{out}"
+    );
+}
+
+#[test]
+fn key_ranges_do_not_cross_where_that_could_change_the_rows() {
+    for (sql, why) in [
+        (
+            "SELECT count(*) FROM orders o LEFT JOIN order_lines ol ON ol.order_id = o.id WHERE o.id > 100",
+            "the other table is on the nullable side",
+        ),
+        (
+            "SELECT count(*) FROM order_lines ol LEFT JOIN orders o ON o.id = ol.order_id AND o.id > 100",
+            "a LEFT join's ON equality",
+        ),
+        (
+            "SELECT count(*) FROM orders o JOIN order_lines ol ON ol.order_id = o.id OR o.id = 1 WHERE o.id > 100",
+            "an equality under OR",
+        ),
+        (
+            "SELECT count(*) FROM orders o JOIN order_lines ol ON ol.order_id = o.customer_id WHERE o.id > 100",
+            "the range is on another column",
+        ),
+        (
+            "SELECT count(*) FROM orders o JOIN order_lines ol ON ol.order_id = o.id WHERE o.id <> 100",
+            "not a range",
+        ),
+    ] {
+        let out = governed(PG, sql, &[]);
+        assert!(
+            !out.contains("\"order_lines\".\"order_id\" >"),
+            "{why}: {out}"
+        );
+        assert!(
+            !out.contains("\"order_lines\".\"order_id\" <>"),
+            "{why}: {out}"
+        );
+    }
+    // SQLite compares across types by affinity: nothing is derived there.
+    let out = governed(
+        LITE,
+        "SELECT count(*) FROM orders o JOIN order_lines ol ON ol.order_id = o.id WHERE o.id > 100",
+        &[],
+    );
+    assert!(!out.contains("\"order_lines\".\"order_id\" > 100"), "{out}");
+}
