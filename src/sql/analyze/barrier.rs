@@ -29,6 +29,11 @@ use sqlparser::ast::{Offset, OffsetRows, OrderBySort};
 use super::*;
 use crate::sql::names::{CatalogTable, quoted};
 
+mod keys;
+mod order;
+
+use keys::column_equalities;
+
 /// A filtered table's fenced derived table, recognised after the walk by the address of its
 /// boxed query (the rewrite never moves or frees it).
 pub(super) struct Fence {
@@ -256,144 +261,6 @@ impl<'c> Walker<'c> {
         self.derive_key_ranges(&mut targets, &equalities);
     }
 
-    /// PostgreSQL keeps a fenced table from taking join keys from outside, so a join of two
-    /// filtered tables reads all of the second one. Where an inner join equates integer columns
-    /// of two fenced tables (`o.id = ol.order_id`, both the same integer type) and a constant
-    /// range on one of them moved into its fence (`o.id > 100`), the same range on the other
-    /// column (`ol.order_id > 100`) cannot change the join's result (a row it removes has no
-    /// partner) and is as leakproof as the original: it moves into the other fence, where an
-    /// index on it can serve. PostgreSQL derives the same from its equivalence classes when no
-    /// fence is in the way. One step only (ranges derived are not derived from again).
-    fn derive_key_ranges(&self, targets: &mut [Target<'_, '_>], equalities: &[(Expr, Expr)]) {
-        if !self.dialect.comparisons_can_raise() || targets.len() < 2 {
-            return;
-        }
-        let locate = |targets: &[Target<'_, '_>], e: &Expr| -> Option<(usize, String)> {
-            targets.iter().enumerate().find_map(|(i, t)| {
-                let col = self.column_of(e, t, false)?;
-                let ty = t.table.column_type(&col)?;
-                (t.from_where && pg_class(ty) == Some(Class::Integer)).then_some((i, col))
-            })
-        };
-        let mut derived: Vec<(usize, Expr)> = Vec::new();
-        for (left, right) in equalities {
-            let (Some((i, x)), Some((j, y))) = (locate(targets, left), locate(targets, right))
-            else {
-                continue;
-            };
-            let same_type = targets[i].table.column_type(&x) == targets[j].table.column_type(&y);
-            if i == j || !same_type {
-                continue;
-            }
-            for (from, col, to, other) in [(i, &x, j, right), (j, &y, i, left)] {
-                for (moved_col, pred) in &targets[from].moved {
-                    if !self.col_eq(moved_col, col) {
-                        continue;
-                    }
-                    let mut e = pred.clone();
-                    let _ = sqlparser::ast::visit_expressions_mut(&mut e, |node| {
-                        if self.column_of(node, &targets[from], true).is_some() {
-                            *node = other.clone();
-                        }
-                        std::ops::ControlFlow::<()>::Continue(())
-                    });
-                    derived.push((to, e));
-                }
-            }
-        }
-        for (to, e) in derived {
-            if let Some(target) = targets.get_mut(to)
-                && self.leakproof(&e, target, false)
-            {
-                self.move_into(e, target, false);
-            }
-        }
-    }
-
-    /// ORDER BY and LIMIT of a plain single-table SELECT go inside its fence too, so the
-    /// database can read the table in index order and stop after `LIMIT` rows instead of
-    /// filtering and sorting every row (a fence keeps PostgreSQL from pushing them in itself).
-    /// The same rows come out, so only when: nothing of the caller's WHERE stayed above the
-    /// fence (the LIMIT would cut rows before it), no GROUP BY, HAVING, DISTINCT or window
-    /// clause, no function or subquery in the output (aggregates, window and set-returning
-    /// functions depend on the whole row set), every ORDER BY item a visible column of the
-    /// table (not an output alias), and a literal LIMIT (and OFFSET), or, for the outermost
-    /// query, the row cap that `rewrite` pushes as `LIMIT cap+1`. The sort runs on the
-    /// fence's own output, after the row filter, and reads only columns the role may see.
-    pub(super) fn push_order_into_fence(&self, q: &mut Query, cap: Option<u64>) {
-        if self.fences.is_empty() || self.mode != Mode::Caller || q.fetch.is_some() {
-            return;
-        }
-        let Some(limit) = fence_limit(q, cap) else {
-            return;
-        };
-        let Query { body, order_by, .. } = q;
-        let Some(OrderBy {
-            kind: OrderByKind::Expressions(items),
-            interpolate: None,
-        }) = order_by.as_ref()
-        else {
-            return;
-        };
-        let SetExpr::Select(s) = body.as_mut() else {
-            return;
-        };
-        if items.is_empty() || !plain_select(s) {
-            return;
-        }
-        let aliases = self.aliases_of(s);
-        let [twj] = s.from.as_mut_slice() else {
-            return;
-        };
-        if !twj.joins.is_empty() {
-            return;
-        }
-        let Some(target) = self.target(&mut twj.relation, true) else {
-            return;
-        };
-        let mut inner = Vec::with_capacity(items.len());
-        for item in items {
-            let sort_ok = matches!(
-                item.options.sort,
-                None | Some(OrderBySort::Asc) | Some(OrderBySort::Desc)
-            );
-            if item.with_fill.is_some() || !sort_ok {
-                return;
-            }
-            // A bare name that is also an output alias means the alias (PostgreSQL).
-            if let Expr::Identifier(id) = &item.expr {
-                let name = normalize_ident(self.dialect, id);
-                if aliases.iter().any(|a| self.col_eq(a, &name)) {
-                    return;
-                }
-            }
-            let Some(col) = self.column_of(&item.expr, &target, true) else {
-                return;
-            };
-            inner.push(OrderByExpr {
-                expr: Expr::CompoundIdentifier(vec![quoted(&target.table.name.name), quoted(&col)]),
-                options: item.options.clone(),
-                with_fill: None,
-            });
-        }
-        let fenced = target.query;
-        if fenced.order_by.is_some() || !matches!(fenced.body.as_ref(), SetExpr::Select(_)) {
-            return;
-        }
-        fenced.order_by = Some(OrderBy {
-            kind: OrderByKind::Expressions(inner),
-            interpolate: None,
-        });
-        fenced.limit_clause = Some(LimitClause::LimitOffset {
-            limit: Some(Expr::value(Value::Number(limit.to_string(), false))),
-            offset: Some(Offset {
-                value: Expr::value(Value::Number("0".into(), false)),
-                rows: OffsetRows::None,
-            }),
-            limit_by: vec![],
-        });
-    }
-
     /// The fence a FROM item is, with what the barrier needs to know about it.
     fn target<'q>(&self, tf: &'q mut TableFactor, from_where: bool) -> Option<Target<'q, 'c>> {
         let TableFactor::Derived {
@@ -473,39 +340,6 @@ impl<'c> Walker<'c> {
             None => e,
         });
         target.pushed = true;
-    }
-
-    /// The one column of `target` that a moved predicate bounds by constants (`col op k`,
-    /// `k op col`, `col BETWEEN k1 AND k2`, `col IN (k, ...)`), if it has that shape.
-    fn range_column(&self, e: &Expr, target: &Target<'_, '_>, unqualified: bool) -> Option<String> {
-        let col = |x: &Expr| self.column_of(x, target, unqualified);
-        match e {
-            Expr::Nested(x) => self.range_column(x, target, unqualified),
-            Expr::BinaryOp {
-                left,
-                op:
-                    BinaryOperator::Eq
-                    | BinaryOperator::Lt
-                    | BinaryOperator::LtEq
-                    | BinaryOperator::Gt
-                    | BinaryOperator::GtEq,
-                right,
-            } => match (col(left), col(right)) {
-                (Some(c), None) | (None, Some(c)) => Some(c),
-                _ => None,
-            },
-            Expr::Between {
-                expr,
-                negated: false,
-                ..
-            } => col(expr),
-            Expr::InList {
-                expr,
-                negated: false,
-                ..
-            } => col(expr),
-            _ => None,
-        }
     }
 
     /// The visible column of `target` that `e` names, in the catalog's spelling.
@@ -693,96 +527,4 @@ fn sqlite_constant(k: &Expr) -> bool {
         Expr::Cast { expr, .. } => matches!(expr.as_ref(), Expr::Value(_)),
         _ => false,
     }
-}
-
-/// How many rows a query's own `LIMIT n [OFFSET k]` (literals) reads: `n + k`, with `n` no more
-/// than `cap + 1`; `cap + 1` when it has no LIMIT and a row cap applies to it.
-fn fence_limit(q: &Query, cap: Option<u64>) -> Option<u64> {
-    let literal = |e: &Expr| match e {
-        Expr::Value(v) => match &v.value {
-            Value::Number(n, false) => n.parse::<u64>().ok(),
-            _ => None,
-        },
-        _ => None,
-    };
-    let fetch = cap.map(|c| c.saturating_add(1));
-    match &q.limit_clause {
-        None => fetch,
-        Some(LimitClause::LimitOffset {
-            limit: Some(limit),
-            offset,
-            limit_by,
-        }) if limit_by.is_empty() => {
-            let n = literal(limit)?;
-            let n = fetch.map_or(n, |f| n.min(f));
-            let k = match offset {
-                None => 0,
-                Some(o) => literal(&o.value)?,
-            };
-            Some(n.saturating_add(k))
-        }
-        _ => None,
-    }
-}
-
-/// A SELECT whose output rows are its one FROM item's rows, one for one, in any order: no
-/// WHERE left, no grouping, no DISTINCT, no window clause, and no function or subquery in the
-/// output list.
-fn plain_select(s: &Select) -> bool {
-    let grouped = match &s.group_by {
-        GroupByExpr::Expressions(exprs, modifiers) => !exprs.is_empty() || !modifiers.is_empty(),
-        GroupByExpr::All(_) => true,
-    };
-    let computed = sqlparser::ast::visit_expressions(&s.projection, |e| match e {
-        Expr::Function(_) | Expr::Subquery(_) | Expr::Exists { .. } | Expr::InSubquery { .. } => {
-            std::ops::ControlFlow::Break(())
-        }
-        _ => std::ops::ControlFlow::Continue(()),
-    })
-    .is_break();
-    s.selection.is_none()
-        && !grouped
-        && !computed
-        && s.having.is_none()
-        && s.distinct.is_none()
-        && s.top.is_none()
-        && s.qualify.is_none()
-        && s.prewhere.is_none()
-        && s.named_window.is_empty()
-        && s.lateral_views.is_empty()
-        && s.connect_by.is_empty()
-        && s.cluster_by.is_empty()
-        && s.distribute_by.is_empty()
-        && s.sort_by.is_empty()
-        && s.into.is_none()
-}
-
-/// The `a = b` conjuncts of `e` whose both sides are column references (`(a, b)` pairs).
-fn column_equalities(e: &Expr) -> Vec<(Expr, Expr)> {
-    let mut out = Vec::new();
-    let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
-        match e {
-            Expr::Nested(x) => stack.push(x),
-            Expr::BinaryOp {
-                left,
-                op: BinaryOperator::And,
-                right,
-            } => {
-                stack.push(left);
-                stack.push(right);
-            }
-            Expr::BinaryOp {
-                left,
-                op: BinaryOperator::Eq,
-                right,
-            } if matches!(**left, Expr::CompoundIdentifier(_))
-                && matches!(**right, Expr::CompoundIdentifier(_)) =>
-            {
-                out.push(((**left).clone(), (**right).clone()));
-            }
-            _ => {}
-        }
-    }
-    out
 }

@@ -1,0 +1,152 @@
+//! ORDER BY and LIMIT inside the fence: what the planner cannot push through `OFFSET 0`, done
+//! by the rewrite where the rows stay the same.
+
+use super::*;
+
+impl<'c> Walker<'c> {
+    /// ORDER BY and LIMIT of a plain single-table SELECT go inside its fence too, so the
+    /// database can read the table in index order and stop after `LIMIT` rows instead of
+    /// filtering and sorting every row (a fence keeps PostgreSQL from pushing them in itself).
+    /// The same rows come out, so only when: nothing of the caller's WHERE stayed above the
+    /// fence (the LIMIT would cut rows before it), no GROUP BY, HAVING, DISTINCT or window
+    /// clause, no function or subquery in the output (aggregates, window and set-returning
+    /// functions depend on the whole row set), every ORDER BY item a visible column of the
+    /// table (not an output alias), and a literal LIMIT (and OFFSET), or, for the outermost
+    /// query, the row cap that `rewrite` pushes as `LIMIT cap+1`. The sort runs on the
+    /// fence's own output, after the row filter, and reads only columns the role may see.
+    pub(in crate::sql::analyze) fn push_order_into_fence(&self, q: &mut Query, cap: Option<u64>) {
+        if self.fences.is_empty() || self.mode != Mode::Caller || q.fetch.is_some() {
+            return;
+        }
+        let Some(limit) = fence_limit(q, cap) else {
+            return;
+        };
+        let Query { body, order_by, .. } = q;
+        let Some(OrderBy {
+            kind: OrderByKind::Expressions(items),
+            interpolate: None,
+        }) = order_by.as_ref()
+        else {
+            return;
+        };
+        let SetExpr::Select(s) = body.as_mut() else {
+            return;
+        };
+        if items.is_empty() || !plain_select(s) {
+            return;
+        }
+        let aliases = self.aliases_of(s);
+        let [twj] = s.from.as_mut_slice() else {
+            return;
+        };
+        if !twj.joins.is_empty() {
+            return;
+        }
+        let Some(target) = self.target(&mut twj.relation, true) else {
+            return;
+        };
+        let mut inner = Vec::with_capacity(items.len());
+        for item in items {
+            let sort_ok = matches!(
+                item.options.sort,
+                None | Some(OrderBySort::Asc) | Some(OrderBySort::Desc)
+            );
+            if item.with_fill.is_some() || !sort_ok {
+                return;
+            }
+            // A bare name that is also an output alias means the alias (PostgreSQL).
+            if let Expr::Identifier(id) = &item.expr {
+                let name = normalize_ident(self.dialect, id);
+                if aliases.iter().any(|a| self.col_eq(a, &name)) {
+                    return;
+                }
+            }
+            let Some(col) = self.column_of(&item.expr, &target, true) else {
+                return;
+            };
+            inner.push(OrderByExpr {
+                expr: Expr::CompoundIdentifier(vec![quoted(&target.table.name.name), quoted(&col)]),
+                options: item.options.clone(),
+                with_fill: None,
+            });
+        }
+        let fenced = target.query;
+        if fenced.order_by.is_some() || !matches!(fenced.body.as_ref(), SetExpr::Select(_)) {
+            return;
+        }
+        fenced.order_by = Some(OrderBy {
+            kind: OrderByKind::Expressions(inner),
+            interpolate: None,
+        });
+        fenced.limit_clause = Some(LimitClause::LimitOffset {
+            limit: Some(Expr::value(Value::Number(limit.to_string(), false))),
+            offset: Some(Offset {
+                value: Expr::value(Value::Number("0".into(), false)),
+                rows: OffsetRows::None,
+            }),
+            limit_by: vec![],
+        });
+    }
+}
+
+/// How many rows a query's own `LIMIT n [OFFSET k]` (literals) reads: `n + k`, with `n` no more
+/// than `cap + 1`; `cap + 1` when it has no LIMIT and a row cap applies to it.
+fn fence_limit(q: &Query, cap: Option<u64>) -> Option<u64> {
+    let literal = |e: &Expr| match e {
+        Expr::Value(v) => match &v.value {
+            Value::Number(n, false) => n.parse::<u64>().ok(),
+            _ => None,
+        },
+        _ => None,
+    };
+    let fetch = cap.map(|c| c.saturating_add(1));
+    match &q.limit_clause {
+        None => fetch,
+        Some(LimitClause::LimitOffset {
+            limit: Some(limit),
+            offset,
+            limit_by,
+        }) if limit_by.is_empty() => {
+            let n = literal(limit)?;
+            let n = fetch.map_or(n, |f| n.min(f));
+            let k = match offset {
+                None => 0,
+                Some(o) => literal(&o.value)?,
+            };
+            Some(n.saturating_add(k))
+        }
+        _ => None,
+    }
+}
+
+/// A SELECT whose output rows are its one FROM item's rows, one for one, in any order: no
+/// WHERE left, no grouping, no DISTINCT, no window clause, and no function or subquery in the
+/// output list.
+fn plain_select(s: &Select) -> bool {
+    let grouped = match &s.group_by {
+        GroupByExpr::Expressions(exprs, modifiers) => !exprs.is_empty() || !modifiers.is_empty(),
+        GroupByExpr::All(_) => true,
+    };
+    let computed = sqlparser::ast::visit_expressions(&s.projection, |e| match e {
+        Expr::Function(_) | Expr::Subquery(_) | Expr::Exists { .. } | Expr::InSubquery { .. } => {
+            std::ops::ControlFlow::Break(())
+        }
+        _ => std::ops::ControlFlow::Continue(()),
+    })
+    .is_break();
+    s.selection.is_none()
+        && !grouped
+        && !computed
+        && s.having.is_none()
+        && s.distinct.is_none()
+        && s.top.is_none()
+        && s.qualify.is_none()
+        && s.prewhere.is_none()
+        && s.named_window.is_empty()
+        && s.lateral_views.is_empty()
+        && s.connect_by.is_empty()
+        && s.cluster_by.is_empty()
+        && s.distribute_by.is_empty()
+        && s.sort_by.is_empty()
+        && s.into.is_none()
+}
