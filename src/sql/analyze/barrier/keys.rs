@@ -33,18 +33,20 @@ impl<'c> Walker<'c> {
             else {
                 continue;
             };
-            let same_type = targets[i].table.column_type(&x) == targets[j].table.column_type(&y);
-            if i == j || !same_type {
+            let (Some(a), Some(b)) = (targets.get(i), targets.get(j)) else {
+                continue;
+            };
+            if i == j || a.table.column_type(&x) != b.table.column_type(&y) {
                 continue;
             }
-            for (from, col, to, other) in [(i, &x, j, right), (j, &y, i, left)] {
-                for (moved_col, pred) in &targets[from].moved {
+            for (source, col, to, other) in [(a, &x, j, right), (b, &y, i, left)] {
+                for (moved_col, pred) in &source.moved {
                     if !self.col_eq(moved_col, col) {
                         continue;
                     }
                     let mut e = pred.clone();
                     let _ = sqlparser::ast::visit_expressions_mut(&mut e, |node| {
-                        if self.column_of(node, &targets[from], true).is_some() {
+                        if self.column_of(node, source, true).is_some() {
                             *node = other.clone();
                         }
                         std::ops::ControlFlow::<()>::Continue(())
