@@ -14,7 +14,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{AuditConfig, AuditRecord, Chain, Durability};
-use crate::store::{AuditConn, AuditHead, Store, StoreError, audit_append_on};
+use crate::store::{AuditConn, Store};
 
 /// Records per transaction at most.
 const MAX_BATCH: usize = 512;
@@ -175,31 +175,6 @@ impl Auditor {
     }
 }
 
-/// Append on the kept connection (taken from the pool when there is none); a connection that
-/// failed is closed, so the next append starts on a fresh one.
-async fn append(
-    store: &Store,
-    conn: &mut Option<AuditConn>,
-    records: &mut [AuditRecord],
-    chain: &Chain,
-    known: Option<&AuditHead>,
-) -> Result<AuditHead, StoreError> {
-    let mut c = match conn.take() {
-        Some(c) => c,
-        None => store.audit_conn().await?,
-    };
-    match audit_append_on(&mut c, records, chain, known).await {
-        Ok(head) => {
-            *conn = Some(c);
-            Ok(head)
-        }
-        Err(e) => {
-            c.close().await;
-            Err(e)
-        }
-    }
-}
-
 async fn write_loop(
     store: Store,
     chain: Chain,
@@ -231,11 +206,15 @@ async fn write_loop(
         }
         if !records.is_empty() {
             let started = std::time::Instant::now();
-            let mut result = append(&store, &mut conn, &mut records, &chain, head.as_ref()).await;
+            let mut result = store
+                .audit_append_kept(&mut conn, &mut records, &chain, head.as_ref())
+                .await;
             if let Err(e) = &result {
                 tracing::warn!(error = ?e, records = records.len(), "audit write failed; retrying once");
                 tokio::time::sleep(Duration::from_millis(100)).await;
-                result = append(&store, &mut conn, &mut records, &chain, None).await;
+                result = store
+                    .audit_append_kept(&mut conn, &mut records, &chain, None)
+                    .await;
             }
             let outcome = match result {
                 Ok(written) => {

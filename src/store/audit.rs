@@ -103,7 +103,7 @@ pub enum AuditConn {
 impl AuditConn {
     /// Close after a failed append: a SQLite transaction begun inside the statement text may
     /// still be open, and the pool must not hand that connection out again.
-    pub async fn close(self) {
+    async fn close(self) {
         let _ = match self {
             AuditConn::Sqlite(c) => c.close().await,
             AuditConn::Postgres(c) => c.close().await,
@@ -178,7 +178,7 @@ macro_rules! push_advance {
 /// conditional head move, the conditional INSERT and `COMMIT` in one text, run by one
 /// hand-off to the connection's thread). When another writer moved the head (a replica, a
 /// prune) nothing was written, and the batch is appended after locking and reading the head.
-pub async fn audit_append_on(
+async fn audit_append_on(
     conn: &mut AuditConn,
     records: &mut [AuditRecord],
     chain: &Chain,
@@ -242,29 +242,44 @@ pub async fn audit_append_on(
 }
 
 impl Store {
-    /// A connection for [`Store::audit_append_on`], kept by the audit writer.
-    pub async fn audit_conn(&self) -> Result<AuditConn, StoreError> {
-        Ok(match &self.pool {
-            Pool::Sqlite(p) => AuditConn::Sqlite(p.acquire().await?),
-            Pool::Postgres(p) => AuditConn::Postgres(p.acquire().await?),
-        })
+    /// Append `records` on `conn`, the connection a writer keeps between batches (taken from
+    /// the pool when it is `None`; see [`audit_append_on`]). A connection whose append failed is
+    /// closed and left `None`, so the next append starts on a fresh one.
+    pub async fn audit_append_kept(
+        &self,
+        conn: &mut Option<AuditConn>,
+        records: &mut [AuditRecord],
+        chain: &Chain,
+        known: Option<&AuditHead>,
+    ) -> Result<AuditHead, StoreError> {
+        let mut c = match conn.take() {
+            Some(c) => c,
+            None => match &self.pool {
+                Pool::Sqlite(p) => AuditConn::Sqlite(p.acquire().await?),
+                Pool::Postgres(p) => AuditConn::Postgres(p.acquire().await?),
+            },
+        };
+        match audit_append_on(&mut c, records, chain, known).await {
+            Ok(head) => {
+                *conn = Some(c);
+                Ok(head)
+            }
+            Err(e) => {
+                c.close().await;
+                Err(e)
+            }
+        }
     }
 
-    /// [`Store::audit_append_on`] on a connection of the pool.
+    /// [`Store::audit_append_kept`] on a connection of the pool, returned to it afterwards.
     pub async fn audit_append(
         &self,
         records: &mut [AuditRecord],
         chain: &Chain,
         known: Option<&AuditHead>,
     ) -> Result<AuditHead, StoreError> {
-        let mut conn = self.audit_conn().await?;
-        match audit_append_on(&mut conn, records, chain, known).await {
-            Ok(head) => Ok(head),
-            Err(e) => {
-                conn.close().await;
-                Err(e)
-            }
-        }
+        self.audit_append_kept(&mut None, records, chain, known)
+            .await
     }
 
     pub async fn audit_head(&self) -> Result<AuditHead, StoreError> {

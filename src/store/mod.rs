@@ -14,7 +14,7 @@ mod audit;
 #[allow(clippy::disallowed_methods)]
 pub(crate) mod tokens;
 
-pub use audit::{AuditConn, AuditFilter, AuditHead, audit_append_on};
+pub use audit::{AuditConn, AuditFilter, AuditHead};
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
