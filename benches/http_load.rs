@@ -1,8 +1,10 @@
 //! Load generator: N concurrent HTTP sessions calling `query` on the real binary (release
 //! build) for a fixed time, once per audit durability: `log` (records to the log only: the
 //! baseline without the audit store), `async` and `sync` (the default: each reply waits for its
-//! record's commit). The result cache is off, so every call reads the database. Prints calls per second, latency percentiles and each mode's share of the
-//! baseline. The server and the load share the machine: run it on a quiet one.
+//! record's commit). The result cache is off, so every call reads the database. Prints calls per
+//! second, latency percentiles, each mode's share of the baseline, and the server's CPU time and
+//! context switches (all its threads) per call. The server and the load share the machine: run
+//! it on a quiet one.
 //!
 //! The modes take turns for several rounds (each mode's server stays up) and each mode's median
 //! round is reported, so a burst of other work on the machine does not land on one mode only.
@@ -10,6 +12,9 @@
 //! Run: `cargo bench --bench http_load` (`SQLWARDEN_LOAD_SESSIONS`, default 8;
 //! `SQLWARDEN_LOAD_SECS`, default 5 per round; `SQLWARDEN_LOAD_ROUNDS`, default 3).
 #![allow(clippy::print_stdout)]
+
+#[path = "support/proc.rs"]
+mod proc;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -114,9 +119,12 @@ struct Run {
     calls_per_sec: f64,
     p50: Duration,
     p99: Duration,
+    /// Server CPU time and context switches per call.
+    cpu_ms: f64,
+    switches: f64,
 }
 
-async fn measure(url: &str, sessions: u64, secs: u64) -> Run {
+async fn measure(url: &str, server: &proc::Proc, sessions: u64, secs: u64) -> Run {
     // Warm up: pools, catalog, page cache.
     for warm in [true, false] {
         let stop = Arc::new(AtomicBool::new(false));
@@ -124,6 +132,7 @@ async fn measure(url: &str, sessions: u64, secs: u64) -> Run {
             .map(|w| tokio::spawn(session(url.to_string(), w, stop.clone())))
             .collect();
         let started = Instant::now();
+        let (cpu, switches) = (server.cpu(), server.switches());
         tokio::time::sleep(Duration::from_secs(if warm { 1 } else { secs })).await;
         stop.store(true, Ordering::Relaxed);
         let mut all = Vec::new();
@@ -134,12 +143,16 @@ async fn measure(url: &str, sessions: u64, secs: u64) -> Run {
             continue;
         }
         let elapsed = started.elapsed().as_secs_f64();
+        let cpu = server.cpu().saturating_sub(cpu);
+        let switches = server.switches().saturating_sub(switches);
         all.sort();
         let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
         return Run {
             calls_per_sec: all.len() as f64 / elapsed,
             p50: pct(0.50),
             p99: pct(0.99),
+            cpu_ms: cpu.as_secs_f64() * 1000.0 / all.len() as f64,
+            switches: switches as f64 / all.len() as f64,
         };
     }
     unreachable!("the measured run returns")
@@ -163,8 +176,8 @@ fn main() {
             "http_load: {sessions} sessions, {rounds} rounds x {secs} s per mode (median round shown), `query` point lookups as analyst/north"
         );
         println!(
-            "{:<8} {:>10} {:>10} {:>10} {:>12}",
-            "audit", "calls/s", "p50 ms", "p99 ms", "vs log"
+            "{:<8} {:>10} {:>10} {:>10} {:>12} {:>12} {:>10}",
+            "audit", "calls/s", "p50 ms", "p99 ms", "vs log", "cpu ms/call", "cs/call"
         );
         let modes = ["log", "async", "sync"];
         let mut servers = Vec::new();
@@ -173,8 +186,9 @@ fn main() {
         }
         let mut runs: Vec<Vec<Run>> = modes.iter().map(|_| Vec::new()).collect();
         for _ in 0..rounds {
-            for (i, (_, url)) in servers.iter().enumerate() {
-                runs[i].push(measure(url, sessions, secs).await);
+            for (i, (server, url)) in servers.iter().enumerate() {
+                let process = proc::Proc(server.0.id());
+                runs[i].push(measure(url, &process, sessions, secs).await);
             }
         }
         drop(servers);
@@ -184,12 +198,14 @@ fn main() {
             let run = &runs[runs.len() / 2];
             let base = *baseline.get_or_insert(run.calls_per_sec);
             println!(
-                "{:<8} {:>10.0} {:>10.2} {:>10.2} {:>11.1}%",
+                "{:<8} {:>10.0} {:>10.2} {:>10.2} {:>11.1}% {:>12.3} {:>10.1}",
                 mode,
                 run.calls_per_sec,
                 run.p50.as_secs_f64() * 1000.0,
                 run.p99.as_secs_f64() * 1000.0,
-                100.0 * run.calls_per_sec / base
+                100.0 * run.calls_per_sec / base,
+                run.cpu_ms,
+                run.switches
             );
         }
     });

@@ -17,6 +17,10 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "support/proc.rs"]
+mod proc;
+
+use proc::Proc;
 
 use std::future::Future;
 use std::path::Path;
@@ -109,46 +113,6 @@ fn config(dir: &Path, name: &str, db_url: &str, ttl: &str) -> std::path::PathBuf
     path
 }
 
-/// CPU time (user + system) and RSS figures of a process, from /proc.
-struct Proc(u32);
-
-impl Proc {
-    fn cpu(&self) -> Duration {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.0)).unwrap_or_default();
-        let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
-        let f: Vec<u64> = after
-            .split_whitespace()
-            .map(|x| x.parse().unwrap_or(0))
-            .collect();
-        // Fields 14 and 15 of stat (utime, stime) are 12 and 13 after the command name.
-        let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
-        Duration::from_millis(ticks * 1000 / clock_ticks())
-    }
-    fn status(&self, key: &str) -> u64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.0))
-            .unwrap_or_default()
-            .lines()
-            .find_map(|l| l.strip_prefix(key))
-            .and_then(|v| v.split_whitespace().next()?.parse().ok())
-            .unwrap_or(0)
-    }
-    fn rss_mib(&self) -> f64 {
-        self.status("VmRSS:") as f64 / 1024.0
-    }
-    fn peak_mib(&self) -> f64 {
-        self.status("VmHWM:") as f64 / 1024.0
-    }
-}
-
-fn clock_ticks() -> u64 {
-    std::process::Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(100)
-}
 
 /// Whether `case` runs: all of them, or those named in `SQLWARDEN_LOAD_CASES` (comma-separated
 /// prefixes such as `point,cached`).

@@ -1,0 +1,62 @@
+//! What a server process used, from /proc: CPU time, context switches, RSS. Shared by the
+//! load generators; each uses what it reports.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+/// CPU time (user + system) and RSS figures of a process, from /proc.
+pub(crate) struct Proc(pub(crate) u32);
+
+impl Proc {
+    pub(crate) fn cpu(&self) -> Duration {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.0)).unwrap_or_default();
+        let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+        let f: Vec<u64> = after
+            .split_whitespace()
+            .map(|x| x.parse().unwrap_or(0))
+            .collect();
+        // Fields 14 and 15 of stat (utime, stime) are 12 and 13 after the command name.
+        let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
+        Duration::from_millis(ticks * 1000 / clock_ticks())
+    }
+    fn status(&self, key: &str) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.0))
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0)
+    }
+    /// Context switches (voluntary and not) of all the process's threads so far.
+    pub(crate) fn switches(&self) -> u64 {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{}/task", self.0)) else {
+            return 0;
+        };
+        tasks
+            .flatten()
+            .filter_map(|t| std::fs::read_to_string(t.path().join("status")).ok())
+            .flat_map(|s| {
+                s.lines()
+                    .filter(|l| l.contains("ctxt_switches:"))
+                    .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+                    .collect::<Vec<_>>()
+            })
+            .sum()
+    }
+    pub(crate) fn rss_mib(&self) -> f64 {
+        self.status("VmRSS:") as f64 / 1024.0
+    }
+    pub(crate) fn peak_mib(&self) -> f64 {
+        self.status("VmHWM:") as f64 / 1024.0
+    }
+}
+
+fn clock_ticks() -> u64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(100)
+}
