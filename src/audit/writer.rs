@@ -3,21 +3,27 @@
 //! it). In `sync` mode each caller waits for the commit of its record; in `async` mode it waits
 //! only for room in the queue, so nothing is dropped while the store works.
 //!
+//! With a SQLite store the writer is a thread of its own with its own connection
+//! ([`FileAppender`]); with PostgreSQL, a task on the runtime keeping one pooled connection.
+//!
 //! A batch that cannot be written is retried once; then its callers get
 //! [`AuditError::Unavailable`] (sync) or the records are counted as lost and logged (async, or
 //! `fail_open`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot};
 
 use super::{AuditConfig, AuditRecord, Chain, Durability};
-use crate::store::{AuditConn, Store};
+use crate::store::{AuditConn, FileAppender, Store, StoreError};
 
 /// Records per transaction at most.
 const MAX_BATCH: usize = 512;
+
+/// How long a failed append waits before its one retry.
+const RETRY_AFTER: Duration = Duration::from_millis(100);
 
 /// The record could not be made durable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -68,7 +74,22 @@ impl Auditor {
             config,
             lost: AtomicU64::new(0),
         });
-        tokio::spawn(write_loop(store, chain, rx, Arc::downgrade(&inner)));
+        let weak = Arc::downgrade(&inner);
+        match store.file_appender() {
+            Some(appender) => {
+                let spawned = std::thread::Builder::new()
+                    .name("sqlwarden-audit".into())
+                    .spawn(move || write_thread(appender, chain, rx, weak));
+                if let Err(e) = spawned {
+                    // Without its writer no record can be kept: the queue is closed, and
+                    // every call fails closed (or counts its record as lost with fail_open).
+                    tracing::error!(error = %e, "cannot start the audit writer thread");
+                }
+            }
+            None => {
+                tokio::spawn(write_loop(store, chain, rx, weak));
+            }
+        }
         Auditor { inner: Some(inner) }
     }
 
@@ -175,15 +196,78 @@ impl Auditor {
     }
 }
 
+/// One batch: the records and acks of the jobs taken together, and the flushes among them.
+struct Batch {
+    records: Vec<AuditRecord>,
+    acks: Vec<Option<oneshot::Sender<Result<(), AuditError>>>>,
+    flushes: Vec<oneshot::Sender<()>>,
+}
+
+impl Batch {
+    fn new() -> Batch {
+        Batch {
+            records: Vec::with_capacity(MAX_BATCH),
+            acks: Vec::with_capacity(MAX_BATCH),
+            flushes: Vec::new(),
+        }
+    }
+
+    /// `first` and every job already waiting, up to `MAX_BATCH` records.
+    fn fill(&mut self, first: Job, rx: &mut mpsc::Receiver<Job>) {
+        let mut next = Some(first);
+        while let Some(job) = next.take() {
+            match job {
+                Job::Record(r, ack) => {
+                    self.records.push(*r);
+                    self.acks.push(ack);
+                }
+                Job::Flush(done) => self.flushes.push(done),
+            }
+            if self.records.len() < MAX_BATCH {
+                next = rx.try_recv().ok();
+            }
+        }
+    }
+
+    /// Answer everyone in the batch with how its append went, and empty it.
+    fn settle(
+        &mut self,
+        result: Result<(), StoreError>,
+        started: Instant,
+        inner: &std::sync::Weak<Inner>,
+    ) {
+        let outcome = match result {
+            Ok(()) => {
+                crate::telemetry::metrics::audit_committed(self.records.len(), started.elapsed());
+                Ok(())
+            }
+            Err(e) => {
+                let n = self.records.len() as u64;
+                let total = inner
+                    .upgrade()
+                    .map_or(n, |i| i.lost.fetch_add(n, Ordering::Relaxed) + n);
+                tracing::error!(error = ?e, records = n, lost_total = total, "audit records could not be written");
+                Err(AuditError::Unavailable)
+            }
+        };
+        for ack in self.acks.drain(..).flatten() {
+            let _ = ack.send(outcome);
+        }
+        self.records.clear();
+        for done in self.flushes.drain(..) {
+            let _ = done.send(());
+        }
+    }
+}
+
+/// The writer over a PostgreSQL store: a task on the runtime, one kept connection.
 async fn write_loop(
     store: Store,
     chain: Chain,
     mut rx: mpsc::Receiver<Job>,
     inner: std::sync::Weak<Inner>,
 ) {
-    let mut records = Vec::with_capacity(MAX_BATCH);
-    let mut acks = Vec::with_capacity(MAX_BATCH);
-    let mut flushes = Vec::new();
+    let mut batch = Batch::new();
     // The head this task wrote last: the next append moves it without reading it first.
     let mut head = None;
     // The connection appends go through, kept between batches; closed after an error.
@@ -191,54 +275,49 @@ async fn write_loop(
     while let Some(first) = rx.recv().await {
         // Let the calls that are about to record run first, so they share this commit.
         tokio::task::yield_now().await;
-        let mut next = Some(first);
-        while let Some(job) = next.take() {
-            match job {
-                Job::Record(r, ack) => {
-                    records.push(*r);
-                    acks.push(ack);
-                }
-                Job::Flush(done) => flushes.push(done),
-            }
-            if records.len() < MAX_BATCH {
-                next = rx.try_recv().ok();
-            }
-        }
-        if !records.is_empty() {
-            let started = std::time::Instant::now();
-            let mut result = store
-                .audit_append_kept(&mut conn, &mut records, &chain, head.as_ref())
+        batch.fill(first, &mut rx);
+        let started = Instant::now();
+        let mut result = Ok(());
+        if !batch.records.is_empty() {
+            let mut appended = store
+                .audit_append_kept(&mut conn, &mut batch.records, &chain, head.as_ref())
                 .await;
-            if let Err(e) = &result {
-                tracing::warn!(error = ?e, records = records.len(), "audit write failed; retrying once");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                result = store
-                    .audit_append_kept(&mut conn, &mut records, &chain, None)
+            if let Err(e) = &appended {
+                tracing::warn!(error = ?e, records = batch.records.len(), "audit write failed; retrying once");
+                tokio::time::sleep(RETRY_AFTER).await;
+                appended = store
+                    .audit_append_kept(&mut conn, &mut batch.records, &chain, None)
                     .await;
             }
-            let outcome = match result {
-                Ok(written) => {
-                    head = Some(written);
-                    crate::telemetry::metrics::audit_committed(records.len(), started.elapsed());
-                    Ok(())
-                }
-                Err(e) => {
-                    head = None;
-                    let n = records.len() as u64;
-                    let total = inner
-                        .upgrade()
-                        .map_or(n, |i| i.lost.fetch_add(n, Ordering::Relaxed) + n);
-                    tracing::error!(error = ?e, records = n, lost_total = total, "audit records could not be written");
-                    Err(AuditError::Unavailable)
-                }
-            };
-            for ack in acks.drain(..).flatten() {
-                let _ = ack.send(outcome);
+            head = appended.as_ref().ok().cloned();
+            result = appended.map(drop);
+        }
+        batch.settle(result, started, &inner);
+    }
+}
+
+/// The writer over a SQLite store: a thread of its own that blocks on the queue and on the
+/// file, so a batch costs no hand-offs between the runtime and a database thread.
+fn write_thread(
+    mut appender: FileAppender,
+    chain: Chain,
+    mut rx: mpsc::Receiver<Job>,
+    inner: std::sync::Weak<Inner>,
+) {
+    let mut batch = Batch::new();
+    while let Some(first) = rx.blocking_recv() {
+        batch.fill(first, &mut rx);
+        let started = Instant::now();
+        let mut result = Ok(());
+        if !batch.records.is_empty() {
+            let mut appended = appender.append(&mut batch.records, &chain);
+            if let Err(e) = &appended {
+                tracing::warn!(error = ?e, records = batch.records.len(), "audit write failed; retrying once");
+                std::thread::sleep(RETRY_AFTER);
+                appended = appender.append(&mut batch.records, &chain);
             }
-            records.clear();
+            result = appended.map(drop);
         }
-        for done in flushes.drain(..) {
-            let _ = done.send(());
-        }
+        batch.settle(result, started, &inner);
     }
 }

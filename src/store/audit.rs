@@ -38,7 +38,7 @@ const COLUMNS: &str = "seq, time_ms, request_id, transport, client, principal, r
      prev_hash, hash";
 
 /// The INSERT a batch's VALUES lists are appended to.
-const INSERT_HEAD: &str = "INSERT INTO audit_log (seq, time_ms, request_id, transport, client, \
+pub(super) const INSERT_HEAD: &str = "INSERT INTO audit_log (seq, time_ms, request_id, transport, client, \
      principal, role, token_id, method, tool, database_name, sql_text, governed_sql, param_count, \
      params, decision, rule, code, sqlstate, http_status, rows_returned, bytes, truncated, cached, \
      duration_us, prev_hash, hash) ";
@@ -50,7 +50,7 @@ const LOCK_HEAD: &str = "UPDATE audit_head SET seq = seq WHERE id = 1";
 /// Lock and read the head in one statement (the append path: one round trip fewer).
 const LOCK_READ_HEAD: &str = "UPDATE audit_head SET seq = seq WHERE id = 1 \
      RETURNING seq, hash, pruned_seq, pruned_hash, mac";
-const READ_HEAD: &str =
+pub(super) const READ_HEAD: &str =
     "SELECT seq, hash, pruned_seq, pruned_hash, mac FROM audit_head WHERE id = 1";
 const WRITE_HEAD: &str = "UPDATE audit_head SET seq = $1, hash = $2, pruned_seq = $3, \
      pruned_hash = $4, mac = $5 WHERE id = 1";
@@ -74,7 +74,7 @@ macro_rules! on_pool {
 
 /// Chain `records` after `head`: assign their `seq`, `prev_hash` and `hash`, and return the
 /// head that follows them (with its MAC).
-fn link(records: &mut [AuditRecord], chain: &Chain, head: &AuditHead) -> AuditHead {
+pub(super) fn link(records: &mut [AuditRecord], chain: &Chain, head: &AuditHead) -> AuditHead {
     let (mut seq, mut prev) = (head.seq, head.hash.clone());
     for r in records.iter_mut() {
         seq += 1;

@@ -11,10 +11,12 @@
 
 #[allow(clippy::disallowed_methods)]
 mod audit;
+mod audit_file;
 #[allow(clippy::disallowed_methods)]
 pub(crate) mod tokens;
 
 pub use audit::{AuditConn, AuditFilter, AuditHead};
+pub use audit_file::FileAppender;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -65,6 +67,8 @@ pub enum StoreError {
     },
     #[error("governance store query failed")]
     Query(#[from] sqlx::Error),
+    #[error("governance store query failed")]
+    File(#[from] rusqlite::Error),
     #[error("token {id} has unreadable {field} in the governance store")]
     Corrupt { id: String, field: &'static str },
     #[error("no token with id {id}")]
@@ -90,6 +94,8 @@ pub(crate) enum Pool {
 pub struct Store {
     pub(crate) pool: Pool,
     location: String,
+    /// A SQLite store's file and whether its commits are flushed (`synchronous = FULL`).
+    file: Option<(PathBuf, bool)>,
 }
 
 impl std::fmt::Debug for Store {
@@ -122,10 +128,10 @@ impl Store {
     async fn open_sqlite(rest: &str) -> Result<Store, StoreError> {
         let (file, query) = rest.split_once('?').unwrap_or((rest, ""));
         let path = Path::new(file);
-        let synchronous = if query
+        let full = query
             .split('&')
-            .any(|kv| kv.eq_ignore_ascii_case("synchronous=full"))
-        {
+            .any(|kv| kv.eq_ignore_ascii_case("synchronous=full"));
+        let synchronous = if full {
             SqliteSynchronous::Full
         } else {
             SqliteSynchronous::Normal
@@ -157,6 +163,7 @@ impl Store {
         Ok(Store {
             pool: Pool::Sqlite(pool),
             location,
+            file: Some((path.to_path_buf(), full)),
         })
     }
 
@@ -180,7 +187,16 @@ impl Store {
         Ok(Store {
             pool: Pool::Postgres(pool),
             location,
+            file: None,
         })
+    }
+
+    /// For a SQLite store, an appender with a connection of its own, for the audit writer's
+    /// thread ([`FileAppender`]); `None` for PostgreSQL.
+    pub fn file_appender(&self) -> Option<FileAppender> {
+        self.file
+            .as_ref()
+            .map(|(path, full)| FileAppender::new(path.clone(), *full, self.location.clone()))
     }
 
     /// Where the store is, safe to print: a file path or `host:port/database`.
