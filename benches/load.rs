@@ -113,7 +113,6 @@ fn config(dir: &Path, name: &str, db_url: &str, ttl: &str) -> std::path::PathBuf
     path
 }
 
-
 /// Whether `case` runs: all of them, or those named in `SQLWARDEN_LOAD_CASES` (comma-separated
 /// prefixes such as `point,cached`).
 fn wanted(case: &str) -> bool {

@@ -23,6 +23,7 @@ use crate::mcp::{AppState, Sqlwarden};
 
 mod auth;
 mod cors;
+mod direct;
 mod refusals;
 
 const LOOPBACK_ORIGINS: &[&str] = &["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"];
@@ -58,6 +59,12 @@ pub fn router(state: Arc<AppState>, opts: &HttpOptions, cancel: CancellationToke
         opts.allowed_origins.clone()
     };
     config = config.with_allowed_origins(origins.clone());
+    // Plain `query` calls skip rmcp's per-request service, for the hosts rmcp accepts.
+    let direct = Arc::new(direct::Direct::new(
+        state.clone(),
+        &config.allowed_hosts,
+        cancel.child_token(),
+    ));
     let svc_state = state.clone();
     let service = StreamableHttpService::new(
         move || Ok(Sqlwarden::new(svc_state.clone())),
@@ -87,7 +94,10 @@ pub fn router(state: Arc<AppState>, opts: &HttpOptions, cancel: CancellationToke
     let mut router = Router::new()
         .nest_service("/mcp", service)
         // Bodies that are not one JSON-RPC message, answered the JSON-RPC way.
-        .layer(axum::middleware::from_fn(refusals::json_rpc_shape))
+        .layer(axum::middleware::from_fn_with_state(
+            direct,
+            refusals::json_rpc_shape,
+        ))
         // Only what is above this line needs a principal.
         .layer(axum::middleware::from_fn_with_state(
             auth,

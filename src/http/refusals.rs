@@ -68,21 +68,29 @@ pub(crate) async fn guard(
 
 /// Inside authentication (so nobody unauthenticated makes the server buffer a body): read a
 /// POST body, bounded, and answer one that is not a single JSON-RPC message the JSON-RPC way.
-pub(crate) async fn json_rpc_shape(req: Request, next: Next) -> Response {
+/// A plain `query` call is answered by the direct path; everything else goes on to rmcp.
+pub(crate) async fn json_rpc_shape(
+    State(direct): State<Arc<super::direct::Direct>>,
+    req: Request,
+    next: Next,
+) -> Response {
     if req.method() != axum::http::Method::POST {
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
-    match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
-        Err(_) => too_large(),
-        Ok(bytes) => match malformed(&bytes) {
-            Some(refusal) => refusal,
-            None => {
-                next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
-                    .await
-            }
-        },
+    let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Err(_) => return too_large(),
+        Ok(bytes) => bytes,
+    };
+    let message = match parse(&bytes) {
+        Err(refusal) => return refusal.into_response(),
+        Ok(message) => message,
+    };
+    if let Some(response) = direct.serve(&parts, &message).await {
+        return response;
     }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
 }
 
 fn too_large() -> Response {
@@ -96,23 +104,28 @@ fn too_large() -> Response {
         .into_response()
 }
 
-/// The JSON-RPC error for a body that is not a single JSON-RPC message, if it is not.
-fn malformed(body: &[u8]) -> Option<Response> {
-    let error = |code: i64, message: String| {
+/// A body that is not one JSON-RPC message: the JSON-RPC error code and message for it.
+struct NotJsonRpc(i64, String);
+
+impl IntoResponse for NotJsonRpc {
+    fn into_response(self) -> Response {
         let body = serde_json::json!({
             "jsonrpc": "2.0",
             "id": null,
-            "error": {"code": code, "message": message},
+            "error": {"code": self.0, "message": self.1},
         });
-        Some(
-            (
-                StatusCode::BAD_REQUEST,
-                [(header::CONTENT_TYPE, "application/json")],
-                body.to_string(),
-            )
-                .into_response(),
+        (
+            StatusCode::BAD_REQUEST,
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
         )
-    };
+            .into_response()
+    }
+}
+
+/// The body as one JSON-RPC message, or why it is not one.
+fn parse(body: &[u8]) -> Result<serde_json::Value, NotJsonRpc> {
+    let error = |code: i64, message: String| Err(NotJsonRpc(code, message));
     let value: serde_json::Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(_) if body.iter().all(u8::is_ascii_whitespace) => {
@@ -125,7 +138,7 @@ fn malformed(body: &[u8]) -> Option<Response> {
             );
         }
     };
-    let serde_json::Value::Object(message) = value else {
+    let serde_json::Value::Object(message) = &value else {
         return match value {
             serde_json::Value::Array(_) => error(
                 -32600,
@@ -154,6 +167,6 @@ fn malformed(body: &[u8]) -> Option<Response> {
             "Invalid Request: \"id\" must be a string or an integer (omit it for a notification)"
                 .into(),
         ),
-        _ => None,
+        _ => Ok(value),
     }
 }

@@ -75,37 +75,57 @@ pub(crate) struct Call {
     _running: crate::lifecycle::InFlight,
 }
 
+/// What a handler knows about the request it serves: rmcp's request context, or the direct
+/// HTTP path's own ([`crate::http`] answers plain `query` calls without rmcp's per-request
+/// service).
+pub(crate) trait Request {
+    /// The principal the HTTP layer put in the request, if any.
+    fn principal(&self) -> Option<Arc<Principal>>;
+    /// The transport, and the client address (HTTP).
+    fn origin(&self) -> (&'static str, Option<String>);
+    /// Tell the dispatcher that the tool ran (and records the call itself).
+    fn mark_ran(&self) {}
+}
+
+impl Request for RequestContext<RoleServer> {
+    fn principal(&self) -> Option<Arc<Principal>> {
+        self.extensions
+            .get::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Arc<Principal>>())
+            .cloned()
+    }
+
+    fn origin(&self) -> (&'static str, Option<String>) {
+        match self.extensions.get::<axum::http::request::Parts>() {
+            Some(parts) => ("http", client_of(&parts.extensions)),
+            None => ("stdio", None),
+        }
+    }
+
+    fn mark_ran(&self) {
+        if let Some(ran) = self.extensions.get::<ToolRan>() {
+            ran.0.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
+/// The client address an HTTP request came from.
+pub(crate) fn client_of(extensions: &axum::http::Extensions) -> Option<String> {
+    extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
 /// The caller of this request: the principal the HTTP layer put in the request, else the one
 /// fixed for a stdio session.
-pub(crate) fn principal_of(
-    server: &Sqlwarden,
-    ctx: &RequestContext<RoleServer>,
-) -> Option<Arc<Principal>> {
-    ctx.extensions
-        .get::<axum::http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<Arc<Principal>>())
-        .cloned()
-        .or_else(|| server.fixed_principal.clone())
+pub(crate) fn principal_of(server: &Sqlwarden, ctx: &impl Request) -> Option<Arc<Principal>> {
+    ctx.principal().or_else(|| server.fixed_principal.clone())
 }
 
 /// Put in a `tools/call`'s request context by the dispatcher; a tool that opens its record sets
 /// it, so the dispatcher knows whether the tool ran (and recorded the call) or was refused before.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ToolRan(pub(crate) Arc<std::sync::atomic::AtomicBool>);
-
-/// The transport and client address of a request.
-fn origin_of(ctx: &RequestContext<RoleServer>) -> (&'static str, Option<String>) {
-    match ctx.extensions.get::<axum::http::request::Parts>() {
-        Some(parts) => (
-            "http",
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string()),
-        ),
-        None => ("stdio", None),
-    }
-}
 
 /// Who sent a request, how, and since when: what a record needs before anything is known about
 /// the call. Cheap (an `Arc` clone and the client address).
@@ -117,8 +137,8 @@ pub(crate) struct Caller {
 }
 
 impl Caller {
-    pub(crate) fn of(server: &Sqlwarden, ctx: &RequestContext<RoleServer>) -> Caller {
-        let (transport, client) = origin_of(ctx);
+    pub(crate) fn of(server: &Sqlwarden, ctx: &impl Request) -> Caller {
+        let (transport, client) = ctx.origin();
         Caller {
             principal: principal_of(server, ctx),
             transport,
@@ -130,7 +150,7 @@ impl Caller {
 
 impl Call {
     /// Open the request record of a `tools/call`: nothing before this can fail.
-    pub(crate) fn open(server: &Sqlwarden, ctx: &RequestContext<RoleServer>, tool: &str) -> Call {
+    pub(crate) fn open(server: &Sqlwarden, ctx: &impl Request, tool: &str) -> Call {
         Call::open_method(server, ctx, "tools/call", tool)
     }
 
@@ -138,13 +158,11 @@ impl Call {
     /// the tool, prompt or resource asked for.
     pub(crate) fn open_method(
         server: &Sqlwarden,
-        ctx: &RequestContext<RoleServer>,
+        ctx: &impl Request,
         method: &'static str,
         name: &str,
     ) -> Call {
-        if let Some(ran) = ctx.extensions.get::<ToolRan>() {
-            ran.0.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
+        ctx.mark_ran();
         Call::with_caller(server, Caller::of(server, ctx), method, name)
     }
 

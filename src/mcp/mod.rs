@@ -14,7 +14,7 @@ pub mod registry;
 mod resources;
 mod schemas;
 mod templates;
-mod tools;
+pub(crate) mod tools;
 mod value_hints;
 mod view;
 
@@ -135,7 +135,7 @@ impl Sqlwarden {
         Parameters(args): Parameters<QueryArgs>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, McpError> {
-        Ok(tools::query::run(self, args, ctx).await)
+        Ok(tools::query::run(self, args, &ctx, &ctx.ct).await)
     }
 
     /// List the tables and views your role may query.

@@ -33,8 +33,7 @@ impl std::fmt::Debug for FileAppender {
     }
 }
 
-const WRITE_HEAD: &str =
-    "UPDATE audit_head SET seq = ?1, hash = ?2, pruned_seq = ?3, pruned_hash = ?4, mac = ?5 \
+const WRITE_HEAD: &str = "UPDATE audit_head SET seq = ?1, hash = ?2, pruned_seq = ?3, pruned_hash = ?4, mac = ?5 \
      WHERE id = 1";
 
 impl FileAppender {
@@ -59,7 +58,11 @@ impl FileAppender {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(Duration::from_secs(5))?;
-        conn.pragma_update(None, "synchronous", if self.full { "FULL" } else { "NORMAL" })?;
+        conn.pragma_update(
+            None,
+            "synchronous",
+            if self.full { "FULL" } else { "NORMAL" },
+        )?;
         Ok(conn)
     }
 

@@ -1,11 +1,10 @@
 //! `query`: the governed-call path (database -> role -> limits -> govern -> execute), then shape.
 
-use rmcp::RoleServer;
 use rmcp::model::{CallToolResult, ContentBlock};
-use rmcp::service::RequestContext;
+use tokio_util::sync::CancellationToken;
 
 use crate::mcp::Sqlwarden;
-use crate::mcp::call::{Call, Want};
+use crate::mcp::call::{Call, Request, Want};
 use crate::shape::QueryOutput;
 
 /// A parameter value bound to $1.. / ?1.. placeholders.
@@ -92,10 +91,11 @@ fn positive<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Er
 pub(crate) async fn run(
     server: &Sqlwarden,
     args: QueryArgs,
-    ctx: RequestContext<RoleServer>,
+    ctx: &impl Request,
+    ct: &CancellationToken,
 ) -> CallToolResult {
     // the request record opens before anything can fail
-    let mut call = Call::open(server, &ctx, "query");
+    let mut call = Call::open(server, ctx, "query");
     let started = call.started();
     let params: Vec<serde_json::Value> = args
         .params
@@ -110,7 +110,7 @@ pub(crate) async fn run(
             &args.sql,
             &params,
             Want::Rows(args.max_rows),
-            &ctx.ct,
+            ct,
         )
         .await;
     // shape: structured content + compact text

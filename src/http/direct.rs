@@ -1,0 +1,320 @@
+//! The direct path for the most common request: a plain `tools/call` of `query` over stateless
+//! HTTP, answered without rmcp's per-request service. rmcp builds a service, a one-shot
+//! transport and a channel, and spawns a task for every POST; for a point lookup that was a
+//! large share of the server's CPU. Here the call runs in the request's own task, through the
+//! same governed path (`mcp::tools::query::run`: the same record, limits, governance and
+//! result) as when rmcp dispatches it.
+//!
+//! Taken only when every check below holds; any other request, and any request this path is
+//! not sure about, goes to rmcp unchanged, which then applies its own rules (so this path can
+//! never accept what rmcp would refuse):
+//! - `POST /mcp`, a Host header that is one of the allowed hosts in its plain form (lowercase
+//!   name or address, optional decimal port), and no Origin header: browsers and anything
+//!   unusual get rmcp's DNS-rebinding checks;
+//! - Accept lists `application/json` and `text/event-stream` without parameters, Content-Type
+//!   is `application/json`;
+//! - `MCP-Protocol-Version` is absent or one of the versions negotiated once per session
+//!   (before 2026-07-28), and no other `Mcp-*` header is sent;
+//! - the body is `{"jsonrpc":"2.0","id":…,"method":"tools/call","params":{"name":"query",
+//!   "arguments":{…}}}` with nothing else in `params` (no `_meta`, no task) and arguments
+//!   that parse as the tool's arguments (a refusal of bad arguments is rmcp's to write).
+//!
+//! The reply is what rmcp sends for the same call: 200, `application/json`, the JSON-RPC
+//! response with the tool result.
+
+use std::sync::Arc;
+
+use axum::http::{HeaderMap, Method, StatusCode, header, request::Parts};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+use crate::auth::Principal;
+use crate::mcp::{AppState, QueryArgs, Sqlwarden};
+
+/// Protocol versions whose requests carry no per-request version: what rmcp serves with the
+/// session's negotiated version, and what this path answers alike.
+const SESSION_VERSIONS: &[&str] = &["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"];
+
+/// What the direct path needs besides the request: the hosts rmcp accepts, and the token that
+/// cancels running calls at the shutdown deadline.
+pub(crate) struct Direct {
+    pub(crate) state: Arc<AppState>,
+    /// Allowed hosts as (lowercase host, port if the entry names one); empty = never direct.
+    hosts: Vec<(String, Option<u16>)>,
+    cancel: CancellationToken,
+}
+
+impl Direct {
+    pub(crate) fn new(state: Arc<AppState>, hosts: &[String], cancel: CancellationToken) -> Direct {
+        let hosts = hosts.iter().filter_map(|h| allowed_entry(h)).collect();
+        Direct {
+            state,
+            hosts,
+            cancel,
+        }
+    }
+
+    /// Answer `message` (the parsed body of the request `parts`) if it is a plain `query` call
+    /// this path may take; `None` sends the request on to rmcp.
+    pub(crate) async fn serve(&self, parts: &Parts, message: &Value) -> Option<Response> {
+        if !self.takes(parts) {
+            return None;
+        }
+        let (id, args) = query_call(message)?;
+        let request = DirectRequest {
+            principal: parts.extensions.get::<Arc<Principal>>().cloned(),
+            client: crate::mcp::call::client_of(&parts.extensions),
+        };
+        let server = Sqlwarden::new(self.state.clone());
+        // Cancelled at the shutdown deadline, or when the client goes away (this future is
+        // dropped), as rmcp does for the calls it runs.
+        let ct = self.cancel.child_token();
+        let disconnect = ct.clone().drop_guard();
+        let span = tracing::info_span!("tools/call", tool = "query");
+        let result = tracing::Instrument::instrument(
+            crate::mcp::tools::query::run(&server, args, &request, &ct),
+            span,
+        )
+        .await;
+        disconnect.disarm();
+        // The shape rmcp gives a peer on a version before 2026-07-28 (no `resultType`, object
+        // structured content only), by rmcp's own functions.
+        let mut result = rmcp::model::ServerResult::CallToolResult(result);
+        result.strip_result_type_for_legacy_peer();
+        result.strip_non_object_output_for_legacy_peer();
+        let reply = Reply {
+            jsonrpc: "2.0",
+            id,
+            result: &result,
+        };
+        // A result that cannot be encoded goes the rmcp way (which answers with its error).
+        let body = serde_json::to_vec(&reply).ok()?;
+        Some(
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json")],
+                body,
+            )
+                .into_response(),
+        )
+    }
+
+    /// Whether the request's method, path and headers are ones this path takes.
+    fn takes(&self, parts: &Parts) -> bool {
+        parts.method == Method::POST
+            && parts.uri.path() == "/mcp"
+            && parts.uri.authority().is_none()
+            && self.host_allowed(&parts.headers)
+            && !parts.headers.contains_key(header::ORIGIN)
+            && accepts_json_and_sse(&parts.headers)
+            && is_json(&parts.headers)
+            && plain_protocol_headers(&parts.headers)
+    }
+
+    fn host_allowed(&self, headers: &HeaderMap) -> bool {
+        let mut hosts = headers.get_all(header::HOST).iter();
+        let (Some(host), None) = (hosts.next(), hosts.next()) else {
+            return false;
+        };
+        let Some((name, port)) = host.to_str().ok().and_then(plain_authority) else {
+            return false;
+        };
+        self.hosts
+            .iter()
+            .any(|(h, p)| *h == name && p.is_none_or(|p| Some(p) == port))
+    }
+}
+
+/// The JSON-RPC response, in rmcp's field order.
+#[derive(serde::Serialize)]
+struct Reply<'a> {
+    jsonrpc: &'static str,
+    id: &'a Value,
+    result: &'a rmcp::model::ServerResult,
+}
+
+/// The request as the governed path sees it: who, and from where.
+struct DirectRequest {
+    principal: Option<Arc<Principal>>,
+    client: Option<String>,
+}
+
+impl crate::mcp::call::Request for DirectRequest {
+    fn principal(&self) -> Option<Arc<Principal>> {
+        self.principal.clone()
+    }
+
+    fn origin(&self) -> (&'static str, Option<String>) {
+        ("http", self.client.clone())
+    }
+}
+
+/// The id and arguments of a plain `tools/call` of `query`, else `None`.
+fn query_call(message: &Value) -> Option<(&Value, QueryArgs)> {
+    let message = message.as_object()?;
+    if message.len() != 4
+        || message.get("jsonrpc")?.as_str()? != "2.0"
+        || message.get("method")?.as_str()? != "tools/call"
+    {
+        return None;
+    }
+    let id = message
+        .get("id")
+        .filter(|id| id.is_string() || id.is_i64() || id.is_u64())?;
+    let params = message.get("params")?.as_object()?;
+    if params.len() != 2 || params.get("name")?.as_str()? != "query" {
+        return None;
+    }
+    let arguments = params.get("arguments").filter(|a| a.is_object())?;
+    let args = QueryArgs::deserialize(arguments).ok()?;
+    Some((id, args))
+}
+
+/// `Accept` lists both media types plainly (no parameters, so no zero weight).
+fn accepts_json_and_sse(headers: &HeaderMap) -> bool {
+    let mut json = false;
+    let mut sse = false;
+    for value in headers.get_all(header::ACCEPT) {
+        let Ok(value) = value.to_str() else {
+            return false;
+        };
+        for item in value.split(',').map(str::trim) {
+            json |= item.eq_ignore_ascii_case("application/json");
+            sse |= item.eq_ignore_ascii_case("text/event-stream");
+        }
+    }
+    json && sse
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split_once(';')
+                .map_or(v, |(essence, _)| essence)
+                .trim()
+                .eq_ignore_ascii_case("application/json")
+        })
+}
+
+/// No `Mcp-*` header but a protocol version negotiated once per session.
+fn plain_protocol_headers(headers: &HeaderMap) -> bool {
+    let mut versions = headers.get_all("mcp-protocol-version").iter();
+    let version_ok = match (versions.next(), versions.next()) {
+        (None, _) => true,
+        (Some(v), None) => v.to_str().is_ok_and(|v| SESSION_VERSIONS.contains(&v)),
+        _ => false,
+    };
+    version_ok
+        && headers
+            .keys()
+            .all(|k| k == "mcp-protocol-version" || !k.as_str().starts_with("mcp-"))
+}
+
+/// A Host value in its plain form: a lowercase name or IPv4 address, or a bracketed IPv6
+/// address, with an optional decimal port. Anything else is `None`.
+fn plain_authority(value: &str) -> Option<(String, Option<u16>)> {
+    let (host, port) = if let Some(rest) = value.strip_prefix('[') {
+        let (addr, after) = rest.split_once(']')?;
+        if !addr.chars().all(|c| c.is_ascii_hexdigit() || c == ':') || addr.is_empty() {
+            return None;
+        }
+        (addr, after)
+    } else {
+        let end = value.find(':').unwrap_or(value.len());
+        let (name, after) = value.split_at(end);
+        let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-';
+        if name.is_empty() || !name.chars().all(plain) {
+            return None;
+        }
+        (name, after)
+    };
+    let port = match port {
+        "" => None,
+        p => {
+            let digits = p.strip_prefix(':')?;
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            Some(digits.parse().ok()?)
+        }
+    };
+    Some((host.to_ascii_lowercase(), port))
+}
+
+/// An allowed-hosts entry (`localhost`, `::1`, `[::1]:8080`, `example.com:443`) as the
+/// (host, port) pairs `host_allowed` compares with.
+fn allowed_entry(entry: &str) -> Option<(String, Option<u16>)> {
+    let entry = entry.trim().to_ascii_lowercase();
+    if entry.matches(':').count() > 1 && !entry.starts_with('[') {
+        // a bare IPv6 address
+        return plain_authority(&format!("[{entry}]"));
+    }
+    plain_authority(&entry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_hosts_are_read() {
+        assert_eq!(
+            plain_authority("localhost:8080"),
+            Some(("localhost".into(), Some(8080)))
+        );
+        assert_eq!(plain_authority("[::1]:80"), Some(("::1".into(), Some(80))));
+        assert_eq!(
+            plain_authority("127.0.0.1"),
+            Some(("127.0.0.1".into(), None))
+        );
+        for odd in [
+            "LOCALHOST",
+            "localhost.:80x",
+            "localhost:",
+            "localhost:99999",
+            "user@localhost",
+            "localhost:80@evil",
+            "evil.com#localhost",
+            "[::1",
+            "[]:80",
+            "",
+            "localhost:+80",
+        ] {
+            assert_eq!(plain_authority(odd), None, "{odd}");
+        }
+        assert_eq!(allowed_entry("::1"), Some(("::1".into(), None)));
+        assert_eq!(
+            allowed_entry("Example.com:443"),
+            Some(("example.com".into(), Some(443)))
+        );
+    }
+
+    #[test]
+    fn only_plain_query_calls_are_taken() {
+        let call = |v: Value| query_call(&v).is_some();
+        assert!(call(
+            serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": {"name": "query", "arguments": {"sql": "SELECT 1"}}})
+        ));
+        for other in [
+            serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                "params": {"name": "query", "arguments": {"sql": "SELECT 1"}, "_meta": {}}}),
+            serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                "params": {"name": "list_tables", "arguments": {}}}),
+            serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                "params": {"name": "query", "arguments": {"sql": 5}}}),
+            serde_json::json!({"jsonrpc": "2.0", "id": 1.5, "method": "tools/call",
+                "params": {"name": "query", "arguments": {"sql": "SELECT 1"}}}),
+            serde_json::json!({"jsonrpc": "2.0", "method": "tools/call",
+                "params": {"name": "query", "arguments": {"sql": "SELECT 1"}}}),
+            serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                "params": {"name": "query"}}),
+        ] {
+            assert!(!call(other.clone()), "{other}");
+        }
+    }
+}
