@@ -79,6 +79,26 @@ fn port(server: &HttpServer) -> String {
         .to_string()
 }
 
+/// The headers of a 2026-07-28 `tools/call` of `query`.
+fn modern_headers() -> Vec<(&'static str, String)> {
+    vec![
+        ("mcp-protocol-version", "2026-07-28".to_string()),
+        ("mcp-method", "tools/call".to_string()),
+        ("mcp-name", "query".to_string()),
+    ]
+}
+
+/// `body` with the 2026-07-28 request `_meta`.
+fn with_meta(body: &Value) -> Value {
+    let mut body = body.clone();
+    body["params"]["_meta"] = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {},
+        "io.modelcontextprotocol/clientInfo": {"name": "test", "version": "1"},
+    });
+    body
+}
+
 fn call(id: Value, arguments: Value) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
            "params": {"name": "query", "arguments": arguments}})
@@ -144,6 +164,20 @@ async fn plain_query_calls_get_the_reply_and_record_rmcp_gives() {
         assert_eq!(direct_status, 200, "{direct}");
         assert_eq!(rmcp_status, 200, "{via_rmcp}");
         assert_eq!(normalized(&direct), normalized(&via_rmcp), "{body}");
+        assert!(!direct.contains("resultType"), "2025 shape: {direct}");
+    }
+    // The same calls in 2026-07-28 form: version and capabilities in `_meta`, SEP-2243 headers.
+    let modern = modern_headers();
+    for body in &calls {
+        let body = with_meta(body);
+        let (direct_status, direct) = post(&server, &modern, &body).await;
+        let mut both = modern.clone();
+        both.extend(browser.iter().cloned());
+        let (rmcp_status, via_rmcp) = post(&server, &both, &body).await;
+        assert_eq!(direct_status, 200, "{direct}");
+        assert_eq!(rmcp_status, 200, "{via_rmcp}");
+        assert_eq!(normalized(&direct), normalized(&via_rmcp), "{body}");
+        assert!(direct.contains("\"resultType\":\"complete\""), "{direct}");
     }
     // What the rows are: north only (the row filter), and denials that name their rule.
     let (_, rows) = post(&server, &[], &calls[1]).await;
@@ -163,8 +197,8 @@ async fn plain_query_calls_get_the_reply_and_record_rmcp_gives() {
 
     // One record per call on either path, and the same record.
     let recs = records(dir.path()).await;
-    assert_eq!(recs.len(), calls.len() * 2 + 3, "{recs:#?}");
-    for pair in recs[..calls.len() * 2].chunks(2) {
+    assert_eq!(recs.len(), calls.len() * 4 + 3, "{recs:#?}");
+    for pair in recs[..calls.len() * 4].chunks(2) {
         assert_eq!(pair[0], pair[1]);
         assert_eq!(pair[0][0], "http");
         assert_eq!(pair[0][1], "127.0.0.1");
@@ -211,6 +245,23 @@ async fn what_rmcp_refuses_stays_refused() {
     )
     .await;
     assert_eq!(status, 400, "{text}");
+    // 2026-07-28: headers that contradict the body, or a version the body does not carry.
+    let modern = with_meta(&body);
+    let mut wrong_name = modern_headers();
+    wrong_name[2].1 = "list_tables".to_string();
+    let mut no_name = modern_headers();
+    no_name.pop();
+    let mut old_meta = modern.clone();
+    old_meta["params"]["_meta"]["io.modelcontextprotocol/protocolVersion"] = json!("2025-06-18");
+    for (headers, body) in [
+        (wrong_name, modern.clone()),
+        (no_name, modern.clone()),
+        (modern_headers(), old_meta),
+    ] {
+        let (status, text) = post(&server, &headers, &body).await;
+        assert_eq!(status, 400, "{headers:?} {body} -> {text}");
+        assert!(!text.contains("\"one\""), "{text}");
+    }
     // Without text/event-stream in Accept, rmcp answers 406; wrong content type, 415.
     let resp = reqwest::Client::new()
         .post(&server.url)

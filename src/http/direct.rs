@@ -13,14 +13,18 @@
 //!   unusual get rmcp's DNS-rebinding checks;
 //! - Accept lists `application/json` and `text/event-stream` without parameters, Content-Type
 //!   is `application/json`;
-//! - `MCP-Protocol-Version` is absent or one of the versions negotiated once per session
-//!   (before 2026-07-28), and no other `Mcp-*` header is sent;
 //! - the body is `{"jsonrpc":"2.0","id":…,"method":"tools/call","params":{"name":"query",
-//!   "arguments":{…}}}` with nothing else in `params` (no `_meta`, no task) and arguments
-//!   that parse as the tool's arguments (a refusal of bad arguments is rmcp's to write).
+//!   "arguments":{…}}}` with arguments that parse as the tool's arguments (a refusal of bad
+//!   arguments is rmcp's to write), and either
+//!   - `MCP-Protocol-Version` is absent or a version negotiated once per session (before
+//!     2026-07-28), no `Mcp-*` header besides it, and nothing else in `params` (no `_meta`,
+//!     no task); or
+//!   - `MCP-Protocol-Version: 2026-07-28` with exactly `Mcp-Method: tools/call` and
+//!     `Mcp-Name: query` besides it (SEP-2243), and `params._meta` holding that same
+//!     protocol version, valid client capabilities and at most the client's info.
 //!
 //! The reply is what rmcp sends for the same call: 200, `application/json`, the JSON-RPC
-//! response with the tool result.
+//! response with the tool result in the shape of the request's protocol version.
 
 use std::sync::Arc;
 
@@ -36,6 +40,18 @@ use crate::mcp::{AppState, QueryArgs, Sqlwarden};
 /// Protocol versions whose requests carry no per-request version: what rmcp serves with the
 /// session's negotiated version, and what this path answers alike.
 const SESSION_VERSIONS: &[&str] = &["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"];
+
+/// The version whose requests each carry their version in `_meta` and in headers.
+const PER_REQUEST_VERSION: &str = "2026-07-28";
+
+/// Which protocol family a request this path takes speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version {
+    /// Negotiated once per session (2024-11-05 to 2025-11-25): the legacy result shape.
+    Session,
+    /// 2026-07-28: version and capabilities in each request's `_meta`.
+    PerRequest,
+}
 
 /// What the direct path needs besides the request: the hosts rmcp accepts, and the token that
 /// cancels running calls at the shutdown deadline.
@@ -59,10 +75,8 @@ impl Direct {
     /// Answer `message` (the parsed body of the request `parts`) if it is a plain `query` call
     /// this path may take; `None` sends the request on to rmcp.
     pub(crate) async fn serve(&self, parts: &Parts, message: &Value) -> Option<Response> {
-        if !self.takes(parts) {
-            return None;
-        }
-        let (id, args) = query_call(message)?;
+        let version = self.takes(parts)?;
+        let (id, args) = query_call(message, version)?;
         let request = DirectRequest {
             principal: parts.extensions.get::<Arc<Principal>>().cloned(),
             client: crate::mcp::call::client_of(&parts.extensions),
@@ -79,11 +93,16 @@ impl Direct {
         )
         .await;
         disconnect.disarm();
-        // The shape rmcp gives a peer on a version before 2026-07-28 (no `resultType`, object
-        // structured content only), by rmcp's own functions.
+        // The shape rmcp gives a peer of this version (before 2026-07-28: no `resultType`,
+        // object structured content only), by rmcp's own functions.
         let mut result = rmcp::model::ServerResult::CallToolResult(result);
-        result.strip_result_type_for_legacy_peer();
-        result.strip_non_object_output_for_legacy_peer();
+        match version {
+            Version::Session => {
+                result.strip_result_type_for_legacy_peer();
+                result.strip_non_object_output_for_legacy_peer();
+            }
+            Version::PerRequest => result.fill_missing_cache_hints(),
+        }
         let reply = Reply {
             jsonrpc: "2.0",
             id,
@@ -101,16 +120,20 @@ impl Direct {
         )
     }
 
-    /// Whether the request's method, path and headers are ones this path takes.
-    fn takes(&self, parts: &Parts) -> bool {
-        parts.method == Method::POST
+    /// The protocol family, if the request's method, path and headers are ones this path
+    /// takes.
+    fn takes(&self, parts: &Parts) -> Option<Version> {
+        let plain = parts.method == Method::POST
             && parts.uri.path() == "/mcp"
             && parts.uri.authority().is_none()
             && self.host_allowed(&parts.headers)
             && !parts.headers.contains_key(header::ORIGIN)
             && accepts_json_and_sse(&parts.headers)
-            && is_json(&parts.headers)
-            && plain_protocol_headers(&parts.headers)
+            && is_json(&parts.headers);
+        if !plain {
+            return None;
+        }
+        protocol_headers(&parts.headers)
     }
 
     fn host_allowed(&self, headers: &HeaderMap) -> bool {
@@ -152,7 +175,7 @@ impl crate::mcp::call::Request for DirectRequest {
 }
 
 /// The id and arguments of a plain `tools/call` of `query`, else `None`.
-fn query_call(message: &Value) -> Option<(&Value, QueryArgs)> {
+fn query_call(message: &Value, version: Version) -> Option<(&Value, QueryArgs)> {
     let message = message.as_object()?;
     if message.len() != 4
         || message.get("jsonrpc")?.as_str()? != "2.0"
@@ -164,12 +187,40 @@ fn query_call(message: &Value) -> Option<(&Value, QueryArgs)> {
         .get("id")
         .filter(|id| id.is_string() || id.is_i64() || id.is_u64())?;
     let params = message.get("params")?.as_object()?;
-    if params.len() != 2 || params.get("name")?.as_str()? != "query" {
+    let expected = match version {
+        Version::Session => 2,
+        Version::PerRequest => 3,
+    };
+    if params.len() != expected || params.get("name")?.as_str()? != "query" {
+        return None;
+    }
+    if version == Version::PerRequest && !plain_request_meta(params.get("_meta")?) {
         return None;
     }
     let arguments = params.get("arguments").filter(|a| a.is_object())?;
     let args = QueryArgs::deserialize(arguments).ok()?;
     Some((id, args))
+}
+
+/// A 2026-07-28 request's `_meta`: its protocol version (the header's), the client's
+/// capabilities as rmcp reads them, and optionally the client's info; nothing else (a progress
+/// token or a log level asks for what rmcp's service provides).
+fn plain_request_meta(meta: &Value) -> bool {
+    const VERSION: &str = "io.modelcontextprotocol/protocolVersion";
+    const CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
+    const INFO: &str = "io.modelcontextprotocol/clientInfo";
+    let Some(meta) = meta.as_object() else {
+        return false;
+    };
+    meta.keys()
+        .all(|k| k == VERSION || k == CAPABILITIES || k == INFO)
+        && meta.get(VERSION).and_then(Value::as_str) == Some(PER_REQUEST_VERSION)
+        && meta.get(CAPABILITIES).is_some_and(|c| {
+            c.is_object() && rmcp::model::ClientCapabilities::deserialize(c).is_ok()
+        })
+        && meta
+            .get(INFO)
+            .is_none_or(|i| rmcp::model::Implementation::deserialize(i).is_ok())
 }
 
 /// `Accept` lists both media types plainly (no parameters, so no zero weight).
@@ -200,18 +251,34 @@ fn is_json(headers: &HeaderMap) -> bool {
         })
 }
 
-/// No `Mcp-*` header but a protocol version negotiated once per session.
-fn plain_protocol_headers(headers: &HeaderMap) -> bool {
-    let mut versions = headers.get_all("mcp-protocol-version").iter();
-    let version_ok = match (versions.next(), versions.next()) {
-        (None, _) => true,
-        (Some(v), None) => v.to_str().is_ok_and(|v| SESSION_VERSIONS.contains(&v)),
-        _ => false,
+/// The protocol family the `MCP-Protocol-Version` and other `Mcp-*` headers say, if this
+/// path takes it: a session version with no other `Mcp-*` header, or 2026-07-28 with exactly
+/// `Mcp-Method: tools/call` and `Mcp-Name: query`.
+fn protocol_headers(headers: &HeaderMap) -> Option<Version> {
+    let one = |name: &str| -> Result<Option<&str>, ()> {
+        let mut values = headers.get_all(name).iter();
+        match (values.next(), values.next()) {
+            (None, _) => Ok(None),
+            (Some(v), None) => v.to_str().map(Some).map_err(drop),
+            _ => Err(()),
+        }
     };
-    version_ok
-        && headers
-            .keys()
-            .all(|k| k == "mcp-protocol-version" || !k.as_str().starts_with("mcp-"))
+    let version = one("mcp-protocol-version").ok()?;
+    let method = one("mcp-method").ok()?;
+    let name = one("mcp-name").ok()?;
+    let others = headers.keys().any(|k| {
+        let k = k.as_str();
+        k.starts_with("mcp-") && !matches!(k, "mcp-protocol-version" | "mcp-method" | "mcp-name")
+    });
+    if others {
+        return None;
+    }
+    match (version, method, name) {
+        (None, None, None) => Some(Version::Session),
+        (Some(v), None, None) if SESSION_VERSIONS.contains(&v) => Some(Version::Session),
+        (Some(PER_REQUEST_VERSION), Some("tools/call"), Some("query")) => Some(Version::PerRequest),
+        _ => None,
+    }
 }
 
 /// A Host value in its plain form: a lowercase name or IPv4 address, or a bracketed IPv6
@@ -295,7 +362,7 @@ mod tests {
 
     #[test]
     fn only_plain_query_calls_are_taken() {
-        let call = |v: Value| query_call(&v).is_some();
+        let call = |v: Value| query_call(&v, Version::Session).is_some();
         assert!(call(
             serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
             "params": {"name": "query", "arguments": {"sql": "SELECT 1"}}})
@@ -315,6 +382,72 @@ mod tests {
                 "params": {"name": "query"}}),
         ] {
             assert!(!call(other.clone()), "{other}");
+        }
+        let meta = |m: Value| {
+            let v = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                "params": {"name": "query", "arguments": {"sql": "SELECT 1"}, "_meta": m}});
+            query_call(&v, Version::PerRequest).is_some()
+        };
+        let version = "io.modelcontextprotocol/protocolVersion";
+        let caps = "io.modelcontextprotocol/clientCapabilities";
+        assert!(meta(serde_json::json!({version: "2026-07-28", caps: {}})));
+        for other in [
+            serde_json::json!({version: "2026-07-28"}),
+            serde_json::json!({version: "2025-06-18", caps: {}}),
+            serde_json::json!({version: "2026-07-28", caps: {}, "progressToken": 1}),
+            serde_json::json!({version: "2026-07-28", caps: 5}),
+            serde_json::json!("2026-07-28"),
+        ] {
+            assert!(!meta(other.clone()), "{other}");
+        }
+    }
+
+    #[test]
+    fn only_known_protocol_headers_are_taken() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.append(*k, axum::http::HeaderValue::from_static(v));
+            }
+            protocol_headers(&h)
+        };
+        assert_eq!(headers(&[]), Some(Version::Session));
+        assert_eq!(
+            headers(&[("mcp-protocol-version", "2025-06-18")]),
+            Some(Version::Session)
+        );
+        assert_eq!(
+            headers(&[
+                ("mcp-protocol-version", "2026-07-28"),
+                ("mcp-method", "tools/call"),
+                ("mcp-name", "query")
+            ]),
+            Some(Version::PerRequest)
+        );
+        for odd in [
+            &[("mcp-protocol-version", "2026-07-28")][..],
+            &[
+                ("mcp-protocol-version", "2026-07-28"),
+                ("mcp-method", "tools/call"),
+            ][..],
+            &[
+                ("mcp-protocol-version", "2026-07-28"),
+                ("mcp-method", "tools/call"),
+                ("mcp-name", "=?base64?cXVlcnk=?="),
+            ][..],
+            &[
+                ("mcp-protocol-version", "2025-06-18"),
+                ("mcp-method", "tools/call"),
+            ][..],
+            &[
+                ("mcp-protocol-version", "2025-06-18"),
+                ("mcp-protocol-version", "2025-06-18"),
+            ][..],
+            &[("mcp-protocol-version", "2099-01-01")][..],
+            &[("mcp-session-id", "x")][..],
+            &[("mcp-param-sql", "x")][..],
+        ] {
+            assert_eq!(headers(odd), None, "{odd:?}");
         }
     }
 }
