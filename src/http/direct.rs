@@ -17,11 +17,12 @@
 //!   "arguments":{…}}}` with arguments that parse as the tool's arguments (a refusal of bad
 //!   arguments is rmcp's to write), and either
 //!   - `MCP-Protocol-Version` is absent or a version negotiated once per session (before
-//!     2026-07-28), no `Mcp-*` header besides it, and nothing else in `params` (no `_meta`,
-//!     no task); or
+//!     2026-07-28), no `Mcp-*` header besides it, and nothing else in `params` but a `_meta`
+//!     with only a progress token (no task); or
 //!   - `MCP-Protocol-Version: 2026-07-28` with exactly `Mcp-Method: tools/call` and
 //!     `Mcp-Name: query` besides it (SEP-2243), and `params._meta` holding that same
-//!     protocol version, valid client capabilities and at most the client's info.
+//!     protocol version, valid client capabilities and at most the client's info and a
+//!     progress token.
 //!
 //! The reply is what rmcp sends for the same call: 200, `application/json`, the JSON-RPC
 //! response with the tool result in the shape of the request's protocol version.
@@ -187,14 +188,17 @@ fn query_call(message: &Value, version: Version) -> Option<(&Value, QueryArgs)> 
         .get("id")
         .filter(|id| id.is_string() || id.is_i64() || id.is_u64())?;
     let params = message.get("params")?.as_object()?;
-    let expected = match version {
-        Version::Session => 2,
-        Version::PerRequest => 3,
-    };
-    if params.len() != expected || params.get("name")?.as_str()? != "query" {
+    let meta = params.get("_meta");
+    if params.len() != 2 + usize::from(meta.is_some()) || params.get("name")?.as_str()? != "query" {
         return None;
     }
-    if version == Version::PerRequest && !plain_request_meta(params.get("_meta")?) {
+    let meta_ok = match (version, meta) {
+        (Version::Session, None) => true,
+        (Version::Session, Some(meta)) => plain_meta(meta, &[]),
+        (Version::PerRequest, Some(meta)) => plain_request_meta(meta),
+        (Version::PerRequest, None) => false,
+    };
+    if !meta_ok {
         return None;
     }
     let arguments = params.get("arguments").filter(|a| a.is_object())?;
@@ -202,19 +206,31 @@ fn query_call(message: &Value, version: Version) -> Option<(&Value, QueryArgs)> 
     Some((id, args))
 }
 
+/// A `_meta` object with at most a progress token (clients such as rmcp's send one with every
+/// call; `query` sends no progress, so the reply is the same) and the keys in `also`.
+fn plain_meta(meta: &Value, also: &[&str]) -> bool {
+    meta.as_object().is_some_and(|meta| {
+        meta.iter().all(|(k, v)| {
+            (k == "progressToken" && (v.is_string() || v.is_i64() || v.is_u64()))
+                || also.contains(&k.as_str())
+        })
+    })
+}
+
 /// A 2026-07-28 request's `_meta`: its protocol version (the header's), the client's
-/// capabilities as rmcp reads them, and optionally the client's info; nothing else (a progress
-/// token or a log level asks for what rmcp's service provides).
+/// capabilities as rmcp reads them, optionally the client's info and a progress token; nothing
+/// else (a log level, for one, asks for what rmcp's service provides).
 fn plain_request_meta(meta: &Value) -> bool {
     const VERSION: &str = "io.modelcontextprotocol/protocolVersion";
     const CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
     const INFO: &str = "io.modelcontextprotocol/clientInfo";
+    if !plain_meta(meta, &[VERSION, CAPABILITIES, INFO]) {
+        return false;
+    }
     let Some(meta) = meta.as_object() else {
         return false;
     };
-    meta.keys()
-        .all(|k| k == VERSION || k == CAPABILITIES || k == INFO)
-        && meta.get(VERSION).and_then(Value::as_str) == Some(PER_REQUEST_VERSION)
+    meta.get(VERSION).and_then(Value::as_str) == Some(PER_REQUEST_VERSION)
         && meta.get(CAPABILITIES).is_some_and(|c| {
             c.is_object() && rmcp::model::ClientCapabilities::deserialize(c).is_ok()
         })
@@ -367,9 +383,18 @@ mod tests {
             serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
             "params": {"name": "query", "arguments": {"sql": "SELECT 1"}}})
         ));
+        assert!(call(
+            serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": {"name": "query", "arguments": {"sql": "SELECT 1"},
+                       "_meta": {"progressToken": 3}}})
+        ));
         for other in [
             serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
-                "params": {"name": "query", "arguments": {"sql": "SELECT 1"}, "_meta": {}}}),
+                "params": {"name": "query", "arguments": {"sql": "SELECT 1"},
+                           "_meta": {"progressToken": 3, "io.modelcontextprotocol/logLevel": "debug"}}}),
+            serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                "params": {"name": "query", "arguments": {"sql": "SELECT 1"},
+                           "_meta": {"progressToken": [1]}}}),
             serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
                 "params": {"name": "list_tables", "arguments": {}}}),
             serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
@@ -391,10 +416,14 @@ mod tests {
         let version = "io.modelcontextprotocol/protocolVersion";
         let caps = "io.modelcontextprotocol/clientCapabilities";
         assert!(meta(serde_json::json!({version: "2026-07-28", caps: {}})));
+        assert!(meta(
+            serde_json::json!({version: "2026-07-28", caps: {}, "progressToken": "p"})
+        ));
         for other in [
             serde_json::json!({version: "2026-07-28"}),
             serde_json::json!({version: "2025-06-18", caps: {}}),
-            serde_json::json!({version: "2026-07-28", caps: {}, "progressToken": 1}),
+            serde_json::json!({version: "2026-07-28", caps: {}, "progressToken": {}}),
+            serde_json::json!({version: "2026-07-28", caps: {}, "io.modelcontextprotocol/logLevel": "info"}),
             serde_json::json!({version: "2026-07-28", caps: 5}),
             serde_json::json!("2026-07-28"),
         ] {
