@@ -63,7 +63,8 @@ impl std::fmt::Debug for Auditor {
 }
 
 impl Auditor {
-    /// Start the writer task over `store` (with `durability = "log"`, only the log is written).
+    /// Start the writer over `store`: a thread with its own connection for a SQLite store, a
+    /// task on the runtime for PostgreSQL (with `durability = "log"`, only the log is written).
     pub fn start(store: Store, chain: Chain, config: AuditConfig) -> Auditor {
         if config.durability == Durability::Log {
             return Auditor::log_only();
@@ -238,7 +239,12 @@ impl Batch {
     ) {
         let outcome = match result {
             Ok(()) => {
-                crate::telemetry::metrics::audit_committed(self.records.len(), started.elapsed());
+                if !self.records.is_empty() {
+                    crate::telemetry::metrics::audit_committed(
+                        self.records.len(),
+                        started.elapsed(),
+                    );
+                }
                 Ok(())
             }
             Err(e) => {
