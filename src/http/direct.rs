@@ -57,7 +57,7 @@ enum Version {
 /// What the direct path needs besides the request: the hosts rmcp accepts, and the token that
 /// cancels running calls at the shutdown deadline.
 pub(crate) struct Direct {
-    pub(crate) state: Arc<AppState>,
+    state: Arc<AppState>,
     /// Allowed hosts as (lowercase host, port if the entry names one); empty = never direct.
     hosts: Vec<(String, Option<u16>)>,
     cancel: CancellationToken,
@@ -109,16 +109,21 @@ impl Direct {
             id,
             result: &result,
         };
-        // A result that cannot be encoded goes the rmcp way (which answers with its error).
-        let body = serde_json::to_vec(&reply).ok()?;
-        Some(
-            (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "application/json")],
-                body,
-            )
-                .into_response(),
-        )
+        // The call ran and is recorded: a reply that cannot be encoded is an internal error
+        // here, never a second run through rmcp.
+        let (status, body) = match serde_json::to_vec(&reply) {
+            Ok(body) => (StatusCode::OK, body),
+            Err(e) => {
+                tracing::error!(error = %e, "a query result could not be encoded");
+                let error = serde_json::json!({"jsonrpc": "2.0", "id": id, "error": {
+                    "code": -32603, "message": "internal error: the result could not be encoded"}});
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    error.to_string().into_bytes(),
+                )
+            }
+        };
+        Some((status, [(header::CONTENT_TYPE, "application/json")], body).into_response())
     }
 
     /// The protocol family, if the request's method, path and headers are ones this path
