@@ -268,24 +268,22 @@ async fn what_rmcp_refuses_stays_refused() {
         assert!(!text.contains("\"one\""), "{text}");
     }
     // Without text/event-stream in Accept, rmcp answers 406; wrong content type, 415.
-    let resp = reqwest::Client::new()
-        .post(&server.url)
-        .header("content-type", "application/json")
-        .header("accept", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(resp.status(), 406);
-    let resp = reqwest::Client::new()
-        .post(&server.url)
-        .header("content-type", "text/plain")
-        .header("accept", "application/json, text/event-stream")
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(resp.status(), 415);
+    for (content_type, accept, expected) in [
+        ("application/json", "application/json", 406),
+        ("text/plain", "application/json, text/event-stream", 415),
+    ] {
+        let resp = reqwest::Client::new()
+            .post(&server.url)
+            .header("content-type", content_type)
+            .header("accept", accept)
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(resp.status(), expected, "{content_type} / {accept}");
+        let text = resp.text().await.expect("body");
+        assert!(!text.contains("\"one\""), "{text}");
+    }
     // Arguments of the wrong type: rmcp's answer (a tool error naming the type), recorded once.
     let (status, text) = post(&server, &[], &call(json!(2), json!({"sql": 5}))).await;
     assert_eq!(status, 200, "{text}");
