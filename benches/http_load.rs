@@ -29,6 +29,9 @@ fn env_or(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// The audit writer's thread (SQLite store), as `/proc` names it.
+const WRITER_THREAD: &str = "sqlwarden-audit";
+
 struct Server(Child);
 
 impl Drop for Server {
@@ -122,6 +125,8 @@ struct Run {
     /// Server CPU time and context switches per call.
     cpu_ms: f64,
     switches: f64,
+    /// CPU time of the audit writer's thread per call.
+    writer_ms: f64,
 }
 
 async fn measure(url: &str, server: &proc::Proc, sessions: u64, secs: u64) -> Run {
@@ -133,6 +138,7 @@ async fn measure(url: &str, server: &proc::Proc, sessions: u64, secs: u64) -> Ru
             .collect();
         let started = Instant::now();
         let (cpu, switches) = (server.cpu(), server.switches());
+        let writer = server.thread_cpu(WRITER_THREAD);
         tokio::time::sleep(Duration::from_secs(if warm { 1 } else { secs })).await;
         stop.store(true, Ordering::Relaxed);
         let mut all = Vec::new();
@@ -145,6 +151,7 @@ async fn measure(url: &str, server: &proc::Proc, sessions: u64, secs: u64) -> Ru
         let elapsed = started.elapsed().as_secs_f64();
         let cpu = server.cpu().saturating_sub(cpu);
         let switches = server.switches().saturating_sub(switches);
+        let writer = server.thread_cpu(WRITER_THREAD).saturating_sub(writer);
         all.sort();
         let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
         return Run {
@@ -153,9 +160,24 @@ async fn measure(url: &str, server: &proc::Proc, sessions: u64, secs: u64) -> Ru
             p99: pct(0.99),
             cpu_ms: cpu.as_secs_f64() * 1000.0 / all.len() as f64,
             switches: switches as f64 / all.len() as f64,
+            writer_ms: writer.as_secs_f64() * 1000.0 / all.len() as f64,
         };
     }
     unreachable!("the measured run returns")
+}
+
+/// Audit records per store commit over the server's life, from its `/metrics` (group commit's
+/// batch size); `None` when it wrote none (`log`).
+async fn records_per_commit(mcp_url: &str) -> Option<f64> {
+    let url = format!("{}/metrics", mcp_url.trim_end_matches("/mcp"));
+    let text = reqwest::get(url).await.ok()?.text().await.ok()?;
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse::<f64>().ok())
+    };
+    let records = value("sqlwarden_audit_records_written_total ")?;
+    let commits = value("sqlwarden_audit_commit_seconds_count ")?;
+    (commits > 0.0).then(|| records / commits)
 }
 
 fn main() {
@@ -176,8 +198,8 @@ fn main() {
             "http_load: {sessions} sessions, {rounds} rounds x {secs} s per mode (median round shown), `query` point lookups as analyst/north"
         );
         println!(
-            "{:<8} {:>10} {:>10} {:>10} {:>12} {:>12} {:>10}",
-            "audit", "calls/s", "p50 ms", "p99 ms", "vs log", "cpu ms/call", "cs/call"
+            "{:<8} {:>10} {:>10} {:>10} {:>12} {:>12} {:>10} {:>10} {:>11}",
+            "audit", "calls/s", "p50 ms", "p99 ms", "vs log", "cpu ms/call", "writer ms", "cs/call", "rec/commit"
         );
         let modes = ["log", "async", "sync"];
         let mut servers = Vec::new();
@@ -191,21 +213,27 @@ fn main() {
                 runs[i].push(measure(url, &process, sessions, secs).await);
             }
         }
+        let mut batches = Vec::new();
+        for (_, url) in &servers {
+            batches.push(records_per_commit(url).await);
+        }
         drop(servers);
         let mut baseline = None;
-        for (mode, mut runs) in modes.into_iter().zip(runs) {
+        for ((mode, mut runs), batch) in modes.into_iter().zip(runs).zip(batches) {
             runs.sort_by(|a, b| a.calls_per_sec.total_cmp(&b.calls_per_sec));
             let run = &runs[runs.len() / 2];
             let base = *baseline.get_or_insert(run.calls_per_sec);
             println!(
-                "{:<8} {:>10.0} {:>10.2} {:>10.2} {:>11.1}% {:>12.3} {:>10.1}",
+                "{:<8} {:>10.0} {:>10.2} {:>10.2} {:>11.1}% {:>12.3} {:>10.3} {:>10.1} {:>11}",
                 mode,
                 run.calls_per_sec,
                 run.p50.as_secs_f64() * 1000.0,
                 run.p99.as_secs_f64() * 1000.0,
                 100.0 * run.calls_per_sec / base,
                 run.cpu_ms,
-                run.switches
+                run.writer_ms,
+                run.switches,
+                batch.map_or("-".to_string(), |b| format!("{b:.1}"))
             );
         }
     });

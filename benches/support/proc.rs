@@ -9,15 +9,19 @@ pub(crate) struct Proc(pub(crate) u32);
 
 impl Proc {
     pub(crate) fn cpu(&self) -> Duration {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.0)).unwrap_or_default();
-        let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
-        let f: Vec<u64> = after
-            .split_whitespace()
-            .map(|x| x.parse().unwrap_or(0))
-            .collect();
-        // Fields 14 and 15 of stat (utime, stime) are 12 and 13 after the command name.
-        let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
-        Duration::from_millis(ticks * 1000 / clock_ticks())
+        stat_cpu(&format!("/proc/{}/stat", self.0)).1
+    }
+    /// CPU time of the process's threads named `name` (their `comm`, at most 15 bytes).
+    pub(crate) fn thread_cpu(&self, name: &str) -> Duration {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{}/task", self.0)) else {
+            return Duration::ZERO;
+        };
+        tasks
+            .flatten()
+            .map(|t| stat_cpu(&t.path().join("stat").to_string_lossy()))
+            .filter(|(comm, _)| comm == name)
+            .map(|(_, cpu)| cpu)
+            .sum()
     }
     fn status(&self, key: &str) -> u64 {
         std::fs::read_to_string(format!("/proc/{}/status", self.0))
@@ -49,6 +53,24 @@ impl Proc {
     pub(crate) fn peak_mib(&self) -> f64 {
         self.status("VmHWM:") as f64 / 1024.0
     }
+}
+
+/// The command name and CPU time (user + system) in a `stat` file.
+fn stat_cpu(path: &str) -> (String, Duration) {
+    let stat = std::fs::read_to_string(path).unwrap_or_default();
+    let comm = stat
+        .split_once('(')
+        .and_then(|(_, r)| r.rsplit_once(')'))
+        .map_or("", |(c, _)| c)
+        .to_string();
+    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<u64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    // Fields 14 and 15 of stat (utime, stime) are 12 and 13 after the command name.
+    let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
+    (comm, Duration::from_millis(ticks * 1000 / clock_ticks()))
 }
 
 fn clock_ticks() -> u64 {
