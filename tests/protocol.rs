@@ -410,6 +410,51 @@ async fn database_down_is_unavailable_and_server_keeps_serving() {
     client.cancel().await.expect("close");
 }
 
+/// Sessions the pool hands out without a liveness round trip (used moments ago) can still have
+/// been ended by the server: the call runs once more on a fresh session instead of failing,
+/// and the lost sessions are never handed out again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_ended_by_the_server_is_replaced_without_failing_the_call() {
+    let cluster = common::pg::cluster();
+    let name = cluster.fresh_db();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config_file(dir.path(), &cluster.url(&name), "");
+    let client = stdio(&config, &[]).await;
+    let r = call(&client, "query", json!({"sql": "SELECT 1 AS warm"})).await;
+    assert_eq!(r.is_error, Some(false), "{}", text(&r));
+    // End every session of the server, from outside, right after that call.
+    let ended = cluster.query_text(
+        &name,
+        &format!(
+            "SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity \
+             WHERE datname = '{name}' AND application_name = 'sqlwarden'"
+        ),
+    );
+    assert!(
+        !ended.is_empty() && ended.iter().all(|t| t == "true"),
+        "{ended:?}"
+    );
+    for i in 2..6 {
+        let r = call(&client, "query", json!({"sql": format!("SELECT {i} AS n")})).await;
+        assert_eq!(r.is_error, Some(false), "call {i}: {}", text(&r));
+        assert_eq!(
+            r.structured_content.as_ref().expect("structured")["rows"][0][0],
+            json!(i),
+            "{}",
+            text(&r)
+        );
+    }
+    let sessions = cluster.query_text(
+        &name,
+        &format!(
+            "SELECT count(*)::text FROM pg_stat_activity \
+             WHERE datname = '{name}' AND application_name = 'sqlwarden'"
+        ),
+    );
+    assert_ne!(sessions, ["0"], "the server opened a new session");
+    client.cancel().await.expect("close");
+}
+
 fn policies_dir() -> String {
     format!("{}/policies", env!("CARGO_MANIFEST_DIR"))
 }

@@ -26,42 +26,52 @@ pub async fn execute(
     let backstop = limits.statement_timeout + CLIENT_GRACE;
     let result = match &db.pool {
         Pool::Postgres(pool) => {
-            let mut obj = pool.get().await.map_err(super::pool::unavailable)?;
-            // A role with its own statement timeout: the database enforces it, set on the
-            // session by our code (never by caller SQL) and only when it changes.
-            let want = limits.statement_timeout.as_millis().max(1) as u64;
-            if obj.timeout_ms != want {
-                sqlx::query("SELECT set_config('statement_timeout', $1, false)")
-                    .bind(format!("{want}ms"))
-                    .execute(&mut obj.conn)
-                    .await
-                    .map_err(db_error)?;
-                obj.timeout_ms = want;
-            }
-            let outcome = tokio::select! {
-                r = collect_pg_cached(&mut obj.conn, query, limits, db) => Some(r),
-                _ = cancel.cancelled() => None,
-                _ = tokio::time::sleep(backstop) => None,
-            };
-            match outcome {
-                Some(r) => r,
-                None => {
-                    // The statement may still run in the backend: cancel it there, and never
-                    // return this connection (it is mid-protocol) to the pool. The cancel is a
-                    // tracked task (it completes even if this call is dropped, and shutdown
-                    // waits for it); the call ends once the cancel has been sent.
-                    let pid = obj.pid;
-                    let opts = obj_manager_opts(pool);
-                    drop(deadpool::managed::Object::take(obj));
-                    let sent = db
-                        .background
-                        .spawn(async move { cancel_pg_backend(opts, pid).await });
-                    let _ = sent.await;
-                    Err(if cancel.is_cancelled() {
-                        DbError::Cancelled
-                    } else {
-                        DbError::Timeout(limits.statement_timeout)
-                    })
+            // A lost session is retried once on another, when this checkout trusted it
+            // without a liveness check (see `pool::TRUSTED_FOR`); the statement is read-only.
+            let mut retried = false;
+            loop {
+                let mut obj = pool.get().await.map_err(super::pool::unavailable)?;
+                let outcome = tokio::select! {
+                    r = run_pg(&mut obj, query, limits, db) => Some(r),
+                    _ = cancel.cancelled() => None,
+                    _ = tokio::time::sleep(backstop) => None,
+                };
+                match outcome {
+                    Some(Ok(set)) => {
+                        obj.ok_at = Some(std::time::Instant::now());
+                        break Ok(set);
+                    }
+                    Some(Err(e)) if session_lost(&e) => {
+                        // Never hand a lost session out again.
+                        let unchecked = obj.unchecked;
+                        drop(deadpool::managed::Object::take(obj));
+                        if unchecked && !retried {
+                            retried = true;
+                            tracing::debug!(database = %db.name, "a pooled session was lost; running the statement on another");
+                            continue;
+                        }
+                        break Err(e);
+                    }
+                    Some(Err(e)) => break Err(e),
+                    None => {
+                        // The statement may still run in the backend: cancel it there, and
+                        // never return this connection (it is mid-protocol) to the pool. The
+                        // cancel is a tracked task (it completes even if this call is
+                        // dropped, and shutdown waits for it); the call ends once the cancel
+                        // has been sent.
+                        let pid = obj.pid;
+                        let opts = obj_manager_opts(pool);
+                        drop(deadpool::managed::Object::take(obj));
+                        let sent = db
+                            .background
+                            .spawn(async move { cancel_pg_backend(opts, pid).await });
+                        let _ = sent.await;
+                        break Err(if cancel.is_cancelled() {
+                            DbError::Cancelled
+                        } else {
+                            DbError::Timeout(limits.statement_timeout)
+                        });
+                    }
                 }
             }
         }
@@ -95,6 +105,41 @@ pub async fn execute(
     };
     // An EXPLAIN's plan as the caller's role may see it.
     result.map(|set| super::plan::redact(set, query))
+}
+
+/// Whether an error means the session itself is gone: the connection failed, or the server
+/// ended it (SQLSTATE class 08, connection exception; 57P01-57P03, shutdown or terminated by an
+/// administrator).
+fn session_lost(e: &DbError) -> bool {
+    match e {
+        DbError::Unavailable(_) => true,
+        DbError::Database {
+            code: Some(code), ..
+        } => code.starts_with("08") || matches!(code.as_str(), "57P01" | "57P02" | "57P03"),
+        _ => false,
+    }
+}
+
+/// One statement on a checked-out session: its statement timeout set when the role's differs
+/// from the session's, then the statement.
+async fn run_pg(
+    obj: &mut super::pool::PgConn,
+    query: &GovernedQuery,
+    limits: ExecLimits,
+    db: &Database,
+) -> Result<RowSet, DbError> {
+    // A role with its own statement timeout: the database enforces it, set on the session by
+    // our code (never by caller SQL) and only when it changes.
+    let want = limits.statement_timeout.as_millis().max(1) as u64;
+    if obj.timeout_ms != want {
+        sqlx::query("SELECT set_config('statement_timeout', $1, false)")
+            .bind(format!("{want}ms"))
+            .execute(&mut obj.conn)
+            .await
+            .map_err(db_error)?;
+        obj.timeout_ms = want;
+    }
+    collect_pg_cached(&mut obj.conn, query, limits, db).await
 }
 
 fn obj_manager_opts(
