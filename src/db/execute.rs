@@ -28,6 +28,7 @@ pub async fn execute(
         Pool::Postgres(pool) => {
             // A lost session is retried once on another, when this checkout trusted it
             // without a liveness check (see `pool::TRUSTED_FOR`); the statement is read-only.
+            // Once only: a statement that itself ends sessions must not be run on each one.
             let mut retried = false;
             loop {
                 let mut obj = pool.get().await.map_err(super::pool::unavailable)?;
@@ -38,11 +39,14 @@ pub async fn execute(
                 };
                 match outcome {
                     Some(Ok(set)) => {
-                        obj.ok_at = Some(std::time::Instant::now());
+                        let losses = pool.manager().losses.load(Ordering::Relaxed);
+                        obj.ok_at = Some((std::time::Instant::now(), losses));
                         break Ok(set);
                     }
                     Some(Err(e)) if session_lost(&e) => {
-                        // Never hand a lost session out again.
+                        // Never hand a lost session out again, and check every other one
+                        // before it is used (they were likely lost together).
+                        pool.manager().losses.fetch_add(1, Ordering::Relaxed);
                         let unchecked = obj.unchecked;
                         drop(deadpool::managed::Object::take(obj));
                         if unchecked && !retried {

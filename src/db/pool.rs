@@ -109,13 +109,17 @@ pub(crate) enum Pool {
 pub(crate) struct PgManager {
     pub(crate) opts: PgConnectOptions,
     pub(crate) timeout_ms: u64,
+    /// Sessions found lost so far: one lost session (a restart, an administrator ending
+    /// sessions) makes every session trusted before it checked again at its next checkout.
+    pub(crate) losses: AtomicU64,
 }
 
 /// A session whose last statement completed less than this long ago is handed out without a
 /// liveness round trip (the idea of HikariCP's `aliveBypassWindowMs`): under load every
 /// checkout would otherwise cost a second round trip to the database, about a tenth of the
 /// server's CPU per point lookup. A session that turns out lost anyway is dropped and its
-/// statement runs once more on another session (see `db::execute`).
+/// statement runs once more on another session (see `db::execute`), and every other session
+/// is checked at its next checkout (see [`PgManager::losses`]).
 const TRUSTED_FOR: Duration = Duration::from_secs(1);
 
 /// A PostgreSQL session and its backend pid (for cancellation).
@@ -124,8 +128,9 @@ pub(crate) struct PgConn {
     pub(crate) pid: i32,
     /// The session's statement_timeout in ms (set at startup; changed for roles with another).
     pub(crate) timeout_ms: u64,
-    /// When a governed statement last completed on this session.
-    pub(crate) ok_at: Option<Instant>,
+    /// When a governed statement last completed on this session, and the pool's loss count
+    /// then.
+    pub(crate) ok_at: Option<(Instant, u64)>,
     /// Whether this checkout skipped the liveness check ([`TRUSTED_FOR`]).
     pub(crate) unchecked: bool,
 }
@@ -155,7 +160,11 @@ impl deadpool::managed::Manager for PgManager {
     ) -> deadpool::managed::RecycleResult<sqlx::Error> {
         // Only a completed statement vouches for the session: a checkout that ended in an
         // error, or was used elsewhere, is checked next time.
-        c.unchecked = c.ok_at.take().is_some_and(|t| t.elapsed() < TRUSTED_FOR);
+        let losses = self.losses.load(Ordering::Relaxed);
+        c.unchecked = c
+            .ok_at
+            .take()
+            .is_some_and(|(at, seen)| seen == losses && at.elapsed() < TRUSTED_FOR);
         if c.unchecked {
             return Ok(());
         }
@@ -261,6 +270,7 @@ impl Database {
                 let pool = deadpool::managed::Pool::builder(PgManager {
                     opts: pg,
                     timeout_ms,
+                    losses: AtomicU64::new(0),
                 })
                 .max_size(opts.max_connections)
                 .runtime(deadpool::Runtime::Tokio1)
