@@ -73,12 +73,17 @@ fn stat_cpu(path: &str) -> (String, Duration) {
     (comm, Duration::from_millis(ticks * 1000 / clock_ticks()))
 }
 
+/// Clock ticks per second (`getconf CLK_TCK`), asked once: every thread's stat is read in the
+/// measured window, and a subprocess per read would load the shared cores.
 fn clock_ticks() -> u64 {
-    std::process::Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(100)
+    static TICKS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        std::process::Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(100)
+    })
 }
