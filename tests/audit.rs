@@ -595,3 +595,90 @@ async fn a_store_that_cannot_be_written_fails_calls_closed() {
     assert_eq!(sqls, vec!["SELECT 1 AS one", "SELECT 3 AS three"]);
     assert_verifies(&cfg);
 }
+
+/// A SQLite store written by an older sqlwarden (schema version 2, `seq` a BIGINT key beside
+/// the rowid) is upgraded in place: same records, same chain, `seq` now the rowid, and appends
+/// go on from the old head.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_old_sqlite_store_is_upgraded_with_its_chain() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let chain = Chain::new(None);
+    let new_url = format!("sqlite://{}", dir.path().join("new.db").display());
+    let written = five_records(&new_url, &chain)
+        .await
+        .audit_page(0, 100)
+        .await
+        .expect("read");
+
+    // The old store: migrations 1 and 2 only, then the same records and head copied in.
+    let old_dir = dir.path().join("migrations-v2");
+    std::fs::create_dir_all(&old_dir).expect("mkdir");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    for f in ["0001_tokens.sql", "0002_audit.sql"] {
+        std::fs::copy(src.join(f), old_dir.join(f)).expect("copy migration");
+    }
+    let old_path = dir.path().join("old.db");
+    let old_url = format!("sqlite://{}", old_path.display());
+    {
+        let opts = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&old_path)
+            .create_if_missing(true);
+        let mut c = sqlx::SqliteConnection::connect_with(&opts)
+            .await
+            .expect("connect");
+        sqlx::migrate::Migrator::new(old_dir.as_path())
+            .await
+            .expect("migrator")
+            .run(&mut c)
+            .await
+            .expect("migrate to 2");
+    }
+    exec(
+        &old_url,
+        &format!(
+            "ATTACH '{}' AS n; INSERT INTO audit_log SELECT * FROM n.audit_log; \
+             DELETE FROM audit_head; INSERT INTO audit_head SELECT * FROM n.audit_head",
+            dir.path().join("new.db").display()
+        ),
+    )
+    .await;
+    let autoindex =
+        "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_autoindex_audit_log_1'";
+    let count = |url: String| async move {
+        let mut c = sqlx::SqliteConnection::connect(&url)
+            .await
+            .expect("connect");
+        sqlx::query_scalar::<_, i64>(autoindex)
+            .fetch_one(&mut c)
+            .await
+            .expect("count")
+    };
+    assert_eq!(
+        count(old_url.clone()).await,
+        1,
+        "the old schema keys seq apart"
+    );
+
+    let store = Store::open(&old_url).await.expect("open and upgrade");
+    assert_eq!(
+        store.version().await.expect("version"),
+        Store::known_version()
+    );
+    assert_eq!(count(old_url.clone()).await, 0, "seq is the rowid now");
+    assert_eq!(store.audit_page(0, 100).await.expect("read"), written);
+    let cfg = config(&dir.path().join("cfg"), "", Some(&old_url));
+    assert_verifies(&cfg);
+    let mut appender = store.file_appender().expect("a file store");
+    let mut more = vec![AuditRecord::new(
+        "req6",
+        "http",
+        "tools/call",
+        Decision::Deny,
+    )];
+    let head = appender.append(&mut more, &chain).expect("append");
+    assert_eq!(head.seq, 6);
+    assert_verifies(&cfg);
+    exec(&old_url, "DELETE FROM audit_log WHERE seq = 3").await;
+    let (ok, _, err) = cli(&cfg, &["audit", "verify"], &[]);
+    assert!(!ok && err.contains("record 3"), "{err}");
+}

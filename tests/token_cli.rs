@@ -40,7 +40,11 @@ fn secret_of(token: &str) -> &str {
 /// The whole lifecycle on one store; returns every secret issued.
 async fn lifecycle(url: &str, home: &Path) -> Vec<String> {
     let out = ok(url, home, &["migrate"]);
-    assert!(out.contains("schema version 2"), "{out}");
+    let expected = format!(
+        "schema version {}",
+        sqlwarden::store::Store::known_version()
+    );
+    assert!(out.contains(&expected), "{out}");
 
     // Plain create: the token alone on stdout.
     let out = ok(
