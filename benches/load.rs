@@ -275,11 +275,11 @@ fn main() {
             .expect("raw pool");
         let mut clients = Vec::new();
         for _ in 0..sessions {
-            clients.push(Arc::new(common::mcp::http_client(&plain.url).await));
+            clients.push(Arc::new(common::mcp::http_client_keep_alive(&plain.url).await));
         }
         let mut cached_clients = Vec::new();
         for _ in 0..sessions {
-            cached_clients.push(Arc::new(common::mcp::http_client(&cached.url).await));
+            cached_clients.push(Arc::new(common::mcp::http_client_keep_alive(&cached.url).await));
         }
         let idle = plain_proc.rss_mib();
         println!(

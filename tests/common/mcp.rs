@@ -125,6 +125,22 @@ pub async fn call(client: &Client, tool: &str, args: serde_json::Value) -> CallT
         .expect("tools/call succeeds at the protocol level")
 }
 
+/// An rmcp client over Streamable HTTP that keeps its connection between requests. rmcp's
+/// default HTTP client opens a new connection for every request (`pool_max_idle_per_host(0)`);
+/// the clients most users run (the TypeScript SDK over fetch, the Python SDK over httpx) keep
+/// theirs, and so does this one.
+#[allow(dead_code)]
+pub async fn http_client_keep_alive(url: &str) -> Client {
+    let http = reqwest::Client::builder().build().expect("an HTTP client");
+    let config =
+        rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig::with_uri(
+            url.to_string(),
+        );
+    ().serve(StreamableHttpClientTransport::with_client(http, config))
+        .await
+        .expect("initialize over HTTP")
+}
+
 /// `tools/call` that may fail at the protocol level (unknown tool, arguments refused).
 pub async fn try_call(
     client: &Client,
