@@ -455,7 +455,55 @@ pub(crate) fn said(r: &CallToolResult) -> String {
         .join("\n")
 }
 
-/// A short unique id for one request, shown in internal errors and logged.
+/// A short unique id for one request (16 hex digits), shown in internal errors and logged.
+/// Distinct within a process: a counter through a bijective mix keyed once per process from
+/// the OS's random source, so ids need no system call per request and still differ between
+/// processes and restarts.
 pub(crate) fn request_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()[..16].to_string()
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static KEY: OnceLock<u64> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let key = *KEY.get_or_init(|| {
+        let mut b = [0u8; 8];
+        // Without the OS's randomness, the clock still tells processes apart.
+        if getrandom::fill(&mut b).is_err() {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64);
+            b = (now ^ u64::from(std::process::id())).to_le_bytes();
+        }
+        u64::from_le_bytes(b)
+    });
+    format!(
+        "{:016x}",
+        mix(key.wrapping_add(NEXT.fetch_add(1, Ordering::Relaxed)))
+    )
+}
+
+/// SplitMix64's finalizer: a bijection on u64 that spreads consecutive inputs.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::request_id;
+
+    #[test]
+    fn request_ids_are_short_hex_and_distinct() {
+        let ids: std::collections::HashSet<String> = (0..20_000).map(|_| request_id()).collect();
+        assert_eq!(ids.len(), 20_000);
+        assert!(
+            ids.iter()
+                .all(|id| id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+        );
+        // Consecutive ids do not look consecutive (no counter visible to callers).
+        let (a, b) = (request_id(), request_id());
+        let diff =
+            u64::from_str_radix(&a, 16).unwrap_or(0) ^ u64::from_str_radix(&b, 16).unwrap_or(0);
+        assert!(diff.count_ones() > 8, "{a} {b}");
+    }
 }
