@@ -129,7 +129,6 @@ pub async fn call(client: &Client, tool: &str, args: serde_json::Value) -> CallT
 /// default HTTP client opens a new connection for every request (`pool_max_idle_per_host(0)`);
 /// the clients most users run (the TypeScript SDK over fetch, the Python SDK over httpx) keep
 /// theirs, and so does this one.
-#[allow(dead_code)]
 pub async fn http_client_keep_alive(url: &str) -> Client {
     let http = reqwest::Client::builder().build().expect("an HTTP client");
     let config =
