@@ -662,7 +662,7 @@ async fn an_old_sqlite_store_is_upgraded_with_its_chain() {
     let store = Store::open(&old_url).await.expect("open and upgrade");
     assert_eq!(
         store.version().await.expect("version"),
-        Store::known_version()
+        store.known_version()
     );
     assert_eq!(count(old_url.clone()).await, 0, "seq is the rowid now");
     assert_eq!(store.audit_page(0, 100).await.expect("read"), written);

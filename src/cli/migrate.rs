@@ -2,8 +2,6 @@
 
 use std::path::Path;
 
-use sqlwarden::store::Store;
-
 #[allow(clippy::print_stdout)]
 pub(crate) async fn run(config_path: Option<&Path>) -> anyhow::Result<()> {
     // Opening applies pending migrations (and refuses a store from a newer sqlwarden).
@@ -13,7 +11,7 @@ pub(crate) async fn run(config_path: Option<&Path>) -> anyhow::Result<()> {
         "governance store at {}: schema version {} (this sqlwarden knows up to {})",
         store.location(),
         store.version().await?,
-        Store::known_version()
+        store.known_version()
     );
     Ok(())
 }
