@@ -468,6 +468,61 @@ async fn a_session_ended_by_the_server_is_replaced_without_failing_the_call() {
     client.cancel().await.expect("close");
 }
 
+/// `sqlwarden_pool_session_checks_total` for database `main`, from `/metrics`.
+async fn session_checks(base: &str) -> u64 {
+    let text = common::process::body(&format!("{base}/metrics")).await;
+    text.lines()
+        .find(|l| l.starts_with("sqlwarden_pool_session_checks_total{database=\"main\"}"))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no session checks in /metrics:\n{text}"))
+}
+
+/// A session is handed out without a ping when it just answered, with rows or with an error
+/// (a SQLSTATE proves it alive and in step), and pinged when it sat unused for over a second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_that_just_answered_is_not_pinged_and_an_idle_one_is() {
+    let cluster = common::pg::cluster();
+    let name = cluster.fresh_db();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config_file(dir.path(), &cluster.url(&name), "");
+    // One session, so every call takes the same one (the last table is the database's).
+    let mut toml = std::fs::read_to_string(&config).expect("read config");
+    toml.push_str("max_connections = 1\n");
+    std::fs::write(&config, toml).expect("write config");
+    let server = http_server(&config).await;
+    let client = http_client(&server.url).await;
+
+    let r = call(&client, "query", json!({"sql": "SELECT 1 AS n"})).await;
+    assert_eq!(r.is_error, Some(false), "{}", text(&r));
+    let before = session_checks(&server.base).await;
+    let r = call(&client, "query", json!({"sql": "SELECT 1/0 AS n"})).await;
+    assert_eq!(r.is_error, Some(true), "{}", text(&r));
+    assert!(text(&r).contains("division by zero"), "{}", text(&r));
+    let r = call(&client, "query", json!({"sql": "SELECT 2 AS n"})).await;
+    assert_eq!(r.is_error, Some(false), "{}", text(&r));
+    assert_eq!(
+        session_checks(&server.base).await,
+        before,
+        "after a completed statement and after an error the session was taken without a ping"
+    );
+
+    tokio::time::sleep(Duration::from_millis(1300)).await;
+    let r = call(&client, "query", json!({"sql": "SELECT 3 AS n"})).await;
+    assert_eq!(
+        r.structured_content.as_ref().expect("structured")["rows"][0][0],
+        json!(3),
+        "{}",
+        text(&r)
+    );
+    assert_eq!(
+        session_checks(&server.base).await,
+        before + 1,
+        "a session unused for over a second is checked"
+    );
+    client.cancel().await.expect("close");
+}
+
 fn policies_dir() -> String {
     format!("{}/policies", env!("CARGO_MANIFEST_DIR"))
 }

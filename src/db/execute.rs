@@ -56,7 +56,15 @@ pub async fn execute(
                         }
                         break Err(e);
                     }
-                    Some(Err(e)) => break Err(e),
+                    Some(Err(e)) => {
+                        // An error the server answered with (a SQLSTATE) proves the session
+                        // alive and in step, as a completed statement does.
+                        if matches!(e, DbError::Database { code: Some(_), .. }) {
+                            let losses = pool.manager().losses.load(Ordering::Relaxed);
+                            obj.ok_at = Some((std::time::Instant::now(), losses));
+                        }
+                        break Err(e);
+                    }
                     None => {
                         // The statement may still run in the backend: cancel it there, and
                         // never return this connection (it is mid-protocol) to the pool. The

@@ -112,6 +112,8 @@ pub(crate) struct PgManager {
     /// Sessions found lost so far: one lost session (a restart, an administrator ending
     /// sessions) makes every session trusted before it checked again at its next checkout.
     pub(crate) losses: AtomicU64,
+    /// Liveness checks (pings) made at checkout so far.
+    pub(crate) checks: AtomicU64,
 }
 
 /// A session whose last statement completed less than this long ago is handed out without a
@@ -158,8 +160,9 @@ impl deadpool::managed::Manager for PgManager {
         c: &mut PgConn,
         _: &deadpool::managed::Metrics,
     ) -> deadpool::managed::RecycleResult<sqlx::Error> {
-        // Only a completed statement vouches for the session: a checkout that ended in an
-        // error, or was used elsewhere, is checked next time.
+        // Only an answer from the server vouches for the session (a completed statement, or
+        // an error with a SQLSTATE): a checkout that ended otherwise, or was used elsewhere,
+        // is checked next time.
         let losses = self.losses.load(Ordering::Relaxed);
         c.unchecked = c
             .ok_at
@@ -168,6 +171,7 @@ impl deadpool::managed::Manager for PgManager {
         if c.unchecked {
             return Ok(());
         }
+        self.checks.fetch_add(1, Ordering::Relaxed);
         c.conn
             .ping()
             .await
@@ -271,6 +275,7 @@ impl Database {
                     opts: pg,
                     timeout_ms,
                     losses: AtomicU64::new(0),
+                    checks: AtomicU64::new(0),
                 })
                 .max_size(opts.max_connections)
                 .runtime(deadpool::Runtime::Tokio1)
@@ -496,6 +501,21 @@ impl Database {
         match &self.pool {
             Pool::Postgres(p) => p.status(),
             Pool::Sqlite(p) => p.status(),
+        }
+    }
+
+    /// PostgreSQL sessions checked (pinged) at checkout and found lost, since start; `None`
+    /// for SQLite, whose local connections are never checked.
+    pub fn session_checks(&self) -> Option<(u64, u64)> {
+        match &self.pool {
+            Pool::Postgres(p) => {
+                let m = p.manager();
+                Some((
+                    m.checks.load(Ordering::Relaxed),
+                    m.losses.load(Ordering::Relaxed),
+                ))
+            }
+            Pool::Sqlite(_) => None,
         }
     }
 }

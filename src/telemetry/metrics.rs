@@ -39,6 +39,9 @@ pub const POOL_MAX: &str = "sqlwarden_pool_max_connections";
 pub const POOL_SIZE: &str = "sqlwarden_pool_connections";
 pub const POOL_IN_USE: &str = "sqlwarden_pool_connections_in_use";
 pub const POOL_WAITING: &str = "sqlwarden_pool_waiting";
+/// PostgreSQL sessions checked at checkout (a ping), and found lost, per database.
+pub const POOL_CHECKS: &str = "sqlwarden_pool_session_checks_total";
+pub const POOL_LOST: &str = "sqlwarden_pool_sessions_lost_total";
 /// Breaker state per database: 0 closed, 1 open, 2 half-open (one probe let through).
 pub const BREAKER: &str = "sqlwarden_breaker_state";
 /// Audit writer figures.
@@ -97,6 +100,14 @@ fn describe() {
     describe_gauge!(POOL_SIZE, "Connections open per database.");
     describe_gauge!(POOL_IN_USE, "Connections checked out per database.");
     describe_gauge!(POOL_WAITING, "Calls waiting for a connection per database.");
+    describe_counter!(
+        POOL_CHECKS,
+        "PostgreSQL sessions pinged at checkout (those not used in the last second)."
+    );
+    describe_counter!(
+        POOL_LOST,
+        "PostgreSQL sessions found ended by the server or the network."
+    );
     describe_gauge!(BREAKER, "Circuit breaker: 0 closed, 1 open, 2 half-open.");
     describe_gauge!(AUDIT_QUEUE, "Audit records queued for the writer.");
     describe_histogram!(
@@ -192,6 +203,10 @@ pub fn render(handle: &PrometheusHandle, state: &AppState) -> String {
         gauge!(POOL_IN_USE, "database" => name.clone())
             .set(s.size.saturating_sub(s.available) as f64);
         gauge!(POOL_WAITING, "database" => name.clone()).set(s.waiting as f64);
+        if let Some((checks, lost)) = db.session_checks() {
+            counter!(POOL_CHECKS, "database" => name.clone()).absolute(checks);
+            counter!(POOL_LOST, "database" => name.clone()).absolute(lost);
+        }
         if let Some(b) = state.breakers.get(&db.name) {
             gauge!(BREAKER, "database" => name).set(f64::from(b.state_code()));
         }
