@@ -37,12 +37,22 @@ pub async fn execute(
                     _ = cancel.cancelled() => None,
                     _ = tokio::time::sleep(backstop) => None,
                 };
-                match outcome {
-                    Some(Ok(set)) => {
-                        let losses = pool.manager().losses.load(Ordering::Relaxed);
-                        obj.ok_at = Some((std::time::Instant::now(), losses));
-                        break Ok(set);
+                // An answer from the server (rows, or an error with a SQLSTATE that does not
+                // mean the session is gone) vouches for the session: its next checkout within
+                // `pool::TRUSTED_FOR` skips the ping.
+                let answered = match &outcome {
+                    Some(Ok(_)) => true,
+                    Some(Err(e)) => {
+                        matches!(e, DbError::Database { code: Some(_), .. }) && !session_lost(e)
                     }
+                    None => false,
+                };
+                if answered {
+                    let losses = pool.manager().losses.load(Ordering::Relaxed);
+                    obj.ok_at = Some((std::time::Instant::now(), losses));
+                }
+                match outcome {
+                    Some(Ok(set)) => break Ok(set),
                     Some(Err(e)) if session_lost(&e) => {
                         // Never hand a lost session out again, and check every other one
                         // before it is used (they were likely lost together).
@@ -56,15 +66,7 @@ pub async fn execute(
                         }
                         break Err(e);
                     }
-                    Some(Err(e)) => {
-                        // An error the server answered with (a SQLSTATE) proves the session
-                        // alive and in step, as a completed statement does.
-                        if matches!(e, DbError::Database { code: Some(_), .. }) {
-                            let losses = pool.manager().losses.load(Ordering::Relaxed);
-                            obj.ok_at = Some((std::time::Instant::now(), losses));
-                        }
-                        break Err(e);
-                    }
+                    Some(Err(e)) => break Err(e),
                     None => {
                         // The statement may still run in the backend: cancel it there, and
                         // never return this connection (it is mid-protocol) to the pool. The
