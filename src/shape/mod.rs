@@ -95,12 +95,21 @@ impl QueryOutput {
             return out;
         }
         out.push_str("<data>\n");
-        let header: Vec<String> = self.columns.iter().map(|c| cell_text(&c.name)).collect();
-        out.push_str(&header.join("|"));
+        // Cells are written straight into `out`: no string per cell, no vector per row.
+        for (i, c) in self.columns.iter().enumerate() {
+            if i > 0 {
+                out.push('|');
+            }
+            push_cell(&mut out, &c.name);
+        }
         out.push('\n');
         for row in &self.rows {
-            let cells: Vec<String> = row.iter().map(render_value).collect();
-            out.push_str(&cells.join("|"));
+            for (i, v) in row.iter().enumerate() {
+                if i > 0 {
+                    out.push('|');
+                }
+                push_value(&mut out, v);
+            }
             out.push('\n');
         }
         out.push_str("</data>");
@@ -108,18 +117,21 @@ impl QueryOutput {
     }
 }
 
-fn render_value(v: &Value) -> String {
+fn push_value(out: &mut String, v: &Value) {
+    use std::fmt::Write;
     match v {
-        Value::Null => "NULL".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => cell_text(s),
-        other => other.to_string(),
+        Value::Null => out.push_str("NULL"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::String(s) => push_cell(out, s),
+        other => out.push_str(&other.to_string()),
     }
 }
 
 /// A string cell: bare when unambiguous, JSON-quoted otherwise.
-fn cell_text(s: &str) -> String {
+fn push_cell(out: &mut String, s: &str) {
     let ambiguous = s.is_empty()
         || s == "NULL"
         || s.starts_with('"')
@@ -129,12 +141,9 @@ fn cell_text(s: &str) -> String {
         || s.chars().any(char::is_control);
     if ambiguous {
         // Angle brackets are escaped so a value can never close the <data> fence.
-        Value::String(s.to_string())
-            .to_string()
-            .replace('<', "\\u003c")
-            .replace('>', "\\u003e")
+        out.push_str(&quoted(s));
     } else {
-        s.to_string()
+        out.push_str(s);
     }
 }
 
