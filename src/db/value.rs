@@ -142,29 +142,58 @@ fn fraction(micros: u32) -> String {
 
 /// `.` and the microseconds without trailing zeros, as PostgreSQL prints them; nothing for 0.
 fn push_fraction(out: &mut String, micros: u32) {
-    use std::fmt::Write;
-    if micros == 0 {
+    let mut digits = micros % 1_000_000;
+    if digits == 0 {
         return;
     }
-    let mut digits = micros % 1_000_000;
     let mut width = 6;
     while digits.is_multiple_of(10) {
         digits /= 10;
         width -= 1;
     }
-    let _ = write!(out, ".{digits:0width$}");
+    out.push('.');
+    push_digits(out, digits, width);
 }
 
-/// `HH:MM:SS` then the fraction. Written directly: `format("%H:%M:%S")` parses its pattern on
-/// every value, which was a sixth of the server's CPU for a 1,000-row result with a timestamp
-/// column.
+/// `value` in exactly `width` decimal digits (zero-padded; `value` must fit).
+fn push_digits(out: &mut String, value: u32, width: u32) {
+    for place in (0..width).rev() {
+        let digit = value / 10u32.pow(place) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
+}
+
+/// `HH:MM:SS` then the fraction. Written digit by digit: `format("%H:%M:%S")` parses its
+/// pattern on every value, which was a sixth of the server's CPU for a 1,000-row result with a
+/// timestamp column.
 fn push_time(out: &mut String, t: chrono::NaiveTime) {
     use chrono::Timelike;
-    use std::fmt::Write;
     // A leap second (nanoseconds past 10^9) prints as second 60, as chrono's `%S` does.
     let second = t.second() + t.nanosecond() / 1_000_000_000;
-    let _ = write!(out, "{:02}:{:02}:{second:02}", t.hour(), t.minute());
+    push_digits(out, t.hour(), 2);
+    out.push(':');
+    push_digits(out, t.minute(), 2);
+    out.push(':');
+    push_digits(out, second, 2);
     push_fraction(out, (t.nanosecond() % 1_000_000_000) / 1000);
+}
+
+/// `YYYY-MM-DD` as chrono's `%Y-%m-%d` prints it (a sign and more digits outside 0-9999).
+fn push_date(out: &mut String, d: chrono::NaiveDate) {
+    use chrono::Datelike;
+    match u32::try_from(d.year()) {
+        Ok(year) if year <= 9999 => {
+            push_digits(out, year, 4);
+            out.push('-');
+            push_digits(out, d.month(), 2);
+            out.push('-');
+            push_digits(out, d.day(), 2);
+        }
+        _ => {
+            use std::fmt::Write;
+            let _ = write!(out, "{d}");
+        }
+    }
 }
 
 fn get<'r, T>(row: &'r PgRow, i: usize) -> Option<Json>
@@ -206,10 +235,11 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
             .try_get::<uuid::Uuid, _>(i)
             .ok()
             .map(|u| Json::String(u.to_string())),
-        "date" => row
-            .try_get::<chrono::NaiveDate, _>(i)
-            .ok()
-            .map(|d| Json::String(d.to_string())),
+        "date" => row.try_get::<chrono::NaiveDate, _>(i).ok().map(|d| {
+            let mut out = String::with_capacity(10);
+            push_date(&mut out, d);
+            Json::String(out)
+        }),
         "time" => row.try_get::<chrono::NaiveTime, _>(i).ok().map(|t| {
             let mut out = String::with_capacity(15);
             push_time(&mut out, t);
@@ -267,10 +297,9 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
 }
 
 fn timestamp(d: chrono::NaiveDateTime) -> String {
-    use std::fmt::Write;
     let mut out = String::with_capacity(32);
-    // `NaiveDate`'s Display is `%Y-%m-%d` (a sign outside years 0-9999), without a pattern.
-    let _ = write!(out, "{} ", d.date());
+    push_date(&mut out, d.date());
+    out.push(' ');
     push_time(&mut out, d.time());
     out
 }
@@ -403,6 +432,10 @@ mod tests {
                 };
                 let expected = format!("{}{micros}", d.format("%Y-%m-%d %H:%M:%S"));
                 assert_eq!(timestamp(d), expected);
+                let mut day = String::new();
+                push_date(&mut day, date);
+                assert_eq!(day, date.format("%Y-%m-%d").to_string());
+                assert_eq!(day, date.to_string());
                 let mut t = String::new();
                 push_time(&mut t, time);
                 assert_eq!(t, format!("{}{micros}", time.format("%H:%M:%S")));

@@ -137,8 +137,10 @@ fn push_cell(out: &mut String, s: &str) {
         || s.starts_with('"')
         || s.starts_with(' ')
         || s.ends_with(' ')
-        || s.contains(['|', '\n', '\r', '<', '>'])
-        || s.chars().any(char::is_control);
+        // One pass over the bytes: a delimiter, a bracket or an ASCII control character
+        // (`\n`, `\r` among them); other control characters only where the text is not ASCII.
+        || s.bytes().any(|b| matches!(b, b'|' | b'<' | b'>' | 0..=0x1f | 0x7f))
+        || (!s.is_ascii() && s.chars().any(char::is_control));
     if ambiguous {
         // Angle brackets are escaped so a value can never close the <data> fence.
         out.push_str(&quoted(s));
