@@ -116,21 +116,32 @@ pub(crate) fn numeric_text(b: &[u8]) -> Option<String> {
     } else {
         out.push_str(&group(0).to_string());
         for k in 1..=weight {
-            out.push_str(&format!("{:04}", group(k)));
+            push_group(&mut out, group(k));
         }
     }
     if dscale > 0 {
-        let mut frac = String::new();
+        out.push('.');
+        let start = out.len();
         let mut k = weight + 1;
-        while frac.len() < dscale {
-            frac.push_str(&format!("{:04}", group(k)));
+        while out.len() - start < dscale {
+            push_group(&mut out, group(k));
             k += 1;
         }
-        frac.truncate(dscale);
-        out.push('.');
-        out.push_str(&frac);
+        out.truncate(start + dscale);
     }
     Some(out)
+}
+
+/// One base-10000 group of a numeric as four digits (`{:04}`, without formatting machinery
+/// for the groups PostgreSQL sends, 0-9999).
+fn push_group(out: &mut String, group: i32) {
+    match u32::try_from(group) {
+        Ok(g) if g <= 9999 => push_digits(out, g, 4),
+        _ => {
+            use std::fmt::Write;
+            let _ = write!(out, "{group:04}");
+        }
+    }
 }
 
 /// Fractional seconds as PostgreSQL prints them: up to six digits, trailing zeros trimmed.
@@ -457,6 +468,11 @@ mod tests {
         assert_eq!(
             numeric_text(&numeric(1, -1, 0x4000, 4, &[5])).as_deref(),
             Some("-0.0005")
+        );
+        // Inner groups keep their leading zeros: 1 0042 . 0007
+        assert_eq!(
+            numeric_text(&numeric(3, 1, 0, 4, &[1, 42, 7])).as_deref(),
+            Some("10042.0007")
         );
         let big = format!("1{}", "0".repeat(32));
         assert_eq!(numeric_text(&numeric(1, 8, 0, 0, &[1])), Some(big));
