@@ -146,11 +146,15 @@ async fn run_pg(
     // our code (never by caller SQL) and only when it changes.
     let want = limits.statement_timeout.as_millis().max(1) as u64;
     if obj.timeout_ms != want {
-        sqlx::query("SELECT set_config('statement_timeout', $1, false)")
-            .bind(format!("{want}ms"))
-            .execute(&mut obj.conn)
-            .await
-            .map_err(db_error)?;
+        // The rare paths' futures are boxed here and below: every call's future would carry
+        // (and copy) their size otherwise.
+        Box::pin(
+            sqlx::query("SELECT set_config('statement_timeout', $1, false)")
+                .bind(format!("{want}ms"))
+                .execute(&mut obj.conn),
+        )
+        .await
+        .map_err(db_error)?;
         obj.timeout_ms = want;
     }
     collect_pg_cached(&mut obj.conn, query, limits, db).await
@@ -195,8 +199,10 @@ async fn collect_pg_cached(
             code: Some(code), ..
         }) if code == "0A000" => {
             use sqlx::Connection;
-            conn.clear_cached_statements().await.map_err(db_error)?;
-            collect_pg(conn, query, limits, db).await
+            Box::pin(conn.clear_cached_statements())
+                .await
+                .map_err(db_error)?;
+            Box::pin(collect_pg(conn, query, limits, db)).await
         }
         r => r,
     }
@@ -238,7 +244,7 @@ async fn collect_pg(
         }
     }
     if set.columns.is_empty() {
-        set.columns = describe_pg(conn, query.sql()).await?;
+        set.columns = Box::pin(describe_pg(conn, query.sql())).await?;
     }
     Ok(set)
 }
@@ -296,7 +302,7 @@ async fn collect_sqlite(
         }
     }
     if set.columns.is_empty() {
-        set.columns = describe_sqlite(conn, query.sql()).await?;
+        set.columns = Box::pin(describe_sqlite(conn, query.sql())).await?;
     }
     infer_untyped_columns(&mut set);
     Ok(set)

@@ -44,7 +44,8 @@ pub(super) async fn fit_pg(
         Some(types) => types,
         None => {
             // A statement PostgreSQL cannot type runs uncast; that is remembered too.
-            let types = Arc::new(infer(conn, query).await.unwrap_or_default());
+            // Boxed: few calls get here, every call's future would carry its size.
+            let types = Arc::new(Box::pin(infer(conn, query)).await.unwrap_or_default());
             cache.insert(key, types.clone());
             types
         }

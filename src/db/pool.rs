@@ -142,17 +142,22 @@ impl deadpool::managed::Manager for PgManager {
     type Error = sqlx::Error;
 
     async fn create(&self) -> Result<PgConn, sqlx::Error> {
-        let mut conn = PgConnection::connect_with(&self.opts).await?;
-        let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
-            .fetch_one(&mut conn)
-            .await?;
-        Ok(PgConn {
-            conn,
-            pid,
-            timeout_ms: self.timeout_ms,
-            ok_at: None,
-            unchecked: false,
+        // Boxed (as the ping below): deadpool's checkout future holds this one, so its size
+        // would be carried and copied by every call, though few calls connect.
+        Box::pin(async {
+            let mut conn = PgConnection::connect_with(&self.opts).await?;
+            let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+                .fetch_one(&mut conn)
+                .await?;
+            Ok(PgConn {
+                conn,
+                pid,
+                timeout_ms: self.timeout_ms,
+                ok_at: None,
+                unchecked: false,
+            })
         })
+        .await
     }
 
     async fn recycle(
@@ -172,8 +177,7 @@ impl deadpool::managed::Manager for PgManager {
             return Ok(());
         }
         self.checks.fetch_add(1, Ordering::Relaxed);
-        c.conn
-            .ping()
+        Box::pin(c.conn.ping())
             .await
             .map_err(deadpool::managed::RecycleError::Backend)
     }
@@ -203,7 +207,8 @@ impl deadpool::managed::Manager for SqliteManager {
     type Error = sqlx::Error;
 
     async fn create(&self) -> Result<SqliteConn, sqlx::Error> {
-        let mut conn = SqliteConnection::connect_with(&self.opts).await?;
+        // Boxed, as for PostgreSQL: few calls connect.
+        let mut conn = Box::pin(SqliteConnection::connect_with(&self.opts)).await?;
         let deadline_ms = Arc::new(AtomicU64::new(0));
         let cancelled = Arc::new(AtomicBool::new(false));
         {
@@ -463,7 +468,9 @@ impl Database {
         if self.catalog_ready.load(Ordering::Acquire) {
             return Ok(());
         }
-        self.refresh_catalog().await
+        // Boxed: the introspection's future is large, and every call's future would carry
+        // its size (and copy it) though nearly every call finds the catalog loaded.
+        Box::pin(self.refresh_catalog()).await
     }
 
     /// The engine and its major version, as a model should be told it: `PostgreSQL 15`,

@@ -354,7 +354,9 @@ impl Call {
                 max_rows: limits.max_rows,
                 max_bytes: limits.max_result_bytes,
             };
-            match self.state.results.get_or_run(key, ttl, run).await {
+            // Boxed: the cache's future is some 45 KB, and every call's future (cached or not)
+            // would carry that size and copy it as it is handed down the request path.
+            match Box::pin(self.state.results.get_or_run(key, ttl, run)).await {
                 // Another call ran it and was cancelled: this one is not, so it runs on its own.
                 Err(crate::db::DbError::Cancelled) if !cancel.is_cancelled() => {
                     crate::db::execute(&target.db, &governed, limits, cancel)
