@@ -165,8 +165,13 @@ async fn malformed_bodies_get_json_rpc_errors_and_max_rows_is_checked() {
             r#"{"jsonrpc":"2.0","id":7,"method":"initialize"}"#,
             "protocolVersion",
         ),
+        (
+            r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":["query","SELECT 1"]}"#,
+            "params must be an object",
+        ),
     ] {
-        let (_, reply) = post_raw(&server.url, body).await;
+        let (status, reply) = post_raw(&server.url, body).await;
+        assert_eq!(status, 200, "{body}: {reply}");
         assert_eq!(reply["id"], 7, "{reply}");
         assert_eq!(reply["error"]["code"], -32602, "{body}: {reply}");
         assert!(
@@ -303,7 +308,9 @@ async fn allowed_browser_origins_get_cors_and_others_do_not() {
 }
 
 /// Raw JSON-RPC lines over stdio: a known method with unreadable params gets -32602 naming what
-/// is missing, an unknown or unoffered method a -32601 that says more than its name.
+/// is missing (with the request's id, so the client's call fails at once), an unknown or
+/// unoffered method a -32601 that says more than its name; a line that is JSON but not a
+/// message gets -32600, a line that is not JSON nothing (as the SDKs do), and serving goes on.
 #[test]
 fn stdio_answers_bad_params_and_unknown_methods_with_clear_json_rpc_errors() {
     use std::io::Write;
@@ -324,7 +331,7 @@ fn stdio_answers_bad_params_and_unknown_methods_with_clear_json_rpc_errors() {
         std::thread::sleep(std::time::Duration::from_secs(60));
         let _ = Command::new("kill").arg(pid.to_string()).status();
     });
-    let cases: [(u32, Value, i64, &[&str]); 6] = [
+    let cases: [(u32, Value, i64, &[&str]); 7] = [
         (2, json!({"method": "tools/call"}), -32602, &["params.name"]),
         (
             3,
@@ -356,6 +363,12 @@ fn stdio_answers_bad_params_and_unknown_methods_with_clear_json_rpc_errors() {
             -32601,
             &["logging", "tools/list"],
         ),
+        (
+            8,
+            json!({"method": "tools/call", "params": ["query", "SELECT 1"]}),
+            -32602,
+            &["params must be an object"],
+        ),
     ];
     let mut stdin = child.stdin.take().expect("stdin");
     let mut lines = vec![
@@ -370,16 +383,23 @@ fn stdio_answers_bad_params_and_unknown_methods_with_clear_json_rpc_errors() {
         m["id"] = json!(id);
         lines.push(m);
     }
-    for line in &lines {
+    writeln!(stdin, "{}", lines[0]).expect("write");
+    writeln!(stdin, "{}", lines[1]).expect("write");
+    writeln!(stdin, "{{not json").expect("write");
+    writeln!(stdin, r#"[{{"jsonrpc":"2.0","id":99,"method":"ping"}}]"#).expect("write");
+    for line in &lines[2..] {
         writeln!(stdin, "{line}").expect("write");
     }
     stdin.flush().expect("flush");
     let mut replies = std::collections::HashMap::new();
+    let mut without_id = Vec::new();
     let stdout = BufReader::new(child.stdout.take().expect("stdout"));
     for line in stdout.lines() {
         let reply: Value = serde_json::from_str(&line.expect("line")).expect("a JSON-RPC line");
         if let Some(id) = reply["id"].as_u64() {
             replies.insert(id, reply);
+        } else {
+            without_id.push(reply);
         }
         if replies.len() == cases.len() + 1 {
             break;
@@ -388,6 +408,15 @@ fn stdio_answers_bad_params_and_unknown_methods_with_clear_json_rpc_errors() {
     drop(stdin);
     let _ = child.wait();
     assert!(replies[&1]["result"]["protocolVersion"].is_string());
+    // The batch, answered before any later line was read; the line that is not JSON, not at all.
+    assert_eq!(without_id.len(), 1, "{without_id:?}");
+    assert_eq!(without_id[0]["error"]["code"], -32600, "{without_id:?}");
+    assert!(
+        without_id[0]["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("batches are not supported")),
+        "{without_id:?}"
+    );
     for (id, body, code, needles) in &cases {
         let reply = &replies[&u64::from(*id)];
         assert_eq!(reply["error"]["code"], *code, "{body}: {reply}");

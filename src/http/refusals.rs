@@ -3,9 +3,9 @@
 //! level (401 and 429 from authentication, 403 from Host/Origin validation, 413), which never
 //! reach a tool and so are recorded nowhere else. Inside authentication, [`json_rpc_shape`]:
 //! answers a body that is not one JSON-RPC message with the JSON-RPC error for it (400 with
-//! -32700 or -32600) instead of the
-//! transport's plain-text refusal. Params of known methods are checked for every transport
-//! alike, in `mcp::jsonrpc`.
+//! -32700 or -32600; -32602 answering the id when the params are not an object) instead of the
+//! transport's plain-text refusal. The checks are shared with stdio (`mcp::jsonrpc`), as are
+//! those on the params of known methods.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -20,9 +20,8 @@ use crate::audit::{AuditRecord, Decision};
 use crate::auth::Principal;
 use crate::mcp::AppState;
 
-/// The largest request body accepted. A statement is at most `max_sql_length` (100 kB by
-/// default); JSON-RPC framing and parameters fit well within this.
-pub(crate) const MAX_BODY_BYTES: usize = 4 << 20;
+/// The largest request body accepted (the stdio transport's line bound too).
+pub(crate) const MAX_BODY_BYTES: usize = crate::mcp::jsonrpc::MAX_MESSAGE_BYTES;
 
 pub(crate) async fn guard(
     State(state): State<Arc<AppState>>,
@@ -82,8 +81,8 @@ pub(crate) async fn json_rpc_shape(
         Err(_) => return too_large(),
         Ok(bytes) => bytes,
     };
-    let message = match parse(&bytes) {
-        Err(refusal) => return refusal.into_response(),
+    let message = match crate::mcp::jsonrpc::check_message(&bytes) {
+        Err(malformed) => return NotJsonRpc(malformed).into_response(),
         Ok(message) => message,
     };
     if let Some(response) = direct.serve(&parts, &message).await {
@@ -104,69 +103,28 @@ fn too_large() -> Response {
         .into_response()
 }
 
-/// A body that is not one JSON-RPC message: the JSON-RPC error code and message for it.
-struct NotJsonRpc(i64, String);
+/// A body that is not one JSON-RPC message: 400 with the JSON-RPC error for it (id null), or,
+/// for a request whose params are not an object, the -32602 error answering its id.
+struct NotJsonRpc(crate::mcp::jsonrpc::Malformed);
 
 impl IntoResponse for NotJsonRpc {
     fn into_response(self) -> Response {
+        let NotJsonRpc(m) = self;
+        let status = if m.id.is_some() {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        };
         let body = serde_json::json!({
             "jsonrpc": "2.0",
-            "id": null,
-            "error": {"code": self.0, "message": self.1},
+            "id": m.id,
+            "error": {"code": m.code, "message": m.message},
         });
         (
-            StatusCode::BAD_REQUEST,
+            status,
             [(header::CONTENT_TYPE, "application/json")],
             body.to_string(),
         )
             .into_response()
-    }
-}
-
-/// The body as one JSON-RPC message, or why it is not one.
-fn parse(body: &[u8]) -> Result<serde_json::Value, NotJsonRpc> {
-    let error = |code: i64, message: String| Err(NotJsonRpc(code, message));
-    let value: serde_json::Value = match serde_json::from_slice(body) {
-        Ok(v) => v,
-        Err(_) if body.iter().all(u8::is_ascii_whitespace) => {
-            return error(-32700, "Parse error: the request body is empty".into());
-        }
-        Err(e) => {
-            return error(
-                -32700,
-                format!("Parse error: the request body is not JSON: {e}"),
-            );
-        }
-    };
-    let serde_json::Value::Object(message) = &value else {
-        return match value {
-            serde_json::Value::Array(_) => error(
-                -32600,
-                "Invalid Request: batches are not supported; send one JSON-RPC message per request"
-                    .into(),
-            ),
-            _ => error(
-                -32600,
-                "Invalid Request: the body must be a JSON-RPC object".into(),
-            ),
-        };
-    };
-    if message.get("jsonrpc").and_then(|v| v.as_str()) != Some("2.0") {
-        return error(
-            -32600,
-            "Invalid Request: \"jsonrpc\" must be \"2.0\"".into(),
-        );
-    }
-    match (message.get("method"), message.get("id")) {
-        (Some(m), _) if !m.is_string() => error(
-            -32600,
-            "Invalid Request: \"method\" must be a string".into(),
-        ),
-        (Some(_), Some(id)) if !(id.is_string() || id.is_i64() || id.is_u64()) => error(
-            -32600,
-            "Invalid Request: \"id\" must be a string or an integer (omit it for a notification)"
-                .into(),
-        ),
-        _ => Ok(value),
     }
 }

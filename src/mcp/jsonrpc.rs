@@ -198,3 +198,87 @@ pub(crate) fn params_problem(
         _ => None,
     }
 }
+
+/// The largest message taken, on any transport. A statement is at most `max_sql_length`
+/// (100 kB by default); JSON-RPC framing and parameters fit well within this.
+pub(crate) const MAX_MESSAGE_BYTES: usize = 4 << 20;
+
+/// A message that cannot be taken as one JSON-RPC message, and the error to answer it with.
+#[derive(Debug)]
+pub(crate) struct Malformed {
+    /// -32700 (not JSON), -32600 (not a request) or -32602 (params not an object).
+    pub(crate) code: i64,
+    pub(crate) message: String,
+    /// The request's id, when the message is a request whose id can be answered.
+    pub(crate) id: Option<serde_json::Value>,
+    /// The message is a notification (a method, no id): nothing is to be answered.
+    pub(crate) notification: bool,
+}
+
+/// The bytes of one message (an HTTP body, a stdio line) as one JSON-RPC message, or why they
+/// are not one. The same checks, and the same words, on every transport.
+pub(crate) fn check_message(body: &[u8]) -> Result<serde_json::Value, Malformed> {
+    let error = |code: i64, message: String| {
+        Err(Malformed {
+            code,
+            message,
+            id: None,
+            notification: false,
+        })
+    };
+    let value: serde_json::Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(_) if body.iter().all(u8::is_ascii_whitespace) => {
+            return error(-32700, "Parse error: the message is empty".into());
+        }
+        Err(e) => {
+            return error(-32700, format!("Parse error: the message is not JSON: {e}"));
+        }
+    };
+    let serde_json::Value::Object(message) = &value else {
+        return match value {
+            serde_json::Value::Array(_) => error(
+                -32600,
+                "Invalid Request: batches are not supported; send one JSON-RPC message at a time"
+                    .into(),
+            ),
+            _ => error(
+                -32600,
+                "Invalid Request: a message must be a JSON-RPC object".into(),
+            ),
+        };
+    };
+    if message.get("jsonrpc").and_then(|v| v.as_str()) != Some("2.0") {
+        return error(
+            -32600,
+            "Invalid Request: \"jsonrpc\" must be \"2.0\"".into(),
+        );
+    }
+    match (message.get("method"), message.get("id")) {
+        (Some(m), _) if !m.is_string() => error(
+            -32600,
+            "Invalid Request: \"method\" must be a string".into(),
+        ),
+        (Some(_), Some(id)) if !(id.is_string() || id.is_i64() || id.is_u64()) => error(
+            -32600,
+            "Invalid Request: \"id\" must be a string or an integer (omit it for a notification)"
+                .into(),
+        ),
+        (Some(method), id)
+            if message
+                .get("params")
+                .is_some_and(|p| !(p.is_object() || p.is_null())) =>
+        {
+            Err(Malformed {
+                code: -32602,
+                message: format!(
+                    "Invalid params for {}: params must be an object (MCP passes parameters by name)",
+                    method.as_str().unwrap_or_default()
+                ),
+                id: id.cloned(),
+                notification: id.is_none(),
+            })
+        }
+        _ => Ok(value),
+    }
+}

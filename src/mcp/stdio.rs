@@ -1,0 +1,309 @@
+//! The stdio transport: one JSON-RPC message per line on stdin, one per line on stdout.
+//!
+//! Input: lines from the client. Output: the messages rmcp serves, and, for a line that is JSON
+//! but not a message rmcp can take, the JSON-RPC error for it on stdout, with the request's id
+//! whenever it can be read, so the client's pending request fails at once instead of timing
+//! out. The checks and their words are the HTTP transport's ([`super::jsonrpc::check_message`]).
+//! As the official SDKs do, a line that is not JSON at all is logged and not answered (there is
+//! no id to answer, and a peer echoing errors back would loop), and notifications are never
+//! answered. A line longer than [`MAX_LINE_BYTES`] is skipped as it arrives, never held whole.
+//! On Linux, when both streams are pipes (how clients launch servers), they are driven by the
+//! runtime's reactor rather than its blocking threads (`rmcp::transport::stdio_pipes`).
+
+use std::sync::Arc;
+
+use rmcp::RoleServer;
+use rmcp::service::{RxJsonRpcMessage, TxJsonRpcMessage};
+use rmcp::transport::Transport;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::sync::Mutex;
+
+use super::jsonrpc::{Malformed, check_message};
+
+/// The longest line taken: the HTTP transport's body bound.
+pub const MAX_LINE_BYTES: usize = super::jsonrpc::MAX_MESSAGE_BYTES;
+
+/// rmcp's pipe-aware standard streams as a [`LineTransport`].
+pub fn stdio() -> LineTransport<rmcp::transport::StdioReader, rmcp::transport::StdioWriter> {
+    let (read, write) = rmcp::transport::stdio_pipes();
+    LineTransport::new(read, write)
+}
+
+/// Newline-delimited JSON-RPC over a reader and a writer.
+pub struct LineTransport<R, W> {
+    read: BufReader<R>,
+    /// The line being read. Kept across calls: `receive` is polled inside a `select!` and may be
+    /// dropped mid-line; the next call goes on where it stopped.
+    line: Vec<u8>,
+    /// Skipping the rest of a line longer than [`MAX_LINE_BYTES`].
+    skipping: bool,
+    write: Arc<Mutex<W>>,
+}
+
+impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> LineTransport<R, W> {
+    pub fn new(read: R, write: W) -> Self {
+        LineTransport {
+            read: BufReader::with_capacity(64 << 10, read),
+            line: Vec::new(),
+            skipping: false,
+            write: Arc::new(Mutex::new(write)),
+        }
+    }
+
+    /// The next whole line into `self.line` (without its newline): `Ok(true)`, or `Ok(false)` at
+    /// the end of input. An over-long line is answered and skipped here. Cancel-safe.
+    async fn next_line(&mut self) -> std::io::Result<bool> {
+        loop {
+            let chunk = self.read.fill_buf().await?;
+            if chunk.is_empty() {
+                // A last line without its newline is incomplete: nothing to deliver.
+                return Ok(false);
+            }
+            let (take, end) = match chunk.iter().position(|b| *b == b'\n') {
+                Some(i) => (i, true),
+                None => (chunk.len(), false),
+            };
+            if !self.skipping {
+                if self.line.len() + take > MAX_LINE_BYTES {
+                    self.skipping = true;
+                    self.line = Vec::new();
+                } else {
+                    self.line.extend_from_slice(&chunk[..take]);
+                }
+            }
+            self.read.consume(take + usize::from(end));
+            if !end {
+                continue;
+            }
+            if !std::mem::take(&mut self.skipping) {
+                return Ok(true);
+            }
+            tracing::warn!(
+                limit = MAX_LINE_BYTES,
+                "a stdio message longer than the limit was skipped"
+            );
+            let malformed = Malformed {
+                code: -32600,
+                message: format!(
+                    "Invalid Request: the message is longer than {MAX_LINE_BYTES} bytes"
+                ),
+                id: None,
+                notification: false,
+            };
+            answer(&self.write, malformed).await?;
+        }
+    }
+
+    /// What to do with a whole line: the message, or `None` once any answer is written.
+    async fn take_line(&mut self) -> std::io::Result<Option<RxJsonRpcMessage<RoleServer>>> {
+        let line = self.line.strip_suffix(b"\r").unwrap_or(&self.line);
+        let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        // The common case costs one parse; the checks run only on what rmcp cannot take.
+        if let Ok(message) = serde_json::from_slice::<RxJsonRpcMessage<RoleServer>>(line) {
+            return Ok(Some(message));
+        }
+        let malformed = match check_message(line) {
+            Err(m) if m.code == -32700 => {
+                tracing::debug!(error = %m.message, "a stdio line that is not JSON was ignored");
+                return Ok(None);
+            }
+            Err(m) => m,
+            // A reply from the client that cannot be read is not answered (an error answered
+            // with an error could go back and forth).
+            Ok(value) if value.get("method").is_none() => {
+                tracing::debug!("a stdio reply that cannot be read was ignored");
+                return Ok(None);
+            }
+            Ok(value) => Malformed {
+                code: -32600,
+                message: "Invalid Request: not a JSON-RPC request or notification this server \
+                          can read"
+                    .into(),
+                notification: value.get("id").is_none(),
+                id: value.get("id").cloned(),
+            },
+        };
+        if malformed.id.is_none() && !malformed.notification {
+            tracing::debug!(error = %malformed.message, "a stdio message was refused");
+        }
+        answer(&self.write, malformed).await?;
+        Ok(None)
+    }
+}
+
+/// Write the error for a line that cannot be served, unless nothing is to be answered.
+async fn answer<W: AsyncWrite + Unpin>(
+    write: &Mutex<W>,
+    malformed: Malformed,
+) -> std::io::Result<()> {
+    if malformed.notification {
+        tracing::debug!(message = %malformed.message, "a notification that cannot be taken was ignored");
+        return Ok(());
+    }
+    let reply = serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": malformed.id,
+        "error": {"code": malformed.code, "message": malformed.message},
+    });
+    let mut bytes = reply.to_string().into_bytes();
+    bytes.push(b'\n');
+    write_line(write, &bytes).await
+}
+
+async fn write_line<W: AsyncWrite + Unpin>(write: &Mutex<W>, bytes: &[u8]) -> std::io::Result<()> {
+    let mut write = write.lock().await;
+    write.write_all(bytes).await?;
+    write.flush().await
+}
+
+impl<R, W> Transport<RoleServer> for LineTransport<R, W>
+where
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
+    type Error = std::io::Error;
+
+    fn send(
+        &mut self,
+        item: TxJsonRpcMessage<RoleServer>,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
+        let write = self.write.clone();
+        async move {
+            let mut bytes = serde_json::to_vec(&item)?;
+            bytes.push(b'\n');
+            write_line(&write, &bytes).await
+        }
+    }
+
+    async fn receive(&mut self) -> Option<RxJsonRpcMessage<RoleServer>> {
+        loop {
+            match self.next_line().await {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(e) => {
+                    tracing::error!(error = %e, "reading stdin failed");
+                    return None;
+                }
+            }
+            let taken = self.take_line().await;
+            self.line.clear();
+            match taken {
+                Ok(Some(message)) => return Some(message),
+                Ok(None) => continue,
+                Err(e) => {
+                    tracing::error!(error = %e, "writing stdout failed");
+                    return None;
+                }
+            }
+        }
+    }
+
+    async fn close(&mut self) -> Result<(), Self::Error> {
+        self.write.lock().await.flush().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Feed `input` to a transport; the messages it hands to rmcp and the lines it answers.
+    async fn run(input: Vec<u8>) -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
+        let (mut client, server_read) = tokio::io::duplex(1 << 20);
+        let (server_write, mut answers) = tokio::io::duplex(1 << 20);
+        let mut transport = LineTransport::new(server_read, server_write);
+        let feeder = tokio::spawn(async move {
+            let _ = client.write_all(&input).await;
+            drop(client);
+        });
+        let mut taken = Vec::new();
+        while let Some(m) = transport.receive().await {
+            taken.push(serde_json::to_value(&m).unwrap_or_default());
+        }
+        let _ = feeder.await;
+        drop(transport);
+        let mut out = String::new();
+        let _ = tokio::io::AsyncReadExt::read_to_string(&mut answers, &mut out).await;
+        let answered = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_default())
+            .collect();
+        (taken, answered)
+    }
+
+    #[tokio::test]
+    async fn bad_lines_are_answered_with_their_id_and_good_ones_pass() {
+        let lines = [
+            r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#,
+            "{not json",
+            "",
+            r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":[1,2]}"#,
+            r#"[{"jsonrpc":"2.0","id":3,"method":"ping"}]"#,
+            r#"{"jsonrpc":"1.0","id":4,"method":"ping"}"#,
+            r#"{"jsonrpc":"2.0","id":1.5,"method":"ping"}"#,
+            r#"{"jsonrpc":"2.0","method":"notifications/initialized","params":[1]}"#,
+            r#"{"jsonrpc":"2.0","method":"$/lsp-thing"}"#,
+            r#"{"jsonrpc":"2.0","id":{"x":1},"result":{}}"#,
+            "\u{feff}{\"jsonrpc\":\"2.0\",\"id\":\"five\",\"method\":\"ping\"}\r",
+        ];
+        let (taken, answered) = run(format!("{}\n", lines.join("\n")).into_bytes()).await;
+        // Readable messages pass as they are (an unknown notification is rmcp's to ignore).
+        let taken: Vec<_> = taken
+            .iter()
+            .map(|m| (m["id"].clone(), m["method"].clone()))
+            .collect();
+        assert_eq!(
+            taken,
+            [
+                (serde_json::json!(1), serde_json::json!("ping")),
+                (serde_json::Value::Null, serde_json::json!("$/lsp-thing")),
+                (serde_json::json!("five"), serde_json::json!("ping")),
+            ]
+        );
+        let codes: Vec<_> = answered
+            .iter()
+            .map(|a| (a["id"].clone(), a["error"]["code"].as_i64().unwrap_or(0)))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                (serde_json::json!(2), -32602),
+                (serde_json::Value::Null, -32600),
+                (serde_json::Value::Null, -32600),
+                (serde_json::Value::Null, -32600),
+            ],
+            "{answered:?}"
+        );
+        assert!(
+            answered[0]["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("params must be an object")),
+            "{answered:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_over_long_line_is_skipped_and_the_next_served() {
+        let mut input = br#"{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":""#.to_vec();
+        input.extend(std::iter::repeat_n(b'a', MAX_LINE_BYTES + 10));
+        input.extend(b"\"}}\n");
+        input.extend(br#"{"jsonrpc":"2.0","id":2,"method":"ping"}"#);
+        input.push(b'\n');
+        // An incomplete last line is not delivered.
+        input.extend(br#"{"jsonrpc":"2.0","id":3,"method":"ping"}"#);
+        let (taken, answered) = run(input).await;
+        assert_eq!(taken.len(), 1, "{taken:?}");
+        assert_eq!(taken[0]["id"], 2);
+        assert_eq!(answered.len(), 1, "{answered:?}");
+        assert_eq!(answered[0]["error"]["code"], -32600);
+        assert!(
+            answered[0]["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("longer than")),
+            "{answered:?}"
+        );
+    }
+}
