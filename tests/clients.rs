@@ -182,6 +182,20 @@ async fn malformed_bodies_get_json_rpc_errors_and_max_rows_is_checked() {
         );
     }
 
+    // A path that is no route is a 404, whatever the body or the credentials.
+    let other = server.url.replace("/mcp", "/admin");
+    for bearer in ["", "Bearer swd_not_a_token"] {
+        let r = reqwest::Client::new()
+            .post(&other)
+            .header("content-type", "application/json")
+            .header("authorization", bearer)
+            .body("{}")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(r.status().as_u16(), 404, "{bearer:?}");
+    }
+
     // An unknown method: -32601 saying so and naming what the server answers.
     let (_, reply) = post_raw(
         &server.url,

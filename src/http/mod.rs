@@ -93,13 +93,14 @@ pub fn router(state: Arc<AppState>, opts: &HttpOptions, cancel: CancellationToke
     let auth = Arc::new(auth::AuthState::new(opts.auth.clone(), &challenge));
     let mut router = Router::new()
         .nest_service("/mcp", service)
-        // Bodies that are not one JSON-RPC message, answered the JSON-RPC way.
-        .layer(axum::middleware::from_fn_with_state(
+        // Bodies that are not one JSON-RPC message, answered the JSON-RPC way. Route layers:
+        // a path that is no route is a 404, not a JSON-RPC error or a 401.
+        .route_layer(axum::middleware::from_fn_with_state(
             direct,
             refusals::json_rpc_shape,
         ))
         // Only what is above this line needs a principal.
-        .layer(axum::middleware::from_fn_with_state(
+        .route_layer(axum::middleware::from_fn_with_state(
             auth,
             auth::authenticate,
         ))
