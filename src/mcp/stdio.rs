@@ -40,7 +40,11 @@ pub struct LineTransport<R, W> {
     write: Arc<Mutex<W>>,
 }
 
-impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> LineTransport<R, W> {
+impl<R, W> LineTransport<R, W>
+where
+    R: AsyncRead + Unpin + Send + 'static,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
     pub fn new(read: R, write: W) -> Self {
         LineTransport {
             read: BufReader::with_capacity(64 << 10, read),
@@ -51,7 +55,8 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> LineTransport<R, W> {
     }
 
     /// The next whole line into `self.line` (without its newline): `Ok(true)`, or `Ok(false)` at
-    /// the end of input. An over-long line is answered and skipped here. Cancel-safe.
+    /// the end of input. An over-long line is answered and skipped here. Cancel-safe: it awaits
+    /// only `fill_buf`, which takes nothing from the stream, and keeps its state in `self`.
     async fn next_line(&mut self) -> std::io::Result<bool> {
         loop {
             let chunk = self.read.fill_buf().await?;
@@ -82,20 +87,42 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> LineTransport<R, W> {
                 limit = MAX_LINE_BYTES,
                 "a stdio message longer than the limit was skipped"
             );
-            let malformed = Malformed {
+            self.answer(Malformed {
                 code: -32600,
                 message: format!(
                     "Invalid Request: the message is longer than {MAX_LINE_BYTES} bytes"
                 ),
                 id: None,
                 notification: false,
-            };
-            answer(&self.write, malformed).await?;
+            });
         }
     }
 
-    /// What to do with a whole line: the message, or `None` once any answer is written.
-    async fn take_line(&mut self) -> std::io::Result<Option<RxJsonRpcMessage<RoleServer>>> {
+    /// Answer a line that cannot be served, unless nothing is to be answered. The reply is
+    /// written by a task of its own: `receive` never waits on stdout, so dropping it (rmcp
+    /// polls it inside a `select!`) cannot leave a line half handled.
+    fn answer(&self, malformed: Malformed) {
+        if malformed.notification {
+            tracing::debug!(message = %malformed.message, "a notification that cannot be taken was ignored");
+            return;
+        }
+        let reply = serde_json::json!({
+            "jsonrpc": "2.0",
+            "id": malformed.id,
+            "error": {"code": malformed.code, "message": malformed.message},
+        });
+        let mut bytes = reply.to_string().into_bytes();
+        bytes.push(b'\n');
+        let write = self.write.clone();
+        tokio::spawn(async move {
+            if let Err(e) = write_line(&write, &bytes).await {
+                tracing::debug!(error = %e, "an error reply could not be written");
+            }
+        });
+    }
+
+    /// The message on a whole line, or why there is none (`Ok(None)`: nothing to answer).
+    fn take_line(&self) -> Result<Option<RxJsonRpcMessage<RoleServer>>, Malformed> {
         let line = self.line.strip_suffix(b"\r").unwrap_or(&self.line);
         let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
         if line.iter().all(u8::is_ascii_whitespace) {
@@ -105,52 +132,28 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> LineTransport<R, W> {
         if let Ok(message) = serde_json::from_slice::<RxJsonRpcMessage<RoleServer>>(line) {
             return Ok(Some(message));
         }
-        let malformed = match check_message(line) {
+        match check_message(line) {
             Err(m) if m.code == -32700 => {
                 tracing::debug!(error = %m.message, "a stdio line that is not JSON was ignored");
-                return Ok(None);
+                Ok(None)
             }
-            Err(m) => m,
+            Err(m) => Err(m),
             // A reply from the client that cannot be read is not answered (an error answered
             // with an error could go back and forth).
             Ok(value) if value.get("method").is_none() => {
                 tracing::debug!("a stdio reply that cannot be read was ignored");
-                return Ok(None);
+                Ok(None)
             }
-            Ok(value) => Malformed {
+            Ok(value) => Err(Malformed {
                 code: -32600,
                 message: "Invalid Request: not a JSON-RPC request or notification this server \
                           can read"
                     .into(),
                 notification: value.get("id").is_none(),
                 id: value.get("id").cloned(),
-            },
-        };
-        if malformed.id.is_none() && !malformed.notification {
-            tracing::debug!(error = %malformed.message, "a stdio message was refused");
+            }),
         }
-        answer(&self.write, malformed).await?;
-        Ok(None)
     }
-}
-
-/// Write the error for a line that cannot be served, unless nothing is to be answered.
-async fn answer<W: AsyncWrite + Unpin>(
-    write: &Mutex<W>,
-    malformed: Malformed,
-) -> std::io::Result<()> {
-    if malformed.notification {
-        tracing::debug!(message = %malformed.message, "a notification that cannot be taken was ignored");
-        return Ok(());
-    }
-    let reply = serde_json::json!({
-        "jsonrpc": "2.0",
-        "id": malformed.id,
-        "error": {"code": malformed.code, "message": malformed.message},
-    });
-    let mut bytes = reply.to_string().into_bytes();
-    bytes.push(b'\n');
-    write_line(write, &bytes).await
 }
 
 async fn write_line<W: AsyncWrite + Unpin>(write: &Mutex<W>, bytes: &[u8]) -> std::io::Result<()> {
@@ -188,15 +191,13 @@ where
                     return None;
                 }
             }
-            let taken = self.take_line().await;
+            // Nothing is awaited from here to the line's end: a whole line is handled at once.
+            let taken = self.take_line();
             self.line.clear();
             match taken {
                 Ok(Some(message)) => return Some(message),
-                Ok(None) => continue,
-                Err(e) => {
-                    tracing::error!(error = %e, "writing stdout failed");
-                    return None;
-                }
+                Ok(None) => {}
+                Err(malformed) => self.answer(malformed),
             }
         }
     }
@@ -283,6 +284,32 @@ mod tests {
                 .is_some_and(|m| m.contains("params must be an object")),
             "{answered:?}"
         );
+    }
+
+    /// rmcp polls `receive` inside a `select!`: a call dropped mid-line loses nothing.
+    #[tokio::test]
+    async fn a_receive_dropped_mid_line_loses_nothing() {
+        let (mut client, server_read) = tokio::io::duplex(1 << 16);
+        let (server_write, _answers) = tokio::io::duplex(1 << 16);
+        let mut transport = LineTransport::new(server_read, server_write);
+        client
+            .write_all(br#"{"jsonrpc":"2.0","id":1,"me"#)
+            .await
+            .unwrap_or_default();
+        let first = tokio::time::timeout(std::time::Duration::from_millis(50), transport.receive());
+        assert!(first.await.is_err(), "half a line is not a message");
+        client
+            .write_all(b"thod\":\"ping\"}\n")
+            .await
+            .unwrap_or_default();
+        drop(client);
+        let mut taken = Vec::new();
+        while let Some(m) = transport.receive().await {
+            taken.push(serde_json::to_value(&m).unwrap_or_default());
+        }
+        assert_eq!(taken.len(), 1, "{taken:?}");
+        assert_eq!(taken[0]["id"], 1, "{taken:?}");
+        assert_eq!(taken[0]["method"], "ping", "{taken:?}");
     }
 
     #[tokio::test]
