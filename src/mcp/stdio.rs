@@ -11,6 +11,7 @@
 //! runtime's reactor rather than its blocking threads (`rmcp::transport::stdio_pipes`).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rmcp::RoleServer;
 use rmcp::service::{RxJsonRpcMessage, TxJsonRpcMessage};
@@ -38,7 +39,13 @@ pub struct LineTransport<R, W> {
     /// Skipping the rest of a line longer than [`MAX_LINE_BYTES`].
     skipping: bool,
     write: Arc<Mutex<W>>,
+    /// Error replies written or waiting to be: a client that sends bad lines and never reads
+    /// its replies gets at most [`MAX_PENDING_ANSWERS`] held for it.
+    pending: Arc<AtomicUsize>,
 }
+
+/// Error replies held at once for a client that does not read them; more are not written.
+const MAX_PENDING_ANSWERS: usize = 64;
 
 impl<R, W> LineTransport<R, W>
 where
@@ -51,6 +58,7 @@ where
             line: Vec::new(),
             skipping: false,
             write: Arc::new(Mutex::new(write)),
+            pending: Arc::new(AtomicUsize::new(0)),
         }
     }
 
@@ -106,6 +114,11 @@ where
             tracing::debug!(message = %malformed.message, "a notification that cannot be taken was ignored");
             return;
         }
+        if self.pending.fetch_add(1, Ordering::Relaxed) >= MAX_PENDING_ANSWERS {
+            self.pending.fetch_sub(1, Ordering::Relaxed);
+            tracing::debug!(message = %malformed.message, "an error reply was not written: too many pending");
+            return;
+        }
         let reply = serde_json::json!({
             "jsonrpc": "2.0",
             "id": malformed.id,
@@ -114,10 +127,12 @@ where
         let mut bytes = reply.to_string().into_bytes();
         bytes.push(b'\n');
         let write = self.write.clone();
+        let pending = self.pending.clone();
         tokio::spawn(async move {
             if let Err(e) = write_line(&write, &bytes).await {
                 tracing::debug!(error = %e, "an error reply could not be written");
             }
+            pending.fetch_sub(1, Ordering::Relaxed);
         });
     }
 
@@ -310,6 +325,37 @@ mod tests {
         assert_eq!(taken.len(), 1, "{taken:?}");
         assert_eq!(taken[0]["id"], 1, "{taken:?}");
         assert_eq!(taken[0]["method"], "ping", "{taken:?}");
+    }
+
+    /// A client that sends bad lines and never reads stdout: reading goes on, and the replies
+    /// held for it stay bounded.
+    #[tokio::test]
+    async fn replies_nobody_reads_do_not_pile_up() {
+        let mut input = Vec::new();
+        for id in 0..1000 {
+            input.extend(
+                format!("{{\"jsonrpc\":\"2.0\",\"id\":{id},\"method\":\"ping\",\"params\":[]}}\n")
+                    .bytes(),
+            );
+        }
+        input.extend(b"{\"jsonrpc\":\"2.0\",\"id\":\"last\",\"method\":\"ping\"}\n");
+        let (mut client, server_read) = tokio::io::duplex(1 << 20);
+        // Room for a few replies only, and nobody reads them.
+        let (server_write, _unread) = tokio::io::duplex(512);
+        let mut transport = LineTransport::new(server_read, server_write);
+        client.write_all(&input).await.unwrap_or_default();
+        drop(client);
+        let last = transport
+            .receive()
+            .await
+            .map(|m| serde_json::to_value(&m).unwrap_or_default());
+        assert_eq!(
+            last.map(|m| m["id"].clone()),
+            Some(serde_json::json!("last"))
+        );
+        let pending = transport.pending.load(Ordering::Relaxed);
+        // 1,000 bad lines, 64 replies held at most.
+        assert!((1..=64).contains(&pending), "{pending}");
     }
 
     #[tokio::test]
