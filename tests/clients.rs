@@ -460,14 +460,17 @@ fn a_stdio_client_that_leaves_without_initializing_is_a_normal_end() {
     assert!(!String::from_utf8_lossy(&out.stderr).contains("error"));
 }
 
-#[test]
-fn the_demo_stdio_snippet_keeps_the_database_it_was_given() {
+/// A demo started on a database of one's own: the banner's stdio snippet keeps `--db`, and its
+/// audit command reads that demo's store (a call made to it shows up).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_banner_keeps_the_database_it_was_given() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("my demo.db");
     std::fs::copy(common::sqlite_demo(), &db).expect("copy demo");
+    let port = common::free_port();
     let mut child = Command::new(common::bin())
         .args(["demo", "--http"])
-        .arg(format!("127.0.0.1:{}", common::free_port()))
+        .arg(format!("127.0.0.1:{port}"))
         .arg("--db")
         .arg(&db)
         .env("XDG_DATA_HOME", dir.path())
@@ -485,8 +488,6 @@ fn the_demo_stdio_snippet_keeps_the_database_it_was_given() {
             break;
         }
     }
-    let _ = child.kill();
-    let _ = child.wait();
     let snippet = banner
         .lines()
         .find(|l| l.contains("\"--stdio\""))
@@ -497,4 +498,35 @@ fn the_demo_stdio_snippet_keeps_the_database_it_was_given() {
             || snippet.contains(&format!("\"--db\",{json_path}")),
         "{snippet}"
     );
+
+    let tail = banner
+        .lines()
+        .map(str::trim)
+        .find(|l| l.ends_with("sqlwarden audit tail -f"))
+        .expect("an audit command");
+    let url = tail
+        .strip_prefix("SQLWARDEN_STORE_URL='")
+        .and_then(|rest| rest.strip_suffix("' sqlwarden audit tail -f"))
+        .unwrap_or_else(|| panic!("the store named: {tail}"));
+    let (status, _) = post_raw(
+        &format!("http://127.0.0.1:{port}/mcp"),
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"query","arguments":{"sql":"SELECT 4242 AS banner_check"}}}"#,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let _ = child.kill();
+    let _ = child.wait();
+    let out = Command::new(common::bin())
+        .args(["audit", "tail", "-n", "5"])
+        .env("SQLWARDEN_STORE_URL", url)
+        .env("XDG_DATA_HOME", dir.path())
+        .output()
+        .expect("audit tail");
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(listed.contains("SELECT 4242 AS banner_check"), "{listed}");
 }

@@ -1,6 +1,7 @@
 //! `sqlwarden demo`: build the SQLite demo company on first run, then serve it.
 
 use std::net::SocketAddr;
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -99,8 +100,6 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
         );
     }
     let (tokens, demo_tokens) = demo_tokens(&path, store).await?;
-    print_connect_help(args.http, &path, args.db.is_some(), &principal);
-    print_tokens(args.http, &demo_tokens);
     let opts = HttpOptions {
         addr: args.http,
         allowed_hosts: None,
@@ -116,7 +115,12 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
         drain_delay: config.drain_delay,
         shutdown_timeout: config.shutdown_timeout,
     };
-    super::serve::serve_http(state, opts, "token (demo)", timing).await
+    let own_db = args.db.is_some();
+    super::serve::serve_http(state, opts, "token (demo)", timing, |addr| {
+        print_connect_help(addr, &path, own_db, &principal);
+        print_tokens(addr, &demo_tokens);
+    })
+    .await
 }
 
 /// One demo token as kept beside the demo database (the demo is loopback-only; a real
@@ -224,10 +228,9 @@ fn print_tokens(addr: SocketAddr, tokens: &[DemoToken]) {
             token = t.token,
         ));
     }
-    #[allow(clippy::print_stdout)]
-    {
-        println!("{out}");
-    }
+    // Not println!: with stdout closed (`sqlwarden demo | head`) it would panic; the server
+    // goes on serving whether or not its banner could be shown.
+    let _ = writeln!(std::io::stdout(), "{out}");
 }
 
 /// The demo role policies, as shipped in `policies/`.
@@ -314,6 +317,20 @@ fn print_connect_help(
         stdio_args.extend(["--db".to_string(), path.display().to_string()]);
     }
     let stdio_args = serde_json::to_string(&stdio_args).unwrap_or_default();
+    // `audit tail` finds the default demo's store by itself; another one is named for it.
+    let tail = if own_db && *path != default_db_path() {
+        let store = demo_store_path(path);
+        let url = format!(
+            "sqlite://{}",
+            std::path::absolute(&store).unwrap_or(store).display()
+        );
+        format!(
+            "SQLWARDEN_STORE_URL='{}' sqlwarden audit tail -f",
+            url.replace('\'', r"'\''")
+        )
+    } else {
+        "sqlwarden audit tail -f".to_string()
+    };
     let help = format!(
         r#"
 sqlwarden demo: a SQLite company database ({path}) served over MCP, read-only and governed.
@@ -337,6 +354,8 @@ sqlwarden demo: a SQLite company database ({path}) served over MCP, read-only an
   Try asking:
   "What were our top 5 products by revenue in 2025?"
 
+  Audit trail (every call, allowed or refused), from another terminal:
+    {tail}
 
 Press Ctrl-C to stop.
 "#,
@@ -356,8 +375,7 @@ Press Ctrl-C to stop.
             )
         },
     );
-    #[allow(clippy::print_stdout)]
-    {
-        println!("{help}");
-    }
+    // Not println!: with stdout closed (`sqlwarden demo | head`) it would panic; the server
+    // goes on serving whether or not its banner could be shown.
+    let _ = writeln!(std::io::stdout(), "{help}");
 }

@@ -103,7 +103,7 @@ pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::
                 drain_delay: config.drain_delay,
                 shutdown_timeout: config.shutdown_timeout,
             };
-            serve_http(state, opts, auth_name(&config.auth), timing).await
+            serve_http(state, opts, auth_name(&config.auth), timing, |_| {}).await
         }
     }
 }
@@ -316,18 +316,21 @@ const CANCEL_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 /// Serve HTTP until SIGTERM/SIGINT, then stop in order: `/readyz` unready (new calls still
 /// served for `drain_delay`), stop accepting, let running calls finish for `shutdown_timeout`,
 /// cancel the ones still running (their backend queries are cancelled in the database), write
-/// the audit trail, return (exit 0).
+/// the audit trail, return (exit 0). `listening` runs once the address is bound (the demo
+/// prints its banner there, so what it shows can be used at once).
 pub(crate) async fn serve_http(
     state: Arc<AppState>,
     opts: HttpOptions,
     auth: &str,
     timing: Timing,
+    listening: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
     let listener = sqlwarden::http::bind(opts.addr)
         .await
         .with_context(|| format!("cannot listen on {}", opts.addr))?;
     let local = listener.local_addr().context("listening address")?;
     announce(&state, "http", Some(local), auth);
+    listening(local);
     let shutdown = sqlwarden::http::Shutdown::default();
     let mut server = tokio::spawn(sqlwarden::http::serve(
         state.clone(),
