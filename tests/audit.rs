@@ -216,10 +216,20 @@ async fn every_request_kind_has_exactly_one_record_and_no_secret() {
         403
     );
     assert_eq!(oversized_post(&server.base, &bearer).await, 413);
+    // Params no handler can read (not an object; no tool name): refused before anything ran,
+    // recorded all the same.
+    for body in [
+        r#"{"jsonrpc":"2.0","id":21,"method":"tools/call","params":["query","SELECT 1"]}"#,
+        r#"{"jsonrpc":"2.0","id":22,"method":"tools/call","params":{"arguments":{}}}"#,
+        r#"{"jsonrpc":"2.0","id":23,"method":"prompts/get","params":["ask_data"]}"#,
+    ] {
+        let status = raw_post(&server.url, &[("authorization", &bearer)], body.to_string()).await;
+        assert_eq!(status, 200, "{body}");
+    }
     drop(client);
 
     let records = export(&cfg);
-    assert_eq!(records.len(), 12, "one record per request: {records:#?}");
+    assert_eq!(records.len(), 15, "one record per request: {records:#?}");
     let ids: std::collections::HashSet<&str> = records
         .iter()
         .filter_map(|r| r["request_id"].as_str())
@@ -287,6 +297,28 @@ async fn every_request_kind_has_exactly_one_record_and_no_secret() {
         &records,
         |r| r["tool"] == "query" && r["code"] == "invalid_params",
         "the ill-typed call",
+    );
+    let unreadable: Vec<_> = records
+        .iter()
+        .filter(|r| {
+            r["code"] == "invalid_params" && r["tool"].as_str().unwrap_or_default().is_empty()
+        })
+        .map(|r| {
+            (
+                r["method"].as_str(),
+                r["principal"].as_str(),
+                r["decision"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unreadable,
+        [
+            (Some("tools/call"), Some("ana"), Some("error")),
+            (Some("tools/call"), Some("ana"), Some("error")),
+            (Some("prompts/get"), Some("ana"), Some("error")),
+        ],
+        "{records:#?}"
     );
     let unauthorized = find(&records, |r| r["http_status"] == 401, "the 401");
     assert_eq!(unauthorized["principal"], Value::Null);

@@ -421,6 +421,36 @@ fn stdio_answers_bad_params_and_unknown_methods_with_clear_json_rpc_errors() {
     }
     drop(stdin);
     let _ = child.wait();
+    // Each refused tools/call is recorded, those no handler could read (2, 4, 8) included.
+    let out = Command::new(common::bin())
+        .args(["--config"])
+        .arg(&config)
+        .args(["audit", "export", "--format", "jsonl"])
+        .output()
+        .expect("audit export");
+    let mut refused: Vec<(String, String)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|r| r["method"] == "tools/call" && r["transport"] == "stdio")
+        .map(|r| {
+            (
+                r["tool"].as_str().unwrap_or_default().to_string(),
+                r["code"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    refused.sort();
+    // (requests are served concurrently: in any order)
+    let expected: Vec<(String, String)> = ["", "", "", "query"]
+        .iter()
+        .map(|t| (t.to_string(), "invalid_params".to_string()))
+        .collect();
+    assert_eq!(
+        refused,
+        expected,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(replies[&1]["result"]["protocolVersion"].is_string());
     // The batch, answered before any later line was read; the line that is not JSON, not at all.
     assert_eq!(without_id.len(), 1, "{without_id:?}");

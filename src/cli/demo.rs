@@ -1,7 +1,7 @@
 //! `sqlwarden demo`: build the SQLite demo company on first run, then serve it.
 
-use std::net::SocketAddr;
 use std::io::Write;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 

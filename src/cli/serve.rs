@@ -258,7 +258,10 @@ pub(crate) async fn serve_stdio(state: Arc<AppState>, principal: Principal) -> a
     let state_ref = state.clone();
     let handler = Sqlwarden::with_principal(state, Arc::new(principal));
     let started = tokio::select! {
-        started = handler.serve(sqlwarden::mcp::stdio::stdio()) => started,
+        started = {
+            let transport = sqlwarden::mcp::stdio::stdio(&handler);
+            handler.serve(transport)
+        } => started,
         // Stopped before a client initialized (PID 1 in a container ignores SIGTERM unless
         // handled).
         () = stop_signal() => {

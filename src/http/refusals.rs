@@ -82,7 +82,12 @@ pub(crate) async fn json_rpc_shape(
         Ok(bytes) => bytes,
     };
     let message = match crate::mcp::jsonrpc::check_message(&bytes) {
-        Err(malformed) => return NotJsonRpc(malformed).into_response(),
+        Err(malformed) => {
+            if let Some(method) = malformed.audited {
+                direct.record_refusal(&parts, method).await;
+            }
+            return NotJsonRpc(malformed).into_response();
+        }
         Ok(message) => message,
     };
     if let Some(response) = direct.serve(&parts, &message).await {

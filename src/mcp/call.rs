@@ -87,6 +87,19 @@ pub(crate) trait Request {
     fn mark_ran(&self) {}
 }
 
+/// A stdio request refused before rmcp could read it: the session's principal, no address.
+pub(crate) struct StdioRequest;
+
+impl Request for StdioRequest {
+    fn principal(&self) -> Option<Arc<Principal>> {
+        None
+    }
+
+    fn origin(&self) -> (&'static str, Option<String>) {
+        ("stdio", None)
+    }
+}
+
 impl Request for RequestContext<RoleServer> {
     fn principal(&self) -> Option<Arc<Principal>> {
         self.extensions
@@ -511,13 +524,36 @@ impl Call {
         name: &str,
         code: &str,
     ) {
+        let (call, r) = Call::refusal(server, caller, method, name, code);
+        // The reply is a protocol error either way; a lost record is counted by the auditor.
+        let _ = call.state.auditor.record(r).await;
+    }
+
+    /// [`Call::refused`] for a request that gets no reply: the record is queued, not awaited.
+    pub(crate) fn refused_detached(
+        server: &Sqlwarden,
+        caller: Caller,
+        method: &'static str,
+        name: &str,
+        code: &str,
+    ) {
+        let (call, r) = Call::refusal(server, caller, method, name, code);
+        call.state.auditor.record_detached(r);
+    }
+
+    fn refusal(
+        server: &Sqlwarden,
+        caller: Caller,
+        method: &'static str,
+        name: &str,
+        code: &str,
+    ) -> (Call, AuditRecord) {
         let mut call = Call::with_caller(server, caller, method, name);
         call.finished = true;
         let mut r = call.record(Decision::Error);
         r.code = Some(code.to_string());
         call.metered(&r);
-        // The reply is a protocol error either way; a lost record is counted by the auditor.
-        let _ = call.state.auditor.record(r).await;
+        (call, r)
     }
 }
 

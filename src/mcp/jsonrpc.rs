@@ -213,6 +213,15 @@ pub(crate) struct Malformed {
     pub(crate) id: Option<serde_json::Value>,
     /// The message is a notification (a method, no id): nothing is to be answered.
     pub(crate) notification: bool,
+    /// A request of a kind that is audited (see [`audited_method`]): its refusal is recorded.
+    pub(crate) audited: Option<&'static str>,
+}
+
+/// The methods every request of which leaves an audit record, refused ones included.
+pub(crate) fn audited_method(method: &str) -> Option<&'static str> {
+    ["tools/call", "prompts/get", "resources/read"]
+        .into_iter()
+        .find(|m| *m == method)
 }
 
 /// The bytes of one message (an HTTP body, a stdio line) as one JSON-RPC message, or why they
@@ -224,6 +233,7 @@ pub(crate) fn check_message(body: &[u8]) -> Result<serde_json::Value, Malformed>
             message,
             id: None,
             notification: false,
+            audited: None,
         })
     };
     let value: serde_json::Value = match serde_json::from_slice(body) {
@@ -275,6 +285,7 @@ pub(crate) fn check_message(body: &[u8]) -> Result<serde_json::Value, Malformed>
                     "Invalid params for {}: params must be an object (MCP passes parameters by name)",
                     method.as_str().unwrap_or_default()
                 ),
+                audited: id.and(method.as_str().and_then(audited_method)),
                 id: id.cloned(),
                 notification: id.is_none(),
             })

@@ -308,13 +308,27 @@ impl ServerHandler for Sqlwarden {
     }
 
     /// A request rmcp could not type (unknown method, or params that do not fit): a JSON-RPC
-    /// error saying what is wrong (`jsonrpc`), for stdio and HTTP alike.
+    /// error saying what is wrong (`jsonrpc`), for stdio and HTTP alike. A `tools/call`,
+    /// `prompts/get` or `resources/read` refused so is recorded like any other.
     async fn on_custom_request(
         &self,
         request: rmcp::model::CustomRequest,
         context: RequestContext<RoleServer>,
     ) -> Result<rmcp::model::CustomResult, McpError> {
-        jsonrpc::custom_request(self, &request, &context)
+        let answer = jsonrpc::custom_request(self, &request, &context);
+        if let Err(e) = &answer
+            && e.code == rmcp::model::ErrorCode::INVALID_PARAMS
+            && let Some(method) = jsonrpc::audited_method(request.method.as_str())
+        {
+            let params = request.params.as_ref();
+            let name = ["name", "uri"]
+                .into_iter()
+                .find_map(|k| params.and_then(|p| p.get(k)).and_then(|v| v.as_str()))
+                .unwrap_or_default();
+            let caller = call::Caller::of(self, &context);
+            call::Call::refused(self, caller, method, name, "invalid_params").await;
+        }
+        answer
     }
 
     #[allow(deprecated)] // logging is deprecated (SEP-2577); the answer still says so clearly

@@ -19,15 +19,19 @@ use rmcp::transport::Transport;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::Mutex;
 
-use super::jsonrpc::{Malformed, check_message};
+use super::Sqlwarden;
+use super::call::{Call, Caller, StdioRequest};
+use super::jsonrpc::{Malformed, audited_method, check_message};
 
 /// The longest line taken: the HTTP transport's body bound.
 pub const MAX_LINE_BYTES: usize = super::jsonrpc::MAX_MESSAGE_BYTES;
 
-/// rmcp's pipe-aware standard streams as a [`LineTransport`].
-pub fn stdio() -> LineTransport<rmcp::transport::StdioReader, rmcp::transport::StdioWriter> {
+/// rmcp's pipe-aware standard streams as a [`LineTransport`] for `server`'s session.
+pub fn stdio(
+    server: &Sqlwarden,
+) -> LineTransport<rmcp::transport::StdioReader, rmcp::transport::StdioWriter> {
     let (read, write) = rmcp::transport::stdio_pipes();
-    LineTransport::new(read, write)
+    LineTransport::new(read, write).audited_by(server.clone())
 }
 
 /// Newline-delimited JSON-RPC over a reader and a writer.
@@ -42,6 +46,8 @@ pub struct LineTransport<R, W> {
     /// Error replies written or waiting to be: a client that sends bad lines and never reads
     /// its replies gets at most [`MAX_PENDING_ANSWERS`] held for it.
     pending: Arc<AtomicUsize>,
+    /// The session's handler: a refused request of an audited kind is recorded as its caller's.
+    server: Option<Sqlwarden>,
 }
 
 /// Error replies held at once for a client that does not read them; more are not written.
@@ -59,7 +65,15 @@ where
             skipping: false,
             write: Arc::new(Mutex::new(write)),
             pending: Arc::new(AtomicUsize::new(0)),
+            server: None,
         }
+    }
+
+    /// Record the requests refused here (an audited kind whose params cannot be read) as
+    /// `server`'s session does every other request.
+    pub fn audited_by(mut self, server: Sqlwarden) -> Self {
+        self.server = Some(server);
+        self
     }
 
     /// The next whole line into `self.line` (without its newline): `Ok(true)`, or `Ok(false)` at
@@ -102,6 +116,7 @@ where
                 ),
                 id: None,
                 notification: false,
+                audited: None,
             });
         }
     }
@@ -114,9 +129,15 @@ where
             tracing::debug!(message = %malformed.message, "a notification that cannot be taken was ignored");
             return;
         }
+        let audit = self.server.clone().zip(malformed.audited);
         if self.pending.fetch_add(1, Ordering::Relaxed) >= MAX_PENDING_ANSWERS {
             self.pending.fetch_sub(1, Ordering::Relaxed);
             tracing::debug!(message = %malformed.message, "an error reply was not written: too many pending");
+            // No reply, so nothing waits for the record: queued, not awaited.
+            if let Some((server, method)) = audit {
+                let caller = Caller::of(&server, &StdioRequest);
+                Call::refused_detached(&server, caller, method, "", "invalid_params");
+            }
             return;
         }
         let reply = serde_json::json!({
@@ -129,6 +150,11 @@ where
         let write = self.write.clone();
         let pending = self.pending.clone();
         tokio::spawn(async move {
+            // As for every call: the record first, then the reply.
+            if let Some((server, method)) = audit {
+                let caller = Caller::of(&server, &StdioRequest);
+                Call::refused(&server, caller, method, "", "invalid_params").await;
+            }
             if let Err(e) = write_line(&write, &bytes).await {
                 tracing::debug!(error = %e, "an error reply could not be written");
             }
@@ -165,6 +191,12 @@ where
                           can read"
                     .into(),
                 notification: value.get("id").is_none(),
+                audited: value.get("id").and(
+                    value
+                        .get("method")
+                        .and_then(|m| m.as_str())
+                        .and_then(audited_method),
+                ),
                 id: value.get("id").cloned(),
             }),
         }
