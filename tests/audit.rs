@@ -226,10 +226,29 @@ async fn every_request_kind_has_exactly_one_record_and_no_secret() {
         let status = raw_post(&server.url, &[("authorization", &bearer)], body.to_string()).await;
         assert_eq!(status, 200, "{body}");
     }
+    // Refused by the transport: a client that does not take SSE, a body that is not JSON.
+    let call = r#"{"jsonrpc":"2.0","id":24,"method":"tools/call","params":{"name":"list_tables","arguments":{}}}"#;
+    for (accept, content_type, expected) in [
+        ("application/json", "application/json", 406),
+        ("application/json, text/event-stream", "text/plain", 415),
+    ] {
+        let status = reqwest::Client::new()
+            .post(&server.url)
+            .header("authorization", &bearer)
+            .header("accept", accept)
+            .header("content-type", content_type)
+            .header("mcp-protocol-version", "2025-06-18")
+            .body(call)
+            .send()
+            .await
+            .expect("request")
+            .status();
+        assert_eq!(status.as_u16(), expected);
+    }
     drop(client);
 
     let records = export(&cfg);
-    assert_eq!(records.len(), 15, "one record per request: {records:#?}");
+    assert_eq!(records.len(), 17, "one record per request: {records:#?}");
     let ids: std::collections::HashSet<&str> = records
         .iter()
         .filter_map(|r| r["request_id"].as_str())
@@ -329,6 +348,13 @@ async fn every_request_kind_has_exactly_one_record_and_no_secret() {
         "authenticated before the Origin check"
     );
     find(&records, |r| r["http_status"] == 413, "the 413");
+    for (status, code) in [(406, "not_acceptable"), (415, "unsupported_media_type")] {
+        let r = find(&records, |r| r["http_status"] == status, code);
+        assert_eq!(
+            (r["code"].as_str(), r["principal"].as_str()),
+            (Some(code), Some("ana"))
+        );
+    }
     assert_verifies(&cfg);
 
     // No secret in the store: not the token, not the parameter value.

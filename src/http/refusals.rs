@@ -1,6 +1,7 @@
 //! The layers around `/mcp` that refuse at the HTTP level. Outermost, [`guard`]: bounds the
 //! declared body length (413) and writes the audit record of every request refused at the HTTP
-//! level (401 and 429 from authentication, 403 from Host/Origin validation, 413), which never
+//! level (401 and 429 from authentication, 403 from Host/Origin validation, 413, and the
+//! transport's 406 and 415 for a wrong Accept or Content-Type), which never
 //! reach a tool and so are recorded nowhere else. Inside authentication, [`json_rpc_shape`]:
 //! answers a body that is not one JSON-RPC message with the JSON-RPC error for it (400 with
 //! -32700 or -32600; -32602 answering the id when the params are not an object) instead of the
@@ -48,6 +49,10 @@ pub(crate) async fn guard(
         StatusCode::FORBIDDEN => "forbidden",
         StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
         StatusCode::TOO_MANY_REQUESTS => "rate_limited",
+        // The transport's refusals of a POST it cannot take (wrong Accept or Content-Type):
+        // answered before any handler, so recorded here.
+        StatusCode::NOT_ACCEPTABLE => "not_acceptable",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
         _ => return response,
     };
     let mut record = AuditRecord::new(&crate::mcp::request_id(), "http", "http", Decision::Deny);
