@@ -245,10 +245,15 @@ async fn every_request_kind_has_exactly_one_record_and_no_secret() {
             .status();
         assert_eq!(status.as_u16(), expected);
     }
+    // Bodies that are not one JSON-RPC message.
+    for body in ["{\"jsonrpc\": \"2.0\", \"id\": 25, \"method\": ", "[]"] {
+        let status = raw_post(&server.url, &[("authorization", &bearer)], body.to_string()).await;
+        assert_eq!(status, 400, "{body}");
+    }
     drop(client);
 
     let records = export(&cfg);
-    assert_eq!(records.len(), 17, "one record per request: {records:#?}");
+    assert_eq!(records.len(), 19, "one record per request: {records:#?}");
     let ids: std::collections::HashSet<&str> = records
         .iter()
         .filter_map(|r| r["request_id"].as_str())
@@ -348,8 +353,17 @@ async fn every_request_kind_has_exactly_one_record_and_no_secret() {
         "authenticated before the Origin check"
     );
     find(&records, |r| r["http_status"] == 413, "the 413");
-    for (status, code) in [(406, "not_acceptable"), (415, "unsupported_media_type")] {
-        let r = find(&records, |r| r["http_status"] == status, code);
+    for (status, code) in [
+        (406, "not_acceptable"),
+        (415, "unsupported_media_type"),
+        (400, "parse_error"),
+        (400, "invalid_request"),
+    ] {
+        let r = find(
+            &records,
+            |r| r["http_status"] == status && r["code"] == code,
+            code,
+        );
         assert_eq!(
             (r["code"].as_str(), r["principal"].as_str()),
             (Some(code), Some("ana"))

@@ -126,6 +126,11 @@ impl Direct {
         Some((status, [(header::CONTENT_TYPE, "application/json")], body).into_response())
     }
 
+    /// The server state this path serves with.
+    pub(crate) fn state(&self) -> &Arc<AppState> {
+        &self.state
+    }
+
     /// Record a request of an audited kind refused before any handler could read it (its params
     /// are not an object), as the caller's, like every other request.
     pub(crate) async fn record_refusal(&self, parts: &Parts, method: &'static str) {

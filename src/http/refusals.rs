@@ -2,7 +2,8 @@
 //! declared body length (413) and writes the audit record of every request refused at the HTTP
 //! level (401 and 429 from authentication, 403 from Host/Origin validation, 413, and the
 //! transport's 406 and 415 for a wrong Accept or Content-Type), which never
-//! reach a tool and so are recorded nowhere else. Inside authentication, [`json_rpc_shape`]:
+//! reach a tool and so are recorded nowhere else; [`json_rpc_shape`] records the bodies it
+//! refuses itself. Inside authentication, [`json_rpc_shape`]:
 //! answers a body that is not one JSON-RPC message with the JSON-RPC error for it (400 with
 //! -32700 or -32600; -32602 answering the id when the params are not an object) instead of the
 //! transport's plain-text refusal. The checks are shared with stdio (`mcp::jsonrpc`), as are
@@ -55,19 +56,32 @@ pub(crate) async fn guard(
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
         _ => return response,
     };
+    let principal = response.extensions().get::<Arc<Principal>>();
+    let record = refusal_record(client, principal, code, response.status(), started);
+    // The refusal stands whether or not its record could be written (a lost one is counted).
+    let _ = state.auditor.record(record).await;
+    response
+}
+
+/// The record of a request refused at the HTTP level, before any handler.
+fn refusal_record(
+    client: Option<String>,
+    principal: Option<&Arc<Principal>>,
+    code: &str,
+    status: StatusCode,
+    started: Instant,
+) -> AuditRecord {
     let mut record = AuditRecord::new(&crate::mcp::request_id(), "http", "http", Decision::Deny);
     record.client = client;
     record.code = Some(code.to_string());
-    record.http_status = Some(i64::from(response.status().as_u16()));
-    if let Some(p) = response.extensions().get::<Arc<Principal>>() {
+    record.http_status = Some(i64::from(status.as_u16()));
+    if let Some(p) = principal {
         record.principal = Some(p.name.clone());
         record.role = Some(p.role.clone());
         record.token_id = p.token_id.clone();
     }
     record.duration_us = i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX);
-    // The refusal stands whether or not its record could be written (a lost one is counted).
-    let _ = state.auditor.record(record).await;
-    response
+    record
 }
 
 /// Inside authentication (so nobody unauthenticated makes the server buffer a body): read a
@@ -81,6 +95,7 @@ pub(crate) async fn json_rpc_shape(
     if req.method() != axum::http::Method::POST {
         return next.run(req).await;
     }
+    let started = Instant::now();
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Err(_) => return too_large(),
@@ -88,8 +103,24 @@ pub(crate) async fn json_rpc_shape(
     };
     let message = match crate::mcp::jsonrpc::check_message(&bytes) {
         Err(malformed) => {
-            if let Some(method) = malformed.audited {
-                direct.record_refusal(&parts, method).await;
+            // Recorded here: no handler will see this request.
+            match malformed.audited {
+                Some(method) => direct.record_refusal(&parts, method).await,
+                None => {
+                    let code = match malformed.code {
+                        -32700 => "parse_error",
+                        -32602 => "invalid_params",
+                        _ => "invalid_request",
+                    };
+                    let record = refusal_record(
+                        crate::mcp::call::client_of(&parts.extensions),
+                        parts.extensions.get::<Arc<Principal>>(),
+                        code,
+                        status_of(&malformed),
+                        started,
+                    );
+                    let _ = direct.state().auditor.record(record).await;
+                }
             }
             return NotJsonRpc(malformed).into_response();
         }
@@ -117,14 +148,19 @@ fn too_large() -> Response {
 /// for a request whose params are not an object, the -32602 error answering its id.
 struct NotJsonRpc(crate::mcp::jsonrpc::Malformed);
 
+/// 200 when the error answers a request's id (as rmcp answers its JSON-RPC errors), else 400.
+fn status_of(m: &crate::mcp::jsonrpc::Malformed) -> StatusCode {
+    if m.id.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    }
+}
+
 impl IntoResponse for NotJsonRpc {
     fn into_response(self) -> Response {
         let NotJsonRpc(m) = self;
-        let status = if m.id.is_some() {
-            StatusCode::OK
-        } else {
-            StatusCode::BAD_REQUEST
-        };
+        let status = status_of(&m);
         let body = serde_json::json!({
             "jsonrpc": "2.0",
             "id": m.id,
