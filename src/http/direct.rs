@@ -133,14 +133,14 @@ impl Direct {
 
     /// Record a request of an audited kind refused before any handler could read it (its params
     /// are not an object), as the caller's, like every other request.
-    pub(crate) async fn record_refusal(&self, parts: &Parts, method: &'static str) {
+    pub(crate) async fn record_refusal(&self, parts: &Parts, method: &'static str, code: &str) {
         let request = DirectRequest {
             principal: parts.extensions.get::<Arc<Principal>>().cloned(),
             client: crate::mcp::call::client_of(&parts.extensions),
         };
         let server = Sqlwarden::new(self.state.clone());
         let caller = crate::mcp::call::Caller::of(&server, &request);
-        crate::mcp::call::Call::refused(&server, caller, method, "", "invalid_params").await;
+        crate::mcp::call::Call::refused(&server, caller, method, "", code).await;
     }
 
     /// The protocol family, if the request's method, path and headers are ones this path

@@ -105,17 +105,16 @@ pub(crate) async fn json_rpc_shape(
         Err(malformed) => {
             // Recorded here: no handler will see this request.
             match malformed.audited {
-                Some(method) => direct.record_refusal(&parts, method).await,
+                Some(method) => {
+                    direct
+                        .record_refusal(&parts, method, malformed.audit_code())
+                        .await
+                }
                 None => {
-                    let code = match malformed.code {
-                        -32700 => "parse_error",
-                        -32602 => "invalid_params",
-                        _ => "invalid_request",
-                    };
                     let record = refusal_record(
                         crate::mcp::call::client_of(&parts.extensions),
                         parts.extensions.get::<Arc<Principal>>(),
-                        code,
+                        malformed.audit_code(),
                         status_of(&malformed),
                         started,
                     );

@@ -217,6 +217,17 @@ pub(crate) struct Malformed {
     pub(crate) audited: Option<&'static str>,
 }
 
+impl Malformed {
+    /// The error's name in the audit trail.
+    pub(crate) fn audit_code(&self) -> &'static str {
+        match self.code {
+            -32700 => "parse_error",
+            -32602 => "invalid_params",
+            _ => "invalid_request",
+        }
+    }
+}
+
 /// The methods every request of which leaves an audit record, refused ones included.
 pub(crate) fn audited_method(method: &str) -> Option<&'static str> {
     ["tools/call", "prompts/get", "resources/read"]

@@ -129,6 +129,7 @@ where
             tracing::debug!(message = %malformed.message, "a notification that cannot be taken was ignored");
             return;
         }
+        let code = malformed.audit_code();
         let audit = self.server.clone().zip(malformed.audited);
         if self.pending.fetch_add(1, Ordering::Relaxed) >= MAX_PENDING_ANSWERS {
             self.pending.fetch_sub(1, Ordering::Relaxed);
@@ -136,7 +137,7 @@ where
             // No reply, so nothing waits for the record: queued, not awaited.
             if let Some((server, method)) = audit {
                 let caller = Caller::of(&server, &StdioRequest);
-                Call::refused_detached(&server, caller, method, "", "invalid_params");
+                Call::refused_detached(&server, caller, method, "", code);
             }
             return;
         }
@@ -153,7 +154,7 @@ where
             // As for every call: the record first, then the reply.
             if let Some((server, method)) = audit {
                 let caller = Caller::of(&server, &StdioRequest);
-                Call::refused(&server, caller, method, "", "invalid_params").await;
+                Call::refused(&server, caller, method, "", code).await;
             }
             if let Err(e) = write_line(&write, &bytes).await {
                 tracing::debug!(error = %e, "an error reply could not be written");
