@@ -228,16 +228,28 @@ async fn every_request_kind_has_exactly_one_record_and_no_secret() {
     }
     // Refused by the transport: a client that does not take SSE, a body that is not JSON.
     let call = r#"{"jsonrpc":"2.0","id":24,"method":"tools/call","params":{"name":"list_tables","arguments":{}}}"#;
-    for (accept, content_type, expected) in [
-        ("application/json", "application/json", 406),
-        ("application/json, text/event-stream", "text/plain", 415),
+    // (and by its own header checks: an unsupported MCP-Protocol-Version)
+    for (accept, content_type, version, expected) in [
+        ("application/json", "application/json", "2025-06-18", 406),
+        (
+            "application/json, text/event-stream",
+            "text/plain",
+            "2025-06-18",
+            415,
+        ),
+        (
+            "application/json, text/event-stream",
+            "application/json",
+            "1999-01-01",
+            400,
+        ),
     ] {
         let status = reqwest::Client::new()
             .post(&server.url)
             .header("authorization", &bearer)
             .header("accept", accept)
             .header("content-type", content_type)
-            .header("mcp-protocol-version", "2025-06-18")
+            .header("mcp-protocol-version", version)
             .body(call)
             .send()
             .await
@@ -253,7 +265,7 @@ async fn every_request_kind_has_exactly_one_record_and_no_secret() {
     drop(client);
 
     let records = export(&cfg);
-    assert_eq!(records.len(), 19, "one record per request: {records:#?}");
+    assert_eq!(records.len(), 20, "one record per request: {records:#?}");
     let ids: std::collections::HashSet<&str> = records
         .iter()
         .filter_map(|r| r["request_id"].as_str())
@@ -358,6 +370,7 @@ async fn every_request_kind_has_exactly_one_record_and_no_secret() {
         (415, "unsupported_media_type"),
         (400, "parse_error"),
         (400, "invalid_request"),
+        (400, "bad_request"),
     ] {
         let r = find(
             &records,

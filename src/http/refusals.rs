@@ -45,7 +45,25 @@ pub(crate) async fn guard(
     } else {
         next.run(req).await
     };
-    let code = match response.status() {
+    let code = match guard_code(response.status()) {
+        Some(code) => code,
+        None => return response,
+    };
+    let principal = response.extensions().get::<Arc<Principal>>();
+    let record = refusal_record(client, principal, code, response.status(), started);
+    // The refusal stands whether or not its record could be written (a lost one is counted).
+    let _ = state.auditor.record(record).await;
+    response
+}
+
+/// Whether [`guard`] records a response of this status.
+fn guard_records(status: StatusCode) -> bool {
+    guard_code(status).is_some()
+}
+
+/// The audit code [`guard`] records a refusal of this status under.
+fn guard_code(status: StatusCode) -> Option<&'static str> {
+    Some(match status {
         StatusCode::UNAUTHORIZED => "unauthorized",
         StatusCode::FORBIDDEN => "forbidden",
         StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
@@ -54,13 +72,8 @@ pub(crate) async fn guard(
         // answered before any handler, so recorded here.
         StatusCode::NOT_ACCEPTABLE => "not_acceptable",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-        _ => return response,
-    };
-    let principal = response.extensions().get::<Arc<Principal>>();
-    let record = refusal_record(client, principal, code, response.status(), started);
-    // The refusal stands whether or not its record could be written (a lost one is counted).
-    let _ = state.auditor.record(record).await;
-    response
+        _ => return None,
+    })
 }
 
 /// The record of a request refused at the HTTP level, before any handler.
@@ -128,8 +141,29 @@ pub(crate) async fn json_rpc_shape(
     if let Some(response) = direct.serve(&parts, &message).await {
         return response;
     }
-    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
-        .await
+    let recorded = crate::mcp::call::Recorded::default();
+    let mut parts = parts;
+    parts.extensions.insert(recorded.clone());
+    let client = crate::mcp::call::client_of(&parts.extensions);
+    let principal = parts.extensions.get::<Arc<Principal>>().cloned();
+    let response = next
+        .run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await;
+    // Refused by rmcp before any handler (an unsupported MCP-Protocol-Version, headers that do
+    // not match the body, ...): recorded here, unless `guard` records that status.
+    let status = response.status();
+    if (status.is_client_error() || status.is_server_error())
+        && !guard_records(status)
+        && !recorded.0.load(std::sync::atomic::Ordering::Relaxed)
+    {
+        let code = status
+            .canonical_reason()
+            .map(|r| r.to_ascii_lowercase().replace([' ', '-'], "_"))
+            .unwrap_or_else(|| format!("http_{}", status.as_u16()));
+        let record = refusal_record(client, principal.as_ref(), &code, status, started);
+        let _ = direct.state().auditor.record(record).await;
+    }
+    response
 }
 
 fn too_large() -> Response {

@@ -85,6 +85,8 @@ pub(crate) trait Request {
     fn origin(&self) -> (&'static str, Option<String>);
     /// Tell the dispatcher that the tool ran (and records the call itself).
     fn mark_ran(&self) {}
+    /// Tell the HTTP layer that this request has its record (see [`Recorded`]).
+    fn mark_recorded(&self) {}
 }
 
 /// A stdio request refused before rmcp could read it: the session's principal, no address.
@@ -120,6 +122,16 @@ impl Request for RequestContext<RoleServer> {
             ran.0.store(true, std::sync::atomic::Ordering::Relaxed);
         }
     }
+
+    fn mark_recorded(&self) {
+        if let Some(recorded) = self
+            .extensions
+            .get::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Recorded>())
+        {
+            recorded.0.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
 }
 
 /// The client address an HTTP request came from.
@@ -140,6 +152,12 @@ pub(crate) fn principal_of(server: &Sqlwarden, ctx: &impl Request) -> Option<Arc
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ToolRan(pub(crate) Arc<std::sync::atomic::AtomicBool>);
 
+/// Put in an HTTP request's extensions before it goes to rmcp: set once a handler opens the
+/// request's record, so a request refused without one (by rmcp's own checks) is recorded by
+/// the HTTP layer instead, and no request gets two.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Recorded(pub(crate) Arc<std::sync::atomic::AtomicBool>);
+
 /// Who sent a request, how, and since when: what a record needs before anything is known about
 /// the call. Cheap (an `Arc` clone and the client address).
 pub(crate) struct Caller {
@@ -150,7 +168,9 @@ pub(crate) struct Caller {
 }
 
 impl Caller {
+    /// The caller of a request whose record is then written (by its tool, or as refused).
     pub(crate) fn of(server: &Sqlwarden, ctx: &impl Request) -> Caller {
+        ctx.mark_recorded();
         let (transport, client) = ctx.origin();
         Caller {
             principal: principal_of(server, ctx),
