@@ -544,36 +544,25 @@ impl Call {
         name: &str,
         code: &str,
     ) {
-        let (call, r) = Call::refusal(server, caller, method, name, code);
+        let r = Call::refusal(server, caller, method, name, code);
         // The reply is a protocol error either way; a lost record is counted by the auditor.
-        let _ = call.state.auditor.record(r).await;
+        let _ = server.state.auditor.record(r).await;
     }
 
-    /// [`Call::refused`] for a request that gets no reply: the record is queued, not awaited.
-    pub(crate) fn refused_detached(
+    /// The record [`Call::refused`] writes, for a caller that writes it another way.
+    pub(crate) fn refusal(
         server: &Sqlwarden,
         caller: Caller,
         method: &'static str,
         name: &str,
         code: &str,
-    ) {
-        let (call, r) = Call::refusal(server, caller, method, name, code);
-        call.state.auditor.record_detached(r);
-    }
-
-    fn refusal(
-        server: &Sqlwarden,
-        caller: Caller,
-        method: &'static str,
-        name: &str,
-        code: &str,
-    ) -> (Call, AuditRecord) {
+    ) -> AuditRecord {
         let mut call = Call::with_caller(server, caller, method, name);
         call.finished = true;
         let mut r = call.record(Decision::Error);
         r.code = Some(code.to_string());
         call.metered(&r);
-        (call, r)
+        r
     }
 }
 

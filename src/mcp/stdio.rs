@@ -137,7 +137,8 @@ where
             // No reply, so nothing waits for the record: queued, not awaited.
             if let Some((server, method)) = audit {
                 let caller = Caller::of(&server, &StdioRequest);
-                Call::refused_detached(&server, caller, method, "", code);
+                let record = Call::refusal(&server, caller, method, "", code);
+                server.state.auditor.record_detached(record);
             }
             return;
         }
