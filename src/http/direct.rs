@@ -78,10 +78,7 @@ impl Direct {
     pub(crate) async fn serve(&self, parts: &Parts, message: &Value) -> Option<Response> {
         let version = self.takes(parts)?;
         let (id, args) = query_call(message, version)?;
-        let request = DirectRequest {
-            principal: parts.extensions.get::<Arc<Principal>>().cloned(),
-            client: crate::mcp::call::client_of(&parts.extensions),
-        };
+        let request = DirectRequest::of(parts);
         let server = Sqlwarden::new(self.state.clone());
         // Cancelled at the shutdown deadline, or when the client goes away (this future is
         // dropped), as rmcp does for the calls it runs.
@@ -134,10 +131,7 @@ impl Direct {
     /// Record a request of an audited kind refused before any handler could read it (its params
     /// are not an object), as the caller's, like every other request.
     pub(crate) async fn record_refusal(&self, parts: &Parts, method: &'static str, code: &str) {
-        let request = DirectRequest {
-            principal: parts.extensions.get::<Arc<Principal>>().cloned(),
-            client: crate::mcp::call::client_of(&parts.extensions),
-        };
+        let request = DirectRequest::of(parts);
         let server = Sqlwarden::new(self.state.clone());
         let caller = crate::mcp::call::Caller::of(&server, &request);
         crate::mcp::call::Call::refused(&server, caller, method, "", code).await;
@@ -185,6 +179,15 @@ struct Reply<'a> {
 struct DirectRequest {
     principal: Option<Arc<Principal>>,
     client: Option<String>,
+}
+
+impl DirectRequest {
+    fn of(parts: &Parts) -> DirectRequest {
+        DirectRequest {
+            principal: parts.extensions.get::<Arc<Principal>>().cloned(),
+            client: crate::mcp::call::client_of(&parts.extensions),
+        }
+    }
 }
 
 impl crate::mcp::call::Request for DirectRequest {

@@ -109,7 +109,7 @@ pub(crate) async fn json_rpc_shape(
         return next.run(req).await;
     }
     let started = Instant::now();
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Err(_) => return too_large(),
         Ok(bytes) => bytes,
@@ -142,7 +142,6 @@ pub(crate) async fn json_rpc_shape(
         return response;
     }
     let recorded = crate::mcp::call::Recorded::default();
-    let mut parts = parts;
     parts.extensions.insert(recorded.clone());
     let client = crate::mcp::call::client_of(&parts.extensions);
     let principal = parts.extensions.get::<Arc<Principal>>().cloned();
