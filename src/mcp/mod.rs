@@ -5,6 +5,7 @@
 //! this file holds the shared state and the rmcp wiring. Nothing here touches SQL text.
 
 pub(crate) mod call;
+mod caller;
 mod completion;
 mod error;
 mod instructions;
