@@ -56,11 +56,6 @@ pub(crate) async fn guard(
     response
 }
 
-/// Whether [`guard`] records a response of this status.
-fn guard_records(status: StatusCode) -> bool {
-    guard_code(status).is_some()
-}
-
 /// The audit code [`guard`] records a refusal of this status under.
 fn guard_code(status: StatusCode) -> Option<&'static str> {
     Some(match status {
@@ -152,7 +147,7 @@ pub(crate) async fn json_rpc_shape(
     // not match the body, ...): recorded here, unless `guard` records that status.
     let status = response.status();
     if (status.is_client_error() || status.is_server_error())
-        && !guard_records(status)
+        && guard_code(status).is_none()
         && !recorded.0.load(std::sync::atomic::Ordering::Relaxed)
     {
         let code = status
