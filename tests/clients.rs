@@ -560,3 +560,82 @@ async fn the_demo_banner_keeps_the_database_it_was_given() {
     );
     assert!(listed.contains("SELECT 4242 AS banner_check"), "{listed}");
 }
+
+/// Launched as Node.js launches a server (the TypeScript SDK, so Claude Desktop, Cursor, VS Code
+/// and the Inspector): stdin and stdout are one end of a Unix socket pair. The server drives the
+/// socket from its reactor, concurrent calls and a reply far larger than the socket's buffer
+/// come back whole, and the end of input ends the session cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_launches_the_server_on_a_socket_pair_is_served() {
+    use rmcp::ServiceExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config_file(dir.path(), &common::sqlite_url(&common::sqlite_demo()), "");
+    let (ours, theirs) = std::os::unix::net::UnixStream::pair().expect("socketpair");
+    let stdout = theirs.try_clone().expect("dup");
+    let mut child = tokio::process::Command::new(common::bin())
+        .arg("serve")
+        .arg("--config")
+        .arg(&config)
+        .env("RUST_LOG", "warn,sqlwarden::mcp::streams=debug")
+        .stdin(Stdio::from(std::os::fd::OwnedFd::from(theirs)))
+        .stdout(Stdio::from(std::os::fd::OwnedFd::from(stdout)))
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("serve");
+    ours.set_nonblocking(true).expect("nonblocking");
+    let (read, write) = tokio::net::UnixStream::from_std(ours)
+        .expect("ours")
+        .into_split();
+    let client = tokio::time::timeout(std::time::Duration::from_secs(30), ().serve((read, write)))
+        .await
+        .expect("initialized in time")
+        .expect("initialize over a socket pair");
+
+    let tools = client.list_all_tools().await.expect("tools/list");
+    assert!(tools.iter().any(|t| t.name == "query"));
+    let calls = (1..=8).map(|i| {
+        call(
+            &client,
+            "query",
+            json!({"sql": format!("SELECT {i} AS n, count(*) AS c FROM orders")}),
+        )
+    });
+    for (i, r) in futures_util::future::join_all(calls)
+        .await
+        .iter()
+        .enumerate()
+    {
+        assert!(text(r).contains(&format!("{}", i + 1)), "{}", text(r));
+    }
+    // A reply of several hundred KiB: many writes that each find the socket's buffer full.
+    let wide = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT o.*, l.* FROM orders o JOIN order_lines l ON l.order_id = o.id",
+               "max_rows": 5000}),
+    )
+    .await;
+    assert_eq!(error_code(&wide), None, "{}", text(&wide));
+    let reply = serde_json::to_string(&wide).expect("reply").len();
+    assert!(reply > 100_000, "{reply} bytes");
+
+    client.cancel().await.expect("close");
+    let status = tokio::time::timeout(std::time::Duration::from_secs(30), child.wait())
+        .await
+        .expect("the server ends with its input")
+        .expect("wait");
+    let mut stderr = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr)
+        .await
+        .expect("stderr");
+    assert!(status.success(), "{stderr}");
+    let streams = stderr
+        .lines()
+        .find(|l| l.contains("stdio streams"))
+        .unwrap_or("");
+    assert!(
+        streams.contains("input=\"socket\"") && streams.contains("output=\"socket\""),
+        "stdin and stdout driven as sockets: {stderr}"
+    );
+}

@@ -15,6 +15,7 @@ pub mod registry;
 mod resources;
 mod schemas;
 pub mod stdio;
+pub mod streams;
 mod templates;
 pub(crate) mod tools;
 mod value_hints;

@@ -7,8 +7,8 @@
 //! As the official SDKs do, a line that is not JSON at all is logged and not answered (there is
 //! no id to answer, and a peer echoing errors back would loop), and notifications are never
 //! answered. A line longer than [`MAX_LINE_BYTES`] is skipped as it arrives, never held whole.
-//! On Linux, when both streams are pipes (how clients launch servers), they are driven by the
-//! runtime's reactor rather than its blocking threads (`rmcp::transport::stdio_pipes`).
+//! Pipes and stream sockets (how clients launch servers) are driven by the runtime's reactor
+//! rather than its blocking threads ([`super::streams`]).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,11 +26,9 @@ use super::jsonrpc::{Malformed, audited_method, check_message};
 /// The longest line taken: the HTTP transport's body bound.
 pub const MAX_LINE_BYTES: usize = super::jsonrpc::MAX_MESSAGE_BYTES;
 
-/// rmcp's pipe-aware standard streams as a [`LineTransport`] for `server`'s session.
-pub fn stdio(
-    server: &Sqlwarden,
-) -> LineTransport<rmcp::transport::StdioReader, rmcp::transport::StdioWriter> {
-    let (read, write) = rmcp::transport::stdio_pipes();
+/// The process's standard streams as a [`LineTransport`] for `server`'s session.
+pub fn stdio(server: &Sqlwarden) -> LineTransport<super::streams::Input, super::streams::Output> {
+    let (read, write) = super::streams::standard();
     LineTransport::new(read, write).audited_by(server.clone())
 }
 
