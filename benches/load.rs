@@ -1,5 +1,6 @@
 //! Load generator: the real binary (release build) under N concurrent MCP sessions (rmcp's
-//! client over Streamable HTTP, keep-alive; and one stdio session), next to a raw sqlx pool
+//! client over Streamable HTTP, keep-alive; and one stdio session on pipes, one on a socket
+//! pair), next to a raw sqlx pool
 //! running the same statements with the row filter written by hand, in the same run, against a
 //! throwaway PostgreSQL seeded like the peer comparison (50k customers, 200k orders, 600k order
 //! lines on top of the demo data).
@@ -31,7 +32,7 @@ use std::time::{Duration, Instant};
 
 use rmcp::ServiceExt;
 use rmcp::model::CallToolRequestParams;
-use rmcp::transport::{ConfigureCommandExt, TokioChildProcess};
+use rmcp::transport::TokioChildProcess;
 use serde_json::{Value, json};
 
 fn env_or(name: &str, default: u64) -> u64 {
@@ -122,6 +123,49 @@ fn wanted(case: &str) -> bool {
             .any(|p| !p.trim().is_empty() && case.starts_with(p.trim())),
         _ => true,
     }
+}
+
+/// A stdio session with its own server process, on pipes or on a Unix socket pair; the
+/// server's pid with it.
+async fn stdio_session(config: &Path, socket: bool) -> (u32, common::mcp::Client) {
+    let mut command = tokio::process::Command::new(common::bin());
+    command
+        .arg("serve")
+        .arg("--config")
+        .arg(config)
+        .args(["--role", "bench", "--attr", "region=north"])
+        .env("RUST_LOG", "warn");
+    if !socket {
+        let transport = TokioChildProcess::new(command).expect("spawn stdio server");
+        let pid = transport.id().expect("pid");
+        return (
+            pid,
+            ().serve(transport).await.expect("initialize over stdio"),
+        );
+    }
+    let (ours, theirs) = std::os::unix::net::UnixStream::pair().expect("socketpair");
+    let stdout = theirs.try_clone().expect("dup");
+    let child = command
+        .stdin(std::process::Stdio::from(std::os::fd::OwnedFd::from(
+            theirs,
+        )))
+        .stdout(std::process::Stdio::from(std::os::fd::OwnedFd::from(
+            stdout,
+        )))
+        .spawn()
+        .expect("spawn stdio server");
+    // It ends with its input: when the client below is dropped.
+    let pid = child.id().expect("pid");
+    ours.set_nonblocking(true).expect("nonblocking");
+    let halves = tokio::net::UnixStream::from_std(ours)
+        .expect("ours")
+        .into_split();
+    (
+        pid,
+        ().serve(halves)
+            .await
+            .expect("initialize over a socket pair"),
+    )
 }
 
 type Call = Arc<dyn Fn(u64) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
@@ -317,26 +361,18 @@ fn main() {
         }
 
         if wanted("stdio") {
-            // One stdio session (its own server process).
-            let config = config(dir.path(), "stdio", &url, "0s");
-            let transport = TokioChildProcess::new(tokio::process::Command::new(common::bin()).configure(
-                |c| {
-                    c.arg("serve")
-                        .arg("--config")
-                        .arg(&config)
-                        .args(["--role", "bench", "--attr", "region=north"])
-                        .env("RUST_LOG", "warn");
-                },
-            ))
-            .expect("spawn stdio server");
-            let stdio_pid = transport.id();
-            let stdio = Arc::new(().serve(transport).await.expect("initialize over stdio"));
-            let before = stdio_pid.map(|p| Proc(p).cpu());
-            let run = drive(&mcp_calls(&[stdio], POINT, false), secs).await;
-            let cpu = stdio_pid
-                .zip(before)
-                .map(|(p, b)| (Proc(p).cpu().saturating_sub(b), Proc(p).peak_mib()));
-            print("point lookup", "stdio (1)", &run, cpu);
+            // One stdio session (its own server process), launched on pipes as rmcp, Python's
+            // asyncio and shells do; then on a Unix socket pair as Node.js does (the
+            // TypeScript SDK and the clients built on it).
+            for socket in [false, true] {
+                let config = config(dir.path(), "stdio", &url, "0s");
+                let (pid, stdio) = stdio_session(&config, socket).await;
+                let before = Proc(pid).cpu();
+                let run = drive(&mcp_calls(&[Arc::new(stdio)], POINT, false), secs).await;
+                let cpu = Proc(pid).cpu().saturating_sub(before);
+                let label = if socket { "stdio (1, socket pair)" } else { "stdio (1, pipes)" };
+                print("point lookup", label, &run, Some((cpu, Proc(pid).peak_mib())));
+            }
         }
         println!("server RSS: {idle:.1} MiB idle, {:.1} MiB peak (http, all cases)", plain_proc.peak_mib());
     });
