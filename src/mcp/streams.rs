@@ -12,7 +12,8 @@
 //! - a stream socket cannot be reopened, and setting `O_NONBLOCK` on it would change the shared
 //!   description; it is registered with the reactor as it is (readiness does not depend on the
 //!   flag) and read and written with `MSG_DONTWAIT`, which makes each call non-blocking alone;
-//! - anything else (a terminal, a file, a datagram socket) keeps tokio's blocking handles.
+//! - anything else (a terminal, a file, a datagram socket), and every stream off Linux, keeps
+//!   tokio's blocking handles.
 
 use std::io;
 use std::pin::Pin;
@@ -25,7 +26,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 pub enum Input {
     #[cfg(target_os = "linux")]
     Pipe(tokio::net::unix::pipe::Receiver),
-    #[cfg(unix)]
+    #[cfg(target_os = "linux")]
     Socket(Socket),
     Blocking(tokio::io::Stdin),
 }
@@ -35,7 +36,7 @@ pub enum Input {
 pub enum Output {
     #[cfg(target_os = "linux")]
     Pipe(tokio::net::unix::pipe::Sender),
-    #[cfg(unix)]
+    #[cfg(target_os = "linux")]
     Socket(Socket),
     Blocking(tokio::io::Stdout),
 }
@@ -59,7 +60,7 @@ impl Input {
         match self {
             #[cfg(target_os = "linux")]
             Input::Pipe(_) => "pipe",
-            #[cfg(unix)]
+            #[cfg(target_os = "linux")]
             Input::Socket(_) => "socket",
             Input::Blocking(_) => "blocking",
         }
@@ -72,67 +73,62 @@ impl Output {
         match self {
             #[cfg(target_os = "linux")]
             Output::Pipe(_) => "pipe",
-            #[cfg(unix)]
+            #[cfg(target_os = "linux")]
             Output::Socket(_) => "socket",
             Output::Blocking(_) => "blocking",
         }
     }
 }
 
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 fn reactor_input() -> Option<Input> {
     use std::os::fd::AsFd;
-    let stdin = io::stdin();
-    match kind_of(stdin.as_fd())? {
-        #[cfg(target_os = "linux")]
-        Kind::Pipe => {
-            let fd = reopen_nonblocking(stdin.as_fd(), false)?;
-            tokio::net::unix::pipe::Receiver::from_owned_fd(fd)
-                .ok()
-                .map(Input::Pipe)
-        }
-        Kind::Socket => Socket::new(stdin.as_fd()).map(Input::Socket),
-        #[allow(unreachable_patterns)]
-        _ => None,
-    }
+    use tokio::net::unix::pipe::Receiver;
+    let pipe = |fd| Receiver::from_owned_fd(fd).map(Input::Pipe);
+    on_reactor(io::stdin().as_fd(), false, pipe, Input::Socket)
 }
 
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 fn reactor_output() -> Option<Output> {
     use std::os::fd::AsFd;
-    let stdout = io::stdout();
-    match kind_of(stdout.as_fd())? {
-        #[cfg(target_os = "linux")]
-        Kind::Pipe => {
-            let fd = reopen_nonblocking(stdout.as_fd(), true)?;
-            tokio::net::unix::pipe::Sender::from_owned_fd(fd)
-                .ok()
-                .map(Output::Pipe)
-        }
-        Kind::Socket => Socket::new(stdout.as_fd()).map(Output::Socket),
-        #[allow(unreachable_patterns)]
-        _ => None,
-    }
+    use tokio::net::unix::pipe::Sender;
+    let pipe = |fd| Sender::from_owned_fd(fd).map(Output::Pipe);
+    on_reactor(io::stdout().as_fd(), true, pipe, Output::Socket)
 }
 
-#[cfg(not(unix))]
+#[cfg(not(target_os = "linux"))]
 fn reactor_input() -> Option<Input> {
     None
 }
 
-#[cfg(not(unix))]
+#[cfg(not(target_os = "linux"))]
 fn reactor_output() -> Option<Output> {
     None
 }
 
-#[cfg(unix)]
+/// `fd` for the reactor: a pipe reopened non-blocking and given to `pipe`, a stream socket
+/// given to `socket` as a [`Socket`]; `None` for any other kind.
+#[cfg(target_os = "linux")]
+fn on_reactor<T>(
+    fd: std::os::fd::BorrowedFd<'_>,
+    write: bool,
+    pipe: impl FnOnce(std::os::fd::OwnedFd) -> io::Result<T>,
+    socket: impl FnOnce(Socket) -> T,
+) -> Option<T> {
+    match kind_of(fd)? {
+        Kind::Pipe => pipe(reopen_nonblocking(fd, write)?).ok(),
+        Kind::Socket => Socket::new(fd).map(socket),
+    }
+}
+
+#[cfg(target_os = "linux")]
 enum Kind {
     Pipe,
     Socket,
 }
 
 /// A pipe, a stream socket, or `None` for any other kind (or one that cannot be told).
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 fn kind_of(fd: std::os::fd::BorrowedFd<'_>) -> Option<Kind> {
     use std::os::unix::fs::FileTypeExt;
     let file = std::fs::File::from(fd.try_clone_to_owned().ok()?);
@@ -173,13 +169,13 @@ fn reopen_nonblocking(
 
 /// A stream socket driven by the reactor without touching its file status flags: every read and
 /// write passes `MSG_DONTWAIT`, so none blocks whatever the description's mode.
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 #[derive(Debug)]
 pub struct Socket {
     fd: tokio::io::unix::AsyncFd<std::os::fd::OwnedFd>,
 }
 
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 impl Socket {
     fn new(fd: std::os::fd::BorrowedFd<'_>) -> Option<Socket> {
         let fd = fd.try_clone_to_owned().ok()?;
@@ -193,7 +189,7 @@ impl Socket {
     }
 }
 
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 impl AsyncRead for Socket {
     fn poll_read(
         self: Pin<&mut Self>,
@@ -219,7 +215,7 @@ impl AsyncRead for Socket {
     }
 }
 
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 impl AsyncWrite for Socket {
     fn poll_write(
         self: Pin<&mut Self>,
@@ -260,7 +256,7 @@ macro_rules! each {
         match $self.get_mut() {
             #[cfg(target_os = "linux")]
             Self::Pipe($s) => $e,
-            #[cfg(unix)]
+            #[cfg(target_os = "linux")]
             Self::Socket($s) => $e,
             Self::Blocking($s) => $e,
         }
@@ -295,7 +291,7 @@ impl AsyncWrite for Output {
     }
 }
 
-#[cfg(all(test, unix))]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use std::io::{Read, Write};
     use std::os::fd::AsFd;
@@ -374,7 +370,6 @@ mod tests {
         assert!(kind_of(file.as_fd()).is_none());
     }
 
-    #[cfg(target_os = "linux")]
     #[tokio::test]
     async fn a_pipe_is_reopened_on_a_description_of_its_own() {
         let (read, mut write) = std::io::pipe().expect("pipe");
