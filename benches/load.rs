@@ -1,9 +1,8 @@
 //! Load generator: the real binary (release build) under N concurrent MCP sessions (rmcp's
-//! client over Streamable HTTP, keep-alive; and one stdio session on pipes, one on a socket
-//! pair), next to a raw sqlx pool
-//! running the same statements with the row filter written by hand, in the same run, against a
-//! throwaway PostgreSQL seeded like the peer comparison (50k customers, 200k orders, 600k order
-//! lines on top of the demo data).
+//! client over Streamable HTTP, keep-alive; one stdio session on pipes and one on a socket pair),
+//! next to a raw sqlx pool running the same statements with the row filter written by hand, in
+//! the same run, against a throwaway PostgreSQL seeded like the peer comparison (50k customers,
+//! 200k orders, 600k order lines on top of the demo data).
 //!
 //! Cases: a point lookup, an aggregate (join + GROUP BY, a different parameter each call so
 //! nothing is cached), a 1,000-row result, and the same aggregate repeated against a server whose
@@ -143,29 +142,9 @@ async fn stdio_session(config: &Path, socket: bool) -> (u32, common::mcp::Client
             ().serve(transport).await.expect("initialize over stdio"),
         );
     }
-    let (ours, theirs) = std::os::unix::net::UnixStream::pair().expect("socketpair");
-    let stdout = theirs.try_clone().expect("dup");
-    let child = command
-        .stdin(std::process::Stdio::from(std::os::fd::OwnedFd::from(
-            theirs,
-        )))
-        .stdout(std::process::Stdio::from(std::os::fd::OwnedFd::from(
-            stdout,
-        )))
-        .spawn()
-        .expect("spawn stdio server");
-    // It ends with its input: when the client below is dropped.
-    let pid = child.id().expect("pid");
-    ours.set_nonblocking(true).expect("nonblocking");
-    let halves = tokio::net::UnixStream::from_std(ours)
-        .expect("ours")
-        .into_split();
-    (
-        pid,
-        ().serve(halves)
-            .await
-            .expect("initialize over a socket pair"),
-    )
+    // The server ends with its input, when the client is dropped.
+    let (child, client) = common::mcp::on_socket_pair(&mut command).await;
+    (child.id().expect("pid"), client)
 }
 
 type Call = Arc<dyn Fn(u64) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;

@@ -567,30 +567,18 @@ async fn the_demo_banner_keeps_the_database_it_was_given() {
 /// come back whole, and the end of input ends the session cleanly.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_launches_the_server_on_a_socket_pair_is_served() {
-    use rmcp::ServiceExt;
     let dir = tempfile::tempdir().expect("tempdir");
     let config = config_file(dir.path(), &common::sqlite_url(&common::sqlite_demo()), "");
-    let (ours, theirs) = std::os::unix::net::UnixStream::pair().expect("socketpair");
-    let stdout = theirs.try_clone().expect("dup");
-    let mut child = tokio::process::Command::new(common::bin())
-        .arg("serve")
-        .arg("--config")
-        .arg(&config)
-        .env("RUST_LOG", "warn,sqlwarden::mcp::streams=debug")
-        .stdin(Stdio::from(std::os::fd::OwnedFd::from(theirs)))
-        .stdout(Stdio::from(std::os::fd::OwnedFd::from(stdout)))
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("serve");
-    ours.set_nonblocking(true).expect("nonblocking");
-    let (read, write) = tokio::net::UnixStream::from_std(ours)
-        .expect("ours")
-        .into_split();
-    let client = tokio::time::timeout(std::time::Duration::from_secs(30), ().serve((read, write)))
-        .await
-        .expect("initialized in time")
-        .expect("initialize over a socket pair");
+    let (mut child, client) = common::mcp::on_socket_pair(
+        tokio::process::Command::new(common::bin())
+            .arg("serve")
+            .arg("--config")
+            .arg(&config)
+            .env("RUST_LOG", "warn,sqlwarden::mcp::streams=debug")
+            .stderr(Stdio::piped())
+            .kill_on_drop(true),
+    )
+    .await;
 
     let tools = client.list_all_tools().await.expect("tools/list");
     assert!(tools.iter().any(|t| t.name == "query"));

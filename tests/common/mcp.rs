@@ -53,6 +53,29 @@ pub async fn stdio(config: &Path, extra_args: &[&str]) -> Client {
     ().serve(transport).await.expect("initialize over stdio")
 }
 
+/// `command` launched as Node.js launches a server (libuv gives a child one end of a Unix socket
+/// pair as stdin and stdout, not pipes), with an rmcp client on the other end.
+pub async fn on_socket_pair(
+    command: &mut tokio::process::Command,
+) -> (tokio::process::Child, Client) {
+    let (ours, theirs) = std::os::unix::net::UnixStream::pair().expect("socketpair");
+    let stdout = theirs.try_clone().expect("dup");
+    let child = command
+        .stdin(Stdio::from(std::os::fd::OwnedFd::from(theirs)))
+        .stdout(Stdio::from(std::os::fd::OwnedFd::from(stdout)))
+        .spawn()
+        .expect("spawn sqlwarden");
+    ours.set_nonblocking(true).expect("nonblocking");
+    let halves = tokio::net::UnixStream::from_std(ours)
+        .expect("ours")
+        .into_split();
+    let client = tokio::time::timeout(Duration::from_secs(30), ().serve(halves))
+        .await
+        .expect("initialized in time")
+        .expect("initialize over a socket pair");
+    (child, client)
+}
+
 /// A server process that is killed when dropped.
 pub struct HttpServer {
     pub url: String,
