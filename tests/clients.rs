@@ -586,17 +586,22 @@ async fn a_client_that_launches_the_server_on_a_socket_pair_is_served() {
         call(
             &client,
             "query",
-            json!({"sql": format!("SELECT {i} AS n, count(*) AS c FROM orders")}),
+            json!({"sql": format!("SELECT {} AS n, count(*) AS c FROM orders", 90_000 + i)}),
         )
     });
+    // Each reply is its own call's (a number no other reply holds), none crossed or lost.
     for (i, r) in futures_util::future::join_all(calls)
         .await
         .iter()
         .enumerate()
     {
-        assert!(text(r).contains(&format!("{}", i + 1)), "{}", text(r));
+        let own = format!("{}", 90_001 + i);
+        assert!(text(r).contains(&own), "{}", text(r));
+        for other in (90_001..=90_008).filter(|n| *n != 90_001 + i) {
+            assert!(!text(r).contains(&other.to_string()), "{}", text(r));
+        }
     }
-    // A reply of several hundred KiB: many writes that each find the socket's buffer full.
+    // A reply of over 100 KB: many writes that each find the socket's buffer full.
     let wide = call(
         &client,
         "query",
