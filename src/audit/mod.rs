@@ -199,7 +199,9 @@ impl AuditRecord {
     /// Write the record to the structured log (target `audit`), for log shippers.
     pub(crate) fn log(&self) {
         let duration_ms = self.duration_us as f64 / 1000.0;
-        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        fn o(v: &Option<String>) -> &str {
+            v.as_deref().unwrap_or_default()
+        }
         tracing::info!(
             target: "audit",
             request_id = %self.request_id,

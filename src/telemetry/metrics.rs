@@ -14,7 +14,10 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use metrics::{counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram};
+use metrics::{
+    Counter, Histogram, counter, describe_counter, describe_gauge, describe_histogram, gauge,
+    histogram,
+};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
 use crate::mcp::AppState;
@@ -76,6 +79,13 @@ pub fn install() -> Option<PrometheusHandle> {
             let handle = recorder.handle();
             metrics::set_global_recorder(recorder).ok()?;
             describe();
+            let _ = TOOL_SERIES.set(
+                TOOLS
+                    .iter()
+                    .chain(&["other"])
+                    .map(|tool| ToolSeries::of(tool))
+                    .collect(),
+            );
             Some(handle)
         })
         .clone()
@@ -143,6 +153,29 @@ fn tool_label(tool: &str) -> &'static str {
         .unwrap_or("other")
 }
 
+/// A tool's series that every call touches, registered once: looking a labelled series up
+/// through the macros copies its key (labels and all) on every call.
+struct ToolSeries {
+    ok: Counter,
+    seconds: Histogram,
+    rows: Counter,
+    bytes: Counter,
+}
+
+impl ToolSeries {
+    fn of(tool: &'static str) -> ToolSeries {
+        ToolSeries {
+            ok: counter!(CALLS, "tool" => tool, "outcome" => "ok"),
+            seconds: histogram!(CALL_SECONDS, "tool" => tool),
+            rows: counter!(ROWS, "tool" => tool),
+            bytes: counter!(BYTES, "tool" => tool),
+        }
+    }
+}
+
+/// Per tool of `TOOLS`, then `other`; set by [`install`] with sqlwarden's own recorder.
+static TOOL_SERIES: OnceLock<Vec<ToolSeries>> = OnceLock::new();
+
 /// What the request path reports when a call ends.
 #[derive(Debug, Clone, Copy)]
 pub struct CallOutcome<'a> {
@@ -159,17 +192,26 @@ pub struct CallOutcome<'a> {
 /// One call finished (the one function the call path calls).
 pub fn call_finished(c: CallOutcome<'_>) {
     let tool = tool_label(c.tool);
-    counter!(CALLS, "tool" => tool, "outcome" => c.outcome.to_string()).increment(1);
-    histogram!(CALL_SECONDS, "tool" => tool).record(c.elapsed.as_secs_f64());
     if let Some(rule) = c.rule {
         counter!(DENIALS, "rule" => rule.to_string()).increment(1);
     }
-    if c.rows > 0 {
+    let index = TOOLS.iter().position(|t| *t == tool).unwrap_or(TOOLS.len());
+    let Some(series) = TOOL_SERIES.get().and_then(|all| all.get(index)) else {
+        // Another recorder (or none): the macros find the series each time.
+        counter!(CALLS, "tool" => tool, "outcome" => c.outcome.to_string()).increment(1);
+        histogram!(CALL_SECONDS, "tool" => tool).record(c.elapsed.as_secs_f64());
         counter!(ROWS, "tool" => tool).increment(c.rows);
-    }
-    if c.bytes > 0 {
         counter!(BYTES, "tool" => tool).increment(c.bytes);
+        return;
+    };
+    if c.outcome == "ok" {
+        series.ok.increment(1);
+    } else {
+        counter!(CALLS, "tool" => tool, "outcome" => c.outcome.to_string()).increment(1);
     }
+    series.seconds.record(c.elapsed.as_secs_f64());
+    series.rows.increment(c.rows);
+    series.bytes.increment(c.bytes);
 }
 
 /// A result cache lookup (fed by the result cache).
