@@ -349,6 +349,10 @@ const SQLITE: &[&str] = &[
     "unixepoch",
     "strftime",
     "timediff",
+    // the SQL keywords for now (UTC text, as `date('now')` and kin)
+    "current_date",
+    "current_time",
+    "current_timestamp",
     // json
     "json",
     "json_object",

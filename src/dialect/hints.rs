@@ -28,7 +28,6 @@ const ON_SQLITE: &[(&str, &str)] = &[
         "datetime(text) or datetime(epoch, 'unixepoch')",
     ),
     ("now", "datetime('now')"),
-    ("current_date", "date('now')"),
     ("age", "julianday(a) - julianday(b) (days)"),
     ("string_agg", "group_concat(x, ', ')"),
     ("array_agg", "group_concat(x, ', ') or json_group_array(x)"),
