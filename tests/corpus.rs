@@ -87,6 +87,7 @@ async fn demo_catalog(dialect: Dialect) -> Catalog {
             columns: t.columns.clone(),
             types: t.types.clone(),
             is_view: t.is_view,
+            primary_key: t.primary_key.clone(),
         })
         .collect();
     Catalog::new(dialect, vec![schema.to_string()], tables)

@@ -78,12 +78,15 @@ pub(crate) async fn load_catalog(db: &Database, schemas: &[String]) -> Result<Ca
             let rows = sqlx::query(
                 "SELECT n.nspname, c.relname, c.relkind::text, \
                  coalesce(array_agg(a.attname::text ORDER BY a.attnum) FILTER (WHERE a.attnum > 0), '{}'), \
-                 coalesce(array_agg(format_type(a.atttypid, NULL) ORDER BY a.attnum) FILTER (WHERE a.attnum > 0), '{}') \
+                 coalesce(array_agg(format_type(a.atttypid, NULL) ORDER BY a.attnum) FILTER (WHERE a.attnum > 0), '{}'), \
+                 coalesce((SELECT array_agg(pa.attname::text ORDER BY k.n) \
+                     FROM pg_catalog.pg_index i, unnest(i.indkey) WITH ORDINALITY AS k(attnum, n), pg_catalog.pg_attribute pa \
+                     WHERE i.indrelid = c.oid AND i.indisprimary AND pa.attrelid = c.oid AND pa.attnum = k.attnum), '{}') \
                  FROM pg_catalog.pg_class c \
                  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
                  LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
                  WHERE n.nspname = ANY($1) AND c.relkind IN ('r','v','m','p','f') \
-                 GROUP BY 1, 2, 3",
+                 GROUP BY 1, 2, 3, c.oid",
             )
             .bind(schemas)
             .fetch_all(&mut c.conn)
@@ -99,35 +102,52 @@ pub(crate) async fn load_catalog(db: &Database, schemas: &[String]) -> Result<Ca
                     columns: r.try_get(3).map_err(fail)?,
                     types: r.try_get(4).map_err(fail)?,
                     is_view: kind == "v" || kind == "m",
+                    primary_key: r.try_get(5).map_err(fail)?,
                 });
             }
         }
         Pool::Sqlite(pool) => {
             let mut c = pool.get().await.map_err(super::pool::unavailable)?;
             let rows = sqlx::query(
-                "SELECT m.name, m.type, p.name, p.type FROM sqlite_schema m, pragma_table_info(m.name) p \
+                "SELECT m.name, m.type, p.name, p.type, p.pk FROM sqlite_schema m, pragma_table_info(m.name) p \
                  WHERE m.type IN ('table','view') AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
                  ORDER BY m.name, p.cid",
             )
             .fetch_all(&mut c.conn)
             .await
             .map_err(fail)?;
+            let mut keys: Vec<(String, i64, String)> = Vec::new();
             for r in rows {
                 let name: String = r.try_get(0).map_err(fail)?;
                 let kind: String = r.try_get(1).map_err(fail)?;
                 let col: String = r.try_get(2).map_err(fail)?;
                 let ty: String = r.try_get(3).map_err(fail)?;
-                match tables.last_mut() {
-                    Some(t) if t.name.name == name => {
-                        t.columns.push(col);
-                        t.types.push(ty);
+                let pk: i64 = r.try_get(4).map_err(fail)?;
+                let table = match tables.last_mut() {
+                    Some(t) if t.name.name == name => t,
+                    _ => {
+                        tables.push(CatalogTable {
+                            name: QualifiedName::new("main", name),
+                            columns: Vec::new(),
+                            types: Vec::new(),
+                            is_view: kind == "view",
+                            primary_key: Vec::new(),
+                        });
+                        let Some(t) = tables.last_mut() else { continue };
+                        t
                     }
-                    _ => tables.push(CatalogTable {
-                        name: QualifiedName::new("main", name),
-                        columns: vec![col],
-                        types: vec![ty],
-                        is_view: kind == "view",
-                    }),
+                };
+                if pk > 0 {
+                    // `pk` is the column's 1-based position in the key.
+                    keys.push((table.name.name.clone(), pk, col.clone()));
+                }
+                table.columns.push(col);
+                table.types.push(ty);
+            }
+            keys.sort();
+            for (name, _, col) in keys {
+                if let Some(t) = tables.iter_mut().find(|t| t.name.name == name) {
+                    t.primary_key.push(col);
                 }
             }
         }

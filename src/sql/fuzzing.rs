@@ -19,6 +19,12 @@ pub fn catalog(dialect: Dialect) -> Catalog {
         columns: cols.iter().map(|(c, _)| c.to_string()).collect(),
         types: cols.iter().map(|(_, t)| t.to_string()).collect(),
         is_view: false,
+        primary_key: cols
+            .iter()
+            .take(1)
+            .filter(|(c, _)| *c == "id")
+            .map(|(c, _)| c.to_string())
+            .collect(),
     };
     const INT: &str = "integer";
     const TEXT: &str = "text";

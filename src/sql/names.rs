@@ -44,6 +44,9 @@ pub struct CatalogTable {
     /// unknown; the row-filter barrier then keeps every caller predicate outside the fence.
     pub types: Vec<String>,
     pub is_view: bool,
+    /// The primary key's columns in key order (exact spelling); empty for views and tables
+    /// without one.
+    pub primary_key: Vec<String>,
 }
 
 impl CatalogTable {

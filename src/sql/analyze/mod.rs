@@ -58,6 +58,8 @@ struct FromItem {
     /// The name references use: the alias, or the table name.
     name: String,
     kind: ItemKind,
+    /// A restricted table made a derived table: its key and dependent columns, for GROUP BY.
+    key: Option<grouping::GroupKey>,
 }
 
 #[derive(Debug, Clone)]
@@ -335,6 +337,7 @@ impl<'c> Walker<'c> {
         let result = self.select_in_scope(s);
         let items = self.from.pop().unwrap_or_default();
         result?;
+        self.complete_group_by(s, &items);
         // Only now, with every name checked: move leakproof predicates inside the fences.
         self.push_into_fences(s);
         Ok((items, self.aliases_of(s)))
@@ -493,6 +496,7 @@ impl<'c> Walker<'c> {
 pub(crate) mod barrier;
 mod expr;
 mod functions;
+mod grouping;
 mod relations;
 mod series;
 

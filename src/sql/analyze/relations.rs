@@ -122,6 +122,7 @@ impl Walker<'_> {
             items.push(FromItem {
                 name,
                 kind: ItemKind::Opaque,
+                key: None,
             });
         }
     }
@@ -181,10 +182,17 @@ impl Walker<'_> {
         } else {
             ItemKind::Table(access.clone())
         };
+        let key = match kind {
+            ItemKind::Table(_) if access.restricted() => {
+                super::grouping::GroupKey::of(self.dialect, table, &access.visible)
+            }
+            _ => None,
+        };
         if let Some(items) = self.from.last_mut() {
             items.push(FromItem {
                 name: ref_name.clone(),
                 kind,
+                key,
             });
         }
         if !access.restricted() {
