@@ -273,6 +273,11 @@ const POSTGRES: &[&str] = &[
     "array_prepend",
     "array_cat",
     "unnest",
+    // set-returning over their input, as in FROM
+    "regexp_split_to_table",
+    "string_to_table",
+    // `timezone(zone, ts)` is `ts AT TIME ZONE zone`
+    "timezone",
     "array_lower",
     "array_upper",
     "array_ndims",
@@ -419,6 +424,9 @@ pub enum Bound {
     /// Argument `arg` must be a literal count of at most `max`, and argument 0 must not be a
     /// function call (so calls cannot nest into a multiplication).
     Count { arg: usize, max: u64 },
+    /// Argument `arg` must be a literal width of at most `max`; the result is cut or padded to
+    /// exactly that width (`lpad`, `rpad`), so argument 0 may be any expression.
+    Width { arg: usize, max: u64 },
     /// A series (PostgreSQL `generate_series`): literal integer bounds making a bounded count,
     /// or date/time bounds with a literal interval step, capped by a rewrite (see
     /// `sql::analyze::series`).
@@ -431,7 +439,7 @@ pub(super) fn bounded(dialect: Dialect, name: &str) -> Option<Bound> {
             Some(Bound::FormatString)
         }
         (_, "repeat") => Some(Bound::Count { arg: 1, max: 100 }),
-        (Dialect::Postgres, "lpad" | "rpad") => Some(Bound::Count { arg: 1, max: 1000 }),
+        (Dialect::Postgres, "lpad" | "rpad") => Some(Bound::Width { arg: 1, max: 1000 }),
         (Dialect::Postgres, "generate_series") => Some(Bound::Series),
         _ => None,
     }

@@ -141,6 +141,9 @@ impl Walker<'_> {
                 );
                 count_ok && base_ok
             }
+            Bound::Width { arg: i, max } => {
+                matches!(arg(i), Some(Expr::Value(v)) if matches!(&v.value, Value::Number(n, _) if n.parse::<u64>().is_ok_and(|n| n <= max)))
+            }
             Bound::Series => {
                 let exprs: Vec<&Expr> = (0..list.len()).map_while(arg).collect();
                 self.series.set(self.series.get() + 1);

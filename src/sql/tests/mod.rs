@@ -463,6 +463,16 @@ fn value_builders_need_small_literal_sizes() {
     assert_denied(PG, "SELECT lpad('x', 1000000000)", Rule::FunctionNotAllowed);
     assert_denied(
         PG,
+        "SELECT lpad(name, id) FROM customers",
+        Rule::FunctionNotAllowed,
+    );
+    // lpad and rpad cut or pad to their width: any first argument keeps the value small.
+    assert_allowed(
+        PG,
+        "SELECT lpad(id::text, 6, '0'), rpad(extract(month FROM created_at)::text, 2, '0'), lpad(upper(name), 30) FROM customers",
+    );
+    assert_denied(
+        PG,
         "SELECT repeat('x', id) FROM orders",
         Rule::FunctionNotAllowed,
     );
