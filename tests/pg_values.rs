@@ -183,3 +183,46 @@ async fn prepared_statements_follow_parameter_kinds_and_schema_changes() {
     }
     client.cancel().await.expect("close");
 }
+
+/// Arrays of dates, times, timestamps, intervals, uuids and jsonb, and money, inet, cidr and
+/// timetz values come back as values, never as a placeholder naming their type.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn arrays_and_less_common_types_render_as_values() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, _db) = analyst(dir.path()).await;
+    let sql = "SELECT ARRAY[date '2025-01-02', NULL, date '2025-02-03'] AS d, \
+        ARRAY[timestamp '2025-01-02 03:04:05.5'] AS ts, \
+        ARRAY[timestamptz '2025-01-02 03:04:05+00'] AS tz, \
+        ARRAY[interval '1 day 02:00:00'] AS iv, ARRAY[time '12:30:00'] AS t, \
+        ARRAY['{\"a\": 1}'::jsonb] AS j, \
+        ARRAY['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid] AS u, \
+        CAST(1234.5 AS money) AS m, CAST('10.0.0.1' AS inet) AS ip, CAST('10.1.0.0/16' AS inet) AS net, \
+        CAST('10.0.0.0/8' AS cidr) AS c, CAST('::1' AS inet) AS ip6, \
+        CAST('12:30:00+02' AS timetz) AS tt, CAST('12:30:00-05:30' AS timetz) AS tt2, \
+        (SELECT array_agg(o.ordered_at::date ORDER BY o.id) FROM orders o WHERE o.id <= 3) AS dates";
+    let r = call(&client, "query", json!({ "sql": sql })).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let row = rows(&r).into_iter().next().expect("one row");
+    assert!(!text(&r).contains(" value>"), "{}", text(&r));
+    assert_eq!(row[0], json!(["2025-01-02", null, "2025-02-03"]));
+    assert_eq!(row[1], json!(["2025-01-02 03:04:05.5"]));
+    assert_eq!(row[2], json!(["2025-01-02 03:04:05+00"]));
+    assert_eq!(row[3], json!(["1 day 02:00:00"]));
+    assert_eq!(row[4], json!(["12:30:00"]));
+    assert_eq!(row[5], json!([{"a": 1}]));
+    assert_eq!(row[6], json!(["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"]));
+    assert_eq!(row[7], json!("1234.50"));
+    assert_eq!(row[8], json!("10.0.0.1"));
+    assert_eq!(row[9], json!("10.1.0.0/16"));
+    assert_eq!(row[10], json!("10.0.0.0/8"));
+    assert_eq!(row[11], json!("::1"));
+    assert_eq!(row[12], json!("12:30:00+02"));
+    assert_eq!(row[13], json!("12:30:00-05:30"));
+    let dates = row[14].as_array().expect("an array of dates");
+    assert!(!dates.is_empty());
+    for d in dates {
+        let d = d.as_str().unwrap_or_default();
+        assert!(d.len() == 10 && d.as_bytes()[4] == b'-', "a date: {d}");
+    }
+    client.cancel().await.expect("close");
+}

@@ -296,6 +296,53 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
                         .collect(),
                 )
             }),
+        "float4[]" => array::<f32>(row, i, |f| number(f64::from(f))),
+        "date[]" => array::<chrono::NaiveDate>(row, i, |d| {
+            let mut out = String::with_capacity(10);
+            push_date(&mut out, d);
+            Json::String(out)
+        }),
+        "time[]" => array::<chrono::NaiveTime>(row, i, |t| {
+            let mut out = String::with_capacity(15);
+            push_time(&mut out, t);
+            Json::String(out)
+        }),
+        "timestamp[]" => array::<chrono::NaiveDateTime>(row, i, |d| Json::String(timestamp(d))),
+        "timestamptz[]" => array::<chrono::DateTime<chrono::Utc>>(row, i, |d| {
+            let mut out = timestamp(d.naive_utc());
+            out.push_str("+00");
+            Json::String(out)
+        }),
+        "interval[]" => array::<sqlx::postgres::types::PgInterval>(row, i, interval),
+        "uuid[]" => array::<uuid::Uuid>(row, i, |u| Json::String(u.to_string())),
+        "jsonb[]" => array::<Json>(row, i, |j| j),
+        "bytea[]" => array::<Vec<u8>>(row, i, |b| Json::String(hex(&b))),
+        // Money's text form depends on the server's locale; the amount as a numeric string
+        // (two decimals, as lc_monetary's usual currencies) is what a client can use.
+        "money" => row
+            .try_get::<sqlx::postgres::types::PgMoney, _>(i)
+            .ok()
+            .map(|m| Json::String(m.to_decimal(2).to_string())),
+        "timetz" => row
+            .try_get::<sqlx::postgres::types::PgTimeTz<chrono::NaiveTime, chrono::FixedOffset>, _>(
+                i,
+            )
+            .ok()
+            .map(|t| {
+                let mut out = String::with_capacity(21);
+                push_time(&mut out, t.time);
+                push_offset(&mut out, t.offset.local_minus_utc());
+                Json::String(out)
+            }),
+        "inet" | "cidr" => row
+            .try_get_raw(i)
+            .ok()
+            .and_then(|raw| {
+                raw.as_bytes()
+                    .ok()
+                    .and_then(|b| inet(b, type_name == "cidr"))
+            })
+            .map(Json::String),
         _ => None,
     };
     v.or_else(|| {
@@ -305,6 +352,57 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
             .map(Json::String)
     })
     .unwrap_or_else(|| Json::String(format!("<{type_name} value>")))
+}
+
+/// A one-dimensional array, each element through `f` (a multi-dimensional one does not decode
+/// here and falls back like any unknown value).
+fn array<'r, T>(row: &'r PgRow, i: usize, f: impl Fn(T) -> Json) -> Option<Json>
+where
+    T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
+    Vec<Option<T>>: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
+{
+    row.try_get_unchecked::<Vec<Option<T>>, _>(i).ok().map(|v| {
+        Json::Array(
+            v.into_iter()
+                .map(|e| e.map(&f).unwrap_or(Json::Null))
+                .collect(),
+        )
+    })
+}
+
+/// A UTC offset as PostgreSQL prints it: `+HH`, or `+HH:MM` (`+HH:MM:SS`) when not whole.
+fn push_offset(out: &mut String, seconds: i32) {
+    out.push(if seconds < 0 { '-' } else { '+' });
+    let s = seconds.unsigned_abs();
+    push_digits(out, s / 3600, 2);
+    if !s.is_multiple_of(3600) {
+        out.push(':');
+        push_digits(out, s % 3600 / 60, 2);
+        if !s.is_multiple_of(60) {
+            out.push(':');
+            push_digits(out, s % 60, 2);
+        }
+    }
+}
+
+/// An `inet` or `cidr` value from PostgreSQL's binary form (family, bits, is_cidr, length,
+/// address), printed as PostgreSQL does: the prefix length only when it is not the whole
+/// address (always for cidr).
+fn inet(bytes: &[u8], cidr: bool) -> Option<String> {
+    let [family, bits, _, len, address @ ..] = bytes else {
+        return None;
+    };
+    let address: std::net::IpAddr = match (*family, *len, address.len()) {
+        (2, 4, 4) => std::net::Ipv4Addr::from(<[u8; 4]>::try_from(address).ok()?).into(),
+        (3, 16, 16) => std::net::Ipv6Addr::from(<[u8; 16]>::try_from(address).ok()?).into(),
+        _ => return None,
+    };
+    let full = if address.is_ipv4() { 32 } else { 128 };
+    Some(if cidr || *bits != full {
+        format!("{address}/{bits}")
+    } else {
+        address.to_string()
+    })
 }
 
 fn timestamp(d: chrono::NaiveDateTime) -> String {
