@@ -228,8 +228,10 @@ pub fn govern(
     let plan = explain_for_role(&mut statement, ctx, &analysis.tables)?;
     let mut bound = params.to_vec();
     bound.extend(analysis.bound.into_iter().map(serde_json::Value::String));
+    let sql = statement.to_string();
+    parse::check_printed(&sql, &statement, ctx.dialect)?;
     Ok(GovernedQuery {
-        sql: statement.to_string(),
+        sql,
         params: bound,
         row_cap,
         tables: analysis.tables,

@@ -97,6 +97,51 @@ fn tokenize(
         .tokenize_with_location()
 }
 
+/// The governed statement as printed must be read by the database as exactly that statement:
+/// the printed text is parsed again and must give the same tree. The printer adds no
+/// parentheses of its own and writes tokens side by side, so a tree that a rewrite built
+/// without them (an OR under an AND), or two tokens that run together (`- -x` printed as
+/// `--x`, a comment to the database, after which a newline in a later quoted name starts SQL
+/// of the caller's choosing) would otherwise reach the database as another statement.
+pub(crate) fn check_printed(
+    sql: &str,
+    statement: &Statement,
+    dialect: Dialect,
+) -> Result<(), Denial> {
+    let unfaithful = || {
+        Denial::new(
+            Rule::UnsupportedSyntax,
+            "this statement cannot be passed to the database exactly as governed; put signs and \
+             operators in parentheses (e.g. -(-x), (a OR b)) and retry",
+        )
+    };
+    let tokens = tokenize(sql, dialect).map_err(|_| unfaithful())?;
+    let comment = tokens.iter().any(|t| {
+        matches!(
+            t.token,
+            Token::Whitespace(
+                sqlparser::tokenizer::Whitespace::SingleLineComment { .. }
+                    | sqlparser::tokenizer::Whitespace::MultiLineComment(_)
+            )
+        )
+    });
+    if comment {
+        return Err(unfaithful());
+    }
+    let again = dialect
+        .parser()
+        .with_tokens_with_locations(tokens)
+        .parse_statements()
+        .map_err(|_| unfaithful())?;
+    match again.as_slice() {
+        [one] if one == statement => Ok(()),
+        _ => {
+            tracing::warn!(governed = %sql, "a governed statement does not print faithfully; refused");
+            Err(unfaithful())
+        }
+    }
+}
+
 fn multiple_statements() -> Denial {
     Denial::new(
         Rule::MultipleStatements,

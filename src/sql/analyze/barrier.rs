@@ -52,7 +52,14 @@ impl Fence {
 
 /// Make `query` a fence that the planner neither flattens nor pushes predicates into.
 pub(super) fn fence(query: &mut Query, dialect: Dialect) {
-    let number = |n: &str| Expr::value(Value::Number(n.to_string(), false));
+    // As the parser reads it back: `-1` is a minus applied to 1.
+    let number = |n: &str| match n.strip_prefix('-') {
+        Some(abs) => Expr::UnaryOp {
+            op: sqlparser::ast::UnaryOperator::Minus,
+            expr: Box::new(Expr::value(Value::Number(abs.to_string(), false))),
+        },
+        None => Expr::value(Value::Number(n.to_string(), false)),
+    };
     let (limit, offset) = dialect.fence();
     query.limit_clause = Some(LimitClause::LimitOffset {
         limit: limit.map(number),
@@ -174,11 +181,44 @@ fn conjuncts(e: Expr, out: &mut Vec<Expr>) {
 }
 
 fn and_all(parts: Vec<Expr>) -> Option<Expr> {
-    parts.into_iter().reduce(|left, right| Expr::BinaryOp {
-        left: Box::new(left),
-        op: BinaryOperator::And,
-        right: Box::new(right),
-    })
+    parts
+        .into_iter()
+        .map(conjunct)
+        .reduce(|left, right| Expr::BinaryOp {
+            left: Box::new(left),
+            op: BinaryOperator::And,
+            right: Box::new(right),
+        })
+}
+
+/// `e` ready to be an operand of AND. The printer adds no parentheses of its own: an OR put
+/// under an AND without them prints as `x AND a OR b`, which the database reads as
+/// `(x AND a) OR b`, so a moved `a OR b` would widen the row filter it joins.
+fn conjunct(e: Expr) -> Expr {
+    match e {
+        Expr::BinaryOp {
+            op: BinaryOperator::And,
+            ..
+        }
+        | Expr::Nested(_)
+        | Expr::Identifier(_)
+        | Expr::CompoundIdentifier(_)
+        | Expr::Value(_) => e,
+        Expr::BinaryOp { ref op, .. } if is_comparison(op) => e,
+        other => Expr::Nested(Box::new(other)),
+    }
+}
+
+fn is_comparison(op: &BinaryOperator) -> bool {
+    matches!(
+        op,
+        BinaryOperator::Eq
+            | BinaryOperator::NotEq
+            | BinaryOperator::Lt
+            | BinaryOperator::LtEq
+            | BinaryOperator::Gt
+            | BinaryOperator::GtEq
+    )
 }
 
 impl<'c> Walker<'c> {
@@ -330,12 +370,12 @@ impl<'c> Walker<'c> {
             Some(filter) if !target.pushed => Expr::BinaryOp {
                 left: Box::new(Expr::Nested(Box::new(filter))),
                 op: BinaryOperator::And,
-                right: Box::new(e),
+                right: Box::new(conjunct(e)),
             },
             Some(before) => Expr::BinaryOp {
                 left: Box::new(before),
                 op: BinaryOperator::And,
-                right: Box::new(e),
+                right: Box::new(conjunct(e)),
             },
             None => e,
         });

@@ -127,7 +127,16 @@ impl Walker<'_> {
                 ) {
                     return Err(unsupported(&format!("the unary operator {op}")));
                 }
-                self.expr(x)
+                self.expr(x)?;
+                // `-` is printed right before its operand: `- -x` would print as `--x`, a
+                // comment to the database, which then reads the rest of the line (and whatever
+                // a later quoted name puts on the next) as something else. A signed operand is
+                // printed in parentheses.
+                if !matches!(op, UnaryOperator::Not) && signed(x) {
+                    let inner = std::mem::replace(&mut **x, Expr::value(Value::Null));
+                    **x = Expr::Nested(Box::new(inner));
+                }
+                Ok(())
             }
             Expr::IsDistinctFrom(a, b) | Expr::IsNotDistinctFrom(a, b) => {
                 self.expr(a)?;
@@ -450,5 +459,14 @@ pub(super) fn binary_operator(op: &BinaryOperator) -> Walk {
         | B::AtQuestion
         | B::AtAt => Ok(()),
         other => Err(unsupported(&format!("the operator {other}"))),
+    }
+}
+
+/// Whether `e` prints starting with a sign or another prefix operator.
+fn signed(e: &Expr) -> bool {
+    match e {
+        Expr::UnaryOp { .. } => true,
+        Expr::Value(v) => matches!(&v.value, Value::Number(n, _) if n.starts_with(['-', '+'])),
+        _ => false,
     }
 }

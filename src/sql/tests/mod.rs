@@ -484,3 +484,59 @@ fn value_builders_need_small_literal_sizes() {
 }
 
 mod barrier;
+
+/// The last check before a statement leaves governance: its printed text must parse back to
+/// the same tree. Trees that print as another statement, built by hand as a faulty rewrite
+/// would build them, are refused.
+#[test]
+fn a_tree_that_prints_as_another_statement_is_refused() {
+    use sqlparser::ast::{Expr, SetExpr, Statement, UnaryOperator};
+    fn selection(st: &mut Statement) -> Option<&mut Expr> {
+        let Statement::Query(q) = st else { return None };
+        let SetExpr::Select(s) = q.body.as_mut() else {
+            return None;
+        };
+        s.selection.as_mut()
+    }
+    for dialect in [PG, LITE] {
+        // `a = 1 AND (b = 2 OR c = 3)` without its parentheses.
+        let mut st =
+            parse::parse("SELECT 1 FROM t WHERE a = 1 AND b = 2", dialect, 1000).expect("parses");
+        let or = parse::parse("SELECT 1 FROM t WHERE b = 2 OR c = 3", dialect, 1000)
+            .ok()
+            .and_then(|mut s| selection(&mut s).cloned())
+            .expect("an OR");
+        if let Some(Expr::BinaryOp { right, .. }) = selection(&mut st) {
+            **right = or;
+        }
+        let printed = st.to_string();
+        assert!(printed.contains("a = 1 AND b = 2 OR c = 3"), "{printed}");
+        assert!(
+            parse::check_printed(&printed, &st, dialect).is_err(),
+            "{printed}"
+        );
+
+        // `-(-x)` without its parentheses prints as `--x`, a comment.
+        let mut st = parse::parse("SELECT 1 FROM t WHERE a = -a", dialect, 1000).expect("parses");
+        if let Some(Expr::BinaryOp { right, .. }) = selection(&mut st) {
+            **right = Expr::UnaryOp {
+                op: UnaryOperator::Minus,
+                expr: Box::new((**right).clone()),
+            };
+        }
+        let printed = st.to_string();
+        assert!(printed.contains("--a"), "{printed}");
+        assert!(
+            parse::check_printed(&printed, &st, dialect).is_err(),
+            "{printed}"
+        );
+
+        // What governance itself prints passes.
+        let governed = run(
+            dialect,
+            "SELECT - -1, -(-id), id FROM orders WHERE id = 1 OR id = 2",
+        )
+        .expect("allowed");
+        assert!(!governed.sql().contains("--"), "{}", governed.sql());
+    }
+}
