@@ -196,29 +196,13 @@ fn and_all(parts: Vec<Expr>) -> Option<Expr> {
 /// `(x AND a) OR b`, so a moved `a OR b` would widen the row filter it joins.
 fn conjunct(e: Expr) -> Expr {
     match e {
+        // The only operators that bind more loosely than AND (on both databases).
         Expr::BinaryOp {
-            op: BinaryOperator::And,
+            op: BinaryOperator::Or | BinaryOperator::Xor,
             ..
-        }
-        | Expr::Nested(_)
-        | Expr::Identifier(_)
-        | Expr::CompoundIdentifier(_)
-        | Expr::Value(_) => e,
-        Expr::BinaryOp { ref op, .. } if is_comparison(op) => e,
-        other => Expr::Nested(Box::new(other)),
+        } => Expr::Nested(Box::new(e)),
+        other => other,
     }
-}
-
-fn is_comparison(op: &BinaryOperator) -> bool {
-    matches!(
-        op,
-        BinaryOperator::Eq
-            | BinaryOperator::NotEq
-            | BinaryOperator::Lt
-            | BinaryOperator::LtEq
-            | BinaryOperator::Gt
-            | BinaryOperator::GtEq
-    )
 }
 
 impl<'c> Walker<'c> {

@@ -135,10 +135,15 @@ impl Walker<'_> {
             }
             Bound::Count { arg: i, max } => {
                 let count_ok = matches!(arg(i), Some(Expr::Value(v)) if matches!(&v.value, Value::Number(n, _) if n.parse::<u64>().is_ok_and(|n| n <= max)));
-                let base_ok = matches!(
-                    arg(0),
-                    Some(Expr::Value(_) | Expr::Identifier(_) | Expr::CompoundIdentifier(_))
-                );
+                // A literal, or a column of a stored table: never a value the statement built
+                // (a CTE's `repeat(...)` repeated again multiplies).
+                let base_ok = match arg(0) {
+                    Some(Expr::Value(_)) => true,
+                    Some(e @ (Expr::Identifier(_) | Expr::CompoundIdentifier(_))) => {
+                        self.stored_column(e)
+                    }
+                    _ => false,
+                };
                 count_ok && base_ok
             }
             Bound::Width { arg: i, max } => {

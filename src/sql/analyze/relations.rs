@@ -299,6 +299,45 @@ impl Walker<'_> {
         )
     }
 
+    /// Whether `e` is a column of a catalog table (a stored value, not one a CTE, derived
+    /// table or function of the statement built): the only column a value builder may take as
+    /// its base, so that builders cannot be chained through CTEs into a multiplication.
+    pub(super) fn stored_column(&self, e: &Expr) -> bool {
+        let parts: &[Ident] = match e {
+            Expr::Identifier(ident) => std::slice::from_ref(ident),
+            Expr::CompoundIdentifier(parts) => parts,
+            _ => return false,
+        };
+        let names: Vec<String> = parts
+            .iter()
+            .map(|p| normalize_ident(self.dialect, p))
+            .collect();
+        match names.as_slice() {
+            [column] => {
+                if self.output_aliases.iter().any(|a| self.col_eq(a, column)) {
+                    return false;
+                }
+                for items in self.from.iter().rev() {
+                    let mut holders = items.iter().filter(|i| self.exposes(i, column)).peekable();
+                    if holders.peek().is_some() {
+                        return holders.all(|i| matches!(i.kind, ItemKind::Table(_)));
+                    }
+                }
+                false
+            }
+            [.., qualifier, _] => {
+                for items in self.from.iter().rev() {
+                    if let Some(item) = items.iter().rev().find(|i| self.col_eq(&i.name, qualifier))
+                    {
+                        return matches!(item.kind, ItemKind::Table(_));
+                    }
+                }
+                false
+            }
+            [] => false,
+        }
+    }
+
     /// A column reference: denied if it names a column the role may not see.
     pub(super) fn column(&self, parts: &[Ident]) -> Walk {
         if self.mode == Mode::Filter {

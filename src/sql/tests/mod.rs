@@ -466,6 +466,28 @@ fn value_builders_need_small_literal_sizes() {
         "SELECT lpad(name, id) FROM customers",
         Rule::FunctionNotAllowed,
     );
+    // Chained through CTEs or a derived table, each repeat multiplies the last.
+    for dialect in [PG, LITE] {
+        assert_denied(
+            dialect,
+            "WITH a AS (SELECT repeat('x', 100) AS s), b AS (SELECT repeat(s, 100) AS s FROM a) SELECT length(s) FROM b",
+            Rule::FunctionNotAllowed,
+        );
+        assert_denied(
+            dialect,
+            "SELECT repeat(t.s, 100) FROM (SELECT repeat('x', 100) AS s) AS t",
+            Rule::FunctionNotAllowed,
+        );
+        assert_denied(
+            dialect,
+            "SELECT repeat(s, 100) FROM (SELECT repeat(name, 100) AS s FROM customers) AS t",
+            Rule::FunctionNotAllowed,
+        );
+        assert_allowed(
+            dialect,
+            "SELECT repeat(c.name, 3), repeat(name, 2) FROM customers c",
+        );
+    }
     // lpad and rpad cut or pad to their width: any first argument keeps the value small.
     assert_allowed(
         PG,
