@@ -248,3 +248,76 @@ async fn the_breaker_opens_while_the_database_is_down_and_closes_when_it_is_back
     }
     forwarder.down();
 }
+
+/// The sqlx worker threads of the server's SQLite connections now.
+fn sqlite_workers(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .map(|tasks| {
+            tasks
+                .filter_map(|t| t.ok())
+                .filter_map(|t| std::fs::read_to_string(t.path().join("comm")).ok())
+                .filter(|name| name.starts_with("sqlx-sqlite"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// One SQLite function call cannot be interrupted (here a naive search of a 4.8 MB string for
+/// a 59 KB one that is not in it, tens of seconds). A call that times out on it keeps its
+/// connection checked out until the statement ends, so however many calls time out, no more
+/// such statements run at once than the pool has connections (before: each timed-out call
+/// dropped its connection, whose thread kept running, and the next call opened another).
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statements_that_outlive_their_timeout_never_outnumber_the_pool() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("policies")).expect("mkdir");
+    write_policy(
+        &dir.path().join("policies"),
+        "hasty",
+        "statement_timeout = \"200ms\"\nconcurrency = 16",
+    );
+    let url = common::sqlite_url(&common::sqlite_demo());
+    let path = config(dir.path(), &url, "hasty");
+    let mut toml = std::fs::read_to_string(&path).expect("config");
+    toml.push_str("max_connections = 2\n");
+    std::fs::write(&path, toml).expect("config");
+    let server = http_server(&path).await;
+    let client = Arc::new(http_client(&server.url).await);
+    let warm = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT count(*) FROM orders"}),
+    )
+    .await;
+    assert_eq!(error_code(&warm), None, "{}", text(&warm));
+    let before = sqlite_workers(server.pid());
+
+    let grow = |n: u32| {
+        let mut s = "'aaaaaaaaa'".to_string();
+        for _ in 1..n {
+            s = format!("replace({s}, 'a', 'aaaaaaaaa')");
+        }
+        s
+    };
+    let sql = format!("SELECT instr({}, {} || 'b') AS at", grow(7), grow(5));
+    let calls: Vec<JoinHandle<()>> = (0..5)
+        .map(|_| {
+            let (client, sql) = (client.clone(), sql.clone());
+            tokio::spawn(async move {
+                let _ = call(&client, "query", json!({ "sql": sql })).await;
+            })
+        })
+        .collect();
+    // Past the first timeouts (200 ms + the 2 s grace): their connections would have been
+    // replaced, and the waiting calls would have started their statements on new ones.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let during = sqlite_workers(server.pid());
+    for c in &calls {
+        c.abort();
+    }
+    assert!(
+        during <= before + 2,
+        "{during} SQLite connection threads with a pool of 2 ({before} before the calls)"
+    );
+}

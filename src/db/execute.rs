@@ -105,9 +105,17 @@ pub async fn execute(
                 })) if code == "9" => Err(DbError::Timeout(limits.statement_timeout)),
                 Some(r) => r,
                 None => {
-                    // Interrupt the statement through the progress handler; drop the connection.
+                    // Interrupt the statement through the progress handler. It may still be
+                    // running on the connection's thread (one function call, a nested
+                    // replace() or a long instr(), is not interruptible), so the connection
+                    // stays checked out until it has finished: a ping queues behind the
+                    // statement. Then it is dropped. Runaway statements thus never outnumber
+                    // the pool, however many calls time out.
                     obj.cancelled.store(true, Ordering::Relaxed);
-                    drop(deadpool::managed::Object::take(obj));
+                    db.background.spawn(async move {
+                        let _ = sqlx::Connection::ping(&mut obj.conn).await;
+                        drop(deadpool::managed::Object::take(obj));
+                    });
                     Err(if cancel.is_cancelled() {
                         DbError::Cancelled
                     } else {
