@@ -321,3 +321,62 @@ async fn statements_that_outlive_their_timeout_never_outnumber_the_pool() {
         "{during} SQLite connection threads with a pool of 2 ({before} before the calls)"
     );
 }
+
+/// A client that sends a request's headers a few bytes at a time, never finishing them
+/// (slowloris), is disconnected after the header timeout, without credentials ever being
+/// checked; the server keeps answering others meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("policies")).expect("mkdir");
+    write_policy(&dir.path().join("policies"), "plain", "");
+    let url = common::sqlite_url(&common::sqlite_demo());
+    let server = http_server(&config(dir.path(), &url, "plain")).await;
+    let addr = server
+        .base
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut slow = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    slow.write_all(b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .await
+        .expect("write");
+    let started = Instant::now();
+    // Trickle a header byte every second; the server must hang up within its 10 s limit.
+    let mut closed = false;
+    let mut buf = [0u8; 256];
+    while started.elapsed() < Duration::from_secs(20) {
+        let _ = slow.write_all(b"X").await;
+        match tokio::time::timeout(Duration::from_secs(1), slow.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => {
+                closed = true;
+                break;
+            }
+            Ok(Ok(n)) => {
+                let reply = String::from_utf8_lossy(&buf[..n]).to_string();
+                assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+                closed = true;
+                break;
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(closed, "still open after {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "closed after {:?}",
+        started.elapsed()
+    );
+    // Others were served all along.
+    let client = http_client(&server.url).await;
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT count(*) FROM orders"}),
+    )
+    .await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+}

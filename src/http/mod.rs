@@ -3,7 +3,8 @@
 //!
 //! Input: an [`AppState`] and a listen address. Binds loopback by default; Host and Origin are
 //! validated by rmcp's transport against configured allow-lists (403 otherwise). Accepted
-//! sockets get TCP_NODELAY (without it every reply stalls ~40 ms on Nagle + delayed ACK).
+//! sockets get TCP_NODELAY (without it every reply stalls ~40 ms on Nagle + delayed ACK); the
+//! accept loop is ours (hyper-util), for a header read timeout and a bound on connections.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,7 +14,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
@@ -203,6 +203,14 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> 
     tokio::net::TcpListener::bind(addr).await
 }
 
+/// Connections served at once; one more is accepted and closed at once (so that a flood of
+/// idle connections cannot use up the process's file descriptors).
+const MAX_CONNECTIONS: usize = 4096;
+
+/// How long a client may take to send a request's headers (slowloris: connections that send
+/// a few header bytes now and then would otherwise be held open forever).
+const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Serve on `listener` until `shutdown.stop_accepting` fires and the running requests end.
 pub async fn serve(
     state: Arc<AppState>,
@@ -210,15 +218,59 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: Shutdown,
 ) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+
     let app = router(state, &opts, shutdown.cancel.clone());
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     let stop = shutdown.stop_accepting;
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move { stop.cancelled_owned().await })
-    .await
+    loop {
+        let (tcp, client) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and kin: the listener itself is fine.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = stop.cancelled() => break,
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            tracing::warn!(%client, limit = MAX_CONNECTIONS, "too many connections; closing a new one");
+            continue;
+        };
+        // Without TCP_NODELAY every reply stalls ~40 ms on Nagle and delayed ACK.
+        let _ = tcp.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(client));
+                let mut app = app.clone();
+                tower_service::Service::call(&mut app, request.map(axum::body::Body::new))
+            },
+        );
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(tcp), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(%client, error = %e, "connection ended with an error");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
