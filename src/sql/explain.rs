@@ -56,6 +56,15 @@ pub(crate) fn govern_explain(
     else {
         return Ok(None);
     };
+    // SQLite's plain EXPLAIN lists the statement's bytecode: its registers, column numbers and
+    // root pages describe the tables as they are, hidden columns and all, and no line of it is
+    // a plan a model can use. Its query plan is what EXPLAIN shows here.
+    if dialect == Dialect::Sqlite
+        && matches!(describe_alias, sqlparser::ast::DescribeAlias::Explain)
+        && !*query_plan
+    {
+        *query_plan = true;
+    }
     if restricted {
         let refuse = |what: &str| {
             Denial::new(

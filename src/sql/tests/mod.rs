@@ -562,3 +562,17 @@ fn a_tree_that_prints_as_another_statement_is_refused() {
         assert!(!governed.sql().contains("--"), "{}", governed.sql());
     }
 }
+
+/// SQLite's plain EXPLAIN (bytecode: column numbers and root pages of the tables as they are)
+/// becomes its query plan, for every role.
+#[test]
+fn sqlite_explain_is_its_query_plan() {
+    let governed = run(LITE, "EXPLAIN SELECT id FROM customers WHERE id = 3").expect("allowed");
+    assert!(
+        governed.sql().starts_with("EXPLAIN QUERY PLAN SELECT"),
+        "{}",
+        governed.sql()
+    );
+    let pg = run(PG, "EXPLAIN SELECT id FROM customers WHERE id = 3").expect("allowed");
+    assert!(!pg.sql().contains("QUERY PLAN"), "{}", pg.sql());
+}
