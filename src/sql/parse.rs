@@ -45,7 +45,7 @@ pub(crate) fn parse(sql: &str, dialect: Dialect, max_len: usize) -> Result<State
         .parser()
         .with_tokens_with_locations(tokens)
         .parse_statements()
-        .map_err(parse_error)?;
+        .map_err(|e| parse_error(e, sql))?;
     let mut statements = statements.into_iter();
     let first = statements.next();
     if statements.next().is_some() {
@@ -273,14 +273,37 @@ fn bump_chain(levels: &mut [(usize, usize)]) {
     }
 }
 
-fn parse_error(e: ParserError) -> GovernError {
+fn parse_error(e: ParserError, sql: &str) -> GovernError {
     match e {
         ParserError::RecursionLimitExceeded => GovernError::Parse(
             "the statement is nested too deeply; flatten subqueries or use a CTE".into(),
         ),
         ParserError::TokenizerError(m) | ParserError::ParserError(m) => {
-            GovernError::Parse(format!("could not parse SQL: {m}"))
+            let hint = rewrite_hint(&m, sql)
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
+            GovernError::Parse(format!("could not parse SQL: {m}{hint}"))
         }
+    }
+}
+
+/// A way around syntax the parser does not read, for the model to retry with.
+fn rewrite_hint(message: &str, sql: &str) -> Option<&'static str> {
+    let upper = sql.to_ascii_uppercase();
+    if message.contains("after IS, found") {
+        Some("to compare with a value write = or <>, or the NULL-safe IS [NOT] DISTINCT FROM value")
+    } else if upper.contains("BETWEEN SYMMETRIC") {
+        Some("BETWEEN SYMMETRIC is not supported: write x BETWEEN least(a, b) AND greatest(a, b)")
+    } else if message.contains("found: EXCLUDE") {
+        Some(
+            "a window frame's EXCLUDE clause is not supported: compute the window without it and subtract the current row's value",
+        )
+    } else if message.contains("found: MATERIALIZED")
+        || message.contains("found: NOT") && upper.contains("NOT MATERIALIZED")
+    {
+        Some("remove MATERIALIZED / NOT MATERIALIZED from the CTE")
+    } else {
+        None
     }
 }
 

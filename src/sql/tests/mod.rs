@@ -576,3 +576,26 @@ fn sqlite_explain_is_its_query_plan() {
     let pg = run(PG, "EXPLAIN SELECT id FROM customers WHERE id = 3").expect("allowed");
     assert!(!pg.sql().contains("QUERY PLAN"), "{}", pg.sql());
 }
+
+/// Syntax the parser does not read gets a way around it in the error, for the model to retry.
+#[test]
+fn parse_errors_name_a_way_around() {
+    let message = |dialect, sql| match run(dialect, sql) {
+        Err(GovernError::Parse(m)) => m,
+        other => panic!("{sql}: {other:?}"),
+    };
+    assert!(
+        message(
+            LITE,
+            "SELECT id FROM orders WHERE status IS NOT 'cancelled'"
+        )
+        .contains("IS [NOT] DISTINCT FROM"),
+    );
+    assert!(
+        message(
+            PG,
+            "SELECT id FROM orders WHERE id BETWEEN SYMMETRIC 9 AND 1"
+        )
+        .contains("least(a, b)"),
+    );
+}
