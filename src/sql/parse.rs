@@ -26,7 +26,7 @@ pub(crate) fn parse(sql: &str, dialect: Dialect, max_len: usize) -> Result<State
         )
         .into());
     }
-    if let Some((pos, ch)) = sql.char_indices().find(|(_, c)| is_invisible(*c)) {
+    if let Some((pos, ch)) = first_invisible(sql) {
         return Err(Denial::new(
             Rule::InvisibleUnicode,
             format!(
@@ -368,6 +368,41 @@ fn statement_keyword(statement: &Statement) -> String {
 
 /// Characters a reader cannot see but a tokenizer can: zero-width, bidi controls, BOM, tag
 /// characters, soft hyphen, and C0/C1 controls other than tab, CR and LF.
+/// The first invisible character of `sql` that is not part of an emoji: an emoji's one
+/// presentation selector (U+FE0F, U+FE0E) right after it, and a zero-width joiner between two
+/// emoji (`👩‍💻`), are how emoji are written, and models put them in labels. A run of selectors
+/// (which can smuggle hidden text) is still refused.
+fn first_invisible(sql: &str) -> Option<(usize, char)> {
+    let mut previous: Option<char> = None;
+    let mut chars = sql.char_indices().peekable();
+    while let Some((pos, c)) = chars.next() {
+        let next = chars.peek().map(|(_, n)| *n);
+        let part_of_emoji = match c {
+            '\u{FE0E}' | '\u{FE0F}' => previous.is_some_and(is_emoji),
+            '\u{200D}' => {
+                previous.is_some_and(|p| is_emoji(p) || matches!(p, '\u{FE0F}'))
+                    && next.is_some_and(is_emoji)
+            }
+            _ => false,
+        };
+        if is_invisible(c) && !part_of_emoji {
+            return Some((pos, c));
+        }
+        previous = Some(c);
+    }
+    None
+}
+
+/// Pictographic characters that take a presentation selector or join into a sequence.
+fn is_emoji(c: char) -> bool {
+    matches!(c,
+        '\u{00A9}' | '\u{00AE}' | '\u{203C}' | '\u{2049}' | '\u{2122}' | '\u{2139}'
+        | '\u{2190}'..='\u{21FF}' | '\u{2300}'..='\u{23FF}' | '\u{24C2}'
+        | '\u{25A0}'..='\u{27BF}' | '\u{2900}'..='\u{297F}' | '\u{2B00}'..='\u{2BFF}'
+        | '\u{3030}' | '\u{303D}' | '\u{3297}' | '\u{3299}'
+        | '\u{1F000}'..='\u{1FAFF}')
+}
+
 pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{0000}'..='\u{0008}' | '\u{000B}' | '\u{000C}' | '\u{000E}'..='\u{001F}'

@@ -599,3 +599,22 @@ fn parse_errors_name_a_way_around() {
         .contains("least(a, b)"),
     );
 }
+
+/// Emoji as models write them in labels pass; invisible characters elsewhere, and runs of
+/// selectors, do not.
+#[test]
+fn emoji_sequences_are_not_invisible_characters() {
+    assert_allowed(
+        LITE,
+        "SELECT CASE WHEN id > 3 THEN '\u{26A0}\u{FE0F} low' ELSE '\u{2714}\u{FE0F} ok \u{1F469}\u{200D}\u{1F4BB}' END FROM orders",
+    );
+    for sql in [
+        "SELECT 'a\u{FE0F}' FROM orders",
+        "SELECT '\u{26A0}\u{FE0F}\u{FE0F}' FROM orders",
+        "SELECT '\u{26A0}\u{FE0F}\u{E0100}' FROM orders",
+        "SELECT 'x\u{200D}\u{1F4BB}' FROM orders",
+        "SELECT 1\u{200B} FROM orders",
+    ] {
+        assert_denied(LITE, sql, Rule::InvisibleUnicode);
+    }
+}
