@@ -33,6 +33,38 @@ impl Drop for Guard {
     }
 }
 
+/// A text log line exactly one line long: the SQL a caller sent (recorded in the audit event)
+/// may hold line breaks, which would otherwise let a caller write lines that look like the
+/// server's own. Each event reaches the writer as one write ending in its newline; breaks
+/// before that are written as `\n` and `\r`. (JSON lines escape them already.)
+struct OneLine<W>(W);
+
+impl<W: std::io::Write> std::io::Write for OneLine<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let body = buf.strip_suffix(b"\n").unwrap_or(buf);
+        if !body.iter().any(|b| matches!(b, b'\n' | b'\r')) {
+            return self.0.write(buf);
+        }
+        let mut line = Vec::with_capacity(buf.len() + 16);
+        for &b in body {
+            match b {
+                b'\n' => line.extend_from_slice(b"\\n"),
+                b'\r' => line.extend_from_slice(b"\\r"),
+                other => line.push(other),
+            }
+        }
+        if body.len() < buf.len() {
+            line.push(b'\n');
+        }
+        self.0.write_all(&line)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
 /// Install logging (and, with feature `otel` and `OTEL_EXPORTER_OTLP_ENDPOINT` set, trace export
 /// over OTLP/HTTP). Keep the guard until the process ends.
 pub fn init(format: LogFormat) -> Guard {
@@ -41,13 +73,15 @@ pub fn init(format: LogFormat) -> Guard {
     use tracing_subscriber::util::SubscriberInitExt;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,rmcp=warn"));
-    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let fmt = tracing_subscriber::fmt::layer();
     let fmt = match format {
         LogFormat::Text => fmt
+            .with_writer(|| OneLine(std::io::stderr()))
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .with_target(false)
             .boxed(),
         LogFormat::Json => fmt
+            .with_writer(std::io::stderr)
             .json()
             .with_current_span(false)
             .with_span_list(false)
@@ -113,5 +147,24 @@ mod otel {
                 .with_resource(resource)
                 .build(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::OneLine;
+
+    #[test]
+    fn a_text_log_line_stays_one_line() {
+        let mut out = OneLine(Vec::new());
+        out.write_all(b"INFO request sql=SELECT 1\nINFO forged line\r\n")
+            .expect("write");
+        out.write_all(b"INFO plain\n").expect("write");
+        assert_eq!(
+            String::from_utf8(out.0).expect("utf-8"),
+            "INFO request sql=SELECT 1\\nINFO forged line\\r\nINFO plain\n"
+        );
     }
 }
