@@ -34,6 +34,9 @@ mod order;
 
 use keys::column_equalities;
 
+/// Stands for a FROM item whose name is not known (see `level_names`).
+const ANY_NAME: &str = "*";
+
 /// A filtered table's fenced derived table, recognised after the walk by the address of its
 /// boxed query (the rewrite never moves or frees it).
 pub(super) struct Fence {
@@ -85,6 +88,9 @@ struct Target<'q, 'c> {
     /// Predicates the caller wrote that moved in, by the one column each constrains (for
     /// `derive_key_ranges`).
     moved: Vec<(String, Expr)>,
+    /// The names of every FROM item of the SELECT (a qualifier among them is no outer
+    /// reference).
+    level: std::rc::Rc<Vec<String>>,
 }
 
 /// How a PostgreSQL column type compares leakproof-ly with constants.
@@ -212,6 +218,7 @@ impl<'c> Walker<'c> {
             return;
         }
         let single = matches!(s.from.as_slice(), [twj] if twj.joins.is_empty());
+        let level = std::rc::Rc::new(self.level_names(&s.from));
         let Select {
             from, selection, ..
         } = s;
@@ -235,7 +242,7 @@ impl<'c> Walker<'c> {
             }
             let TableWithJoins { relation, joins } = twj;
             let relation_padded = padded_later.first().copied().unwrap_or(true);
-            targets.extend(self.target(relation, !relation_padded));
+            targets.extend(self.target(relation, !relation_padded, &level));
             for (k, join) in joins.iter_mut().enumerate() {
                 let Join {
                     relation,
@@ -249,7 +256,7 @@ impl<'c> Walker<'c> {
                     _ => (false, None),
                 };
                 let padded = left_like || padded_later.get(k + 1).copied().unwrap_or(true);
-                let Some(mut target) = self.target(relation, !padded) else {
+                let Some(mut target) = self.target(relation, !padded, &level) else {
                     continue;
                 };
                 // The join's own ON conjuncts that read only its table filter that table.
@@ -286,7 +293,46 @@ impl<'c> Walker<'c> {
     }
 
     /// The fence a FROM item is, with what the barrier needs to know about it.
-    fn target<'q>(&self, tf: &'q mut TableFactor, from_where: bool) -> Option<Target<'q, 'c>> {
+    /// The names the FROM items of a SELECT go by (aliases, else table names).
+    fn level_names(&self, from: &[TableWithJoins]) -> Vec<String> {
+        from.iter()
+            .flat_map(|twj| {
+                std::iter::once(&twj.relation).chain(twj.joins.iter().map(|j| &j.relation))
+            })
+            .filter_map(|tf| match tf {
+                TableFactor::Table { alias: Some(a), .. }
+                | TableFactor::Derived { alias: Some(a), .. }
+                | TableFactor::Function { alias: Some(a), .. }
+                | TableFactor::UNNEST { alias: Some(a), .. }
+                | TableFactor::NestedJoin { alias: Some(a), .. } => {
+                    Some(normalize_ident(self.dialect, &a.name))
+                }
+                TableFactor::Table {
+                    name, alias: None, ..
+                } => name
+                    .0
+                    .last()
+                    .and_then(|p| p.as_ident())
+                    .map(|i| normalize_ident(self.dialect, i)),
+                TableFactor::Function {
+                    name, alias: None, ..
+                } => name
+                    .0
+                    .last()
+                    .and_then(|p| p.as_ident())
+                    .map(|i| normalize_ident(self.dialect, i)),
+                // Anything else might introduce a name: no outer reference is trusted then.
+                _ => Some(ANY_NAME.to_string()),
+            })
+            .collect()
+    }
+
+    fn target<'q>(
+        &self,
+        tf: &'q mut TableFactor,
+        from_where: bool,
+        level: &std::rc::Rc<Vec<String>>,
+    ) -> Option<Target<'q, 'c>> {
         let TableFactor::Derived {
             subquery,
             alias: Some(alias),
@@ -311,6 +357,7 @@ impl<'c> Walker<'c> {
             from_where,
             pushed: false,
             moved: Vec::new(),
+            level: level.clone(),
         })
     }
 
@@ -434,8 +481,14 @@ impl<'c> Walker<'c> {
             | Expr::IsDistinctFrom(left, right)
             | Expr::IsNotDistinctFrom(left, right) => match (column(left), column(right)) {
                 (Some(a), Some(b)) => self.comparable(a.as_deref(), b.as_deref()),
-                (Some(ty), None) => self.constant_for(right, ty.as_deref()),
-                (None, Some(ty)) => self.constant_for(left, ty.as_deref()),
+                (Some(ty), None) => {
+                    self.constant_for(right, ty.as_deref())
+                        || self.outer_column_for(right, ty.as_deref(), target)
+                }
+                (None, Some(ty)) => {
+                    self.constant_for(left, ty.as_deref())
+                        || self.outer_column_for(left, ty.as_deref(), target)
+                }
                 (None, None) => false,
             },
             Expr::IsNull(x) | Expr::IsNotNull(x) => column(x).is_some(),
@@ -449,6 +502,57 @@ impl<'c> Walker<'c> {
             }),
             _ => false,
         }
+    }
+
+    /// Whether `k` is a column of an enclosing query (a correlated subquery's reference,
+    /// `l.order_id = o.id`) of the same leakproof-comparable type as a column of type `ty`, so
+    /// that the comparison may run inside `target`'s fence: per row of the outer query, an
+    /// index lookup instead of the whole filtered table. PostgreSQL only (a derived table may
+    /// read the columns of enclosing queries there). Only a qualified reference whose
+    /// qualifier no FROM item of this SELECT has (the enclosing scopes are all that
+    /// `self.from` holds once a SELECT's walk is done) and that the fence's own table does not
+    /// capture.
+    fn outer_column_for(&self, k: &Expr, ty: Option<&str>, target: &Target<'_, '_>) -> bool {
+        if self.dialect != Dialect::Postgres {
+            return false;
+        }
+        let Expr::CompoundIdentifier(parts) = k else {
+            return false;
+        };
+        let [q, c] = parts.as_slice() else {
+            return false;
+        };
+        let (q, c) = (
+            normalize_ident(self.dialect, q),
+            normalize_ident(self.dialect, c),
+        );
+        if self.col_eq(&q, &target.table.name.name)
+            || target
+                .level
+                .iter()
+                .any(|n| n == ANY_NAME || self.col_eq(n, &q))
+        {
+            return false;
+        }
+        let Some(item) = self
+            .from
+            .iter()
+            .rev()
+            .find_map(|items| items.iter().rev().find(|i| self.col_eq(&i.name, &q)))
+        else {
+            return false;
+        };
+        let (ItemKind::Table(access), Some(table)) = (&item.kind, &item.table) else {
+            return false;
+        };
+        let Some(column) = access.visible.iter().find(|v| self.col_eq(v, &c)) else {
+            return false;
+        };
+        let outer = self
+            .catalog
+            .get(&table.schema, &table.name)
+            .and_then(|t| t.column_type(column));
+        self.comparable(ty, outer)
     }
 
     /// Two columns of one table compared with each other.

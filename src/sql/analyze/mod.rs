@@ -60,6 +60,8 @@ struct FromItem {
     kind: ItemKind,
     /// A restricted table made a derived table: its key and dependent columns, for GROUP BY.
     key: Option<grouping::GroupKey>,
+    /// The catalog table a `Table` item reads.
+    table: Option<QualifiedName>,
 }
 
 #[derive(Debug, Clone)]

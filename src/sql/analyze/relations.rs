@@ -123,6 +123,7 @@ impl Walker<'_> {
                 name,
                 kind: ItemKind::Opaque,
                 key: None,
+                table: None,
             });
         }
     }
@@ -193,6 +194,7 @@ impl Walker<'_> {
                 name: ref_name.clone(),
                 kind,
                 key,
+                table: Some(resolved.clone()),
             });
         }
         if !access.restricted() {

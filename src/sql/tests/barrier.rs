@@ -166,13 +166,17 @@ fn predicates_move_only_where_that_keeps_their_meaning() {
         &[],
     );
     assert!(out.contains("WHERE status = 'x'"), "{out}");
-    // Outer references and renamed columns stay where they are.
+    // A correlated equality of leakproof-comparable columns moves in (see
+    // `a_correlated_key_equality_moves_inside_the_fence_on_postgres`); renamed columns stay.
     let out = governed(
         PG,
         "SELECT c.name, (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) FROM customers c",
         &[],
     );
-    assert!(out.contains("WHERE o.customer_id = c.id"), "{out}");
+    assert!(
+        out.contains("\"orders\".\"customer_id\" = c.id OFFSET 0"),
+        "{out}"
+    );
     let out = governed(
         PG,
         "SELECT a FROM orders AS o (a, b, c, d, e, f) WHERE a = 5",
@@ -375,4 +379,51 @@ fn key_ranges_do_not_cross_where_that_could_change_the_rows() {
         &[],
     );
     assert!(!out.contains("\"order_lines\".\"order_id\" > 100"), "{out}");
+}
+
+#[test]
+fn a_correlated_key_equality_moves_inside_the_fence_on_postgres() {
+    // Per outer order, an index lookup of its lines, not the whole filtered order_lines.
+    let out = governed(
+        PG,
+        "SELECT o.id FROM orders o WHERE (SELECT sum(l.quantity) FROM order_lines l WHERE l.order_id = o.id) > 10",
+        &[],
+    );
+    assert!(
+        out.contains("AND (\"order_lines\".\"order_id\" = o.id) OFFSET 0")
+            || out.contains("AND \"order_lines\".\"order_id\" = o.id OFFSET 0"),
+        "{out}"
+    );
+    // Same-type text equality is leakproof too; numeric equality is not, and stays outside.
+    let out = governed(
+        PG,
+        "SELECT c.id FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.status = c.name)",
+        &[],
+    );
+    assert!(
+        out.contains("\"orders\".\"status\" = c.name OFFSET 0"),
+        "{out}"
+    );
+    let out = governed(
+        PG,
+        "SELECT p.id FROM products p WHERE EXISTS (SELECT 1 FROM order_lines l WHERE l.unit_price = p.price)",
+        &[],
+    );
+    assert!(!out.contains("= p.price OFFSET 0"), "{out}");
+    assert!(out.contains("l.unit_price = p.price"), "{out}");
+    // A qualifier of this SELECT's own FROM is no outer reference (a join: key ranges only).
+    let out = governed(
+        PG,
+        "SELECT count(*) FROM orders o, order_lines l WHERE l.order_id = o.id",
+        &[],
+    );
+    assert!(!out.contains("= o.id OFFSET 0"), "{out}");
+    assert!(!out.contains("= \"o\".\"id\" OFFSET 0"), "{out}");
+    // SQLite keeps it outside.
+    let out = governed(
+        LITE,
+        "SELECT o.id FROM orders o WHERE (SELECT sum(l.quantity) FROM order_lines l WHERE l.order_id = o.id) > 10",
+        &[],
+    );
+    assert!(!out.contains("= o.id LIMIT -1 OFFSET 0"), "{out}");
 }

@@ -42,7 +42,11 @@ impl<'c> Walker<'c> {
         if !twj.joins.is_empty() {
             return;
         }
-        let Some(target) = self.target(&mut twj.relation, true) else {
+        let Some(target) = self.target(
+            &mut twj.relation,
+            true,
+            &std::rc::Rc::new(vec![ANY_NAME.to_string()]),
+        ) else {
             return;
         };
         let mut inner = Vec::with_capacity(items.len());
