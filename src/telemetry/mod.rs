@@ -33,16 +33,36 @@ impl Drop for Guard {
     }
 }
 
-/// A text log line exactly one line long: the SQL a caller sent (recorded in the audit event)
-/// may hold line breaks, which would otherwise let a caller write lines that look like the
-/// server's own. Each event reaches the writer as one write ending in its newline; breaks
-/// before that are written as `\n` and `\r`. (JSON lines escape them already.)
-struct OneLine<W>(W);
+/// Text log lines to stderr. Events of the request path (the audit record carries the SQL a
+/// caller sent; other events quote caller text too) are written as exactly one line; the
+/// operator's own multi-line reports (a refused reload's file:line:col errors, from the
+/// command-line code) keep their lines.
+struct TextLog;
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for TextLog {
+    type Writer = OneLine<std::io::Stderr>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        OneLine(std::io::stderr(), true)
+    }
+
+    fn make_writer_for(&'a self, meta: &tracing::Metadata<'_>) -> Self::Writer {
+        let operators = meta.target().starts_with("sqlwarden::cli")
+            || meta.target().starts_with("sqlwarden::lifecycle");
+        OneLine(std::io::stderr(), !operators)
+    }
+}
+
+/// A text log line exactly one line long (when `.1`): caller text may hold line breaks, which
+/// would otherwise let a caller write lines that look like the server's own. Each event
+/// reaches the writer as one write ending in its newline; breaks before that are written as
+/// `\n` and `\r`. (JSON lines escape them already.)
+struct OneLine<W>(W, bool);
 
 impl<W: std::io::Write> std::io::Write for OneLine<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let body = buf.strip_suffix(b"\n").unwrap_or(buf);
-        if !body.iter().any(|b| matches!(b, b'\n' | b'\r')) {
+        if !self.1 || !body.iter().any(|b| matches!(b, b'\n' | b'\r')) {
             return self.0.write(buf);
         }
         let mut line = Vec::with_capacity(buf.len() + 16);
@@ -76,7 +96,7 @@ pub fn init(format: LogFormat) -> Guard {
     let fmt = tracing_subscriber::fmt::layer();
     let fmt = match format {
         LogFormat::Text => fmt
-            .with_writer(|| OneLine(std::io::stderr()))
+            .with_writer(TextLog)
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .with_target(false)
             .boxed(),
@@ -158,7 +178,7 @@ mod tests {
 
     #[test]
     fn a_text_log_line_stays_one_line() {
-        let mut out = OneLine(Vec::new());
+        let mut out = OneLine(Vec::new(), true);
         out.write_all(b"INFO request sql=SELECT 1\nINFO forged line\r\n")
             .expect("write");
         out.write_all(b"INFO plain\n").expect("write");
