@@ -371,3 +371,40 @@ fn the_leakproof_list_matches_postgres() {
         );
     }
 }
+
+/// SQLite reads `$1` as a named parameter that takes the next free slot, not slot 1: with `?1`
+/// in the same statement, `$1` got slot 2, the one the row filter's attribute is bound to, and
+/// the caller's value replaced the role's region. Every spelling of parameter N must bind the
+/// caller's value N, and the filter its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_placeholder_spellings_never_reach_the_row_filters_slot() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("params.db");
+    std::fs::copy(common::sqlite_demo(), &path).expect("copy demo");
+    let db = connect(&common::sqlite_url(&path)).await;
+    let south = [serde_json::json!("south")];
+    for sql in [
+        "SELECT ?1 AS a, $1 AS b, c.region, count(*) AS n FROM customers c GROUP BY c.region",
+        "SELECT $1 AS b, ?1 AS a, c.region, count(*) AS n FROM customers c GROUP BY c.region",
+        "SELECT ?01 AS a, $01 AS b, ?1 AS c, c.region, count(*) AS n FROM customers c GROUP BY c.region",
+        "SELECT c.region, count(*) AS n FROM customers c WHERE c.region <> ?1 OR $1 = $1 GROUP BY c.region",
+    ] {
+        let (governed, rows) = run(
+            &db,
+            "analyst",
+            sql,
+            &south,
+            Purpose::Query { max_rows: 100 },
+        )
+        .await;
+        let rows = rows.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        assert!(!governed.contains('$'), "{governed}");
+        let rows: Vec<Vec<serde_json::Value>> = serde_json::from_str(&rows).expect("rows");
+        let regions: Vec<&serde_json::Value> =
+            rows.iter().filter_map(|r| r.get(r.len() - 2)).collect();
+        assert_eq!(regions, [&serde_json::json!("north")], "{sql}: {rows:?}");
+        if sql.starts_with("SELECT ?") || sql.starts_with("SELECT $") {
+            assert!(rows.iter().all(|r| r[0] == south[0]), "{sql}: {rows:?}");
+        }
+    }
+}

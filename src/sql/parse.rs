@@ -80,6 +80,15 @@ fn prints_unfaithfully(value: &str, quote: char) -> bool {
     false
 }
 
+/// A dollar-quote tag as PostgreSQL's lexer reads one.
+fn dollar_tag(tag: &str) -> bool {
+    let mut chars = tag.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_' || !c.is_ascii())
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || !c.is_ascii())
+}
+
 fn unfaithful_literal() -> Denial {
     Denial::new(
         Rule::UnsupportedSyntax,
@@ -115,6 +124,11 @@ pub(crate) fn check_printed(
              operators in parentheses (e.g. -(-x), (a OR b)) and retry",
         )
     };
+    // A NUL (an escape such as U&'\0000' decoded by the parser) would end the statement's
+    // text on the wire.
+    if sql.contains('\0') {
+        return Err(unfaithful());
+    }
     let tokens = tokenize(sql, dialect).map_err(|_| unfaithful())?;
     let comment = tokens.iter().any(|t| {
         matches!(
@@ -182,6 +196,14 @@ fn scan_tokens(tokens: &[TokenWithSpan]) -> Result<(), Denial> {
                 if prints_unfaithfully(v, '\'') =>
             {
                 return Err(unfaithful_literal());
+            }
+            // PostgreSQL reads a tag that starts with a digit (`$1a$`) as the parameter $1
+            // followed by more text, where the parser saw one string.
+            Token::DollarQuotedString(d) if d.tag.as_deref().is_some_and(|t| !dollar_tag(t)) => {
+                return Err(Denial::new(
+                    Rule::UnsupportedSyntax,
+                    "a dollar-quoted string's tag must start with a letter or _ and hold only letters, digits and _ ($tag$...$tag$)",
+                ));
             }
             Token::DoubleQuotedString(v) if prints_unfaithfully(v, '"') => {
                 return Err(unfaithful_literal());

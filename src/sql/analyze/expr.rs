@@ -41,11 +41,29 @@ impl Walker<'_> {
                 v.value = Value::Placeholder(format!("?{}", i + 1));
             }
         }
+        // SQLite numbers `$1` and `?01` its own way: `$N` is a *named* parameter that takes the
+        // next free slot, not slot N, so `SELECT ?1, $1` put the caller's value in the slot the
+        // row filter's attribute is bound to. Every numbered placeholder is printed as `?N`,
+        // the form SQLite, sqlx and governance all read as parameter N.
+        if self.dialect == Dialect::Sqlite
+            && self.mode == Mode::Caller
+            && let Value::Placeholder(p) = &v.value
+            && let Some(n) = p
+                .strip_prefix('$')
+                .or_else(|| p.strip_prefix('?'))
+                .and_then(|d| d.parse::<usize>().ok())
+        {
+            v.value = Value::Placeholder(format!("?{n}"));
+        }
         self.literal(&v.value)
     }
 
     pub(super) fn literal(&self, v: &Value) -> Walk {
         match v {
+            // SQLite has no such strings: it reads `N'x'` as the column N aliased 'x'.
+            Value::NationalStringLiteral(_) if self.dialect == Dialect::Sqlite => {
+                Err(unsupported("N'...' strings on SQLite (write '...')"))
+            }
             Value::Number(..)
             | Value::SingleQuotedString(_)
             | Value::DollarQuotedString(_)

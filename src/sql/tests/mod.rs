@@ -618,3 +618,18 @@ fn emoji_sequences_are_not_invisible_characters() {
         assert_denied(LITE, sql, Rule::InvisibleUnicode);
     }
 }
+
+/// Text the parser and the database read differently is refused: a dollar-quote tag that
+/// starts with a digit (PostgreSQL reads `$1a$` as the parameter $1), a NUL decoded from an
+/// escape (it ends the statement on the wire), `N'x'` on SQLite (the column N aliased 'x').
+#[test]
+fn text_the_database_reads_otherwise_is_refused() {
+    assert_denied(
+        PG,
+        "SELECT $1a$ , salary FROM employees --$1a$ FROM orders",
+        Rule::UnsupportedSyntax,
+    );
+    assert_allowed(PG, "SELECT $tag$it's$tag$, $_1$x$_1$, $$y$$ FROM orders");
+    assert_denied(PG, "SELECT U&'\\0000' AS x", Rule::UnsupportedSyntax);
+    assert_denied(LITE, "SELECT N'x' FROM orders", Rule::UnsupportedSyntax);
+}
