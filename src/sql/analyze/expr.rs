@@ -480,10 +480,12 @@ pub(super) fn binary_operator(op: &BinaryOperator) -> Walk {
     }
 }
 
-/// Whether `e` prints starting with a sign or another prefix operator.
+/// Whether `e` must be parenthesized as the operand of a sign: it prints starting with a sign
+/// or another prefix operator, or it is a binary operation (the parser binds `-2 ^ 2` as
+/// `-(2 ^ 2)`, PostgreSQL reads that text as `(-2) ^ 2`).
 fn signed(e: &Expr) -> bool {
     match e {
-        Expr::UnaryOp { .. } => true,
+        Expr::UnaryOp { .. } | Expr::BinaryOp { .. } => true,
         Expr::Value(v) => matches!(&v.value, Value::Number(n, _) if n.starts_with(['-', '+'])),
         _ => false,
     }
