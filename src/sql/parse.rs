@@ -15,6 +15,9 @@ use super::{Denial, Dialect, GovernError, Rule};
 /// on a 2 MiB thread even in a debug build.
 const MAX_CHAIN_DEPTH: usize = 300;
 
+/// PostgreSQL's longest name (NAMEDATALEN - 1); longer ones are cut to it.
+const PG_NAME_MAX: usize = 63;
+
 pub(crate) fn parse(sql: &str, dialect: Dialect, max_len: usize) -> Result<Statement, GovernError> {
     if sql.len() > max_len {
         return Err(Denial::new(
@@ -40,7 +43,7 @@ pub(crate) fn parse(sql: &str, dialect: Dialect, max_len: usize) -> Result<State
     // Tokenize once: the token stream is checked, then handed to the parser.
     let tokens = tokenize(sql, dialect)
         .map_err(|e| GovernError::Parse(format!("could not parse SQL: {e}")))?;
-    scan_tokens(&tokens)?;
+    scan_tokens(&tokens, dialect)?;
     let statements = dialect
         .parser()
         .with_tokens_with_locations(tokens)
@@ -170,7 +173,7 @@ fn multiple_statements() -> Denial {
 ///   left-deep trees without tripping the parser's recursion limit, and a deep enough tree
 ///   exhausts the stack when it is walked, printed or dropped. An upper bound of the tree depth
 ///   is tracked per parenthesis level and capped.
-fn scan_tokens(tokens: &[TokenWithSpan]) -> Result<(), Denial> {
+fn scan_tokens(tokens: &[TokenWithSpan], dialect: Dialect) -> Result<(), Denial> {
     // Per open parenthesis: (operators in the current chain, set operators at this level).
     let mut levels: Vec<(usize, usize)> = vec![(0, 0)];
     let mut after_semicolon = false;
@@ -196,6 +199,17 @@ fn scan_tokens(tokens: &[TokenWithSpan]) -> Result<(), Denial> {
                 if prints_unfaithfully(v, '\'') =>
             {
                 return Err(unfaithful_literal());
+            }
+            // PostgreSQL cuts names to 63 bytes: two names that differ after that are one to
+            // it and two to governance.
+            Token::Word(w) if dialect == Dialect::Postgres && w.value.len() > PG_NAME_MAX => {
+                return Err(Denial::new(
+                    Rule::UnsupportedSyntax,
+                    format!(
+                        "the name {}... is longer than PostgreSQL's {PG_NAME_MAX} bytes; use a shorter name or alias",
+                        w.value.chars().take(20).collect::<String>()
+                    ),
+                ));
             }
             // PostgreSQL reads a tag that starts with a digit (`$1a$`) as the parameter $1
             // followed by more text, where the parser saw one string.

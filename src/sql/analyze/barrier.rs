@@ -534,12 +534,15 @@ impl<'c> Walker<'c> {
         {
             return false;
         }
-        let Some(item) = self
+        // The name must be one FROM item's in all enclosing scopes: which of several the
+        // database binds depends on scoping rules (a derived table that is not LATERAL does not
+        // see the items before it) that a type check here must not guess at.
+        let mut named = self
             .from
             .iter()
-            .rev()
-            .find_map(|items| items.iter().rev().find(|i| self.col_eq(&i.name, &q)))
-        else {
+            .flat_map(|items| items.iter())
+            .filter(|i| self.col_eq(&i.name, &q));
+        let (Some(item), None) = (named.next(), named.next()) else {
             return false;
         };
         let (ItemKind::Table(access), Some(table)) = (&item.kind, &item.table) else {

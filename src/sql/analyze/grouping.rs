@@ -63,7 +63,14 @@ impl Walker<'_> {
         let GroupByExpr::Expressions(exprs, modifiers) = &s.group_by else {
             return;
         };
-        if exprs.is_empty() || !modifiers.is_empty() {
+        // ROLLUP, CUBE and GROUPING SETS make groups of their own: a column added beside them
+        // would be in every grouping set and turn their subtotal rows into detail rows.
+        if exprs.is_empty()
+            || !modifiers.is_empty()
+            || exprs
+                .iter()
+                .any(|e| matches!(e, Expr::Rollup(_) | Expr::Cube(_) | Expr::GroupingSets(_)))
+        {
             return;
         }
         let mut added: Vec<Expr> = Vec::new();

@@ -427,3 +427,39 @@ fn a_correlated_key_equality_moves_inside_the_fence_on_postgres() {
     );
     assert!(!out.contains("= o.id LIMIT -1 OFFSET 0"), "{out}");
 }
+
+#[test]
+fn an_outer_name_that_several_scopes_have_stays_outside_the_fence() {
+    // `q` is both the outermost numeric derived table and a sibling the derived table `x`
+    // cannot see (not LATERAL): PostgreSQL binds the outer one, numeric, not leakproof.
+    let out = governed(
+        PG,
+        "SELECT (SELECT max(x.n) FROM orders q, (SELECT count(*) AS n FROM order_lines l WHERE l.order_id = q.id) x) AS k \
+         FROM (SELECT 1.0 AS id UNION ALL SELECT 4.0) q",
+        &[],
+    );
+    assert!(!out.contains("= q.id OFFSET 0"), "{out}");
+}
+
+#[test]
+fn names_longer_than_postgres_keeps_are_refused() {
+    let x = "a".repeat(63) + "x";
+    let y = "a".repeat(63) + "y";
+    let sql = format!(
+        "SELECT {x}.id, (SELECT count(*) FROM order_lines l, customers {y} WHERE l.order_id = {x}.id) AS n FROM orders {x}"
+    );
+    let catalog = catalog(PG);
+    let policy = compile_default(crate::policy::Limits::default(), PG, &catalog);
+    let attrs = Default::default();
+    let ctx = GovernContext {
+        dialect: PG,
+        catalog: &catalog,
+        policy: &policy,
+        attrs: &attrs,
+        max_sql_len: 100_000,
+    };
+    assert!(matches!(
+        govern(&sql, &[], Purpose::Query { max_rows: 10 }, &ctx),
+        Err(GovernError::Denied(d)) if d.rule == Rule::UnsupportedSyntax
+    ));
+}

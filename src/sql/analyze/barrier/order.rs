@@ -117,7 +117,8 @@ fn fence_limit(q: &Query, cap: Option<u64>) -> Option<u64> {
                 None => 0,
                 Some(o) => literal(&o.value)?,
             };
-            Some(n.saturating_add(k))
+            // The databases read a LIMIT as a signed 64-bit integer.
+            Some(n.saturating_add(k).min(i64::MAX as u64))
         }
         _ => None,
     }
