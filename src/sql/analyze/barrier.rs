@@ -309,12 +309,8 @@ impl<'c> Walker<'c> {
                 }
                 TableFactor::Table {
                     name, alias: None, ..
-                } => name
-                    .0
-                    .last()
-                    .and_then(|p| p.as_ident())
-                    .map(|i| normalize_ident(self.dialect, i)),
-                TableFactor::Function {
+                }
+                | TableFactor::Function {
                     name, alias: None, ..
                 } => name
                     .0

@@ -310,11 +310,7 @@ impl Walker<'_> {
             Expr::CompoundIdentifier(parts) => parts,
             _ => return false,
         };
-        let names: Vec<String> = parts
-            .iter()
-            .map(|p| normalize_ident(self.dialect, p))
-            .collect();
-        match names.as_slice() {
+        match self.normalized(parts).as_slice() {
             [column] => {
                 if self.output_aliases.iter().any(|a| self.col_eq(a, column)) {
                     return false;
@@ -327,17 +323,26 @@ impl Walker<'_> {
                 }
                 false
             }
-            [.., qualifier, _] => {
-                for items in self.from.iter().rev() {
-                    if let Some(item) = items.iter().rev().find(|i| self.col_eq(&i.name, qualifier))
-                    {
-                        return matches!(item.kind, ItemKind::Table(_));
-                    }
-                }
-                false
-            }
+            [.., qualifier, _] => self
+                .item_named(qualifier)
+                .is_some_and(|item| matches!(item.kind, ItemKind::Table(_))),
             [] => false,
         }
+    }
+
+    fn normalized(&self, parts: &[Ident]) -> Vec<String> {
+        parts
+            .iter()
+            .map(|p| normalize_ident(self.dialect, p))
+            .collect()
+    }
+
+    /// The FROM item a qualifier names: the innermost scope's, the last of that name there.
+    fn item_named(&self, qualifier: &str) -> Option<&FromItem> {
+        self.from
+            .iter()
+            .rev()
+            .find_map(|items| items.iter().rev().find(|i| self.col_eq(&i.name, qualifier)))
     }
 
     /// A column reference: denied if it names a column the role may not see.
@@ -345,11 +350,7 @@ impl Walker<'_> {
         if self.mode == Mode::Filter {
             return Ok(());
         }
-        let names: Vec<String> = parts
-            .iter()
-            .map(|p| normalize_ident(self.dialect, p))
-            .collect();
-        match names.as_slice() {
+        match self.normalized(parts).as_slice() {
             [column] => {
                 if self.output_aliases.iter().any(|a| self.col_eq(a, column)) {
                     return Ok(());
@@ -365,19 +366,10 @@ impl Walker<'_> {
                 }
                 Ok(())
             }
-            [.., qualifier, column] => {
-                for items in self.from.iter().rev() {
-                    if let Some(item) = items.iter().rev().find(|i| self.col_eq(&i.name, qualifier))
-                    {
-                        return if self.hides(item, column) {
-                            Err(self.hidden(qualifier, column))
-                        } else {
-                            Ok(())
-                        };
-                    }
-                }
-                Ok(())
-            }
+            [.., qualifier, column] => match self.item_named(qualifier) {
+                Some(item) if self.hides(item, column) => Err(self.hidden(qualifier, column)),
+                _ => Ok(()),
+            },
             [] => Ok(()),
         }
     }
