@@ -1,0 +1,131 @@
+//! What reaches the database means what governance decided: the printed statement parses back
+//! to the governed tree, and text the parser and the databases read differently is refused.
+
+use super::*;
+
+/// The last check before a statement leaves governance: its printed text must parse back to
+/// the same tree. Trees that print as another statement, built by hand as a faulty rewrite
+/// would build them, are refused.
+#[test]
+fn a_tree_that_prints_as_another_statement_is_refused() {
+    use sqlparser::ast::{Expr, SetExpr, Statement, UnaryOperator};
+    fn selection(st: &mut Statement) -> Option<&mut Expr> {
+        let Statement::Query(q) = st else { return None };
+        let SetExpr::Select(s) = q.body.as_mut() else {
+            return None;
+        };
+        s.selection.as_mut()
+    }
+    for dialect in [PG, LITE] {
+        // `a = 1 AND (b = 2 OR c = 3)` without its parentheses.
+        let mut st =
+            parse::parse("SELECT 1 FROM t WHERE a = 1 AND b = 2", dialect, 1000).expect("parses");
+        let or = parse::parse("SELECT 1 FROM t WHERE b = 2 OR c = 3", dialect, 1000)
+            .ok()
+            .and_then(|mut s| selection(&mut s).cloned())
+            .expect("an OR");
+        if let Some(Expr::BinaryOp { right, .. }) = selection(&mut st) {
+            **right = or;
+        }
+        let printed = st.to_string();
+        assert!(printed.contains("a = 1 AND b = 2 OR c = 3"), "{printed}");
+        assert!(
+            parse::check_printed(&printed, &st, dialect).is_err(),
+            "{printed}"
+        );
+
+        // `-(-x)` without its parentheses prints as `--x`, a comment.
+        let mut st = parse::parse("SELECT 1 FROM t WHERE a = -a", dialect, 1000).expect("parses");
+        if let Some(Expr::BinaryOp { right, .. }) = selection(&mut st) {
+            **right = Expr::UnaryOp {
+                op: UnaryOperator::Minus,
+                expr: Box::new((**right).clone()),
+            };
+        }
+        let printed = st.to_string();
+        assert!(printed.contains("--a"), "{printed}");
+        assert!(
+            parse::check_printed(&printed, &st, dialect).is_err(),
+            "{printed}"
+        );
+
+        // What governance itself prints passes.
+        let governed = run(
+            dialect,
+            "SELECT - -1, -(-id), id FROM orders WHERE id = 1 OR id = 2",
+        )
+        .expect("allowed");
+        assert!(!governed.sql().contains("--"), "{}", governed.sql());
+    }
+}
+
+/// SQLite's plain EXPLAIN (bytecode: column numbers and root pages of the tables as they are)
+/// becomes its query plan, for every role.
+#[test]
+fn sqlite_explain_is_its_query_plan() {
+    let governed = run(LITE, "EXPLAIN SELECT id FROM customers WHERE id = 3").expect("allowed");
+    assert!(
+        governed.sql().starts_with("EXPLAIN QUERY PLAN SELECT"),
+        "{}",
+        governed.sql()
+    );
+    let pg = run(PG, "EXPLAIN SELECT id FROM customers WHERE id = 3").expect("allowed");
+    assert!(!pg.sql().contains("QUERY PLAN"), "{}", pg.sql());
+}
+
+/// Syntax the parser does not read gets a way around it in the error, for the model to retry.
+#[test]
+fn parse_errors_name_a_way_around() {
+    let message = |dialect, sql| match run(dialect, sql) {
+        Err(GovernError::Parse(m)) => m,
+        other => panic!("{sql}: {other:?}"),
+    };
+    assert!(
+        message(
+            LITE,
+            "SELECT id FROM orders WHERE status IS NOT 'cancelled'"
+        )
+        .contains("IS [NOT] DISTINCT FROM"),
+    );
+    assert!(
+        message(
+            PG,
+            "SELECT id FROM orders WHERE id BETWEEN SYMMETRIC 9 AND 1"
+        )
+        .contains("least(a, b)"),
+    );
+}
+
+/// Emoji as models write them in labels pass; invisible characters elsewhere, and runs of
+/// selectors, do not.
+#[test]
+fn emoji_sequences_are_not_invisible_characters() {
+    assert_allowed(
+        LITE,
+        "SELECT CASE WHEN id > 3 THEN '\u{26A0}\u{FE0F} low' ELSE '\u{2714}\u{FE0F} ok \u{1F469}\u{200D}\u{1F4BB}' END FROM orders",
+    );
+    for sql in [
+        "SELECT 'a\u{FE0F}' FROM orders",
+        "SELECT '\u{26A0}\u{FE0F}\u{FE0F}' FROM orders",
+        "SELECT '\u{26A0}\u{FE0F}\u{E0100}' FROM orders",
+        "SELECT 'x\u{200D}\u{1F4BB}' FROM orders",
+        "SELECT 1\u{200B} FROM orders",
+    ] {
+        assert_denied(LITE, sql, Rule::InvisibleUnicode);
+    }
+}
+
+/// Text the parser and the database read differently is refused: a dollar-quote tag that
+/// starts with a digit (PostgreSQL reads `$1a$` as the parameter $1), a NUL decoded from an
+/// escape (it ends the statement on the wire), `N'x'` on SQLite (the column N aliased 'x').
+#[test]
+fn text_the_database_reads_otherwise_is_refused() {
+    assert_denied(
+        PG,
+        "SELECT $1a$ , salary FROM employees --$1a$ FROM orders",
+        Rule::UnsupportedSyntax,
+    );
+    assert_allowed(PG, "SELECT $tag$it's$tag$, $_1$x$_1$, $$y$$ FROM orders");
+    assert_denied(PG, "SELECT U&'\\0000' AS x", Rule::UnsupportedSyntax);
+    assert_denied(LITE, "SELECT N'x' FROM orders", Rule::UnsupportedSyntax);
+}
