@@ -230,6 +230,7 @@ pub async fn serve(
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     let stop = shutdown.stop_accepting;
+    let mut last_refusal_logged = None;
     loop {
         let (tcp, client) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -244,7 +245,11 @@ pub async fn serve(
             () = stop.cancelled() => break,
         };
         let Ok(slot) = slots.clone().try_acquire_owned() else {
-            tracing::warn!(%client, limit = MAX_CONNECTIONS, "too many connections; closing a new one");
+            // Once a second at most: a flood of connections must not become a flood of lines.
+            if last_refusal_logged.is_none_or(|t: std::time::Instant| t.elapsed().as_secs() >= 1) {
+                tracing::warn!(%client, limit = MAX_CONNECTIONS, "too many connections; closing new ones");
+                last_refusal_logged = Some(std::time::Instant::now());
+            }
             continue;
         };
         // Without TCP_NODELAY every reply stalls ~40 ms on Nagle and delayed ACK.
