@@ -408,3 +408,39 @@ async fn sqlite_placeholder_spellings_never_reach_the_row_filters_slot() {
         }
     }
 }
+
+/// SQLite's EXPLAIN QUERY PLAN carries the planner's cost estimate in its third column, taken
+/// from statistics over every row (after ANALYZE: a log-scale count of all regions' orders): a
+/// restricted role sees 0 there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_plans_show_a_restricted_role_no_cost_estimate() {
+    use sqlx::{ConnectOptions, Connection};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("stats.db");
+    std::fs::copy(common::sqlite_demo(), &path).expect("copy demo");
+    let mut admin = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .connect()
+        .await
+        .expect("admin");
+    sqlx::raw_sql("ANALYZE")
+        .execute(&mut admin)
+        .await
+        .expect("analyze");
+    admin.close().await.expect("close");
+    let db = connect(&common::sqlite_url(&path)).await;
+    let (_, rows) = run(
+        &db,
+        "analyst",
+        "EXPLAIN QUERY PLAN SELECT * FROM orders",
+        &[],
+        Purpose::Query { max_rows: 100 },
+    )
+    .await;
+    let rows: Vec<Vec<serde_json::Value>> =
+        serde_json::from_str(&rows.expect("a plan")).expect("rows");
+    assert!(!rows.is_empty());
+    for row in &rows {
+        assert_eq!(row.get(2), Some(&serde_json::json!(0)), "{rows:?}");
+    }
+}

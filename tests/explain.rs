@@ -115,5 +115,22 @@ async fn an_unrestricted_role_keeps_costs_but_not_ungranted_partition_names() {
     let plan = text(&r);
     assert!(plan.contains("rows=") && plan.contains("events_"), "{plan}");
     assert!(!plan.contains("secretclient"), "{plan}");
+    // A JSON or YAML plan is one cell the line-by-line redaction does not read, and VERBOSE
+    // lists ungranted relations' columns: refused for this role too.
+    for sql in [
+        "EXPLAIN (FORMAT JSON) SELECT count(*) FROM events",
+        "EXPLAIN (FORMAT YAML) SELECT count(*) FROM events",
+        "EXPLAIN VERBOSE SELECT count(*) FROM events",
+        "EXPLAIN (VERBOSE) SELECT count(*) FROM events",
+    ] {
+        let r = call(&client, "query", json!({ "sql": sql })).await;
+        assert_eq!(
+            error_code(&r).as_deref(),
+            Some("policy_denied"),
+            "{sql}: {}",
+            text(&r)
+        );
+        assert!(!text(&r).contains("secretclient"), "{}", text(&r));
+    }
     client.cancel().await.expect("close");
 }

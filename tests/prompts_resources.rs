@@ -180,8 +180,11 @@ async fn prompts_show_only_what_the_role_may_see() {
     )
     .await
     .expect("review_sql");
+    // The analyst's rewrite would spell out its row filter: not shown.
     assert!(
-        t.contains("allowed for your role") && t.contains("region = ?"),
+        t.contains("allowed for your role")
+            && t.contains("not shown: your role's row filters")
+            && !t.contains("region = ?"),
         "{t}"
     );
     assert!(
@@ -444,8 +447,11 @@ async fn postgres_over_http_prompts_resources_and_completion_follow_the_role() {
     )
     .await
     .expect("review_sql");
+    // The rewrite would spell out the row filter: not shown to a restricted role.
     assert!(
-        t.contains("allowed for your role") && t.contains("region = $"),
+        t.contains("allowed for your role")
+            && t.contains("not shown: your role's row filters")
+            && !t.contains("region = $"),
         "{t}"
     );
     client.cancel().await.expect("close");

@@ -59,6 +59,9 @@ pub(crate) struct Call {
     database: Option<String>,
     sql: Option<String>,
     governed_sql: Option<String>,
+    /// The governed statement reads a table through the role's row filter or column
+    /// restrictions (its text then shows the policy's filters, and plans are shape-only).
+    governed_restricted: bool,
     param_count: usize,
     params: Option<String>,
     /// The caller's concurrency slot, held until the call ends.
@@ -107,6 +110,7 @@ impl Call {
             database: None,
             sql: None,
             governed_sql: None,
+            governed_restricted: false,
             param_count: 0,
             params: None,
             permit: None,
@@ -159,6 +163,11 @@ impl Call {
     /// The SQL governance produced for this call, once it has run.
     pub(crate) fn governed_sql(&self) -> Option<&str> {
         self.governed_sql.as_deref()
+    }
+
+    /// Whether the last governed EXPLAIN read a table through the role's restrictions.
+    pub(crate) fn governed_restricted(&self) -> bool {
+        self.governed_restricted
     }
 
     /// resolve the database -> limits (rate, concurrency, the database's breaker) -> the
@@ -255,6 +264,7 @@ impl Call {
         // govern: only the SQL printed from the governed AST goes on
         let governed = self.govern(&target, sql, params, purpose)?;
         self.governed_sql = Some(governed.sql().to_string());
+        self.governed_restricted = governed.plan_redaction().is_some_and(|p| p.restricted());
         // execute: pooled read-only session; timeout and cancellation enforced in the database
         let limits = ExecLimits {
             max_rows,

@@ -267,10 +267,17 @@ async fn review_sql(
                 .iter()
                 .map(|r| r.iter().map(plain).collect::<Vec<_>>().join(" | "))
                 .collect();
+            // A restricted role's rewrite spells out the policy's row filters (and the tables
+            // they read, granted or not): it is not shown, as its plan shows only the shape.
+            let governed = if call.governed_restricted() {
+                "(not shown: your role's row filters and column restrictions are applied to it)"
+                    .to_string()
+            } else {
+                call.governed_sql().unwrap_or_default().to_string()
+            };
             format!(
                 "{intro}It is allowed for your role. What the database runs after governance (your \
-                 role's columns and row filters applied):\n{}\n\nThe database's plan:\n{}\n",
-                call.governed_sql().unwrap_or_default(),
+                 role's columns and row filters applied):\n{governed}\n\nThe database's plan:\n{}\n",
                 plan.join("\n")
             )
         }

@@ -65,6 +65,43 @@ pub(crate) fn govern_explain(
     {
         *query_plan = true;
     }
+    // For every role: only a text plan goes through the line-by-line redaction below (a JSON
+    // or YAML plan is one cell naming partitions and a view's base tables), and VERBOSE lists
+    // the columns of relations the role is not granted.
+    let everyone = |what: &str| {
+        Denial::new(
+            Rule::StatementKind,
+            format!(
+                "EXPLAIN {what} can print relations and columns the role is not granted; use plain EXPLAIN (a text plan)"
+            ),
+        )
+    };
+    if *verbose {
+        return Err(everyone("VERBOSE"));
+    }
+    if let Some(AnalyzeFormatKind::Keyword(f) | AnalyzeFormatKind::Assignment(f)) = format
+        && *f != AnalyzeFormat::TEXT
+    {
+        return Err(everyone(&format!("FORMAT {f}")));
+    }
+    for o in options.iter().flatten() {
+        let name = o.name.value.to_ascii_uppercase();
+        let arg = o.arg.as_ref().map(|a| a.to_string().to_ascii_lowercase());
+        let on = arg
+            .as_deref()
+            .is_none_or(|a| !matches!(a, "false" | "off" | "0"));
+        match name.as_str() {
+            "VERBOSE" if on => return Err(everyone("VERBOSE")),
+            "FORMAT"
+                if arg
+                    .as_deref()
+                    .is_some_and(|a| a.trim_matches('\'') != "text") =>
+            {
+                return Err(everyone(&format!("FORMAT {}", arg.unwrap_or_default())));
+            }
+            _ => {}
+        }
+    }
     if restricted {
         let refuse = |what: &str| {
             Denial::new(
@@ -119,6 +156,11 @@ pub(crate) fn govern_explain(
 }
 
 impl PlanRedaction {
+    /// Shape only: the role reads a table through a row filter or hidden columns.
+    pub fn restricted(&self) -> bool {
+        self.restricted
+    }
+
     /// One line of the plan as this role may see it; `None` drops the line.
     pub fn line(&self, line: &str) -> Option<String> {
         match self.dialect {
