@@ -44,6 +44,7 @@ pub(crate) fn parse(sql: &str, dialect: Dialect, max_len: usize) -> Result<State
     let tokens = tokenize(sql, dialect)
         .map_err(|e| GovernError::Parse(format!("could not parse SQL: {e}")))?;
     scan_tokens(&tokens, dialect)?;
+    refuse_hex_integers(sql, &tokens)?;
     let statements = dialect
         .parser()
         .with_tokens_with_locations(tokens)
@@ -81,6 +82,37 @@ fn prints_unfaithfully(value: &str, quote: char) -> bool {
         previous = Some(c);
     }
     false
+}
+
+/// `0x1F` is the integer 31 to SQLite (and to PostgreSQL 16 and later) but a blob to the parser,
+/// which prints it as `X'1F'`: refused, with the decimal form to write instead.
+fn refuse_hex_integers(sql: &str, tokens: &[TokenWithSpan]) -> Result<(), Denial> {
+    for t in tokens {
+        let Token::HexStringLiteral(digits) = &t.token else {
+            continue;
+        };
+        let start = t.span.start;
+        let text = sql
+            .lines()
+            .nth(usize::try_from(start.line).unwrap_or(0).saturating_sub(1))
+            .and_then(|line| {
+                let skip = usize::try_from(start.column).unwrap_or(0).saturating_sub(1);
+                line.char_indices().nth(skip).map(|(i, _)| &line[i..])
+            })
+            .unwrap_or_default();
+        if text.starts_with("0x") || text.starts_with("0X") {
+            let decimal = u128::from_str_radix(digits, 16)
+                .map(|n| n.to_string())
+                .unwrap_or_else(|_| "the number in decimal".into());
+            return Err(Denial::new(
+                Rule::UnsupportedSyntax,
+                format!(
+                    "0x{digits} is read as a blob by the SQL governance but as a number by the database; write {decimal}"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A dollar-quote tag as PostgreSQL's lexer reads one.

@@ -129,3 +129,21 @@ fn text_the_database_reads_otherwise_is_refused() {
     assert_denied(PG, "SELECT U&'\\0000' AS x", Rule::UnsupportedSyntax);
     assert_denied(LITE, "SELECT N'x' FROM orders", Rule::UnsupportedSyntax);
 }
+
+/// `0x1F` is 31 to SQLite but a blob to the parser (printed `X'1F'`): refused, naming 31.
+#[test]
+fn hexadecimal_integers_are_refused_with_their_decimal_form() {
+    for dialect in [LITE, PG] {
+        match run(dialect, "SELECT 0x1F = 31 AS a") {
+            Err(GovernError::Denied(d)) => {
+                assert_eq!(d.rule, Rule::UnsupportedSyntax);
+                assert!(d.to_string().contains("write 31"), "{d}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_allowed(
+        LITE,
+        "SELECT X'1F' AS b, x'41' AS c, '0x1F' AS d FROM orders",
+    );
+}
