@@ -111,14 +111,7 @@ pub(crate) fn govern_explain(
                 ),
             )
         };
-        if *verbose {
-            return Err(refuse("VERBOSE"));
-        }
-        if let Some(AnalyzeFormatKind::Keyword(f) | AnalyzeFormatKind::Assignment(f)) = format
-            && *f != AnalyzeFormat::TEXT
-        {
-            return Err(refuse(&format!("FORMAT {f}")));
-        }
+        // (VERBOSE and formats other than text were refused above, for every role.)
         let mut kept = Vec::new();
         for o in options.take().unwrap_or_default() {
             let name = o.name.value.to_ascii_uppercase();
