@@ -49,6 +49,7 @@ pub enum Rule {
     UnsupportedSyntax,
     Parameters,
     ColumnHidden,
+    UnknownColumn,
     AttributeMissing,
     UnknownDatabase,
 }
@@ -68,6 +69,7 @@ impl Rule {
             Rule::UnsupportedSyntax => "unsupported_syntax",
             Rule::Parameters => "parameters",
             Rule::ColumnHidden => "column_hidden",
+            Rule::UnknownColumn => "unknown_column",
             Rule::AttributeMissing => "attribute_missing",
             Rule::UnknownDatabase => "unknown_database",
         }

@@ -122,6 +122,14 @@ impl Walker<'_> {
             }
             Expr::CompoundIdentifier(parts) => {
                 parts.iter().try_for_each(check_name)?;
+                // `schema.table.column`: a restricted table is a derived table named for the
+                // table, which such a name cannot reach; it becomes `table.column`.
+                if self.mode == Mode::Caller
+                    && let [_, _, column] = parts.as_slice()
+                    && let Some(table) = self.schema_qualified(parts)
+                {
+                    *parts = vec![quoted(&table), column.clone()];
+                }
                 self.column(parts)
             }
             Expr::Value(v) => self.value(v),
@@ -312,10 +320,41 @@ impl Walker<'_> {
             Expr::Array(array) => array.elem.iter_mut().try_for_each(|x| self.expr(x)),
             Expr::Interval(interval) => self.expr(&mut interval.value),
             Expr::CompoundFieldAccess { root, access_chain } => {
-                self.expr(root)?;
-                for access in access_chain {
+                // `o.tags[1]` is the column `o.tags` subscripted: its leading names are one
+                // column reference. A name after anything else is field selection, which
+                // PostgreSQL reads as a function call when the field does not exist
+                // (`(x).pg_sleep`): refused.
+                let mut parts: Vec<Ident> = match root.as_ref() {
+                    Expr::Identifier(i) => vec![i.clone()],
+                    Expr::CompoundIdentifier(p) => p.clone(),
+                    _ => Vec::new(),
+                };
+                let names = if parts.is_empty() {
+                    0
+                } else {
+                    access_chain
+                        .iter()
+                        .take_while(|a| {
+                            matches!(a, sqlparser::ast::AccessExpr::Dot(Expr::Identifier(_)))
+                        })
+                        .count()
+                };
+                for access in &access_chain[..names] {
+                    if let sqlparser::ast::AccessExpr::Dot(Expr::Identifier(i)) = access {
+                        parts.push(i.clone());
+                    }
+                }
+                if parts.is_empty() {
+                    self.expr(root)?;
+                } else {
+                    parts.iter().try_for_each(check_name)?;
+                    self.column(&parts)?;
+                }
+                for access in &mut access_chain[names..] {
                     match access {
-                        sqlparser::ast::AccessExpr::Dot(x) => self.expr(x)?,
+                        sqlparser::ast::AccessExpr::Dot(_) => {
+                            return Err(unsupported("field selection from a value, (x).name,"));
+                        }
                         sqlparser::ast::AccessExpr::Subscript(Subscript::Index { index }) => {
                             self.expr(index)?
                         }

@@ -131,7 +131,7 @@ impl Walker<'_> {
                                     .iter()
                                     .chain(&access.hidden)
                                     .any(|c| c == column),
-                                super::ItemKind::Opaque => false,
+                                super::ItemKind::Opaque(_) => false,
                             }
                     })
             }

@@ -68,8 +68,15 @@ struct FromItem {
 enum ItemKind {
     /// A base table: visible and hidden columns known.
     Table(std::sync::Arc<TableAccess>),
-    /// A CTE, derived table, function or renamed table: columns not tracked.
-    Opaque,
+    /// A CTE, derived table, function or renamed table: its output columns where known.
+    Opaque(Option<Vec<String>>),
+}
+
+/// A CTE in scope: its name and, where known, its columns.
+#[derive(Debug, Clone)]
+struct Cte {
+    name: String,
+    columns: Option<Vec<String>>,
 }
 
 pub(crate) fn analyze(
@@ -122,8 +129,8 @@ pub(crate) struct Walker<'c> {
     catalog: &'c Catalog,
     policy: &'c CompiledRole,
     mode: Mode,
-    /// CTE names visible at this point, innermost scope last.
-    scopes: Vec<Vec<String>>,
+    /// CTEs visible at this point, innermost scope last.
+    scopes: Vec<Vec<Cte>>,
     /// FROM items per SELECT, innermost last (outer ones serve correlated references).
     from: Vec<Vec<FromItem>>,
     /// Output aliases of the SELECT whose ORDER BY / GROUP BY is being walked.
@@ -144,6 +151,8 @@ pub(crate) struct Walker<'c> {
     series: std::cell::Cell<usize>,
     /// The row cap `rewrite` will push into the outermost query (`None`: EXPLAIN, filters).
     row_cap: Option<u64>,
+    /// The output columns of the query walked last, where known (for derived tables and CTEs).
+    last_columns: Option<Vec<String>>,
 }
 
 fn unsupported(what: &str) -> Denial {
@@ -180,6 +189,7 @@ impl<'c> Walker<'c> {
             fences: Vec::new(),
             series: std::cell::Cell::new(0),
             row_cap: None,
+            last_columns: None,
         }
     }
 
@@ -216,10 +226,13 @@ impl<'c> Walker<'c> {
 
     fn query_in_scope(&mut self, q: &mut Query) -> Walk {
         if let Some(with) = &mut q.with {
-            let names: Vec<String> = with
+            let mut ctes: Vec<Cte> = with
                 .cte_tables
                 .iter()
-                .map(|c| normalize_ident(self.dialect, &c.alias.name))
+                .map(|c| Cte {
+                    name: normalize_ident(self.dialect, &c.alias.name),
+                    columns: None,
+                })
                 .collect();
             for (i, cte) in with.cte_tables.iter_mut().enumerate() {
                 if cte.from.is_some() {
@@ -233,16 +246,29 @@ impl<'c> Walker<'c> {
                 // A recursive WITH makes every name visible to every body; otherwise a body
                 // sees only earlier siblings (its own name resolves to a real table).
                 let visible = if with.recursive {
-                    names.clone()
+                    // The body's own references see the columns its first arm names.
+                    if let Some(c) = ctes.get_mut(i) {
+                        c.columns = columns::renamed(
+                            self.dialect,
+                            Some(&cte.alias),
+                            columns::syntactic_outputs(self.dialect, &cte.query),
+                        );
+                    }
+                    ctes.clone()
                 } else {
-                    names[..i].to_vec()
+                    ctes[..i].to_vec()
                 };
                 self.set_scope(visible);
                 self.query(&mut cte.query)?;
+                let computed = self.last_columns.take();
+                if let Some(c) = ctes.get_mut(i) {
+                    c.columns = columns::renamed(self.dialect, Some(&cte.alias), computed);
+                }
             }
-            self.set_scope(names);
+            self.set_scope(ctes);
         }
         let body_scope = self.set_expr(&mut q.body)?;
+        let columns = self.last_columns.take();
         if let Some(order_by) = &mut q.order_by {
             // ORDER BY of a plain SELECT sees its FROM items and its output aliases.
             let (items, aliases) = body_scope.unwrap_or_default();
@@ -290,20 +316,22 @@ impl<'c> Walker<'c> {
             None
         };
         self.push_order_into_fence(q, cap);
+        self.last_columns = columns;
         Ok(())
     }
 
-    fn set_scope(&mut self, names: Vec<String>) {
+    fn set_scope(&mut self, ctes: Vec<Cte>) {
         if let Some(top) = self.scopes.last_mut() {
-            *top = names;
+            *top = ctes;
         }
     }
 
-    fn is_cte(&self, name: &str) -> bool {
+    /// The CTE a name refers to, innermost first.
+    fn cte(&self, name: &str) -> Option<&Cte> {
         self.scopes
             .iter()
             .rev()
-            .any(|s| s.iter().any(|n| n == name))
+            .find_map(|s| s.iter().find(|c| c.name == name))
     }
 
     /// Walk a query body; for a plain SELECT, return its FROM items and output aliases.
@@ -312,8 +340,11 @@ impl<'c> Walker<'c> {
             SetExpr::Select(select) => self.select(select).map(Some),
             SetExpr::Query(q) => self.query(q).map(|_| None),
             SetExpr::SetOperation { left, right, .. } => {
+                // A set operation's columns are named by its first arm.
                 self.set_expr(left)?;
+                let columns = self.last_columns.take();
                 self.set_expr(right)?;
+                self.last_columns = columns;
                 Ok(None)
             }
             SetExpr::Values(values) => {
@@ -322,6 +353,7 @@ impl<'c> Walker<'c> {
                         self.expr(e)?;
                     }
                 }
+                self.last_columns = Some(columns::values_columns(values));
                 Ok(None)
             }
             SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) | SetExpr::Merge(_) => {
@@ -339,6 +371,7 @@ impl<'c> Walker<'c> {
         let result = self.select_in_scope(s);
         let items = self.from.pop().unwrap_or_default();
         result?;
+        self.last_columns = self.select_columns(s, &items);
         self.complete_group_by(s, &items);
         // Only now, with every name checked: move leakproof predicates inside the fences.
         self.push_into_fences(s);
@@ -496,6 +529,7 @@ impl<'c> Walker<'c> {
 }
 
 pub(crate) mod barrier;
+mod columns;
 mod expr;
 mod functions;
 mod grouping;

@@ -50,7 +50,15 @@ impl Walker<'_> {
                             self.function_arg(arg)?;
                         }
                         self.table_function_walked(name, &mut table_args.args);
-                        self.register_opaque(alias.as_ref(), None);
+                        let base = columns::function_columns(
+                            self.dialect,
+                            name,
+                            table_args.args.len(),
+                            alias.as_ref(),
+                            *with_ordinality,
+                        );
+                        let fallback = function_name(self.dialect, name);
+                        self.register_opaque(alias.as_ref(), fallback, base);
                         Ok(())
                     }
                     None if *with_ordinality => Err(unsupported("WITH ORDINALITY on a table")),
@@ -72,14 +80,15 @@ impl Walker<'_> {
                     return Err(unsupported("TABLESAMPLE"));
                 }
                 self.query(subquery)?;
-                self.register_opaque(alias.as_ref(), None);
+                let base = self.last_columns.take();
+                self.register_opaque(alias.as_ref(), None, base);
                 Ok(())
             }
             TableFactor::Function {
                 lateral: _,
                 name,
                 args,
-                with_ordinality: _,
+                with_ordinality,
                 alias,
             } => {
                 self.table_function(name, args)?;
@@ -87,22 +96,43 @@ impl Walker<'_> {
                     self.function_arg(arg)?;
                 }
                 self.table_function_walked(name, args);
-                self.register_opaque(alias.as_ref(), None);
+                let base = columns::function_columns(
+                    self.dialect,
+                    name,
+                    args.len(),
+                    alias.as_ref(),
+                    *with_ordinality,
+                );
+                let fallback = function_name(self.dialect, name);
+                self.register_opaque(alias.as_ref(), fallback, base);
                 Ok(())
             }
             TableFactor::UNNEST {
                 array_exprs,
                 with_offset,
+                with_ordinality,
                 alias,
                 ..
             } if self.dialect().has_unnest() => {
                 if *with_offset {
                     return Err(unsupported("UNNEST ... WITH OFFSET"));
                 }
-                for e in array_exprs {
+                for e in array_exprs.iter_mut() {
                     self.expr(e)?;
                 }
-                self.register_opaque(alias.as_ref(), None);
+                let base = (array_exprs.len() == 1).then(|| {
+                    let mut columns = vec![
+                        alias
+                            .as_ref()
+                            .map(|a| normalize_ident(self.dialect, &a.name))
+                            .unwrap_or_else(|| "unnest".into()),
+                    ];
+                    if *with_ordinality {
+                        columns.push("ordinality".into());
+                    }
+                    columns
+                });
+                self.register_opaque(alias.as_ref(), Some("unnest".into()), base);
                 Ok(())
             }
             TableFactor::NestedJoin {
@@ -113,15 +143,24 @@ impl Walker<'_> {
         }
     }
 
-    pub(super) fn register_opaque(&mut self, alias: Option<&TableAlias>, fallback: Option<String>) {
+    /// A FROM item whose columns are the caller's own: `base` (where known) renamed by the
+    /// alias's column list.
+    pub(super) fn register_opaque(
+        &mut self,
+        alias: Option<&TableAlias>,
+        fallback: Option<String>,
+        base: Option<Vec<String>>,
+    ) {
         // (names of aliases are checked in `table_factor`)
         let name = alias
             .map(|a| normalize_ident(self.dialect, &a.name))
             .or(fallback);
-        if let (Some(name), Some(items)) = (name, self.from.last_mut()) {
+        let columns = columns::renamed(self.dialect, alias, base);
+        // An item no name can reach (a derived table without an alias) still counts for `*`.
+        if let Some(items) = self.from.last_mut() {
             items.push(FromItem {
-                name,
-                kind: ItemKind::Opaque,
+                name: name.unwrap_or_default(),
+                kind: ItemKind::Opaque(columns),
                 key: None,
                 table: None,
             });
@@ -145,9 +184,10 @@ impl Walker<'_> {
         let parts =
             normalize_name(dialect, name).ok_or_else(|| unsupported("a computed table name"))?;
         if let [single] = parts.as_slice()
-            && self.is_cte(single)
+            && let Some(cte) = self.cte(single)
         {
-            self.register_opaque(alias.as_ref(), Some(single.clone()));
+            let columns = cte.columns.clone();
+            self.register_opaque(alias.as_ref(), Some(single.clone()), columns);
             return Ok(None);
         }
         let not_granted = || {
@@ -179,7 +219,11 @@ impl Walker<'_> {
             .unwrap_or_else(|| resolved.name.clone());
         let renamed = alias.as_ref().is_some_and(|a| !a.columns.is_empty());
         let kind = if renamed {
-            ItemKind::Opaque
+            ItemKind::Opaque(columns::renamed(
+                dialect,
+                alias.as_ref(),
+                Some(access.visible.clone()),
+            ))
         } else {
             ItemKind::Table(access.clone())
         };
@@ -287,7 +331,8 @@ impl Walker<'_> {
     pub(super) fn exposes(&self, item: &FromItem, column: &str) -> bool {
         match &item.kind {
             ItemKind::Table(access) => access.visible.iter().any(|v| self.col_eq(v, column)),
-            ItemKind::Opaque => true,
+            ItemKind::Opaque(Some(columns)) => columns.iter().any(|c| self.col_eq(c, column)),
+            ItemKind::Opaque(None) => true,
         }
     }
 
@@ -337,6 +382,21 @@ impl Walker<'_> {
             .collect()
     }
 
+    /// For `schema.table.column`: the name of the FROM item that is that catalog table
+    /// referenced without an alias (as the database resolves such a name), if any.
+    pub(super) fn schema_qualified(&self, parts: &[Ident]) -> Option<String> {
+        let [schema, table, _] = self.normalized(parts).try_into().ok()?;
+        self.from.iter().rev().find_map(|items| {
+            items.iter().rev().find_map(|i| {
+                let t = i.table.as_ref()?;
+                (self.col_eq(&t.schema, &schema)
+                    && self.col_eq(&t.name, &table)
+                    && self.col_eq(&i.name, &t.name))
+                .then(|| i.name.clone())
+            })
+        })
+    }
+
     /// The FROM item a qualifier names: the innermost scope's, the last of that name there.
     fn item_named(&self, qualifier: &str) -> Option<&FromItem> {
         self.from
@@ -368,10 +428,22 @@ impl Walker<'_> {
             }
             [.., qualifier, column] => match self.item_named(qualifier) {
                 Some(item) if self.hides(item, column) => Err(self.hidden(qualifier, column)),
+                // `x.f` may be a function call to PostgreSQL (see `columns`).
+                item if self.dialect == Dialect::Postgres => {
+                    self.qualified_column(item, &self.normalized(parts))
+                }
                 _ => Ok(()),
             },
             [] => Ok(()),
         }
+    }
+}
+
+/// The name a table function's result is referenced by when it has no alias.
+fn function_name(dialect: Dialect, name: &ObjectName) -> Option<String> {
+    match name.0.last()? {
+        sqlparser::ast::ObjectNamePart::Identifier(i) => Some(normalize_ident(dialect, i)),
+        _ => None,
     }
 }
 

@@ -507,3 +507,87 @@ fn value_builders_need_small_literal_sizes() {
 
 mod barrier;
 mod faithful;
+
+/// PostgreSQL reads `x.f` as the call `f(x)` when `x` has no column `f`: a qualified name is
+/// allowed only where governance knows the column exists, and field selection never.
+#[test]
+fn postgres_qualified_names_are_columns_never_function_calls() {
+    let pg = Dialect::Postgres;
+    for sql in [
+        "SELECT (1.5::float8).pg_sleep",
+        "SELECT ('server_version'::text).current_setting",
+        "SELECT (o).ts_stat FROM orders o",
+        "SELECT o.status[1].ts_stat FROM orders o",
+        "SELECT d.ts_stat FROM (SELECT * FROM unnest(ARRAY['a'], ARRAY['b'])) d",
+    ] {
+        assert_denied(pg, sql, Rule::UnsupportedSyntax);
+    }
+    for sql in [
+        "SELECT q.ts_stat::text FROM unnest(ARRAY['select 1']) q",
+        "SELECT o.record_send FROM orders o",
+        "SELECT o.status.ts_stat FROM orders o",
+        "SELECT status.ts_stat FROM orders",
+        "SELECT d.ts_stat FROM (SELECT 'select 1' AS a) d",
+        "WITH c AS (SELECT 'select 1' AS a) SELECT c.ts_stat FROM c",
+        "SELECT g.pg_terminate_backend FROM generate_series(1, 2) g",
+        "SELECT x.to_regclass FROM (VALUES ('pg_authid')) x",
+        "SELECT a.b.c.d FROM orders a",
+    ] {
+        assert_denied(pg, sql, Rule::UnknownColumn);
+    }
+    for role in ["analyst", "support"] {
+        assert_role_denied(
+            role,
+            pg,
+            "SELECT c.lo_create FROM customers c",
+            Rule::UnknownColumn,
+        );
+        assert_role_denied(
+            role,
+            pg,
+            "SELECT (c.id).pg_terminate_backend FROM customers c",
+            Rule::UnsupportedSyntax,
+        );
+    }
+    for sql in [
+        "SELECT g.g FROM generate_series(1, 3) g",
+        "SELECT d.day FROM generate_series(DATE '2025-01-01', DATE '2025-02-01', INTERVAL '1 day') AS d(day)",
+        "SELECT e.key, e.value FROM jsonb_each('{\"a\": 1}'::jsonb) e",
+        "SELECT u.x, u.ordinality FROM unnest(ARRAY[1, 2]) WITH ORDINALITY AS u(x)",
+        "WITH m AS (SELECT customer_id, count(*) AS n FROM orders GROUP BY customer_id) \
+         SELECT c.name, m.n, m.customer_id FROM customers c JOIN m ON m.customer_id = c.id",
+        "SELECT x.count, x.max FROM (SELECT count(*), max(id) FROM orders) x",
+        "SELECT x.id, x.ordered_at, x.\"case\" FROM (SELECT id::text, ordered_at::date, CASE WHEN id > 1 THEN 1 END FROM orders) x",
+        "SELECT x.status, x.region FROM (SELECT * FROM orders) x",
+        "SELECT x.name FROM (SELECT o.*, c.name FROM orders o JOIN customers c ON c.id = o.customer_id) x",
+        "SELECT s.a FROM (SELECT 1 AS a UNION SELECT 2) s",
+        "SELECT v.column1, v.column2 FROM (VALUES (1, 'a')) v",
+        "SELECT t.a, t.b FROM (SELECT 1, 2) AS t(a, b)",
+        "SELECT o.x FROM orders AS o(x)",
+        "WITH RECURSIVE chain AS (SELECT id, manager_id, 0 AS depth FROM employees WHERE manager_id IS NULL \
+         UNION ALL SELECT e.id, e.manager_id, c.depth + 1 FROM employees e JOIN chain c ON e.manager_id = c.id) \
+         SELECT c.depth, count(*) FROM chain c GROUP BY c.depth",
+        "SELECT o.id FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id)",
+    ] {
+        assert_allowed(pg, sql);
+    }
+    // `schema.table.column` reaches the table, also where the table is a filtered derived one.
+    for role in ["analyst", "readonly_admin"] {
+        for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+            let schema = if dialect == Dialect::Postgres {
+                "public"
+            } else {
+                "main"
+            };
+            let sql = format!(
+                "SELECT {schema}.orders.status, count(*) FROM {schema}.orders GROUP BY {schema}.orders.status"
+            );
+            let governed = run_as(role, dialect, &sql).unwrap_or_else(|e| panic!("{role}: {e:?}"));
+            assert!(
+                governed.sql().starts_with("SELECT \"orders\".status"),
+                "{role}: {}",
+                governed.sql()
+            );
+        }
+    }
+}

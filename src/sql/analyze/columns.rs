@@ -1,0 +1,287 @@
+//! The columns of FROM items, and qualified column references checked against them.
+//!
+//! PostgreSQL reads `x.f` as a call of the function `f` with the row (or value) `x` when `x`
+//! has no column `f` (the functional notation of field selection): `q.ts_stat` over a
+//! one-column function result ran `ts_stat(q)`, which runs any SQL text; `(1.5).pg_sleep`
+//! slept. So on PostgreSQL a qualified reference is allowed only when governance knows that
+//! the item it names has that column: a catalog table's visible columns, a CTE's or derived
+//! table's output names (worked out the way PostgreSQL names them), a table function's
+//! result columns, or the names of a column alias list. Field selection on an expression,
+//! `(x).f`, is refused everywhere.
+
+use super::*;
+
+/// The output name PostgreSQL gives an unnamed select-list expression (`FigureColname`), or
+/// `?column?` where it gives none (as PostgreSQL does).
+pub(super) fn output_name(dialect: Dialect, e: &Expr) -> String {
+    name_of(dialect, e).unwrap_or_else(|| UNNAMED.to_string())
+}
+
+/// PostgreSQL's name for a column it cannot name.
+const UNNAMED: &str = "?column?";
+
+fn name_of(dialect: Dialect, e: &Expr) -> Option<String> {
+    match e {
+        Expr::Identifier(ident) => Some(normalize_ident(dialect, ident)),
+        Expr::CompoundIdentifier(parts) => parts.last().map(|p| normalize_ident(dialect, p)),
+        Expr::CompoundFieldAccess { root, access_chain } => {
+            match access_chain.iter().rev().find_map(|a| match a {
+                sqlparser::ast::AccessExpr::Dot(Expr::Identifier(i)) => Some(i),
+                _ => None,
+            }) {
+                Some(field) => Some(normalize_ident(dialect, field)),
+                None => name_of(dialect, root),
+            }
+        }
+        Expr::Function(f) => match f.name.0.last() {
+            Some(sqlparser::ast::ObjectNamePart::Identifier(i)) => {
+                Some(normalize_ident(dialect, i))
+            }
+            _ => None,
+        },
+        Expr::Nested(x) => name_of(dialect, x),
+        Expr::Cast {
+            expr, data_type, ..
+        } => name_of(dialect, expr).or_else(|| type_name(data_type)),
+        Expr::Case { .. } => Some("case".into()),
+        Expr::Extract { .. } => Some("extract".into()),
+        Expr::Substring { .. } => Some("substring".into()),
+        Expr::Position { .. } => Some("position".into()),
+        Expr::Trim { .. } => Some("btrim".into()),
+        Expr::Ceil { .. } => Some("ceil".into()),
+        Expr::Floor { .. } => Some("floor".into()),
+        Expr::Overlay { .. } => Some("overlay".into()),
+        Expr::AtTimeZone { .. } => Some("timezone".into()),
+        Expr::Array(_) => Some("array".into()),
+        Expr::Exists { .. } => Some("exists".into()),
+        Expr::Subquery(q) => first_output(dialect, q),
+        _ => None,
+    }
+}
+
+/// The name of a cast's type as PostgreSQL's target list shows it (`int` is `int4`), for the
+/// common types; `None` where unsure.
+fn type_name(dt: &DataType) -> Option<String> {
+    let name = match dt {
+        DataType::Int(_) | DataType::Integer(_) | DataType::Int4(_) => "int4",
+        DataType::BigInt(_) | DataType::Int8(_) => "int8",
+        DataType::SmallInt(_) | DataType::Int2(_) => "int2",
+        DataType::Text => "text",
+        DataType::Numeric(_) | DataType::Decimal(_) => "numeric",
+        DataType::Date => "date",
+        DataType::Boolean | DataType::Bool => "bool",
+        DataType::Varchar(_) | DataType::CharacterVarying(_) => "varchar",
+        DataType::DoublePrecision | DataType::Float8 => "float8",
+        DataType::Real | DataType::Float4 => "float4",
+        _ => return None,
+    };
+    Some(name.into())
+}
+
+/// The name of a query's first output column, syntactically (a scalar subquery's column).
+fn first_output(dialect: Dialect, q: &Query) -> Option<String> {
+    let SetExpr::Select(s) = leftmost(&q.body)? else {
+        return None;
+    };
+    match s.projection.first()? {
+        SelectItem::UnnamedExpr(e) => name_of(dialect, e),
+        SelectItem::ExprWithAlias { alias, .. } => Some(normalize_ident(dialect, alias)),
+        _ => None,
+    }
+}
+
+fn leftmost(body: &SetExpr) -> Option<&SetExpr> {
+    match body {
+        SetExpr::SetOperation { left, .. } => leftmost(left),
+        SetExpr::Query(q) => leftmost(&q.body),
+        other => Some(other),
+    }
+}
+
+/// A query's output names read off its text alone (no `*`): what a recursive CTE's own
+/// references see while its body is walked.
+pub(super) fn syntactic_outputs(dialect: Dialect, q: &Query) -> Option<Vec<String>> {
+    match leftmost(&q.body)? {
+        SetExpr::Select(s) => s
+            .projection
+            .iter()
+            .map(|item| match item {
+                SelectItem::UnnamedExpr(e) => Some(output_name(dialect, e)),
+                SelectItem::ExprWithAlias { alias, .. } => Some(normalize_ident(dialect, alias)),
+                _ => None,
+            })
+            .collect(),
+        SetExpr::Values(v) => Some(values_columns(v)),
+        _ => None,
+    }
+}
+
+pub(super) fn values_columns(v: &sqlparser::ast::Values) -> Vec<String> {
+    let n = v.rows.first().map_or(0, |r| r.len());
+    (1..=n).map(|i| format!("column{i}")).collect()
+}
+
+/// Names from a column alias list replace the first columns; with the base unknown, the list
+/// is all that is known.
+pub(super) fn renamed(
+    dialect: Dialect,
+    alias: Option<&TableAlias>,
+    base: Option<Vec<String>>,
+) -> Option<Vec<String>> {
+    let names: Vec<String> = alias
+        .map(|a| {
+            a.columns
+                .iter()
+                .map(|c| normalize_ident(dialect, &c.name))
+                .collect()
+        })
+        .unwrap_or_default();
+    if names.is_empty() {
+        return base;
+    }
+    let rest = base.map_or_else(Vec::new, |b| b.into_iter().skip(names.len()).collect());
+    Some(names.into_iter().chain(rest).collect())
+}
+
+/// A PostgreSQL table function's result columns (before any column alias list): one column
+/// named for the alias (or the function) when it returns a single value.
+pub(super) fn function_columns(
+    dialect: Dialect,
+    name: &ObjectName,
+    args: usize,
+    alias: Option<&TableAlias>,
+    ordinality: bool,
+) -> Option<Vec<String>> {
+    if dialect != Dialect::Postgres {
+        return None;
+    }
+    let [sqlparser::ast::ObjectNamePart::Identifier(ident)] = name.0.as_slice() else {
+        return None;
+    };
+    let function = normalize_ident(dialect, ident);
+    let mut columns: Vec<String> = match function.as_str() {
+        "generate_series"
+        | "regexp_split_to_table"
+        | "string_to_table"
+        | "regexp_matches"
+        | "generate_subscripts"
+        | "json_array_elements"
+        | "json_array_elements_text"
+        | "jsonb_array_elements"
+        | "jsonb_array_elements_text"
+        | "json_object_keys"
+        | "jsonb_object_keys" => vec![
+            alias
+                .map(|a| normalize_ident(dialect, &a.name))
+                .unwrap_or(function),
+        ],
+        "unnest" if args == 1 => vec![
+            alias
+                .map(|a| normalize_ident(dialect, &a.name))
+                .unwrap_or(function),
+        ],
+        "json_each" | "json_each_text" | "jsonb_each" | "jsonb_each_text" => {
+            vec!["key".into(), "value".into()]
+        }
+        _ => return None,
+    };
+    if ordinality {
+        columns.push("ordinality".into());
+    }
+    Some(columns)
+}
+
+impl Walker<'_> {
+    /// The output columns of a SELECT whose FROM items are `items`; `None` when a `*` covers
+    /// an item whose columns are not known.
+    pub(super) fn select_columns(&self, s: &Select, items: &[FromItem]) -> Option<Vec<String>> {
+        let mut out = Vec::with_capacity(s.projection.len());
+        for item in &s.projection {
+            match item {
+                SelectItem::UnnamedExpr(e) => out.push(output_name(self.dialect, e)),
+                SelectItem::ExprWithAlias { alias, .. } => {
+                    out.push(normalize_ident(self.dialect, alias))
+                }
+                SelectItem::Wildcard(_) => {
+                    for i in items {
+                        out.extend(self.columns_of(i)?.iter().cloned());
+                    }
+                }
+                SelectItem::QualifiedWildcard(
+                    SelectItemQualifiedWildcardKind::ObjectName(name),
+                    _,
+                ) => {
+                    let qualifier = match name.0.last()? {
+                        sqlparser::ast::ObjectNamePart::Identifier(i) => {
+                            normalize_ident(self.dialect, i)
+                        }
+                        _ => return None,
+                    };
+                    let i = items
+                        .iter()
+                        .rev()
+                        .find(|i| self.col_eq(&i.name, &qualifier))?;
+                    out.extend(self.columns_of(i)?.iter().cloned());
+                }
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
+
+    /// The columns of a FROM item, where known.
+    pub(super) fn columns_of<'i>(&self, item: &'i FromItem) -> Option<&'i [String]> {
+        match &item.kind {
+            ItemKind::Table(access) => Some(&access.visible),
+            ItemKind::Opaque(columns) => columns.as_deref(),
+        }
+    }
+
+    /// A reference `qualifier.column` on PostgreSQL: the item must be in scope and known to
+    /// have that column (see the module's doc).
+    pub(super) fn qualified_column(&self, item: Option<&FromItem>, parts: &[String]) -> Walk {
+        let shown = parts.join(".");
+        let [qualifier, column] = parts else {
+            return Err(Denial::new(
+                Rule::UnknownColumn,
+                format!(
+                    "{shown}: qualify a column with one table name or alias from the FROM clause (table.column); \
+                     longer names and fields of composite values are not supported"
+                ),
+            ));
+        };
+        let Some(item) = item else {
+            return Err(Denial::new(
+                Rule::UnknownColumn,
+                format!(
+                    "{shown}: {qualifier} is not a table, alias or CTE in the FROM clause; qualify a column with \
+                     one of those (fields of composite values are not supported)"
+                ),
+            ));
+        };
+        match self.columns_of(item) {
+            Some(columns) if columns.iter().any(|c| self.col_eq(c, column)) => Ok(()),
+            Some(columns) => Err(Denial::new(
+                Rule::UnknownColumn,
+                match &item.kind {
+                    ItemKind::Table(_) => format!(
+                        "column {shown} does not exist for role {}; call describe_table for the columns you may use",
+                        self.policy.name
+                    ),
+                    ItemKind::Opaque(_) => format!(
+                        "{qualifier} has no column {column}; its columns are: {}",
+                        columns.join(", ")
+                    ),
+                },
+            )),
+            None => Err(Denial::new(
+                Rule::UnsupportedSyntax,
+                format!(
+                    "the columns of {qualifier} are not known to the SQL governance, and PostgreSQL would read \
+                     {shown} as a function call if {qualifier} had no column {column}; name the column without \
+                     the qualifier, or list the columns: AS {qualifier}(col1, col2, ...)"
+                ),
+            )),
+        }
+    }
+}
