@@ -226,3 +226,45 @@ async fn arrays_and_less_common_types_render_as_values() {
     }
     client.cancel().await.expect("close");
 }
+
+/// Values the driver's decoders could not take: infinite dates and timestamps (the driver
+/// panicked in its worker and the call got no reply), years BC, `real`s (printed with the
+/// digits of the double nearest them) and numeric arrays (zero lost its scale, NaN was a
+/// placeholder). Each comes back as psql prints it, and the server keeps serving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn infinities_reals_and_numeric_arrays_render_as_postgresql_prints_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, _db) = analyst(dir.path()).await;
+    let sql = "SELECT 'infinity'::date AS d, '-infinity'::timestamp AS ts, 'infinity'::timestamptz AS tz, \
+        ARRAY['infinity'::date, NULL, date '2025-01-02'] AS ds, ARRAY['-infinity'::timestamptz] AS tzs, \
+        DATE '0044-03-15 BC' AS bc, TIMESTAMP '0044-03-15 12:00:00 BC' AS bcts, \
+        0.1::real AS r, ARRAY[0.1::real, 0.7::real] AS rs, 1e20::real AS big, \
+        ARRAY[0.00, 0.05, 100.10]::numeric[] AS ns, ARRAY['NaN'::numeric, NULL] AS nan, \
+        (SELECT coalesce(max(ordered_at), 'infinity') FROM orders WHERE false) AS open_end";
+    let r = call(&client, "query", json!({ "sql": sql })).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let row = rows(&r).into_iter().next().expect("one row");
+    assert!(!text(&r).contains(" value>"), "{}", text(&r));
+    let expected = [
+        json!("infinity"),
+        json!("-infinity"),
+        json!("infinity"),
+        json!(["infinity", null, "2025-01-02"]),
+        json!(["-infinity"]),
+        json!("0044-03-15 BC"),
+        json!("0044-03-15 12:00:00 BC"),
+        json!(0.1),
+        json!([0.1, 0.7]),
+        json!(1e20),
+        json!(["0.00", "0.05", "100.10"]),
+        json!(["NaN", null]),
+        json!("infinity"),
+    ];
+    for (i, want) in expected.iter().enumerate() {
+        assert_eq!(&row[i], want, "column {i}: {}", text(&r));
+    }
+    // The same connection and server still answer.
+    let again = call(&client, "query", json!({ "sql": "SELECT 1 AS one" })).await;
+    assert_eq!(error_code(&again), None, "{}", text(&again));
+    client.cancel().await.expect("close");
+}

@@ -7,6 +7,7 @@
 //! timeout, and a call that times out or is cancelled cancels its backend query.
 
 // db/ is where SQL runs: governed statements and our own fixed introspection statements.
+mod binary;
 #[allow(clippy::disallowed_methods)]
 mod execute;
 pub mod hints;

@@ -71,13 +71,6 @@ fn number(f: f64) -> Json {
         })
 }
 
-/// A numeric as PostgreSQL prints it, scale kept. Numerics are always JSON strings: exact at
-/// any size and scale, and one JSON type per column (a double would round large values and
-/// drop trailing zeros).
-fn decimal(d: rust_decimal::Decimal) -> Json {
-    Json::String(d.to_string())
-}
-
 /// PostgreSQL's binary `numeric` as its text form (`get_str_from_var`): any size, scale kept,
 /// `NaN` and the infinities spelled as PostgreSQL spells them.
 pub(crate) fn numeric_text(b: &[u8]) -> Option<String> {
@@ -177,7 +170,7 @@ fn push_digits(out: &mut String, value: u32, width: u32) {
 /// `HH:MM:SS` then the fraction. Written digit by digit: `format("%H:%M:%S")` parses its
 /// pattern on every value, which was a sixth of the server's CPU for a 1,000-row result with a
 /// timestamp column.
-fn push_time(out: &mut String, t: chrono::NaiveTime) {
+pub(super) fn push_time(out: &mut String, t: chrono::NaiveTime) {
     use chrono::Timelike;
     // A leap second (nanoseconds past 10^9) prints as second 60, as chrono's `%S` does.
     let second = t.second() + t.nanosecond() / 1_000_000_000;
@@ -189,22 +182,34 @@ fn push_time(out: &mut String, t: chrono::NaiveTime) {
     push_fraction(out, (t.nanosecond() % 1_000_000_000) / 1000);
 }
 
-/// `YYYY-MM-DD` as chrono's `%Y-%m-%d` prints it (a sign and more digits outside 0-9999).
-fn push_date(out: &mut String, d: chrono::NaiveDate) {
+/// `YYYY-MM-DD` as PostgreSQL prints it: a year before 1 as its year BC (year 0 is 1 BC).
+/// Returns whether the date is BC (PostgreSQL writes ` BC` after the whole value).
+pub(super) fn push_date(out: &mut String, d: chrono::NaiveDate) -> bool {
     use chrono::Datelike;
-    match u32::try_from(d.year()) {
-        Ok(year) if year <= 9999 => {
-            push_digits(out, year, 4);
-            out.push('-');
-            push_digits(out, d.month(), 2);
-            out.push('-');
-            push_digits(out, d.day(), 2);
-        }
-        _ => {
-            use std::fmt::Write;
-            let _ = write!(out, "{d}");
-        }
+    let bc = d.year() < 1;
+    let year = if bc { 1 - d.year() } else { d.year() }.unsigned_abs();
+    if year <= 9999 {
+        push_digits(out, year, 4);
+    } else {
+        use std::fmt::Write;
+        let _ = write!(out, "{year}");
     }
+    out.push('-');
+    push_digits(out, d.month(), 2);
+    out.push('-');
+    push_digits(out, d.day(), 2);
+    bc
+}
+
+/// A value's bytes as the server sent them (binary format).
+fn raw(row: &PgRow, i: usize) -> Option<&[u8]> {
+    row.try_get_raw(i).ok().and_then(|r| r.as_bytes().ok())
+}
+
+/// A `real` by its shortest decimal form (`0.1`, not the double nearest its binary value,
+/// `0.10000000149011612`), as PostgreSQL prints it.
+fn float4(f: f32) -> Json {
+    number(f.to_string().parse::<f64>().unwrap_or(f64::from(f)))
 }
 
 fn get<'r, T>(row: &'r PgRow, i: usize) -> Option<Json>
@@ -231,7 +236,7 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
             .try_get::<sqlx::postgres::types::Oid, _>(i)
             .ok()
             .map(|o| Json::from(o.0)),
-        "float4" => row.try_get::<f32, _>(i).ok().map(|f| number(f as f64)),
+        "float4" => row.try_get::<f32, _>(i).ok().map(float4),
         "float8" => row.try_get::<f64, _>(i).ok().map(number),
         "numeric" => row
             .try_get_raw(i)
@@ -246,29 +251,19 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
             .try_get::<uuid::Uuid, _>(i)
             .ok()
             .map(|u| Json::String(u.to_string())),
-        "date" => row.try_get::<chrono::NaiveDate, _>(i).ok().map(|d| {
-            let mut out = String::with_capacity(10);
-            push_date(&mut out, d);
-            Json::String(out)
-        }),
+        "date" => raw(row, i).and_then(super::binary::date).map(Json::String),
         "time" => row.try_get::<chrono::NaiveTime, _>(i).ok().map(|t| {
             let mut out = String::with_capacity(15);
             push_time(&mut out, t);
             Json::String(out)
         }),
-        "timestamp" => row
-            .try_get::<chrono::NaiveDateTime, _>(i)
-            .ok()
-            .map(|d| Json::String(timestamp(d))),
+        "timestamp" => raw(row, i)
+            .and_then(|b| super::binary::timestamp(b, false))
+            .map(Json::String),
         // Read in UTC, printed as psql prints a timestamptz in a UTC session.
-        "timestamptz" => row
-            .try_get::<chrono::DateTime<chrono::Utc>, _>(i)
-            .ok()
-            .map(|d| {
-                let mut out = timestamp(d.naive_utc());
-                out.push_str("+00");
-                Json::String(out)
-            }),
+        "timestamptz" => raw(row, i)
+            .and_then(|b| super::binary::timestamp(b, true))
+            .map(Json::String),
         "interval" => row
             .try_get::<sqlx::postgres::types::PgInterval, _>(i)
             .ok()
@@ -286,32 +281,23 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
         "int8[]" => row.try_get::<Vec<Option<i64>>, _>(i).ok().map(Json::from),
         "float8[]" => row.try_get::<Vec<Option<f64>>, _>(i).ok().map(Json::from),
         "bool[]" => row.try_get::<Vec<Option<bool>>, _>(i).ok().map(Json::from),
-        "numeric[]" => row
-            .try_get::<Vec<Option<rust_decimal::Decimal>>, _>(i)
-            .ok()
-            .map(|v| {
-                Json::Array(
-                    v.into_iter()
-                        .map(|d| d.map(decimal).unwrap_or(Json::Null))
-                        .collect(),
-                )
-            }),
-        "float4[]" => array::<f32>(row, i, |f| number(f64::from(f))),
-        "date[]" => array::<chrono::NaiveDate>(row, i, |d| {
-            let mut out = String::with_capacity(10);
-            push_date(&mut out, d);
-            Json::String(out)
-        }),
+        // As the scalar: scale kept (`0.00`), NaN spelled.
+        "numeric[]" => {
+            raw(row, i).and_then(|b| super::binary::array(b, |e| numeric_text(e).map(Json::String)))
+        }
+        "float4[]" => array::<f32>(row, i, float4),
+        "date[]" => raw(row, i)
+            .and_then(|b| super::binary::array(b, |e| super::binary::date(e).map(Json::String))),
         "time[]" => array::<chrono::NaiveTime>(row, i, |t| {
             let mut out = String::with_capacity(15);
             push_time(&mut out, t);
             Json::String(out)
         }),
-        "timestamp[]" => array::<chrono::NaiveDateTime>(row, i, |d| Json::String(timestamp(d))),
-        "timestamptz[]" => array::<chrono::DateTime<chrono::Utc>>(row, i, |d| {
-            let mut out = timestamp(d.naive_utc());
-            out.push_str("+00");
-            Json::String(out)
+        "timestamp[]" => raw(row, i).and_then(|b| {
+            super::binary::array(b, |e| super::binary::timestamp(e, false).map(Json::String))
+        }),
+        "timestamptz[]" => raw(row, i).and_then(|b| {
+            super::binary::array(b, |e| super::binary::timestamp(e, true).map(Json::String))
         }),
         "interval[]" => array::<sqlx::postgres::types::PgInterval>(row, i, interval),
         "uuid[]" => array::<uuid::Uuid>(row, i, |u| Json::String(u.to_string())),
@@ -405,14 +391,6 @@ fn inet(bytes: &[u8], cidr: bool) -> Option<String> {
     })
 }
 
-fn timestamp(d: chrono::NaiveDateTime) -> String {
-    let mut out = String::with_capacity(32);
-    push_date(&mut out, d.date());
-    out.push(' ');
-    push_time(&mut out, d.time());
-    out
-}
-
 /// An interval as PostgreSQL prints it with its default `IntervalStyle` (`postgres`):
 /// `2 years 1 mon 1 day 12:30:00`, `-1 years +2 days`, `00:00:00` (`EncodeInterval`).
 fn interval(iv: sqlx::postgres::types::PgInterval) -> Json {
@@ -503,11 +481,19 @@ mod tests {
         b
     }
 
-    /// The patternless timestamp writer prints exactly what the strftime pattern it replaced
-    /// printed, across eras (signed and five-digit years), fractions and a leap second.
+    /// The patternless timestamp writer prints what the strftime pattern it replaced printed
+    /// for years 1-9999, fractions and a leap second; five-digit years in full, and years
+    /// before 1 as PostgreSQL does (year 0 is 1 BC).
     #[test]
     fn timestamps_print_as_the_strftime_pattern_did() {
-        use chrono::Timelike;
+        use chrono::{Datelike, Timelike};
+        let timestamp = |d: chrono::NaiveDateTime| {
+            let mut out = String::new();
+            let bc = push_date(&mut out, d.date());
+            out.push(' ');
+            push_time(&mut out, d.time());
+            (out, bc)
+        };
         let days = (-95_000_000..95_000_000)
             .step_by(999_983)
             .chain([-1, 0, 1, 365, 730_119, 3_652_059, 3_652_060]);
@@ -539,12 +525,19 @@ mod tests {
                 } else {
                     format!(".{}", format!("{us:06}").trim_end_matches('0'))
                 };
-                let expected = format!("{}{micros}", d.format("%Y-%m-%d %H:%M:%S"));
-                assert_eq!(timestamp(d), expected);
+                let (printed, bc) = timestamp(d);
                 let mut day = String::new();
                 push_date(&mut day, date);
-                assert_eq!(day, date.format("%Y-%m-%d").to_string());
-                assert_eq!(day, date.to_string());
+                assert_eq!(bc, date.year() < 1);
+                if (1..=9999).contains(&date.year()) {
+                    let expected = format!("{}{micros}", d.format("%Y-%m-%d %H:%M:%S"));
+                    assert_eq!(printed, expected);
+                    assert_eq!(day, date.format("%Y-%m-%d").to_string());
+                } else {
+                    let year = if bc { 1 - date.year() } else { date.year() };
+                    let expected = format!("{year:04}-{:02}-{:02}", date.month(), date.day());
+                    assert_eq!(day, expected);
+                }
                 let mut t = String::new();
                 push_time(&mut t, time);
                 assert_eq!(t, format!("{}{micros}", time.format("%H:%M:%S")));

@@ -1,0 +1,153 @@
+//! PostgreSQL's binary forms of dates, timestamps and one-dimensional arrays, read here
+//! rather than through the driver's decoders: those panic on `infinity` (a date of
+//! `i32::MAX` days overflows chrono's range) and cannot print the values PostgreSQL can
+//! hold beyond chrono's years or before year 1 (`0044-03-15 BC`).
+
+use serde_json::Value as Json;
+
+/// Days since 2000-01-01, PostgreSQL's date epoch, and microseconds since its midnight.
+fn epoch() -> chrono::NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(2000, 1, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or_default()
+}
+
+/// A `date` as PostgreSQL prints it (ISO, `infinity`, `... BC`).
+pub(super) fn date(bytes: &[u8]) -> Option<String> {
+    let days = i32::from_be_bytes(bytes.try_into().ok()?);
+    match days {
+        i32::MAX => return Some("infinity".into()),
+        i32::MIN => return Some("-infinity".into()),
+        _ => {}
+    }
+    let d = epoch()
+        .date()
+        .checked_add_signed(chrono::TimeDelta::try_days(days.into())?)?;
+    let mut out = String::with_capacity(13);
+    let bc = super::value::push_date(&mut out, d);
+    if bc {
+        out.push_str(" BC");
+    }
+    Some(out)
+}
+
+/// A `timestamp` (`utc` false) or `timestamptz` read in UTC (`+00`), as PostgreSQL prints it.
+pub(super) fn timestamp(bytes: &[u8], utc: bool) -> Option<String> {
+    let micros = i64::from_be_bytes(bytes.try_into().ok()?);
+    match micros {
+        i64::MAX => return Some("infinity".into()),
+        i64::MIN => return Some("-infinity".into()),
+        _ => {}
+    }
+    let t = epoch().checked_add_signed(chrono::TimeDelta::microseconds(micros))?;
+    let mut out = String::with_capacity(36);
+    let bc = super::value::push_date(&mut out, t.date());
+    out.push(' ');
+    super::value::push_time(&mut out, t.time());
+    if utc {
+        out.push_str("+00");
+    }
+    if bc {
+        out.push_str(" BC");
+    }
+    Some(out)
+}
+
+/// A one-dimensional array (any lower bound) with each element read by `element`; `None`
+/// for more dimensions or a malformed value (the caller shows a placeholder).
+pub(super) fn array(bytes: &[u8], element: impl Fn(&[u8]) -> Option<Json>) -> Option<Json> {
+    let mut rest = bytes;
+    let mut word = || -> Option<i32> {
+        let (w, r) = rest.split_first_chunk::<4>()?;
+        rest = r;
+        Some(i32::from_be_bytes(*w))
+    };
+    let dimensions = word()?;
+    let _has_nulls = word()?;
+    let _element_type = word()?;
+    match dimensions {
+        0 => return Some(Json::Array(Vec::new())),
+        1 => {}
+        _ => return None,
+    }
+    let len = usize::try_from(word()?).ok()?;
+    let _lower_bound = word()?;
+    // Every element takes at least its 4-byte length.
+    let mut out = Vec::with_capacity(len.min(rest.len() / 4));
+    for _ in 0..len {
+        let (w, r) = rest.split_first_chunk::<4>()?;
+        rest = r;
+        match usize::try_from(i32::from_be_bytes(*w)) {
+            // -1: NULL
+            Err(_) => out.push(Json::Null),
+            Ok(n) => {
+                let (e, r) = rest.split_at_checked(n)?;
+                rest = r;
+                out.push(element(e)?);
+            }
+        }
+    }
+    Some(Json::Array(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn infinities_and_years_chrono_cannot_hold() {
+        assert_eq!(date(&i32::MAX.to_be_bytes()).as_deref(), Some("infinity"));
+        assert_eq!(date(&i32::MIN.to_be_bytes()).as_deref(), Some("-infinity"));
+        assert_eq!(date(&0i32.to_be_bytes()).as_deref(), Some("2000-01-01"));
+        // 0044-03-15 BC is astronomical year -43.
+        let bc = chrono::NaiveDate::from_ymd_opt(-43, 3, 15).expect("date");
+        let days = (bc - epoch().date()).num_days() as i32;
+        assert_eq!(date(&days.to_be_bytes()).as_deref(), Some("0044-03-15 BC"));
+        // Beyond chrono's range (PostgreSQL allows year 5874897): no panic, no value.
+        assert_eq!(date(&(i32::MAX - 1).to_be_bytes()), None);
+        assert_eq!(
+            timestamp(&i64::MAX.to_be_bytes(), true).as_deref(),
+            Some("infinity")
+        );
+        assert_eq!(
+            timestamp(&i64::MIN.to_be_bytes(), false).as_deref(),
+            Some("-infinity")
+        );
+        assert_eq!(
+            timestamp(&1_500_000i64.to_be_bytes(), true).as_deref(),
+            Some("2000-01-01 00:00:01.5+00")
+        );
+        assert_eq!(timestamp(&[0, 1], false), None);
+    }
+
+    #[test]
+    fn arrays_are_read_defensively() {
+        let mut one = Vec::new();
+        for w in [1i32, 1, 1082, 3, 1] {
+            one.extend_from_slice(&w.to_be_bytes());
+        }
+        one.extend_from_slice(&4i32.to_be_bytes());
+        one.extend_from_slice(&i32::MAX.to_be_bytes());
+        one.extend_from_slice(&(-1i32).to_be_bytes());
+        one.extend_from_slice(&4i32.to_be_bytes());
+        one.extend_from_slice(&0i32.to_be_bytes());
+        let read = array(&one, |e| date(e).map(Json::String));
+        assert_eq!(
+            read,
+            Some(serde_json::json!(["infinity", null, "2000-01-01"]))
+        );
+        // Cut short, or claiming more elements than there are bytes: no value, no panic.
+        assert_eq!(
+            array(&one[..one.len() - 1], |e| date(e).map(Json::String)),
+            None
+        );
+        let mut lying = one.clone();
+        lying[12..16].copy_from_slice(&i32::MAX.to_be_bytes());
+        assert_eq!(array(&lying, |e| date(e).map(Json::String)), None);
+        let mut empty = Vec::new();
+        for w in [0i32, 0, 1082] {
+            empty.extend_from_slice(&w.to_be_bytes());
+        }
+        assert_eq!(array(&empty, |_| None), Some(serde_json::json!([])));
+    }
+}
