@@ -268,3 +268,56 @@ async fn infinities_reals_and_numeric_arrays_render_as_postgresql_prints_them() 
     assert_eq!(error_code(&again), None, "{}", text(&again));
     client.cancel().await.expect("close");
 }
+
+/// Whole-number parameters work where PostgreSQL wants an `integer`, as the same number
+/// written in the SQL does (`round(numeric, bigint)` does not exist); a number too large for
+/// an integer is still a bigint, also for a statement first prepared with a small one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whole_number_parameters_work_where_an_integer_is_expected() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, db) = analyst(dir.path()).await;
+    let cluster = common::pg::cluster();
+    for (sql, params, literal) in [
+        (
+            "SELECT round(avg(unit_price), $1)::text FROM order_lines",
+            json!([2]),
+            "SELECT round(avg(unit_price), 2)::text FROM order_lines WHERE order_id IN (SELECT id FROM orders WHERE region = 'north')",
+        ),
+        (
+            "SELECT left(status, $1) FROM orders ORDER BY id LIMIT 1",
+            json!([3]),
+            "SELECT left(status, 3) FROM orders WHERE region = 'north' ORDER BY id LIMIT 1",
+        ),
+        (
+            "SELECT ntile($1) OVER (ORDER BY id)::text FROM orders ORDER BY id DESC LIMIT 1",
+            json!([4]),
+            "SELECT ntile(4) OVER (ORDER BY id)::text FROM orders WHERE region = 'north' ORDER BY id DESC LIMIT 1",
+        ),
+        (
+            "SELECT make_date($1, $2, 1)::text",
+            json!([2025, 3]),
+            "SELECT make_date(2025, 3, 1)::text",
+        ),
+        (
+            "SELECT count(*)::text FROM orders WHERE ordered_at::date >= DATE '2025-12-31' - $1",
+            json!([300]),
+            "SELECT count(*)::text FROM orders WHERE ordered_at::date >= DATE '2025-12-31' - 300 AND region = 'north'",
+        ),
+        (
+            "SELECT count(*)::text FROM orders WHERE id < $1",
+            json!([5]),
+            "SELECT count(*)::text FROM orders WHERE id < 5 AND region = 'north'",
+        ),
+        (
+            "SELECT count(*)::text FROM orders WHERE id < $1",
+            json!([10_000_000_000_i64]),
+            "SELECT count(*)::text FROM orders WHERE id < 10000000000 AND region = 'north'",
+        ),
+    ] {
+        let r = call(&client, "query", json!({"sql": sql, "params": params})).await;
+        assert_eq!(error_code(&r), None, "{sql}: {}", text(&r));
+        let expected = cluster.query_text(&db, &format!("SELECT ({literal})"));
+        assert_eq!(rows(&r), vec![json!([expected[0]])], "{sql}");
+    }
+    client.cancel().await.expect("close");
+}

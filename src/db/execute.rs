@@ -273,7 +273,13 @@ fn pg_statement_text(query: &GovernedQuery) -> String {
         text.push(match p {
             serde_json::Value::Null => 'n',
             serde_json::Value::Bool(_) => 'b',
-            serde_json::Value::Number(n) if n.is_i64() => 'i',
+            // (bound as `integer` when it fits, else `bigint`: two statements)
+            serde_json::Value::Number(n)
+                if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) =>
+            {
+                'i'
+            }
+            serde_json::Value::Number(n) if n.is_i64() => 'I',
             serde_json::Value::Number(_) => 'f',
             serde_json::Value::String(_) => 's',
             _ => 'j',

@@ -17,8 +17,14 @@ impl Binder {
         match v {
             Json::Null => q.bind(None::<String>),
             Json::Bool(b) => q.bind(*b),
+            // A whole number that fits is an `integer`, as the same number written in the
+            // SQL would be: `round(x, $1)`, `left(s, $1)`, `ntile($1)`, `make_date($1, ...)`
+            // and `date - $1` take an integer, and none of them a bigint.
             Json::Number(n) => match n.as_i64() {
-                Some(i) => q.bind(i),
+                Some(i) => match i32::try_from(i) {
+                    Ok(small) => q.bind(small),
+                    Err(_) => q.bind(i),
+                },
                 None => q.bind(n.as_f64().unwrap_or(f64::NAN)),
             },
             Json::String(s) => q.bind(s.clone()),
