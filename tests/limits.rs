@@ -380,3 +380,62 @@ async fn a_client_that_never_finishes_its_headers_is_disconnected() {
     .await;
     assert_eq!(error_code(&r), None, "{}", text(&r));
 }
+
+/// A client that sends whole headers, declares a body and never sends it (from thousands of
+/// connections, every connection the server takes) is answered 408 and disconnected within
+/// the body timeout; the server goes on serving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_sends_its_body_is_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("policies")).expect("mkdir");
+    write_policy(&dir.path().join("policies"), "plain", "");
+    let url = common::sqlite_url(&common::sqlite_demo());
+    let server = http_server(&config(dir.path(), &url, "plain")).await;
+    let addr = server
+        .base
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut slow = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    slow.write_all(
+        b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+          Accept: application/json, text/event-stream\r\nContent-Length: 100\r\n\r\n{\"jsonrpc\"",
+    )
+    .await
+    .expect("write");
+    let started = Instant::now();
+    let mut buf = [0u8; 512];
+    let reply = tokio::time::timeout(Duration::from_secs(20), slow.read(&mut buf))
+        .await
+        .unwrap_or_else(|_| panic!("still open after {:?}", started.elapsed()))
+        .expect("read");
+    let reply = String::from_utf8_lossy(&buf[..reply]).to_string();
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    // And hung up.
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match slow.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the connection stayed open");
+    let client = http_client(&server.url).await;
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT count(*) FROM orders"}),
+    )
+    .await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+}

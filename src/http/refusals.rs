@@ -56,12 +56,26 @@ pub(crate) async fn guard(
     response
 }
 
+/// How long an authenticated client may take to send a request's body.
+const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// 408, and the connection closed.
+fn body_timeout() -> Response {
+    (
+        StatusCode::REQUEST_TIMEOUT,
+        [(header::CONNECTION, "close")],
+        "the request body did not arrive in time",
+    )
+        .into_response()
+}
+
 /// The audit code [`guard`] records a refusal of this status under.
 fn guard_code(status: StatusCode) -> Option<&'static str> {
     Some(match status {
         StatusCode::UNAUTHORIZED => "unauthorized",
         StatusCode::FORBIDDEN => "forbidden",
         StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::REQUEST_TIMEOUT => "request_timeout",
         StatusCode::TOO_MANY_REQUESTS => "rate_limited",
         // The transport's refusals of a POST it cannot take (wrong Accept or Content-Type):
         // answered before any handler, so recorded here.
@@ -105,9 +119,17 @@ pub(crate) async fn json_rpc_shape(
     }
     let started = Instant::now();
     let (mut parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
-        Err(_) => return too_large(),
-        Ok(bytes) => bytes,
+    let bytes = match tokio::time::timeout(
+        BODY_READ_TIMEOUT,
+        axum::body::to_bytes(body, MAX_BODY_BYTES),
+    )
+    .await
+    {
+        // A client that declares a body and never sends it would hold its connection (and,
+        // with thousands of them, every connection the server takes) for ever.
+        Err(_) => return body_timeout(),
+        Ok(Err(_)) => return too_large(),
+        Ok(Ok(bytes)) => bytes,
     };
     let message = match crate::mcp::jsonrpc::check_message(&bytes) {
         Err(malformed) => {
