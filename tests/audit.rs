@@ -767,3 +767,74 @@ async fn an_old_sqlite_store_is_upgraded_with_its_chain() {
     let (ok, _, err) = cli(&cfg, &["audit", "verify"], &[]);
     assert!(!ok && err.contains("record 3"), "{err}");
 }
+
+/// Text a caller chooses (a tool name, SQL) can neither forge lines nor send terminal escape
+/// sequences through `audit tail`, and a huge tool name or statement is kept cut short (a
+/// flood of them cannot fill the store's disk); the chain still verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn caller_text_is_escaped_in_tail_and_bounded_in_the_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = config(dir.path(), "", None);
+    let server = http_server(&cfg).await;
+    let client = common::mcp::http_client(&server.url).await;
+    let forged = "nope\n2026-12-01T00:00:09.999Z  allow  dba/readonly_admin  query  1 rows  1.0 ms  SELECT x";
+    assert!(try_call(&client, forged, json!({})).await.is_err());
+    let escape = "x\u{1b}[2K\u{1b}[Gfake";
+    assert!(try_call(&client, escape, json!({})).await.is_err());
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT '\u{1b}]0;pwned\u{7}' AS x"}),
+    )
+    .await;
+    assert!(error_code(&r).is_some(), "{}", text(&r));
+    let huge_tool = "t".repeat(1 << 20);
+    assert!(try_call(&client, &huge_tool, json!({})).await.is_err());
+    let huge_sql = format!("SELECT 1 -- {}", "s".repeat(1 << 20));
+    let r = call(&client, "query", json!({ "sql": huge_sql })).await;
+    assert_eq!(error_code(&r).as_deref(), Some("policy_denied"));
+    client.cancel().await.expect("close");
+    // Every reply came after its record's commit (`sync`).
+    drop(server);
+
+    let (ok, out, err) = cli(&cfg, &["audit", "tail", "-n", "50"], &[]);
+    assert!(ok, "{err}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    assert!(out.contains("\\u{1b}"), "{out}");
+    // Every record is one line: the forged one is inside the real record's line.
+    for line in out.lines() {
+        assert!(
+            line.starts_with("20") && line.contains("  "),
+            "a line that is no record: {line:?}"
+        );
+    }
+    assert!(
+        !out.lines()
+            .any(|l| l.starts_with("2026-12-01T00:00:09.999Z")),
+        "{out}"
+    );
+    let records = export(&cfg);
+    let long_tool = find(
+        &records,
+        |r| r["tool"].as_str().is_some_and(|t| t.starts_with("tttt")),
+        "the huge tool name",
+    );
+    let kept = long_tool["tool"].as_str().expect("tool");
+    assert!(kept.len() < 400 && kept.ends_with("more bytes]"), "{kept}");
+    let long_sql = find(
+        &records,
+        |r| {
+            r["sql"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("SELECT 1 -- sss"))
+        },
+        "the huge statement",
+    );
+    let kept = long_sql["sql"].as_str().expect("sql");
+    assert!(
+        kept.len() < 70_000 && kept.ends_with("more bytes]"),
+        "{}",
+        kept.len()
+    );
+    assert_verifies(&cfg);
+}

@@ -196,6 +196,24 @@ impl AuditRecord {
         })
     }
 
+    /// Cut the fields a caller chooses to bounded lengths, so that a flood of huge tool
+    /// names, URIs or refused statements cannot fill the store's disk (what is kept says how
+    /// much was cut). Statements longer than the SQL length limit are refused anyway.
+    pub(crate) fn bound(&mut self) {
+        cut(&mut self.request_id, MAX_NAME_BYTES);
+        for (field, max) in [
+            (&mut self.tool, MAX_NAME_BYTES),
+            (&mut self.database, MAX_NAME_BYTES),
+            (&mut self.sql, MAX_SQL_BYTES),
+            (&mut self.governed_sql, 2 * MAX_SQL_BYTES),
+            (&mut self.params, MAX_PARAMS_BYTES),
+        ] {
+            if let Some(text) = field {
+                cut(text, max);
+            }
+        }
+    }
+
     /// Write the record to the structured log (target `audit`), for log shippers.
     pub(crate) fn log(&self) {
         let duration_ms = self.duration_us as f64 / 1000.0;
@@ -204,17 +222,17 @@ impl AuditRecord {
         }
         tracing::info!(
             target: "audit",
-            request_id = %self.request_id,
+            request_id = %printable(&self.request_id, true),
             transport = %self.transport,
             client = %o(&self.client),
             principal = %o(&self.principal),
             role = %o(&self.role),
             token_id = %o(&self.token_id),
             method = %self.method,
-            tool = %o(&self.tool),
-            database = %o(&self.database),
-            sql = %o(&self.sql),
-            governed_sql = %o(&self.governed_sql),
+            tool = %printable(o(&self.tool), true),
+            database = %printable(o(&self.database), true),
+            sql = %printable(o(&self.sql), true),
+            governed_sql = %printable(o(&self.governed_sql), true),
             param_count = self.param_count,
             decision = %self.decision,
             rule = %o(&self.rule),
@@ -229,6 +247,47 @@ impl AuditRecord {
             "request"
         );
     }
+}
+
+/// Longest kept tool or prompt name, resource URI, request id or database name (bytes).
+const MAX_NAME_BYTES: usize = 256;
+/// Longest kept SQL text (bytes); the governed SQL may be twice as long.
+const MAX_SQL_BYTES: usize = 64 * 1024;
+/// Longest kept parameter list (bytes; only with `log_params`).
+const MAX_PARAMS_BYTES: usize = 16 * 1024;
+
+/// Keep at most `max` bytes of `s` (on a character boundary), saying how many were cut.
+fn cut(s: &mut String, max: usize) {
+    if s.len() <= max {
+        return;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    let dropped = s.len() - end;
+    s.truncate(end);
+    s.push_str(&format!("…[{dropped} more bytes]"));
+}
+
+/// Caller text made safe for a terminal: control characters (escape sequences, bells,
+/// backspaces, ...) written as `\u{1b}`, so text a caller chose cannot clear the screen,
+/// move the cursor or overwrite other records in `audit tail` or the log. With
+/// `keep_breaks`, line breaks and tabs stay (the text log writes breaks as `\n` itself).
+pub fn printable(s: &str, keep_breaks: bool) -> std::borrow::Cow<'_, str> {
+    let escaped = |c: char| c.is_control() && !(keep_breaks && matches!(c, '\n' | '\r' | '\t'));
+    if !s.chars().any(escaped) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if escaped(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Unix milliseconds now.

@@ -120,7 +120,8 @@ impl Auditor {
 
     /// Record one request. `sync`: returns once the record is committed. `async`: once it is
     /// queued. `Err` only when the record is lost and the caller must fail closed.
-    pub async fn record(&self, record: AuditRecord) -> Result<(), AuditError> {
+    pub async fn record(&self, mut record: AuditRecord) -> Result<(), AuditError> {
+        record.bound();
         record.log();
         let Some(inner) = &self.inner else {
             return Ok(());
@@ -165,7 +166,8 @@ impl Auditor {
     }
 
     /// Record without waiting (a request dropped mid-way: no one is left to wait).
-    pub fn record_detached(&self, record: AuditRecord) {
+    pub fn record_detached(&self, mut record: AuditRecord) {
+        record.bound();
         record.log();
         let Some(inner) = &self.inner else {
             return;

@@ -253,15 +253,17 @@ fn print_record(out: &mut impl Write, r: &AuditRecord, json: bool) -> std::io::R
     if json {
         return writeln!(out, "{}", r.to_json());
     }
+    // Every field a caller could choose is printed with its control characters escaped.
+    use sqlwarden::audit::printable;
     let who = match (&r.principal, &r.role) {
-        (Some(p), Some(role)) => format!("{p}/{role}"),
-        (Some(p), None) => p.clone(),
+        (Some(p), Some(role)) => format!("{}/{}", printable(p, false), printable(role, false)),
+        (Some(p), None) => printable(p, false).into_owned(),
         _ => "-".into(),
     };
     let what = match (&r.tool, r.http_status) {
         (_, Some(status)) => format!("http {status}"),
-        (Some(t), None) => t.clone(),
-        (None, None) => r.method.clone(),
+        (Some(t), None) => printable(t, false).into_owned(),
+        (None, None) => printable(&r.method, false).into_owned(),
     };
     let outcome = match r.decision.as_str() {
         "allow" => match r.rows {
@@ -278,7 +280,8 @@ fn print_record(out: &mut impl Write, r: &AuditRecord, json: bool) -> std::io::R
         .sql
         .as_deref()
         .map(|s| {
-            let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            let flat =
+                printable(&s.split_whitespace().collect::<Vec<_>>().join(" "), false).into_owned();
             match flat.char_indices().nth(100) {
                 Some((i, _)) => format!("{}…", &flat[..i]),
                 None => flat,
