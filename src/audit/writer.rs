@@ -77,7 +77,11 @@ impl Auditor {
         });
         let weak = Arc::downgrade(&inner);
         match store.file_appender() {
-            Some(appender) => {
+            Some(mut appender) => {
+                if let Err(e) = appender.start_checkpoints() {
+                    // The appender's connection then checkpoints, as SQLite does by default.
+                    tracing::error!(error = %e, "cannot start the audit store's checkpoint thread");
+                }
                 let spawned = std::thread::Builder::new()
                     .name("sqlwarden-audit".into())
                     .spawn(move || write_thread(appender, chain, rx, weak));
