@@ -78,7 +78,10 @@ impl Walker<'_> {
             let Some(key) = &item.key else { continue };
             let grouped = |column: &str| {
                 exprs.iter().any(|e| {
-                    let e = self.ordinal_target(e, &s.projection).unwrap_or(e);
+                    let e = self
+                        .ordinal_target(e, &s.projection)
+                        .or_else(|| self.alias_target(e, &s.projection, items))
+                        .unwrap_or(e);
                     self.names_column(e, item, items, column)
                 })
             };
@@ -110,6 +113,31 @@ impl Walker<'_> {
             SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => Some(e),
             _ => None,
         }
+    }
+
+    /// The select-list expression a `GROUP BY <alias>` names: PostgreSQL reads a bare name as
+    /// an input column first, so only a name no FROM item has.
+    fn alias_target<'a>(
+        &self,
+        e: &Expr,
+        projection: &'a [SelectItem],
+        items: &[FromItem],
+    ) -> Option<&'a Expr> {
+        let Expr::Identifier(ident) = e else {
+            return None;
+        };
+        let name = normalize_ident(self.dialect, ident);
+        if items.iter().any(|i| self.exposes(i, &name)) {
+            return None;
+        }
+        projection.iter().find_map(|p| match p {
+            SelectItem::ExprWithAlias { expr, alias }
+                if normalize_ident(self.dialect, alias) == name =>
+            {
+                Some(expr)
+            }
+            _ => None,
+        })
     }
 
     /// Whether `e` is a reference to `column` of `item`: qualified by its name, or unqualified
