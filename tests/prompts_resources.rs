@@ -624,7 +624,7 @@ async fn sighup_reloads_a_good_set_and_keeps_the_old_one_on_errors() {
     logged(&mut logs, "reload refused").await;
     let why = logged(
         &mut logs,
-        "column customers.email is not visible to role analyst",
+        "column customers.email does not exist or is not visible to role analyst",
     )
     .await;
     assert!(

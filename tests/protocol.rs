@@ -95,7 +95,7 @@ async fn stdio_sqlite_tools_rows_and_denials() {
     let r = call(
         &client,
         "query",
-        json!({"sql": "SELECT nosuchcolumn FROM customers"}),
+        json!({"sql": "SELECT nosuchcolumn FROM json_each('[1]')"}),
     )
     .await;
     assert_eq!(error_code(&r).as_deref(), Some("database_error"));

@@ -358,7 +358,7 @@ async fn policy_check_refuses_a_template_that_reaches_past_a_role() {
         .expect("run policy check");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{err}");
-    assert!(err.contains("templates/leak.toml:5:1: error: template leak for role analyst in database main: column customers.email is not visible to role analyst"), "{err}");
+    assert!(err.contains("templates/leak.toml:5:1: error: template leak for role analyst in database main: column customers.email does not exist or is not visible to role analyst"), "{err}");
     // support may see email: only the analyst is named
     assert!(!err.contains("role support"), "{err}");
     // file-only mistakes: line, column and a did-you-mean

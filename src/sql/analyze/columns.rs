@@ -259,20 +259,35 @@ impl Walker<'_> {
                 ),
             ));
         };
+        // Where governance's idea of which item a qualifier names could ever differ from the
+        // database's, a table function of that name without the column would make `x.f` the
+        // call `f(x)` of a single value: refused outright, whichever item governance found.
+        if let Some(f) = self.table_functions.iter().find(|f| {
+            self.col_eq(&f.name, qualifier)
+                && !self
+                    .columns_of(f)
+                    .is_some_and(|cs| cs.iter().any(|c| self.col_eq(c, column)))
+        }) {
+            return Err(Denial::new(
+                Rule::UnknownColumn,
+                format!(
+                    "{shown}: a table function in this statement is named {}, and it has no column {column}; \
+                     give the FROM items distinct aliases",
+                    f.name
+                ),
+            ));
+        }
         match self.columns_of(item) {
             Some(columns) if columns.iter().any(|c| self.col_eq(c, column)) => Ok(()),
+            Some(_) if matches!(item.kind, ItemKind::Table(_)) => {
+                Err(self.hidden(qualifier, column))
+            }
             Some(columns) => Err(Denial::new(
                 Rule::UnknownColumn,
-                match &item.kind {
-                    ItemKind::Table(_) => format!(
-                        "column {shown} does not exist for role {}; call describe_table for the columns you may use",
-                        self.policy.name
-                    ),
-                    ItemKind::Opaque(_) => format!(
-                        "{qualifier} has no column {column}; its columns are: {}",
-                        columns.join(", ")
-                    ),
-                },
+                format!(
+                    "{qualifier} has no column {column}; its columns are: {}",
+                    columns.join(", ")
+                ),
             )),
             None => Err(Denial::new(
                 Rule::UnsupportedSyntax,

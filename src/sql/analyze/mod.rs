@@ -153,6 +153,8 @@ pub(crate) struct Walker<'c> {
     row_cap: Option<u64>,
     /// The output columns of the query walked last, where known (for derived tables and CTEs).
     last_columns: Option<Vec<String>>,
+    /// Every table function registered so far in the statement, at any level.
+    table_functions: Vec<FromItem>,
 }
 
 fn unsupported(what: &str) -> Denial {
@@ -190,6 +192,7 @@ impl<'c> Walker<'c> {
             series: std::cell::Cell::new(0),
             row_cap: None,
             last_columns: None,
+            table_functions: Vec::new(),
         }
     }
 
@@ -270,8 +273,18 @@ impl<'c> Walker<'c> {
         let body_scope = self.set_expr(&mut q.body)?;
         let columns = self.last_columns.take();
         if let Some(order_by) = &mut q.order_by {
-            // ORDER BY of a plain SELECT sees its FROM items and its output aliases.
-            let (items, aliases) = body_scope.unwrap_or_default();
+            // ORDER BY of a plain SELECT sees its FROM items and its output names; that of a
+            // set operation or VALUES, the output names of its first arm.
+            let (items, mut aliases) = body_scope.unwrap_or_else(|| {
+                let item = FromItem {
+                    name: String::new(),
+                    kind: ItemKind::Opaque(columns.clone()),
+                    key: None,
+                    table: None,
+                };
+                (vec![item], Vec::new())
+            });
+            aliases.extend(columns.iter().flatten().cloned());
             self.from.push(items);
             let saved = std::mem::replace(&mut self.output_aliases, aliases);
             let result = self.order_by(order_by);
@@ -417,13 +430,16 @@ impl<'c> Walker<'c> {
         for twj in &mut s.from {
             self.table_with_joins(twj)?;
         }
-        match &mut s.distinct {
-            None | Some(Distinct::Distinct) | Some(Distinct::All) => {}
-            Some(Distinct::On(exprs)) => {
-                for e in exprs {
-                    self.expr(e)?;
-                }
-            }
+        if matches!(s.distinct, Some(Distinct::On(_))) {
+            // DISTINCT ON, like ORDER BY, may name output aliases.
+            let aliases = self.aliases_of(s);
+            let saved = std::mem::replace(&mut self.output_aliases, aliases);
+            let result = match &mut s.distinct {
+                Some(Distinct::On(exprs)) => exprs.iter_mut().try_for_each(|e| self.expr(e)),
+                _ => Ok(()),
+            };
+            self.output_aliases = saved;
+            result?;
         }
         for item in &mut s.projection {
             self.select_item(item)?;
@@ -481,14 +497,16 @@ impl<'c> Walker<'c> {
     }
 
     fn table_with_joins(&mut self, twj: &mut TableWithJoins) -> Walk {
+        let start = self.from.last().map_or(0, Vec::len);
         self.table_factor(&mut twj.relation)?;
         for join in &mut twj.joins {
-            self.join(join)?;
+            self.join(join, start)?;
         }
         Ok(())
     }
 
-    fn join(&mut self, join: &mut Join) -> Walk {
+    /// A join whose left side is the FROM items of this level from `start` on.
+    fn join(&mut self, join: &mut Join, start: usize) -> Walk {
         if join.global {
             return Err(unsupported("GLOBAL JOIN"));
         }
@@ -505,7 +523,20 @@ impl<'c> Walker<'c> {
             _ => return Err(unsupported("this join type")),
         };
         match constraint {
-            JoinConstraint::On(e) => self.expr(e),
+            // ON sees the join's two sides only (and enclosing queries), as in the database.
+            JoinConstraint::On(e) => {
+                let outside: Vec<FromItem> = self
+                    .from
+                    .last_mut()
+                    .map(|level| level.drain(..start.min(level.len())).collect())
+                    .unwrap_or_default();
+                let walked = self.expr(e);
+                if let Some(level) = self.from.last_mut() {
+                    let joined = std::mem::replace(level, outside);
+                    level.extend(joined);
+                }
+                walked
+            }
             JoinConstraint::Using(cols) => {
                 for c in cols.iter() {
                     let [sqlparser::ast::ObjectNamePart::Identifier(ident)] = c.0.as_slice() else {

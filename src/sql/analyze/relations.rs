@@ -59,6 +59,7 @@ impl Walker<'_> {
                         );
                         let fallback = function_name(self.dialect, name);
                         self.register_opaque(alias.as_ref(), fallback, base);
+                        self.note_table_function();
                         Ok(())
                     }
                     None if *with_ordinality => Err(unsupported("WITH ORDINALITY on a table")),
@@ -71,7 +72,7 @@ impl Walker<'_> {
                 }
             }
             TableFactor::Derived {
-                lateral: _,
+                lateral,
                 subquery,
                 alias,
                 sample,
@@ -79,7 +80,18 @@ impl Walker<'_> {
                 if sample.is_some() {
                     return Err(unsupported("TABLESAMPLE"));
                 }
-                self.query(subquery)?;
+                // A derived table that is not LATERAL does not see the FROM items before it
+                // (the database looks past them, to enclosing queries): nor does governance.
+                let siblings = if *lateral {
+                    None
+                } else {
+                    self.from.last_mut().map(std::mem::take)
+                };
+                let walked = self.query(subquery);
+                if let (Some(siblings), Some(level)) = (siblings, self.from.last_mut()) {
+                    *level = siblings;
+                }
+                walked?;
                 let base = self.last_columns.take();
                 self.register_opaque(alias.as_ref(), None, base);
                 Ok(())
@@ -105,6 +117,7 @@ impl Walker<'_> {
                 );
                 let fallback = function_name(self.dialect, name);
                 self.register_opaque(alias.as_ref(), fallback, base);
+                self.note_table_function();
                 Ok(())
             }
             TableFactor::UNNEST {
@@ -133,13 +146,40 @@ impl Walker<'_> {
                     columns
                 });
                 self.register_opaque(alias.as_ref(), Some("unnest".into()), base);
+                self.note_table_function();
                 Ok(())
             }
             TableFactor::NestedJoin {
                 table_with_joins,
-                alias: _,
-            } => self.table_with_joins(table_with_joins),
+                alias,
+            } => {
+                let start = self.from.last().map_or(0, Vec::len);
+                self.table_with_joins(table_with_joins)?;
+                // `(a JOIN b) AS j`: the alias hides the names inside; only `j` is visible,
+                // with the columns of both sides.
+                if let Some(alias) = alias {
+                    let inner: Vec<FromItem> = self
+                        .from
+                        .last_mut()
+                        .map(|level| level.drain(start.min(level.len())..).collect())
+                        .unwrap_or_default();
+                    let columns = inner
+                        .iter()
+                        .map(|i| self.columns_of(i).map(<[String]>::to_vec))
+                        .collect::<Option<Vec<_>>>()
+                        .map(|c| c.concat());
+                    self.register_opaque(Some(alias), None, columns);
+                }
+                Ok(())
+            }
             _ => Err(unsupported("this kind of FROM item")),
+        }
+    }
+
+    /// Remember the table function just registered (see [`Walker::qualified_column`]).
+    fn note_table_function(&mut self) {
+        if let Some(item) = self.from.last().and_then(|level| level.last()) {
+            self.table_functions.push(item.clone());
         }
     }
 
@@ -336,14 +376,55 @@ impl Walker<'_> {
         }
     }
 
+    /// The answer for a column the role may not see, and for one that does not exist: the
+    /// same, so that the two cannot be told apart.
     pub(super) fn hidden(&self, table: &str, column: &str) -> Denial {
+        let name = if table.is_empty() {
+            column.to_string()
+        } else {
+            format!("{table}.{column}")
+        };
         Denial::new(
             Rule::ColumnHidden,
             format!(
-                "column {table}.{column} is not visible to role {}; it may not be selected, filtered, joined, grouped or sorted on. Call describe_table for the visible columns",
+                "column {name} does not exist or is not visible to role {}; it may not be selected, filtered, joined, grouped or sorted on. Call describe_table for the visible columns",
                 self.policy.name
             ),
         )
+    }
+
+    /// [`Self::hidden`] for an unqualified name: the table is named only when the SELECT has
+    /// one FROM item (which table of several hides a name would tell the name exists).
+    fn hidden_unqualified(&self, items: &[FromItem], table: &str, column: &str) -> Denial {
+        self.hidden(if items.len() == 1 { table } else { "" }, column)
+    }
+
+    /// Whether an unqualified name that no FROM item in scope has is certainly no column: every
+    /// item's columns are known, and it is not a whole-row reference to an item, one of
+    /// SQLite's rowid names, or (SQLite) a double-quoted name, which SQLite reads as a string
+    /// when no column has it.
+    fn no_such_column(&self, ident: &Ident, column: &str) -> bool {
+        if self.system_column(column)
+            || (self.dialect == Dialect::Sqlite && ident.quote_style == Some('"'))
+        {
+            return false;
+        }
+        self.from.iter().flatten().all(|i| {
+            !self.col_eq(&i.name, column)
+                && match &i.kind {
+                    ItemKind::Table(_) => true,
+                    ItemKind::Opaque(columns) => columns.is_some(),
+                }
+        })
+    }
+
+    /// A name the database gives every row of a table without it being a declared column
+    /// (SQLite's rowid); left to the database.
+    fn system_column(&self, column: &str) -> bool {
+        self.dialect == Dialect::Sqlite
+            && ["rowid", "_rowid_", "oid"]
+                .iter()
+                .any(|c| column.eq_ignore_ascii_case(c))
     }
 
     /// Whether `e` is a column of a catalog table (a stored value, not one a CTE, derived
@@ -421,13 +502,32 @@ impl Walker<'_> {
                         return Ok(());
                     }
                     if let Some(item) = items.iter().find(|i| self.hides(i, column)) {
-                        return Err(self.hidden(&item.name, column));
+                        return Err(self.hidden_unqualified(items, &item.name, column));
                     }
+                }
+                // No FROM item has the name. Where every item's columns are known it is no
+                // column at all, and is answered as a hidden one is: otherwise the database's
+                // "no such column" would tell a hidden column's name from a wrong one.
+                if self.no_such_column(&parts[0], column) {
+                    let innermost = self.from.last().map(Vec::as_slice).unwrap_or_default();
+                    let table = innermost
+                        .first()
+                        .map(|i| i.name.as_str())
+                        .unwrap_or_default();
+                    return Err(self.hidden_unqualified(innermost, table, column));
                 }
                 Ok(())
             }
             [.., qualifier, column] => match self.item_named(qualifier) {
                 Some(item) if self.hides(item, column) => Err(self.hidden(qualifier, column)),
+                // A catalog table's column that does not exist: as if hidden (see above).
+                Some(item)
+                    if matches!(item.kind, ItemKind::Table(_))
+                        && !self.exposes(item, column)
+                        && !self.system_column(column) =>
+                {
+                    Err(self.hidden(qualifier, column))
+                }
                 // `x.f` may be a function call to PostgreSQL (see `columns`).
                 item if self.dialect == Dialect::Postgres => {
                     self.qualified_column(item, &self.normalized(parts))

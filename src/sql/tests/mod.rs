@@ -524,7 +524,6 @@ fn postgres_qualified_names_are_columns_never_function_calls() {
     }
     for sql in [
         "SELECT q.ts_stat::text FROM unnest(ARRAY['select 1']) q",
-        "SELECT o.record_send FROM orders o",
         "SELECT o.status.ts_stat FROM orders o",
         "SELECT status.ts_stat FROM orders",
         "SELECT d.ts_stat FROM (SELECT 'select 1' AS a) d",
@@ -532,15 +531,30 @@ fn postgres_qualified_names_are_columns_never_function_calls() {
         "SELECT g.pg_terminate_backend FROM generate_series(1, 2) g",
         "SELECT x.to_regclass FROM (VALUES ('pg_authid')) x",
         "SELECT a.b.c.d FROM orders a",
+        // The database resolves a qualifier past FROM items it cannot see from there: a
+        // non-LATERAL derived table's siblings, the inside of an aliased join, the items
+        // outside a join's ON. Each reached a one-value table function `q` outside, as `f(q)`.
+        "SELECT s.w FROM unnest(ARRAY['select 1']) AS q, LATERAL (SELECT x.w FROM (SELECT 1 AS ts_stat) AS q, \
+         (SELECT CAST(q.ts_stat AS text) AS w) AS x) AS s",
+        "SELECT s.w FROM unnest(ARRAY['select 1']) AS q, LATERAL (SELECT CAST(q.ts_stat AS text) AS w \
+         FROM ((SELECT 1 AS ts_stat) AS q CROSS JOIN (SELECT 2 AS z) AS z) AS j) AS s",
+        "SELECT count(*) FROM generate_series(2, 2) AS q, LATERAL (SELECT 1 AS one FROM (SELECT 1 AS pg_sleep) AS q, \
+         (SELECT 1 AS a) AS a JOIN (SELECT 1 AS b) AS b ON q.pg_sleep IS NULL) AS s",
+        "SELECT (SELECT count(*) FROM (SELECT 1 AS pg_sleep) AS q, (SELECT q.pg_sleep AS w) AS x) AS n \
+         FROM generate_series(1, 1) AS q",
+        // Inside an aliased join only the alias is visible.
+        "SELECT o.status FROM (orders o JOIN customers c ON c.id = o.customer_id) AS j",
     ] {
         assert_denied(pg, sql, Rule::UnknownColumn);
     }
+    // A table's column that does not exist is answered as a hidden one.
+    assert_denied(pg, "SELECT o.record_send FROM orders o", Rule::ColumnHidden);
     for role in ["analyst", "support"] {
         assert_role_denied(
             role,
             pg,
             "SELECT c.lo_create FROM customers c",
-            Rule::UnknownColumn,
+            Rule::ColumnHidden,
         );
         assert_role_denied(
             role,
@@ -568,6 +582,11 @@ fn postgres_qualified_names_are_columns_never_function_calls() {
          UNION ALL SELECT e.id, e.manager_id, c.depth + 1 FROM employees e JOIN chain c ON e.manager_id = c.id) \
          SELECT c.depth, count(*) FROM chain c GROUP BY c.depth",
         "SELECT o.id FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id)",
+        "SELECT a.id, x.n FROM orders a JOIN LATERAL (SELECT count(*) AS n FROM order_lines l WHERE l.order_id = a.id) x ON true",
+        "SELECT j.status, j.segment FROM (orders o JOIN customers c ON c.id = o.customer_id) AS j",
+        "SELECT o.id FROM orders o, customers c JOIN products p ON p.id = c.id WHERE o.customer_id = c.id",
+        "SELECT t.n FROM (SELECT count(*) AS n FROM orders) t \
+         WHERE t.n > (SELECT avg(t.n) FROM (SELECT count(*) AS n FROM orders GROUP BY status) t)",
     ] {
         assert_allowed(pg, sql);
     }
@@ -588,6 +607,76 @@ fn postgres_qualified_names_are_columns_never_function_calls() {
                 "{role}: {}",
                 governed.sql()
             );
+        }
+    }
+}
+
+/// A hidden column's name cannot be told from a name that is no column: both get the same
+/// denial, qualified or not, alone or beside other FROM items, on both dialects.
+#[test]
+fn hidden_and_missing_columns_are_answered_alike() {
+    for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+        for (hidden, missing) in [
+            (
+                "SELECT national_id FROM customers",
+                "SELECT passport_no FROM customers",
+            ),
+            (
+                "SELECT c.national_id FROM customers c",
+                "SELECT c.passport_no FROM customers c",
+            ),
+            (
+                "SELECT national_id FROM customers c JOIN orders o ON o.customer_id = c.id",
+                "SELECT passport_no FROM customers c JOIN orders o ON o.customer_id = c.id",
+            ),
+            (
+                "SELECT id FROM customers WHERE national_id = 'x'",
+                "SELECT id FROM customers WHERE passport_no = 'x'",
+            ),
+            (
+                "WITH t AS (SELECT 1 AS a) SELECT national_id FROM customers, t",
+                "WITH t AS (SELECT 1 AS a) SELECT passport_no FROM customers, t",
+            ),
+        ] {
+            let denial = |sql: &str| match run_as("analyst", dialect, sql) {
+                Err(GovernError::Denied(d)) => (d.rule, d.message),
+                other => panic!("{dialect:?} {sql}: expected a denial, got {other:?}"),
+            };
+            let (rule_h, message_h) = denial(hidden);
+            let (rule_m, message_m) = denial(missing);
+            assert_eq!(rule_h, Rule::ColumnHidden, "{message_h}");
+            assert_eq!(rule_m, Rule::ColumnHidden, "{message_m}");
+            assert_eq!(
+                message_h.replace("national_id", "X"),
+                message_m.replace("passport_no", "X"),
+                "{dialect:?}"
+            );
+        }
+    }
+    // What a database reads without a declared column stays the database's: whole-row
+    // references, SQLite's rowid and its double-quoted strings, output names in ORDER BY.
+    for (dialect, sql) in [
+        (Dialect::Postgres, "SELECT row_to_json(c) FROM customers c"),
+        (
+            Dialect::Postgres,
+            "SELECT count(*) FROM orders ORDER BY count",
+        ),
+        (
+            Dialect::Postgres,
+            "SELECT status AS s FROM orders UNION SELECT region FROM orders ORDER BY s",
+        ),
+        (
+            Dialect::Postgres,
+            "SELECT DISTINCT ON (cid) customer_id AS cid, id FROM orders ORDER BY cid, id",
+        ),
+        (Dialect::Sqlite, "SELECT rowid, id FROM orders"),
+        (
+            Dialect::Sqlite,
+            "SELECT id FROM orders WHERE status = \"shipped\"",
+        ),
+    ] {
+        if let Err(e) = run_as("analyst", dialect, sql) {
+            panic!("{dialect:?} {sql}: {e:?}");
         }
     }
 }
