@@ -276,6 +276,15 @@ const POSTGRES: &[&str] = &[
     // set-returning over their input, as in FROM
     "regexp_split_to_table",
     "string_to_table",
+    "regexp_matches",
+    "generate_subscripts",
+    // range constructors
+    "daterange",
+    "tsrange",
+    "tstzrange",
+    "int4range",
+    "int8range",
+    "numrange",
     // `timezone(zone, ts)` is `ts AT TIME ZONE zone`
     "timezone",
     "array_lower",
@@ -295,9 +304,13 @@ const SQLITE: &[&str] = &[
     // value builders, allowed only with bounded arguments (see `bounded`)
     "printf",
     "format",
-    // aggregates
+    // aggregates (median and the percentiles: SQLite's percentile extension, compiled in)
     "group_concat",
     "string_agg",
+    "median",
+    "percentile",
+    "percentile_cont",
+    "percentile_disc",
     "total",
     // conditional
     "ifnull",
@@ -409,6 +422,8 @@ pub(super) fn default_allows_in_from(dialect: Dialect, name: &str) -> bool {
                 | "jsonb_object_keys"
                 | "regexp_split_to_table"
                 | "string_to_table"
+                | "regexp_matches"
+                | "generate_subscripts"
                 | "generate_series"
         ),
         Dialect::Sqlite => matches!(name, "json_each" | "json_tree"),
