@@ -450,6 +450,10 @@ pub(super) const RESERVED: &[&str] = &[
 ];
 
 pub(super) fn check_name(ident: &Ident) -> Walk {
+    // (PostgreSQL refuses `""`; governance keeps nameless FROM items under the empty name)
+    if ident.value.is_empty() {
+        return Err(unsupported("an empty quoted name"));
+    }
     if ident.quote_style.is_none()
         && RESERVED
             .iter()

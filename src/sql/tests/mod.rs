@@ -680,3 +680,20 @@ fn hidden_and_missing_columns_are_answered_alike() {
         }
     }
 }
+
+/// Nameless FROM items are kept under the empty name: no caller name may be empty.
+#[test]
+fn empty_quoted_names_are_refused() {
+    for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+        assert_denied(
+            dialect,
+            "SELECT \"\".id FROM (SELECT id FROM orders)",
+            Rule::UnsupportedSyntax,
+        );
+        assert_denied(
+            dialect,
+            "SELECT id AS \"\" FROM orders",
+            Rule::UnsupportedSyntax,
+        );
+    }
+}
