@@ -160,15 +160,13 @@ pub(super) fn function_columns(
     };
     let function = normalize_ident(dialect, ident);
     let mut columns: Vec<String> = match function.as_str() {
+        // One value, no named OUT parameter: the column is named for the alias (or the
+        // function). These were checked against pg_proc.proargnames.
         "generate_series"
         | "regexp_split_to_table"
         | "string_to_table"
         | "regexp_matches"
         | "generate_subscripts"
-        | "json_array_elements"
-        | "json_array_elements_text"
-        | "jsonb_array_elements"
-        | "jsonb_array_elements_text"
         | "json_object_keys"
         | "jsonb_object_keys" => vec![
             alias
@@ -180,6 +178,13 @@ pub(super) fn function_columns(
                 .map(|a| normalize_ident(dialect, &a.name))
                 .unwrap_or(function),
         ],
+        // One value with a named OUT parameter: PostgreSQL names the column for the
+        // parameter, whatever the alias (`AS ts_stat` still has the column `value`; taking
+        // it for `ts_stat` made `ts_stat.ts_stat` the call `ts_stat(value)`).
+        "json_array_elements"
+        | "json_array_elements_text"
+        | "jsonb_array_elements"
+        | "jsonb_array_elements_text" => vec!["value".into()],
         "json_each" | "json_each_text" | "jsonb_each" | "jsonb_each_text" => {
             vec!["key".into(), "value".into()]
         }
@@ -259,15 +264,23 @@ impl Walker<'_> {
                 ),
             ));
         };
-        // Where governance's idea of which item a qualifier names could ever differ from the
-        // database's, a table function of that name without the column would make `x.f` the
-        // call `f(x)` of a single value: refused outright, whichever item governance found.
-        if let Some(f) = self.table_functions.iter().find(|f| {
-            self.col_eq(&f.name, qualifier)
-                && !self
-                    .columns_of(f)
-                    .is_some_and(|cs| cs.iter().any(|c| self.col_eq(c, column)))
-        }) {
+        // Should governance's idea of which item a qualifier names ever differ from the
+        // database's, a table function of that name without the column (in scope at any
+        // level, or out of sight from here) would make `x.f` the call `f(x)` of a single
+        // value: refused outright, whichever item governance found.
+        if let Some(f) = self
+            .from
+            .iter()
+            .flatten()
+            .chain(&self.out_of_sight)
+            .find(|f| {
+                f.function
+                    && self.col_eq(&f.name, qualifier)
+                    && !self
+                        .columns_of(f)
+                        .is_some_and(|cs| cs.iter().any(|c| self.col_eq(c, column)))
+            })
+        {
             return Err(Denial::new(
                 Rule::UnknownColumn,
                 format!(

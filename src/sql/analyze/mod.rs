@@ -62,6 +62,8 @@ struct FromItem {
     key: Option<grouping::GroupKey>,
     /// The catalog table a `Table` item reads.
     table: Option<QualifiedName>,
+    /// A table function (its whole row may be a single value: see `columns`).
+    function: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -153,8 +155,10 @@ pub(crate) struct Walker<'c> {
     row_cap: Option<u64>,
     /// The output columns of the query walked last, where known (for derived tables and CTEs).
     last_columns: Option<Vec<String>>,
-    /// Every table function registered so far in the statement, at any level.
-    table_functions: Vec<FromItem>,
+    /// FROM items of the levels being walked that the database does not let the current
+    /// expression see (a non-LATERAL derived table's siblings, the items outside a join's ON,
+    /// the inside of an aliased join): out of scope, but still checked against (`columns`).
+    out_of_sight: Vec<FromItem>,
 }
 
 fn unsupported(what: &str) -> Denial {
@@ -192,7 +196,7 @@ impl<'c> Walker<'c> {
             series: std::cell::Cell::new(0),
             row_cap: None,
             last_columns: None,
-            table_functions: Vec::new(),
+            out_of_sight: Vec::new(),
         }
     }
 
@@ -281,6 +285,7 @@ impl<'c> Walker<'c> {
                     kind: ItemKind::Opaque(columns.clone()),
                     key: None,
                     table: None,
+                    function: false,
                 };
                 (vec![item], Vec::new())
             });
@@ -381,7 +386,9 @@ impl<'c> Walker<'c> {
 
     fn select(&mut self, s: &mut Select) -> Result<SelectScope, Denial> {
         self.from.push(Vec::new());
+        let hidden_mark = self.out_of_sight.len();
         let result = self.select_in_scope(s);
+        self.out_of_sight.truncate(hidden_mark);
         let items = self.from.pop().unwrap_or_default();
         result?;
         self.last_columns = self.select_columns(s, &items);
@@ -444,8 +451,17 @@ impl<'c> Walker<'c> {
         for item in &mut s.projection {
             self.select_item(item)?;
         }
+        // SQLite also reads output aliases in WHERE and HAVING (`HAVING n > 5`).
+        let sqlite_aliases = if self.dialect == Dialect::Sqlite {
+            self.aliases_of(s)
+        } else {
+            Vec::new()
+        };
         if let Some(e) = &mut s.selection {
-            self.expr(e)?;
+            let saved = std::mem::replace(&mut self.output_aliases, sqlite_aliases.clone());
+            let result = self.expr(e);
+            self.output_aliases = saved;
+            result?;
         }
         let output_aliases = self.aliases_of(s);
         match &mut s.group_by {
@@ -464,7 +480,10 @@ impl<'c> Walker<'c> {
             GroupByExpr::All(_) => return Err(unsupported("GROUP BY ALL")),
         }
         if let Some(e) = &mut s.having {
-            self.expr(e)?;
+            let saved = std::mem::replace(&mut self.output_aliases, sqlite_aliases);
+            let result = self.expr(e);
+            self.output_aliases = saved;
+            result?;
         }
         for def in &mut s.named_window {
             match &mut def.1 {
@@ -510,6 +529,7 @@ impl<'c> Walker<'c> {
         if join.global {
             return Err(unsupported("GLOBAL JOIN"));
         }
+        let right_start = self.from.last().map_or(0, Vec::len);
         self.table_factor(&mut join.relation)?;
         let constraint = match &mut join.join_operator {
             JoinOperator::Join(c)
@@ -530,7 +550,10 @@ impl<'c> Walker<'c> {
                     .last_mut()
                     .map(|level| level.drain(..start.min(level.len())).collect())
                     .unwrap_or_default();
+                let mark = self.out_of_sight.len();
+                self.out_of_sight.extend(outside.iter().cloned());
                 let walked = self.expr(e);
+                self.out_of_sight.truncate(mark);
                 if let Some(level) = self.from.last_mut() {
                     let joined = std::mem::replace(level, outside);
                     level.extend(joined);
@@ -543,13 +566,18 @@ impl<'c> Walker<'c> {
                         return Err(unsupported("qualified names in USING"));
                     };
                     // USING compares the column of both sides: hidden on either side leaks it.
+                    // One that either side lacks is answered the same way where the columns of
+                    // both are known (the database's error would tell the two apart).
                     let name = normalize_ident(self.dialect, ident);
-                    if let Some(item) = self
-                        .from
-                        .last()
-                        .and_then(|items| items.iter().find(|i| self.hides(i, &name)))
+                    let level = self.from.last().map(Vec::as_slice).unwrap_or_default();
+                    let split = right_start.clamp(start.min(level.len()), level.len());
+                    let (left, right) = level.split_at(split);
+                    let left = &left[start.min(left.len())..];
+                    let has = |side: &[FromItem]| side.iter().any(|i| self.exposes(i, &name));
+                    if level.iter().any(|i| self.hides(i, &name))
+                        || (self.all_columns_known() && !(has(left) && has(right)))
                     {
-                        return Err(self.hidden(&item.name, &name));
+                        return Err(self.hidden("", &name));
                     }
                 }
                 Ok(())

@@ -87,7 +87,10 @@ impl Walker<'_> {
                 } else {
                     self.from.last_mut().map(std::mem::take)
                 };
+                let mark = self.out_of_sight.len();
+                self.out_of_sight.extend(siblings.iter().flatten().cloned());
                 let walked = self.query(subquery);
+                self.out_of_sight.truncate(mark);
                 if let (Some(siblings), Some(level)) = (siblings, self.from.last_mut()) {
                     *level = siblings;
                 }
@@ -168,6 +171,8 @@ impl Walker<'_> {
                         .map(|i| self.columns_of(i).map(<[String]>::to_vec))
                         .collect::<Option<Vec<_>>>()
                         .map(|c| c.concat());
+                    // (hidden behind the alias until this SELECT ends)
+                    self.out_of_sight.extend(inner);
                     self.register_opaque(Some(alias), None, columns);
                 }
                 Ok(())
@@ -176,10 +181,10 @@ impl Walker<'_> {
         }
     }
 
-    /// Remember the table function just registered (see [`Walker::qualified_column`]).
+    /// Mark the FROM item just registered as a table function (see `columns`).
     fn note_table_function(&mut self) {
-        if let Some(item) = self.from.last().and_then(|level| level.last()) {
-            self.table_functions.push(item.clone());
+        if let Some(item) = self.from.last_mut().and_then(|level| level.last_mut()) {
+            item.function = true;
         }
     }
 
@@ -203,6 +208,7 @@ impl Walker<'_> {
                 kind: ItemKind::Opaque(columns),
                 key: None,
                 table: None,
+                function: false,
             });
         }
     }
@@ -279,6 +285,7 @@ impl Walker<'_> {
                 kind,
                 key,
                 table: Some(resolved.clone()),
+                function: false,
             });
         }
         if !access.restricted() {
@@ -393,38 +400,40 @@ impl Walker<'_> {
         )
     }
 
-    /// [`Self::hidden`] for an unqualified name: the table is named only when the SELECT has
-    /// one FROM item (which table of several hides a name would tell the name exists).
-    fn hidden_unqualified(&self, items: &[FromItem], table: &str, column: &str) -> Denial {
-        self.hidden(if items.len() == 1 { table } else { "" }, column)
+    /// [`Self::hidden`] for an unqualified name, hidden or missing alike: the table named is
+    /// the SELECT's own FROM item when it has just one, wherever the name was found.
+    fn unqualified_hidden(&self, column: &str) -> Denial {
+        match self.from.last().map(Vec::as_slice) {
+            Some([only]) => self.hidden(&only.name, column),
+            _ => self.hidden("", column),
+        }
     }
 
-    /// Whether an unqualified name that no FROM item in scope has is certainly no column: every
-    /// item's columns are known, and it is not a whole-row reference to an item, one of
-    /// SQLite's rowid names, or (SQLite) a double-quoted name, which SQLite reads as a string
-    /// when no column has it.
+    /// Whether the columns of every FROM item in scope are known.
+    pub(super) fn all_columns_known(&self) -> bool {
+        self.from
+            .iter()
+            .flatten()
+            .all(|i| self.columns_of(i).is_some())
+    }
+
+    /// Whether an unqualified name no FROM item in scope has (nor is named) is certainly no
+    /// column: not one of SQLite's rowid names, nor (SQLite) a double-quoted name, which
+    /// SQLite reads as a string when no column has it.
     fn no_such_column(&self, ident: &Ident, column: &str) -> bool {
-        if self.system_column(column)
-            || (self.dialect == Dialect::Sqlite && ident.quote_style == Some('"'))
-        {
-            return false;
-        }
-        self.from.iter().flatten().all(|i| {
-            !self.col_eq(&i.name, column)
-                && match &i.kind {
-                    ItemKind::Table(_) => true,
-                    ItemKind::Opaque(columns) => columns.is_some(),
-                }
-        })
+        !(self.system_column(column)
+            || (self.dialect == Dialect::Sqlite && ident.quote_style == Some('"')))
     }
 
     /// A name the database gives every row of a table without it being a declared column
-    /// (SQLite's rowid); left to the database.
+    /// (SQLite's rowid, PostgreSQL's system columns); left to the database. A filtered table's
+    /// derived table has none of them.
     fn system_column(&self, column: &str) -> bool {
-        self.dialect == Dialect::Sqlite
-            && ["rowid", "_rowid_", "oid"]
-                .iter()
-                .any(|c| column.eq_ignore_ascii_case(c))
+        let names: &[&str] = match self.dialect {
+            Dialect::Sqlite => &["rowid", "_rowid_", "oid"],
+            Dialect::Postgres => &["ctid", "xmin", "xmax", "cmin", "cmax", "tableoid"],
+        };
+        names.iter().any(|c| column.eq_ignore_ascii_case(c))
     }
 
     /// Whether `e` is a column of a catalog table (a stored value, not one a CTE, derived
@@ -496,35 +505,43 @@ impl Walker<'_> {
                 if self.output_aliases.iter().any(|a| self.col_eq(a, column)) {
                     return Ok(());
                 }
-                // The innermost SELECT that has the name decides, as in the database.
+                // Where some FROM item's columns are not known, the name is left to the
+                // database, hidden or not (a hidden column is not in its table's derived
+                // table, so the database cannot read it): answering a hidden name here but
+                // not a missing one would tell the two apart.
+                if !self.all_columns_known() {
+                    return Ok(());
+                }
+                // The innermost SELECT that has the name decides, as in the database: a column
+                // first, then the whole row of a FROM item of that name.
                 for items in self.from.iter().rev() {
-                    if items.iter().any(|i| self.exposes(i, column)) {
+                    if items
+                        .iter()
+                        .any(|i| self.exposes(i, column) || self.col_eq(&i.name, column))
+                    {
                         return Ok(());
                     }
-                    if let Some(item) = items.iter().find(|i| self.hides(i, column)) {
-                        return Err(self.hidden_unqualified(items, &item.name, column));
+                    if items.iter().any(|i| self.hides(i, column)) {
+                        return Err(self.unqualified_hidden(column));
                     }
                 }
-                // No FROM item has the name. Where every item's columns are known it is no
-                // column at all, and is answered as a hidden one is: otherwise the database's
-                // "no such column" would tell a hidden column's name from a wrong one.
+                // No FROM item has the name: it is no column at all, and is answered as a
+                // hidden one is (the database's "no such column" would tell them apart).
                 if self.no_such_column(&parts[0], column) {
-                    let innermost = self.from.last().map(Vec::as_slice).unwrap_or_default();
-                    let table = innermost
-                        .first()
-                        .map(|i| i.name.as_str())
-                        .unwrap_or_default();
-                    return Err(self.hidden_unqualified(innermost, table, column));
+                    return Err(self.unqualified_hidden(column));
                 }
                 Ok(())
             }
             [.., qualifier, column] => match self.item_named(qualifier) {
                 Some(item) if self.hides(item, column) => Err(self.hidden(qualifier, column)),
+                // A system column of a table read as it is (not a filtered derived table).
+                Some(FromItem {
+                    kind: ItemKind::Table(access),
+                    ..
+                }) if !access.restricted() && self.system_column(column) => Ok(()),
                 // A catalog table's column that does not exist: as if hidden (see above).
                 Some(item)
-                    if matches!(item.kind, ItemKind::Table(_))
-                        && !self.exposes(item, column)
-                        && !self.system_column(column) =>
+                    if matches!(item.kind, ItemKind::Table(_)) && !self.exposes(item, column) =>
                 {
                     Err(self.hidden(qualifier, column))
                 }

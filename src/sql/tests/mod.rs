@@ -530,6 +530,9 @@ fn postgres_qualified_names_are_columns_never_function_calls() {
         "WITH c AS (SELECT 'select 1' AS a) SELECT c.ts_stat FROM c",
         "SELECT g.pg_terminate_backend FROM generate_series(1, 2) g",
         "SELECT x.to_regclass FROM (VALUES ('pg_authid')) x",
+        // json[b]_array_elements name their column `value` whatever the alias.
+        "SELECT CAST(ts_stat.ts_stat AS text) FROM json_array_elements_text('[\"select 1\"]') AS ts_stat",
+        "SELECT current_setting.current_setting FROM jsonb_array_elements_text('[\"x\"]') AS current_setting",
         "SELECT a.b.c.d FROM orders a",
         // The database resolves a qualifier past FROM items it cannot see from there: a
         // non-LATERAL derived table's siblings, the inside of an aliased join, the items
@@ -547,8 +550,15 @@ fn postgres_qualified_names_are_columns_never_function_calls() {
     ] {
         assert_denied(pg, sql, Rule::UnknownColumn);
     }
-    // A table's column that does not exist is answered as a hidden one.
+    // A table's column that does not exist is answered as a hidden one, and so is a system
+    // column of a filtered table (its derived table has none).
     assert_denied(pg, "SELECT o.record_send FROM orders o", Rule::ColumnHidden);
+    assert_role_denied(
+        "analyst",
+        pg,
+        "SELECT o.ctid FROM orders o",
+        Rule::ColumnHidden,
+    );
     for role in ["analyst", "support"] {
         assert_role_denied(
             role,
@@ -567,6 +577,18 @@ fn postgres_qualified_names_are_columns_never_function_calls() {
         "SELECT g.g FROM generate_series(1, 3) g",
         "SELECT d.day FROM generate_series(DATE '2025-01-01', DATE '2025-02-01', INTERVAL '1 day') AS d(day)",
         "SELECT e.key, e.value FROM jsonb_each('{\"a\": 1}'::jsonb) e",
+        "SELECT e.value FROM jsonb_array_elements('[1, 2]'::jsonb) AS e",
+        "SELECT e.value::text, e.ordinality FROM jsonb_array_elements('[5, 6]'::jsonb) WITH ORDINALITY e",
+        "SELECT count(*) FROM orders o WHERE o.status IN (SELECT value FROM json_array_elements_text('[\"pending\"]'))",
+        "SELECT x.value FROM (SELECT * FROM json_array_elements_text('[1]')) x",
+        // An alias a table function has in a subquery does not shadow the outer item.
+        "SELECT g.id, (SELECT sum(g.g) FROM generate_series(1, 3) g) AS s FROM orders g WHERE g.id < 3 ORDER BY g.id",
+        "SELECT o.id, o.status FROM orders o WHERE o.id IN (SELECT o.n FROM generate_series(1, 5) AS o(n)) ORDER BY o.id",
+        "SELECT c.id, x.n FROM customers c CROSS JOIN LATERAL \
+         (SELECT count(*) AS n FROM unnest(ARRAY[c.region, c.city]) c) x ORDER BY c.id LIMIT 3",
+        // System columns of a table read as it is.
+        "SELECT o.ctid IS NOT NULL, o.xmin IS NOT NULL FROM orders o",
+        "SELECT count(ctid) FROM orders",
         "SELECT u.x, u.ordinality FROM unnest(ARRAY[1, 2]) WITH ORDINALITY AS u(x)",
         "WITH m AS (SELECT customer_id, count(*) AS n FROM orders GROUP BY customer_id) \
          SELECT c.name, m.n, m.customer_id FROM customers c JOIN m ON m.customer_id = c.id",
@@ -637,6 +659,14 @@ fn hidden_and_missing_columns_are_answered_alike() {
                 "WITH t AS (SELECT 1 AS a) SELECT national_id FROM customers, t",
                 "WITH t AS (SELECT 1 AS a) SELECT passport_no FROM customers, t",
             ),
+            (
+                "SELECT (SELECT national_id FROM orders LIMIT 1) AS x FROM customers",
+                "SELECT (SELECT passport_no FROM orders LIMIT 1) AS x FROM customers",
+            ),
+            (
+                "SELECT count(*) AS n FROM customers JOIN (SELECT 1 AS national_id) x USING (national_id)",
+                "SELECT count(*) AS n FROM customers JOIN (SELECT 1 AS passport_no) x USING (passport_no)",
+            ),
         ] {
             let denial = |sql: &str| match run_as("analyst", dialect, sql) {
                 Err(GovernError::Denied(d)) => (d.rule, d.message),
@@ -651,6 +681,27 @@ fn hidden_and_missing_columns_are_answered_alike() {
                 message_m.replace("passport_no", "X"),
                 "{dialect:?}"
             );
+        }
+    }
+    // Both left to the database alike: a FROM item named like the column (a whole-row
+    // reference), a FROM item whose columns cannot be known.
+    for (dialect, from) in [
+        (Dialect::Postgres, "customers AS {}"),
+        (Dialect::Sqlite, "customers AS {}"),
+        (
+            Dialect::Postgres,
+            "customers, unnest(ARRAY[1], ARRAY[2]) AS u",
+        ),
+        (Dialect::Sqlite, "customers, json_each('[1]') AS j"),
+    ] {
+        for name in ["national_id", "passport_no"] {
+            let sql = format!(
+                "SELECT count({name}) AS n FROM {}",
+                from.replace("{}", name)
+            );
+            if let Err(e) = run_as("analyst", dialect, &sql) {
+                panic!("{dialect:?} {sql}: {e:?}");
+            }
         }
     }
     // What a database reads without a declared column stays the database's: whole-row
@@ -670,6 +721,10 @@ fn hidden_and_missing_columns_are_answered_alike() {
             "SELECT DISTINCT ON (cid) customer_id AS cid, id FROM orders ORDER BY cid, id",
         ),
         (Dialect::Sqlite, "SELECT rowid, id FROM orders"),
+        (
+            Dialect::Sqlite,
+            "SELECT status, count(*) AS n FROM orders WHERE n > 0 GROUP BY status HAVING n > 5",
+        ),
         (
             Dialect::Sqlite,
             "SELECT id FROM orders WHERE status = \"shipped\"",
