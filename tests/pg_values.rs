@@ -50,6 +50,12 @@ async fn string_parameters_compare_with_dates_timestamps_and_numerics_like_liter
             "SELECT count(*) FROM order_lines WHERE unit_price > '100.50' AND order_id IN (SELECT id FROM orders WHERE date_trunc('month', ordered_at) = '2025-03-01 00:00:00' AND region = 'north')",
         ),
         (
+            // A list, written as PostgreSQL reads an array.
+            "SELECT count(*) FROM orders WHERE customer_id = ANY($1) OR status = ANY($2)",
+            json!(["{1,2,3,4,5,6,7,8,9,10}", "{cancelled}"]),
+            "SELECT count(*) FROM orders WHERE (customer_id = ANY('{1,2,3,4,5,6,7,8,9,10}') OR status = ANY('{cancelled}')) AND region = 'north'",
+        ),
+        (
             // A text column keeps its text parameter; the number is bound as a number.
             "SELECT count(*) FROM orders WHERE status = $1 AND id > $2",
             json!(["shipped", 3]),

@@ -41,6 +41,12 @@ pub enum ParamType {
     Jsonb,
     Inet,
     Cidr,
+    /// Arrays, for `x = ANY($1)` with a list written as PostgreSQL reads one (`"{1,2,3}"`).
+    TextArray,
+    Int4Array,
+    Int8Array,
+    NumericArray,
+    DateArray,
 }
 
 impl ParamType {
@@ -66,6 +72,11 @@ impl ParamType {
             "JSONB" => ParamType::Jsonb,
             "INET" => ParamType::Inet,
             "CIDR" => ParamType::Cidr,
+            "TEXT[]" | "VARCHAR[]" | "BPCHAR[]" => ParamType::TextArray,
+            "INT4[]" | "INT2[]" => ParamType::Int4Array,
+            "INT8[]" => ParamType::Int8Array,
+            "NUMERIC[]" => ParamType::NumericArray,
+            "DATE[]" => ParamType::DateArray,
             _ => return None,
         })
     }
@@ -90,6 +101,11 @@ impl ParamType {
             ParamType::Jsonb => "jsonb",
             ParamType::Inet => "inet",
             ParamType::Cidr => "cidr",
+            ParamType::TextArray => "text[]",
+            ParamType::Int4Array => "int4[]",
+            ParamType::Int8Array => "int8[]",
+            ParamType::NumericArray => "numeric[]",
+            ParamType::DateArray => "date[]",
         }
     }
 }
