@@ -148,7 +148,6 @@ pub(super) fn renamed(
 pub(super) fn function_columns(
     dialect: Dialect,
     name: &ObjectName,
-    args: usize,
     alias: Option<&TableAlias>,
     ordinality: bool,
 ) -> Option<Vec<String>> {
@@ -173,11 +172,8 @@ pub(super) fn function_columns(
                 .map(|a| normalize_ident(dialect, &a.name))
                 .unwrap_or(function),
         ],
-        "unnest" if args == 1 => vec![
-            alias
-                .map(|a| normalize_ident(dialect, &a.name))
-                .unwrap_or(function),
-        ],
+        // (not `unnest`: over a tsvector it has the columns lexeme, positions, weights, and
+        // the argument's type is not known here; a column alias list names its columns)
         // One value with a named OUT parameter: PostgreSQL names the column for the
         // parameter, whatever the alias (`AS ts_stat` still has the column `value`; taking
         // it for `ts_stat` made `ts_stat.ts_stat` the call `ts_stat(value)`).
@@ -196,9 +192,37 @@ pub(super) fn function_columns(
     Some(columns)
 }
 
+/// Whether a join in `twj` merges columns (USING, NATURAL): its `*` has each merged column
+/// once, first, which governance does not model.
+pub(super) fn merges_columns(twj: &TableWithJoins) -> bool {
+    let nested = |tf: &TableFactor| match tf {
+        TableFactor::NestedJoin {
+            table_with_joins, ..
+        } => merges_columns(table_with_joins),
+        _ => false,
+    };
+    nested(&twj.relation)
+        || twj.joins.iter().any(|j| {
+            nested(&j.relation)
+                || match &j.join_operator {
+                    JoinOperator::Join(c)
+                    | JoinOperator::Inner(c)
+                    | JoinOperator::Left(c)
+                    | JoinOperator::LeftOuter(c)
+                    | JoinOperator::Right(c)
+                    | JoinOperator::RightOuter(c)
+                    | JoinOperator::FullOuter(c)
+                    | JoinOperator::CrossJoin(c) => {
+                        matches!(c, JoinConstraint::Using(_) | JoinConstraint::Natural)
+                    }
+                    _ => true,
+                }
+        })
+}
+
 impl Walker<'_> {
     /// The output columns of a SELECT whose FROM items are `items`; `None` when a `*` covers
-    /// an item whose columns are not known.
+    /// an item whose columns are not known, or columns merged by USING or NATURAL.
     pub(super) fn select_columns(&self, s: &Select, items: &[FromItem]) -> Option<Vec<String>> {
         let mut out = Vec::with_capacity(s.projection.len());
         for item in &s.projection {
@@ -207,6 +231,7 @@ impl Walker<'_> {
                 SelectItem::ExprWithAlias { alias, .. } => {
                     out.push(normalize_ident(self.dialect, alias))
                 }
+                SelectItem::Wildcard(_) if s.from.iter().any(merges_columns) => return None,
                 SelectItem::Wildcard(_) => {
                     for i in items {
                         out.extend(self.columns_of(i)?.iter().cloned());

@@ -574,8 +574,11 @@ impl<'c> Walker<'c> {
                     let (left, right) = level.split_at(split);
                     let left = &left[start.min(left.len())..];
                     let has = |side: &[FromItem]| side.iter().any(|i| self.exposes(i, &name));
-                    if level.iter().any(|i| self.hides(i, &name))
-                        || (self.all_columns_known() && !(has(left) && has(right)))
+                    // (Where some item's columns are unknown the database answers, alike
+                    // for hidden and missing: a hidden column is in no derived table.)
+                    if self.all_columns_known()
+                        && (level.iter().any(|i| self.hides(i, &name))
+                            || !(has(left) && has(right)))
                     {
                         return Err(self.hidden("", &name));
                     }

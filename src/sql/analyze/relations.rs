@@ -53,7 +53,6 @@ impl Walker<'_> {
                         let base = columns::function_columns(
                             self.dialect,
                             name,
-                            table_args.args.len(),
                             alias.as_ref(),
                             *with_ordinality,
                         );
@@ -111,13 +110,8 @@ impl Walker<'_> {
                     self.function_arg(arg)?;
                 }
                 self.table_function_walked(name, args);
-                let base = columns::function_columns(
-                    self.dialect,
-                    name,
-                    args.len(),
-                    alias.as_ref(),
-                    *with_ordinality,
-                );
+                let base =
+                    columns::function_columns(self.dialect, name, alias.as_ref(), *with_ordinality);
                 let fallback = function_name(self.dialect, name);
                 self.register_opaque(alias.as_ref(), fallback, base);
                 self.note_table_function();
@@ -126,7 +120,6 @@ impl Walker<'_> {
             TableFactor::UNNEST {
                 array_exprs,
                 with_offset,
-                with_ordinality,
                 alias,
                 ..
             } if self.dialect().has_unnest() => {
@@ -136,18 +129,10 @@ impl Walker<'_> {
                 for e in array_exprs.iter_mut() {
                     self.expr(e)?;
                 }
-                let base = (array_exprs.len() == 1).then(|| {
-                    let mut columns = vec![
-                        alias
-                            .as_ref()
-                            .map(|a| normalize_ident(self.dialect, &a.name))
-                            .unwrap_or_else(|| "unnest".into()),
-                    ];
-                    if *with_ordinality {
-                        columns.push("ordinality".into());
-                    }
-                    columns
-                });
+                // Its columns depend on the argument's type (an array: one value; a tsvector:
+                // lexeme, positions, weights), which is not known here: only a column alias
+                // list names them.
+                let base = None;
                 self.register_opaque(alias.as_ref(), Some("unnest".into()), base);
                 self.note_table_function();
                 Ok(())
@@ -157,6 +142,7 @@ impl Walker<'_> {
                 alias,
             } => {
                 let start = self.from.last().map_or(0, Vec::len);
+                let merged = columns::merges_columns(table_with_joins);
                 self.table_with_joins(table_with_joins)?;
                 // `(a JOIN b) AS j`: the alias hides the names inside; only `j` is visible,
                 // with the columns of both sides.
@@ -170,7 +156,8 @@ impl Walker<'_> {
                         .iter()
                         .map(|i| self.columns_of(i).map(<[String]>::to_vec))
                         .collect::<Option<Vec<_>>>()
-                        .map(|c| c.concat());
+                        .map(|c| c.concat())
+                        .filter(|_| !merged);
                     // (hidden behind the alias until this SELECT ends)
                     self.out_of_sight.extend(inner);
                     self.register_opaque(Some(alias), None, columns);
@@ -417,9 +404,9 @@ impl Walker<'_> {
             .all(|i| self.columns_of(i).is_some())
     }
 
-    /// Whether an unqualified name no FROM item in scope has (nor is named) is certainly no
-    /// column: not one of SQLite's rowid names, nor (SQLite) a double-quoted name, which
-    /// SQLite reads as a string when no column has it.
+    /// Whether an unqualified name no FROM item in scope shows (nor is named) is to be refused:
+    /// not one of the database's system columns, nor (SQLite) a double-quoted name, which
+    /// SQLite reads as a string when no column has it (hidden or missing alike).
     fn no_such_column(&self, ident: &Ident, column: &str) -> bool {
         !(self.system_column(column)
             || (self.dialect == Dialect::Sqlite && ident.quote_style == Some('"')))
@@ -513,20 +500,27 @@ impl Walker<'_> {
                     return Ok(());
                 }
                 // The innermost SELECT that has the name decides, as in the database: a column
-                // first, then the whole row of a FROM item of that name.
-                for items in self.from.iter().rev() {
-                    if items
+                // first, then the whole row of a FROM item of that name. A level that hides
+                // the name does not stop the search: its derived table lacks the column, so
+                // the database looks further out too.
+                if self.from.iter().rev().any(|items| {
+                    items
                         .iter()
                         .any(|i| self.exposes(i, column) || self.col_eq(&i.name, column))
-                    {
-                        return Ok(());
-                    }
-                    if items.iter().any(|i| self.hides(i, column)) {
-                        return Err(self.unqualified_hidden(column));
-                    }
+                }) {
+                    return Ok(());
                 }
-                // No FROM item has the name: it is no column at all, and is answered as a
-                // hidden one is (the database's "no such column" would tell them apart).
+                // SQLite reads a double-quoted name no column has as a string: a hidden one is
+                // refused all the same (it names a column the role may not see), a missing
+                // one is the caller's string.
+                if self.dialect == Dialect::Sqlite
+                    && parts[0].quote_style == Some('"')
+                    && self.from.iter().flatten().any(|i| self.hides(i, column))
+                {
+                    return Err(self.unqualified_hidden(column));
+                }
+                // No FROM item in scope shows the name (hidden or no column at all): one
+                // answer for both (the database's "no such column" would tell them apart).
                 if self.no_such_column(&parts[0], column) {
                     return Err(self.unqualified_hidden(column));
                 }
