@@ -143,6 +143,26 @@ pub(super) fn renamed(
     Some(names.into_iter().chain(rest).collect())
 }
 
+/// Whether `e` is an array by its syntax alone: an array constructor, a cast to an array
+/// type, or a function that returns an array whatever its input.
+pub(super) fn is_array(e: &Expr) -> bool {
+    match e {
+        Expr::Array(_) => true,
+        Expr::Nested(x) => is_array(x),
+        Expr::Cast { data_type, .. } => matches!(data_type, DataType::Array(_)),
+        Expr::Function(f) => matches!(
+            f.name.0.as_slice(),
+            [sqlparser::ast::ObjectNamePart::Identifier(i)] if i.quote_style.is_none() && matches!(
+                i.value.to_ascii_lowercase().as_str(),
+                "array" | "array_agg" | "string_to_array" | "regexp_split_to_array"
+                    | "array_append" | "array_prepend" | "array_cat" | "array_remove"
+                    | "array_replace" | "regexp_match"
+            )
+        ),
+        _ => false,
+    }
+}
+
 /// A PostgreSQL table function's result columns (before any column alias list): one column
 /// named for the alias (or the function) when it returns a single value.
 pub(super) fn function_columns(

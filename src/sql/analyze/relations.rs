@@ -120,6 +120,7 @@ impl Walker<'_> {
             TableFactor::UNNEST {
                 array_exprs,
                 with_offset,
+                with_ordinality,
                 alias,
                 ..
             } if self.dialect().has_unnest() => {
@@ -130,9 +131,23 @@ impl Walker<'_> {
                     self.expr(e)?;
                 }
                 // Its columns depend on the argument's type (an array: one value; a tsvector:
-                // lexeme, positions, weights), which is not known here: only a column alias
-                // list names them.
-                let base = None;
+                // lexeme, positions, weights): known only for one argument that is an array
+                // by its syntax; otherwise only a column alias list names them.
+                let base = match array_exprs.as_slice() {
+                    [one] if columns::is_array(one) => {
+                        let mut columns = vec![
+                            alias
+                                .as_ref()
+                                .map(|a| normalize_ident(self.dialect, &a.name))
+                                .unwrap_or_else(|| "unnest".into()),
+                        ];
+                        if *with_ordinality {
+                            columns.push("ordinality".into());
+                        }
+                        Some(columns)
+                    }
+                    _ => None,
+                };
                 self.register_opaque(alias.as_ref(), Some("unnest".into()), base);
                 self.note_table_function();
                 Ok(())

@@ -597,6 +597,10 @@ fn postgres_qualified_names_are_columns_never_function_calls() {
         "SELECT o.ctid IS NOT NULL, o.xmin IS NOT NULL FROM orders o",
         "SELECT count(ctid) FROM orders",
         "SELECT u.x, u.n FROM unnest(ARRAY[1, 2]) WITH ORDINALITY AS u(x, n)",
+        // unnest of an array by its syntax has one column, named for the alias.
+        "SELECT u.u FROM unnest(ARRAY[3, 1, 2]) u ORDER BY u.u",
+        "SELECT u.u, u.ordinality FROM unnest(ARRAY['x', 'y']) WITH ORDINALITY u",
+        "SELECT t.t FROM unnest(string_to_array('a,b', ',')) t",
         "WITH m AS (SELECT customer_id, count(*) AS n FROM orders GROUP BY customer_id) \
          SELECT c.name, m.n, m.customer_id FROM customers c JOIN m ON m.customer_id = c.id",
         "SELECT x.count, x.max FROM (SELECT count(*), max(id) FROM orders) x",
