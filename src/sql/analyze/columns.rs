@@ -12,50 +12,68 @@
 use super::*;
 
 /// The output name PostgreSQL gives an unnamed select-list expression (`FigureColname`), or
-/// `?column?` where it gives none (as PostgreSQL does).
+/// `?column?` where it gives none (as PostgreSQL does). Where governance is unsure of
+/// PostgreSQL's name it gives none either: a name governance takes for a column that
+/// PostgreSQL does not have would make `x.name` a function call.
 pub(super) fn output_name(dialect: Dialect, e: &Expr) -> String {
-    name_of(dialect, e).unwrap_or_else(|| UNNAMED.to_string())
+    figure(dialect, e).0.unwrap_or_else(|| UNNAMED.to_string())
 }
 
 /// PostgreSQL's name for a column it cannot name.
 const UNNAMED: &str = "?column?";
 
-fn name_of(dialect: Dialect, e: &Expr) -> Option<String> {
+/// `FigureColnameInternal`: a name and its strength (2: a column or function name, 1: a
+/// fallback such as `case` or a cast's type, 0: none).
+fn figure(dialect: Dialect, e: &Expr) -> (Option<String>, u8) {
+    let strong = |name: &str| (Some(name.to_string()), 2);
     match e {
-        Expr::Identifier(ident) => Some(normalize_ident(dialect, ident)),
-        Expr::CompoundIdentifier(parts) => parts.last().map(|p| normalize_ident(dialect, p)),
+        Expr::Identifier(ident) => (Some(normalize_ident(dialect, ident)), 2),
+        Expr::CompoundIdentifier(parts) => (parts.last().map(|p| normalize_ident(dialect, p)), 2),
         Expr::CompoundFieldAccess { root, access_chain } => {
             match access_chain.iter().rev().find_map(|a| match a {
                 sqlparser::ast::AccessExpr::Dot(Expr::Identifier(i)) => Some(i),
                 _ => None,
             }) {
-                Some(field) => Some(normalize_ident(dialect, field)),
-                None => name_of(dialect, root),
+                Some(field) => (Some(normalize_ident(dialect, field)), 2),
+                None => figure(dialect, root),
             }
         }
         Expr::Function(f) => match f.name.0.last() {
             Some(sqlparser::ast::ObjectNamePart::Identifier(i)) => {
-                Some(normalize_ident(dialect, i))
+                (Some(normalize_ident(dialect, i)), 2)
             }
-            _ => None,
+            _ => (None, 0),
         },
-        Expr::Nested(x) => name_of(dialect, x),
+        Expr::Nested(x) | Expr::Collate { expr: x, .. } => figure(dialect, x),
+        // A cast keeps a strong name of what it casts, else takes its type's name.
         Expr::Cast {
             expr, data_type, ..
-        } => name_of(dialect, expr).or_else(|| type_name(data_type)),
-        Expr::Case { .. } => Some("case".into()),
-        Expr::Extract { .. } => Some("extract".into()),
-        Expr::Substring { .. } => Some("substring".into()),
-        Expr::Position { .. } => Some("position".into()),
-        Expr::Trim { .. } => Some("btrim".into()),
-        Expr::Ceil { .. } => Some("ceil".into()),
-        Expr::Floor { .. } => Some("floor".into()),
-        Expr::Overlay { .. } => Some("overlay".into()),
-        Expr::AtTimeZone { .. } => Some("timezone".into()),
-        Expr::Array(_) => Some("array".into()),
-        Expr::Exists { .. } => Some("exists".into()),
-        Expr::Subquery(q) => first_output(dialect, q),
-        _ => None,
+        } => match figure(dialect, expr) {
+            named @ (_, 2) => named,
+            _ => (type_name(data_type), 1),
+        },
+        Expr::TypedString(ts) => (type_name(&ts.data_type), 1),
+        // CASE takes its ELSE's strong name, else `case`.
+        Expr::Case { else_result, .. } => {
+            match else_result.as_deref().map(|x| figure(dialect, x)) {
+                Some(named @ (_, 2)) => named,
+                _ => (Some("case".into()), 1),
+            }
+        }
+        Expr::Extract { .. } => strong("extract"),
+        Expr::Substring { .. } => strong("substring"),
+        Expr::Position { .. } => strong("position"),
+        Expr::Trim { trim_where, .. } => strong(match trim_where {
+            Some(sqlparser::ast::TrimWhereField::Leading) => "ltrim",
+            Some(sqlparser::ast::TrimWhereField::Trailing) => "rtrim",
+            _ => "btrim",
+        }),
+        Expr::Overlay { .. } => strong("overlay"),
+        Expr::AtTimeZone { .. } => strong("timezone"),
+        Expr::Array(_) => strong("array"),
+        Expr::Exists { .. } => strong("exists"),
+        Expr::Subquery(q) => (first_output(dialect, q), 2),
+        _ => (None, 0),
     }
 }
 
@@ -84,7 +102,7 @@ fn first_output(dialect: Dialect, q: &Query) -> Option<String> {
         return None;
     };
     match s.projection.first()? {
-        SelectItem::UnnamedExpr(e) => name_of(dialect, e),
+        SelectItem::UnnamedExpr(e) => figure(dialect, e).0,
         SelectItem::ExprWithAlias { alias, .. } => Some(normalize_ident(dialect, alias)),
         _ => None,
     }

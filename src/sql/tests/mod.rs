@@ -552,6 +552,9 @@ fn postgres_qualified_names_are_columns_never_function_calls() {
          JOIN (SELECT 1 AS pg_column_size) AS b USING (pg_column_size)) AS j(p, q)",
         "SELECT d.pg_column_size FROM (SELECT * FROM (SELECT 1 AS pg_column_size, 2 AS v) AS a \
          JOIN (SELECT 1 AS pg_column_size) AS b USING (pg_column_size)) AS d(p, q)",
+        // Output names as PostgreSQL figures them, not a name it does not give.
+        "SELECT q.btrim FROM (SELECT trim(leading 'x' from 'xa')) q",
+        "SELECT q.int4 FROM (SELECT (1::int)::text) q",
         // Inside an aliased join only the alias is visible.
         "SELECT o.status FROM (orders o JOIN customers c ON c.id = o.customer_id) AS j",
     ] {
@@ -606,6 +609,8 @@ fn postgres_qualified_names_are_columns_never_function_calls() {
         "SELECT x.count, x.max FROM (SELECT count(*), max(id) FROM orders) x",
         "SELECT x.id, x.ordered_at, x.\"case\" FROM (SELECT id::text, ordered_at::date, CASE WHEN id > 1 THEN 1 END FROM orders) x",
         "SELECT x.status, x.region FROM (SELECT * FROM orders) x",
+        "SELECT q.ltrim, q.text, q.name, q.status FROM (SELECT trim(leading 'x' from 'xa'), (1::int)::text, \
+         (name COLLATE \"C\")::text, CASE WHEN true THEN 1 ELSE status END FROM customers, orders) q",
         "SELECT x.name FROM (SELECT o.*, c.name FROM orders o JOIN customers c ON c.id = o.customer_id) x",
         "SELECT s.a FROM (SELECT 1 AS a UNION SELECT 2) s",
         "SELECT v.column1, v.column2 FROM (VALUES (1, 'a')) v",
