@@ -793,3 +793,26 @@ fn empty_quoted_names_are_refused() {
         );
     }
 }
+
+/// ORDER BY a bare name that is also an output name sorts by the output column (PostgreSQL):
+/// `id::text` is the output `id`, sorted as text, so the sort may not move into the fence,
+/// where it would sort the integer column.
+#[test]
+fn order_by_an_output_name_stays_outside_the_fence() {
+    let count = |sql: &str| {
+        run_as("analyst", Dialect::Postgres, sql)
+            .unwrap_or_else(|e| panic!("{sql}: {e:?}"))
+            .sql()
+            .matches("ORDER BY")
+            .count()
+    };
+    assert_eq!(count("SELECT id FROM customers ORDER BY id LIMIT 5"), 2);
+    assert_eq!(
+        count("SELECT id::text FROM customers ORDER BY id LIMIT 5"),
+        1
+    );
+    assert_eq!(
+        count("SELECT name, id + 1 AS id FROM customers ORDER BY id LIMIT 5"),
+        1
+    );
+}

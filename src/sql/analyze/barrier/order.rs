@@ -11,7 +11,7 @@ impl<'c> Walker<'c> {
     /// fence (the LIMIT would cut rows before it), no GROUP BY, HAVING, DISTINCT or window
     /// clause, no function or subquery in the output (aggregates, window and set-returning
     /// functions depend on the whole row set), every ORDER BY item a visible column of the
-    /// table (not an output alias), and a literal LIMIT (and OFFSET), or, for the outermost
+    /// table (not an output name), and a literal LIMIT (and OFFSET), or, for the outermost
     /// query, the row cap that `rewrite` pushes as `LIMIT cap+1`. The sort runs on the
     /// fence's own output, after the row filter, and reads only columns the role may see.
     pub(in crate::sql::analyze) fn push_order_into_fence(&self, q: &mut Query, cap: Option<u64>) {
@@ -35,7 +35,22 @@ impl<'c> Walker<'c> {
         if items.is_empty() || !plain_select(s) {
             return;
         }
-        let aliases = self.aliases_of(s);
+        // Output names a bare ORDER BY name would mean instead of the column: explicit
+        // aliases, and names PostgreSQL gives expressions (`id::text` is the output `id`).
+        let outputs: Vec<String> = s
+            .projection
+            .iter()
+            .filter_map(|item| match item {
+                SelectItem::ExprWithAlias { alias, .. } => {
+                    Some(normalize_ident(self.dialect, alias))
+                }
+                SelectItem::UnnamedExpr(Expr::Identifier(_) | Expr::CompoundIdentifier(_)) => None,
+                SelectItem::UnnamedExpr(e) => {
+                    Some(super::super::columns::output_name(self.dialect, e))
+                }
+                _ => None,
+            })
+            .collect();
         let [twj] = s.from.as_mut_slice() else {
             return;
         };
@@ -58,10 +73,10 @@ impl<'c> Walker<'c> {
             if item.with_fill.is_some() || !sort_ok {
                 return;
             }
-            // A bare name that is also an output alias means the alias (PostgreSQL).
+            // A bare name that is also an output name means the output column (PostgreSQL).
             if let Expr::Identifier(id) = &item.expr {
                 let name = normalize_ident(self.dialect, id);
-                if aliases.iter().any(|a| self.col_eq(a, &name)) {
+                if outputs.iter().any(|a| self.col_eq(a, &name)) {
                     return;
                 }
             }
