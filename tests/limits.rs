@@ -328,16 +328,7 @@ async fn statements_that_outlive_their_timeout_never_outnumber_the_pool() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_never_finishes_its_headers_is_disconnected() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir(dir.path().join("policies")).expect("mkdir");
-    write_policy(&dir.path().join("policies"), "plain", "");
-    let url = common::sqlite_url(&common::sqlite_demo());
-    let server = http_server(&config(dir.path(), &url, "plain")).await;
-    let addr = server
-        .base
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_string();
+    let (_dir, server, addr) = plain_server().await;
     let mut slow = tokio::net::TcpStream::connect(&addr)
         .await
         .expect("connect");
@@ -381,12 +372,8 @@ async fn a_client_that_never_finishes_its_headers_is_disconnected() {
     assert_eq!(error_code(&r), None, "{}", text(&r));
 }
 
-/// A client that sends whole headers, declares a body and never sends it (from thousands of
-/// connections, every connection the server takes) is answered 408 and disconnected within
-/// the body timeout; the server goes on serving.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_client_that_never_sends_its_body_is_disconnected() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+/// A server with a role of no limits, and its `host:port`.
+async fn plain_server() -> (tempfile::TempDir, common::mcp::HttpServer, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("policies")).expect("mkdir");
     write_policy(&dir.path().join("policies"), "plain", "");
@@ -397,6 +384,16 @@ async fn a_client_that_never_sends_its_body_is_disconnected() {
         .trim_start_matches("http://")
         .trim_end_matches('/')
         .to_string();
+    (dir, server, addr)
+}
+
+/// A client that sends whole headers, declares a body and never sends it (from thousands of
+/// connections, every connection the server takes) is answered 408 and disconnected within
+/// the body timeout; the server goes on serving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_sends_its_body_is_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (_dir, server, addr) = plain_server().await;
     let mut slow = tokio::net::TcpStream::connect(&addr)
         .await
         .expect("connect");
