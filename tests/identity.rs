@@ -54,17 +54,41 @@ fn create(
 }
 
 async fn server(dir: &Path, store: &str) -> HttpServer {
+    server_with(dir, store, "").await
+}
+
+/// A token-auth server; `server_extra` goes into its `[server]` table.
+async fn server_with(dir: &Path, store: &str, server_extra: &str) -> HttpServer {
     std::fs::create_dir_all(dir).expect("dir");
     let policies = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
     let config = common::mcp::config_file(
         dir,
         &common::sqlite_url(&common::sqlite_demo()),
         &format!(
-            "[policies]\ndir = \"{}\"\n[server]\nauth = \"token\"\n[store]\nurl = \"{store}\"\n",
+            "[policies]\ndir = \"{}\"\n[server]\nauth = \"token\"\n{server_extra}[store]\nurl = \"{store}\"\n",
             policies.display()
         ),
     );
     http_server(&config).await
+}
+
+const LIST_TABLES: &str = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_tables","arguments":{}}}"#;
+
+/// A `list_tables` call with `token`, sent as forwarded for `forwarded_for`; the status.
+async fn status_via_proxy(url: &str, token: &str, forwarded_for: &str) -> u16 {
+    reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2025-06-18")
+        .header("authorization", format!("Bearer {token}"))
+        .header("x-forwarded-for", forwarded_for)
+        .body(LIST_TABLES)
+        .send()
+        .await
+        .expect("request")
+        .status()
+        .as_u16()
 }
 
 async fn regions_seen(url: &str, token: &str) -> serde_json::Value {
@@ -213,7 +237,10 @@ async fn an_address_that_keeps_failing_is_refused_before_any_check() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = format!("sqlite://{}", dir.path().join("store.db").display());
     let (_, good) = create(&store, "ana", "analyst", &["region=north"], &[]);
+    let (_, busy) = create(&store, "bo", "analyst", &["region=south"], &[]);
     let server = server(&dir.path().join("a"), &store).await;
+    // A caller at work from the same address (a NAT, a proxy) before the guessing starts.
+    assert_eq!(auth_status(&server.url, Some(&busy)).await.0, 200);
     let mut codes = Vec::new();
     for i in 0..30 {
         let guess = format!("swd_{i:012x}_00");
@@ -221,6 +248,79 @@ async fn an_address_that_keeps_failing_is_refused_before_any_check() {
     }
     assert!(codes.iter().take(20).all(|c| *c == 401), "{codes:?}");
     assert_eq!(codes.last(), Some(&429), "{codes:?}");
-    // The address is refused as a whole for a while, even with a valid token.
+    // The address is refused for a while before any credential is checked: a token not seen
+    // lately is refused too, valid or not...
     assert_eq!(auth_status(&server.url, Some(&good)).await.0, 429);
+    assert_eq!(
+        auth_status(&server.url, Some("swd_00000000ffff_00"))
+            .await
+            .0,
+        429
+    );
+    assert_eq!(auth_status(&server.url, None).await.0, 429);
+    // ...but a token verified seconds ago costs nothing to check and keeps working.
+    assert_eq!(auth_status(&server.url, Some(&busy)).await.0, 200);
+    assert_eq!(regions_seen(&server.url, &busy).await, json!([["south"]]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_the_client() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = format!("sqlite://{}", dir.path().join("store.db").display());
+    let (_, good) = create(&store, "ana", "analyst", &["region=north"], &[]);
+    let server = server_with(
+        &dir.path().join("a"),
+        &store,
+        "trusted_proxies = [\"127.0.0.0/8\", \"10.0.0.0/8\"]\n",
+    )
+    .await;
+    // One client behind the proxy guesses; what it writes into the header itself (left of
+    // the address the proxy appended) is ignored.
+    let mut codes = Vec::new();
+    for i in 0..30 {
+        let guess = format!("swd_{i:012x}_00");
+        let forwarded = format!("203.0.113.{i}, 198.51.100.7, 10.1.1.1");
+        codes.push(status_via_proxy(&server.url, &guess, &forwarded).await);
+    }
+    assert!(codes.iter().take(20).all(|c| *c == 401), "{codes:?}");
+    assert_eq!(codes.last(), Some(&429), "{codes:?}");
+    assert_eq!(
+        status_via_proxy(&server.url, &good, "198.51.100.7").await,
+        429,
+        "the guesser is refused, even with a valid token"
+    );
+    // Another client behind the same proxy is not.
+    assert_eq!(
+        status_via_proxy(&server.url, &good, "198.51.100.8").await,
+        200
+    );
+    // The audit trail names the clients, not the proxy.
+    let config = dir.path().join("a").join("sqlwarden.toml");
+    let out = Command::new(common::bin())
+        .arg("--config")
+        .arg(&config)
+        .args(["audit", "export", "--format", "jsonl"])
+        .env_remove("SQLWARDEN_CONFIG")
+        .env_remove("SQLWARDEN_STORE_URL")
+        .output()
+        .expect("audit export");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let clients: Vec<&str> = records
+        .iter()
+        .map(|r| r["client"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(clients.len(), 32, "{clients:?}");
+    assert!(
+        clients[..31].iter().all(|c| *c == "198.51.100.7"),
+        "{clients:?}"
+    );
+    assert_eq!(clients[31], "198.51.100.8");
 }

@@ -244,20 +244,32 @@ impl Tokens {
         Ok(found)
     }
 
+    /// The principal of a bearer token verified within the last [`CACHE_TTL`], without
+    /// touching the store or hashing: `None` when it has to be verified in full.
+    pub async fn verified(&self, bearer: &str) -> Option<Result<Principal, AuthError>> {
+        let key = self.cache_key(bearer);
+        let hit = self.inner.verified.get(&key).await?;
+        let t = now();
+        if hit.is_live(t) {
+            crate::telemetry::metrics::token_verified(true);
+            self.touch(&hit.id, t).await;
+            return Some(Ok(hit.principal));
+        }
+        self.inner.verified.invalidate(&key).await;
+        Some(Err(AuthError::Invalid))
+    }
+
+    fn cache_key(&self, bearer: &str) -> [u8; 32] {
+        *blake3::keyed_hash(&self.inner.cache_key, bearer.as_bytes()).as_bytes()
+    }
+
     /// The principal a bearer token stands for.
     pub async fn verify(&self, bearer: &str) -> Result<Principal, AuthError> {
         let (id, secret) = parse(bearer).ok_or(AuthError::Invalid)?;
-        let key = *blake3::keyed_hash(&self.inner.cache_key, bearer.as_bytes()).as_bytes();
-        let t = now();
-        if let Some(hit) = self.inner.verified.get(&key).await {
-            if hit.is_live(t) {
-                crate::telemetry::metrics::token_verified(true);
-                self.touch(&hit.id, t).await;
-                return Ok(hit.principal);
-            }
-            self.inner.verified.invalidate(&key).await;
-            return Err(AuthError::Invalid);
+        if let Some(answer) = self.verified(bearer).await {
+            return answer;
         }
+        let t = now();
         let row = sql::get(&self.inner.store.pool, id)
             .await
             .map_err(AuthError::Unavailable)?
@@ -293,7 +305,10 @@ impl Tokens {
             valid_until,
         };
         self.touch(&cached.id, t).await;
-        self.inner.verified.insert(key, cached).await;
+        self.inner
+            .verified
+            .insert(self.cache_key(bearer), cached)
+            .await;
         Ok(principal)
     }
 

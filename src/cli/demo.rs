@@ -110,6 +110,7 @@ pub(crate) async fn run(args: DemoArgs) -> anyhow::Result<()> {
             anonymous: Some(Arc::new(principal.clone())),
         }),
         metrics: sqlwarden::telemetry::metrics::install(),
+        trusted_proxies: vec![],
     };
     let timing = super::serve::Timing {
         drain_delay: config.drain_delay,

@@ -98,6 +98,7 @@ pub(crate) async fn run(config_path: Option<&Path>, args: ServeArgs) -> anyhow::
                 allowed_origins: config.allowed_origins.clone(),
                 auth: Arc::new(auth),
                 metrics: sqlwarden::telemetry::metrics::install(),
+                trusted_proxies: config.trusted_proxies.clone(),
             };
             let timing = Timing {
                 drain_delay: config.drain_delay,

@@ -76,6 +76,18 @@ pub(super) fn allowed_hosts(
     Some(hosts)
 }
 
+/// `SQLWARDEN_TRUSTED_PROXIES`: comma-separated addresses or networks.
+pub(super) fn trusted_proxies(env: &BTreeMap<String, String>) -> Option<Vec<String>> {
+    let list = env.get("SQLWARDEN_TRUSTED_PROXIES")?;
+    Some(
+        list.split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -88,6 +88,7 @@ struct RawServer {
     http: Option<String>,
     allowed_hosts: Option<Vec<String>>,
     allowed_origins: Option<Vec<String>>,
+    trusted_proxies: Option<Vec<String>>,
     role: Option<String>,
     principal: Option<String>,
     #[serde(default)]
@@ -149,6 +150,9 @@ pub struct Config {
     pub http: Option<SocketAddr>,
     pub allowed_hosts: Option<Vec<String>>,
     pub allowed_origins: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`[server] trusted_proxies`,
+    /// env `SQLWARDEN_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Role of HTTP callers until tokens exist.
     pub http_role: String,
     pub http_principal: String,
@@ -305,6 +309,15 @@ impl Config {
                 "{origin}: server.allowed_hosts is empty, which would accept any Host header; list the host names clients use"
             ));
         }
+        let trusted_proxies = env::trusted_proxies(env)
+            .or(raw.server.trusted_proxies.clone())
+            .map(|list| {
+                crate::http::proxy::parse(&list).unwrap_or_else(|e| {
+                    errors.push(format!("{origin}: server.trusted_proxies: {e}"));
+                    vec![]
+                })
+            })
+            .unwrap_or_default();
         let mut databases = Vec::new();
         let mut default_index = None;
         for (name, db) in &raw.databases {
@@ -378,6 +391,7 @@ impl Config {
             http,
             allowed_hosts,
             allowed_origins: raw.server.allowed_origins.unwrap_or_default(),
+            trusted_proxies,
             http_role: raw.server.role.unwrap_or_else(|| "default".into()),
             http_principal: raw.server.principal.unwrap_or_else(|| "http".into()),
             http_attrs: raw.server.attrs,
@@ -525,6 +539,35 @@ mod tests {
         let c = Config::from_parts(Some("[server]\nallowed_hosts = [\"db\"]\n"), "f.toml", &e)
             .expect("a list");
         assert_eq!(c.allowed_hosts, Some(vec!["db".to_string()]));
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_the_file_or_the_environment() {
+        let e = env(&[("DATABASE_URL", "sqlite:x.db")]);
+        let file = "[server]\ntrusted_proxies = [\"10.0.0.0/8\", \"192.168.0.9\"]\n";
+        let c = Config::from_parts(Some(file), "f.toml", &e).expect("valid");
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert!(
+            Config::from_parts(None, "-", &e)
+                .unwrap()
+                .trusted_proxies
+                .is_empty()
+        );
+        let e = env(&[
+            ("DATABASE_URL", "sqlite:x.db"),
+            ("SQLWARDEN_TRUSTED_PROXIES", "172.16.0.0/12, ::1"),
+        ]);
+        let c = Config::from_parts(Some(file), "f.toml", &e).expect("valid");
+        assert_eq!(
+            c.trusted_proxies,
+            vec!["172.16.0.0/12".parse().unwrap(), "::1/128".parse().unwrap()]
+        );
+        let bad = "[server]\ntrusted_proxies = [\"proxy.internal\"]\n";
+        let err = Config::from_parts(Some(bad), "f.toml", &e).map(|_| ());
+        assert!(err.is_ok(), "the environment wins over the file");
+        let e = env(&[("DATABASE_URL", "sqlite:x.db")]);
+        let err = Config::from_parts(Some(bad), "f.toml", &e).expect_err("a host name");
+        assert!(err.to_string().contains("server.trusted_proxies"), "{err}");
     }
 
     #[test]

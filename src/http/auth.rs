@@ -4,7 +4,9 @@
 //! Bearer credentials that fail get one answer, 401 with `WWW-Authenticate: Bearer`, whatever
 //! was wrong with them (unknown, malformed, expired, revoked). A client address that fails too
 //! often is answered 429 before any credential is checked, so nobody can make the server spend
-//! argon2 time on guesses. Never logs a credential.
+//! argon2 time on guesses; a token verified within the last few seconds is still accepted from
+//! it (no store read, no hashing), so one guesser behind a shared address (a proxy, a NAT) does
+//! not lock out the callers already at work. Never logs a credential.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -118,30 +120,40 @@ pub(crate) async fn authenticate(
             }
         }
         Authenticator::Tokens { tokens, anonymous } => {
-            if state.blocked.contains_key(&ip) {
-                return too_many();
-            }
             let credentials = bearer(&req);
-            let sent_none = req.headers().get(header::AUTHORIZATION).is_none();
-            match (credentials, anonymous) {
-                (None, Some(anonymous)) if sent_none => anonymous.clone(),
-                (None, _) => return state.unauthorized(),
-                (Some(token), _) => match tokens.verify(token).await {
-                    Ok(p) => Arc::new(p),
-                    Err(AuthError::Invalid) => {
-                        state.failed(ip);
-                        return state.unauthorized();
-                    }
-                    Err(AuthError::Unavailable(e)) => {
-                        tracing::error!(error = %e, "the governance store is unavailable; refusing token callers");
-                        return (
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        [(header::RETRY_AFTER, "5")],
-                        r#"{"error":"temporarily_unavailable","error_description":"credentials cannot be checked right now"}"#,
-                    )
-                        .into_response();
-                    }
-                },
+            if state.blocked.contains_key(&ip) {
+                // A token verified moments ago costs nothing to accept again: callers behind
+                // the same address (a proxy, a NAT) keep working while guesses are refused.
+                let cached = match credentials {
+                    Some(token) => tokens.verified(token).await,
+                    None => None,
+                };
+                match cached {
+                    Some(Ok(p)) => Arc::new(p),
+                    _ => return too_many(),
+                }
+            } else {
+                let sent_none = req.headers().get(header::AUTHORIZATION).is_none();
+                match (credentials, anonymous) {
+                    (None, Some(anonymous)) if sent_none => anonymous.clone(),
+                    (None, _) => return state.unauthorized(),
+                    (Some(token), _) => match tokens.verify(token).await {
+                        Ok(p) => Arc::new(p),
+                        Err(AuthError::Invalid) => {
+                            state.failed(ip);
+                            return state.unauthorized();
+                        }
+                        Err(AuthError::Unavailable(e)) => {
+                            tracing::error!(error = %e, "the governance store is unavailable; refusing token callers");
+                            return (
+                                StatusCode::SERVICE_UNAVAILABLE,
+                                [(header::RETRY_AFTER, "5")],
+                                r#"{"error":"temporarily_unavailable","error_description":"credentials cannot be checked right now"}"#,
+                            )
+                                .into_response();
+                        }
+                    },
+                }
             }
         }
     };

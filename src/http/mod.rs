@@ -24,6 +24,7 @@ use crate::mcp::{AppState, Sqlwarden};
 mod auth;
 mod cors;
 mod direct;
+pub(crate) mod proxy;
 mod refusals;
 
 const LOOPBACK_ORIGINS: &[&str] = &["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"];
@@ -39,6 +40,8 @@ pub struct HttpOptions {
     pub auth: Arc<Authenticator>,
     /// Renders `/metrics`; `None` = no metrics route.
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// Peers whose `X-Forwarded-For` names the client (see [`proxy`]).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// The router: `/mcp`, `/healthz`, `/readyz`, `/metrics`. `cancel` cancels every running
@@ -221,6 +224,7 @@ pub async fn serve(
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 
     let app = router(state, &opts, shutdown.cancel.clone());
+    let proxies: Arc<[ipnet::IpNet]> = opts.trusted_proxies.clone().into();
     let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
     builder
         .http1()
@@ -255,8 +259,11 @@ pub async fn serve(
         // Without TCP_NODELAY every reply stalls ~40 ms on Nagle and delayed ACK.
         let _ = tcp.set_nodelay(true);
         let app = app.clone();
+        let proxies = proxies.clone();
         let service = hyper::service::service_fn(
             move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                // behind a trusted proxy, the address it forwarded for
+                let client = proxy::client(client, request.headers(), &proxies);
                 request
                     .extensions_mut()
                     .insert(axum::extract::ConnectInfo(client));
