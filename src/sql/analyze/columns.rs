@@ -242,19 +242,8 @@ pub(super) fn merges_columns(twj: &TableWithJoins) -> bool {
     nested(&twj.relation)
         || twj.joins.iter().any(|j| {
             nested(&j.relation)
-                || match &j.join_operator {
-                    JoinOperator::Join(c)
-                    | JoinOperator::Inner(c)
-                    | JoinOperator::Left(c)
-                    | JoinOperator::LeftOuter(c)
-                    | JoinOperator::Right(c)
-                    | JoinOperator::RightOuter(c)
-                    | JoinOperator::FullOuter(c)
-                    | JoinOperator::CrossJoin(c) => {
-                        matches!(c, JoinConstraint::Using(_) | JoinConstraint::Natural)
-                    }
-                    _ => true,
-                }
+                || join_constraint!(&j.join_operator)
+                    .is_none_or(|c| matches!(c, JoinConstraint::Using(_) | JoinConstraint::Natural))
         })
 }
 
