@@ -327,3 +327,39 @@ async fn whole_number_parameters_work_where_an_integer_is_expected() {
     }
     client.cancel().await.expect("close");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bounded_series_is_the_function_the_caller_called() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, db) = analyst(dir.path()).await;
+    let cluster = common::pg::cluster();
+    // The same function as unguarded (date bounds: timestamptz), the same values, either way.
+    for sql in [
+        "SELECT string_agg(pg_typeof(d)::text || ' ' || d::text, '; ') FROM generate_series('2025-01-01'::date, '2025-01-03'::date, '1 day') d",
+        "SELECT string_agg(pg_typeof(d)::text || ' ' || d::text, '; ') FROM generate_series('2025-01-01'::timestamp, '2025-01-01 02:00'::timestamp, '1 hour') d",
+        "SELECT string_agg(pg_typeof(d)::text || ' ' || d::text, '; ') FROM generate_series('2025-01-01'::date, '2025-01-02'::timestamp, '12 hours') d",
+        "SELECT string_agg(d::date::text, ',') FROM generate_series(DATE '2025-03-31', DATE '2024-12-31', interval '-1 month') d",
+        "SELECT count(*)::text FROM generate_series(current_date - 30, current_date, interval '1 day')",
+        "SELECT count(*)::text FROM generate_series('2025-01-01'::date, NULL::date, '1 day')",
+        "SELECT string_agg(x::text, ',') FROM generate_series(1.0, 2.0, 0.25) x",
+        "SELECT string_agg(x::text, ',') FROM generate_series(5, 1, -2) x",
+    ] {
+        let r = call(&client, "query", json!({"sql": sql})).await;
+        assert_eq!(error_code(&r), None, "{sql}: {}", text(&r));
+        let expected = cluster.query_text(&db, &format!("SELECT ({sql})"));
+        assert_eq!(rows(&r), vec![json!([expected[0]])], "{sql}");
+    }
+    // Bounds that would make more than 100,001 values make none (unguarded: three million
+    // rows, or "timestamp out of range" for an infinite stop).
+    for sql in [
+        "SELECT count(*) FROM generate_series('0001-01-01'::date, '9999-12-31'::date, '1 day')",
+        "SELECT count(*) FROM generate_series(now(), 'infinity'::timestamptz, '1 hour')",
+        "SELECT count(*) FROM generate_series(now(), '-infinity'::timestamptz, '-1 hour')",
+        "SELECT count(*) FROM generate_series('infinity'::timestamptz, 'infinity'::timestamptz, '1 hour')",
+    ] {
+        let r = call(&client, "query", json!({"sql": sql})).await;
+        assert_eq!(error_code(&r), None, "{sql}: {}", text(&r));
+        assert_eq!(rows(&r), vec![json!([0])], "{sql}");
+    }
+    client.cancel().await.expect("close");
+}

@@ -3,14 +3,16 @@
 //! PostgreSQL materializes a set-returning function's whole output before the first row is read,
 //! so neither the row cap nor a LIMIT stops a huge series: only its arguments can. Allowed, once
 //! per statement:
-//! - integers: literal start and stop (and step), at most [`MAX_ROWS`] values;
-//! - dates and timestamps: any start and stop, with a literal interval step of at most
-//!   [`MAX_STEP_DAYS`] days (`'1 month'`, `interval '1 day'`, `'15 minutes'::interval`). After the
-//!   arguments are governed, the call is rewritten so that it cannot make more than
-//!   [`MAX_ROWS`] + 1 values whatever the bounds are (a column, an aggregate, arithmetic, a
-//!   caller's literal): `generate_series(a, b, s)` becomes
-//!   `generate_series(CASE WHEN isfinite(a) THEN a END, least(b, CASE WHEN isfinite(a) THEN a
-//!   END + CAST(s AS INTERVAL) * MAX_ROWS), s)`; an infinite start makes no rows.
+//! - numbers: literal start and stop (and step), at most [`MAX_ROWS`] values;
+//! - dates and timestamps: any start and stop, with a literal interval step, up or down, of at
+//!   most [`MAX_STEP_DAYS`] days (`'1 month'`, `interval '1 day'`, `'-15 minutes'::interval`).
+//!   After the arguments are governed, the start is rewritten so that a series that would make
+//!   more than [`MAX_ROWS`] + 1 values makes none, whatever the bounds are (a column, an
+//!   aggregate, arithmetic, a caller's literal): `generate_series(a, b, s)` becomes
+//!   `generate_series(CASE WHEN isfinite(a) AND (b) <= (a) + CAST(s AS INTERVAL) * MAX_ROWS THEN
+//!   a END, b, s)` (for a step down, `(a) <= (b) + CAST(-s AS INTERVAL) * MAX_ROWS`). The start keeps `a`'s type and the stop is `b` itself,
+//!   so PostgreSQL picks the same function as for the caller's call (`date` bounds make
+//!   `timestamptz` values); an infinite start or a null bound makes no rows, as it does unguarded.
 
 use sqlparser::ast::helpers::attached_token::AttachedToken;
 use sqlparser::ast::{CaseWhen, FunctionArgumentList};
@@ -28,15 +30,15 @@ pub(crate) const MAX_STEP_DAYS: u64 = 800;
 /// [`cap`] has rewritten it).
 pub(super) fn bounded(args: &[&Expr]) -> bool {
     match args {
-        [start, stop] => integer_count(start, stop, None).is_some(),
+        [start, stop] => number_count(start, stop, None).is_some(),
         [start, stop, step] => {
-            integer_count(start, stop, Some(step)).is_some() || interval_step(step).is_some()
+            number_count(start, stop, Some(step)).is_some() || interval_step(step).is_some()
         }
         _ => false,
     }
 }
 
-/// Rewrite a date/time series so that its bounds cannot make more than [`MAX_ROWS`] + 1 values
+/// Rewrite a date/time series so that bounds making more than [`MAX_ROWS`] + 1 values make none
 /// (see the module docs). Runs after the arguments were governed; a call already in that form
 /// (a printed rewrite governed again) is left as it is.
 pub(super) fn cap(args: &mut [FunctionArg]) {
@@ -48,64 +50,31 @@ pub(super) fn cap(args: &mut [FunctionArg]) {
     else {
         return;
     };
-    let Some(text) = interval_step(step) else {
+    let Some((text, down)) = interval_step(step) else {
         return;
     };
-    if integer(start).is_some() {
+    if number(start).is_some() {
         return;
     }
-    if let Some(inner) = finite_start(start)
-        && *stop == capped_stop(None, &finite(inner.clone()), &text)
+    if let Some(inner) = guarded_start(start)
+        && *start == guard(inner.clone(), stop, &text, down)
     {
         return;
     }
-    if let Expr::Function(f) = &*stop
-        && let Some(inner) = finite_start(start)
-        && is_capped(f, &finite(inner.clone()), &text)
-    {
-        return;
-    }
-    let guarded = finite(start.clone());
-    let new_stop = capped_stop(Some(stop.clone()), &guarded, &text);
-    *start = guarded;
-    *stop = new_stop;
+    *start = guard(start.clone(), stop, &text, down);
 }
 
-/// `CASE WHEN isfinite(a) THEN a END`
-fn finite(a: Expr) -> Expr {
-    Expr::Case {
-        case_token: AttachedToken::empty(),
-        end_token: AttachedToken::empty(),
-        operand: None,
-        conditions: vec![CaseWhen {
-            condition: call("isfinite", vec![a.clone()]),
-            result: a,
-        }],
-        else_result: None,
-    }
-}
-
-/// The `a` of `CASE WHEN isfinite(a) THEN a END`, if `e` is that.
-fn finite_start(e: &Expr) -> Option<&Expr> {
-    let Expr::Case {
-        operand: None,
-        conditions,
-        else_result: None,
-        ..
-    } = e
-    else {
-        return None;
+/// `CASE WHEN isfinite(a) AND (b) <= (a) + CAST(step AS INTERVAL) * MAX_ROWS THEN a END`; for
+/// a step down, `(a) <= (b) + CAST(-step AS INTERVAL) * MAX_ROWS` (forward from the stop: a
+/// step back from `a` a hundred thousand times can fall before 4713 BC).
+fn guard(a: Expr, b: &Expr, step: &str, down: bool) -> Expr {
+    let (from, to, step) = if down {
+        (b.clone(), a.clone(), step.trim().trim_start_matches('-'))
+    } else {
+        (a.clone(), b.clone(), step)
     };
-    let [CaseWhen { result, .. }] = conditions.as_slice() else {
-        return None;
-    };
-    (finite(result.clone()) == *e).then_some(result)
-}
-
-/// `least(b, start + CAST(step AS INTERVAL) * MAX_ROWS)` (with `b` left out: only the bound).
-fn capped_stop(stop: Option<Expr>, start: &Expr, step: &str) -> Expr {
     let reach = Expr::BinaryOp {
-        left: Box::new(start.clone()),
+        left: Box::new(Expr::Nested(Box::new(from))),
         op: BinaryOperator::Plus,
         right: Box::new(Expr::BinaryOp {
             left: Box::new(Expr::Cast {
@@ -121,19 +90,42 @@ fn capped_stop(stop: Option<Expr>, start: &Expr, step: &str) -> Expr {
             right: Box::new(Expr::value(Value::Number(MAX_ROWS.to_string(), false))),
         }),
     };
-    match stop {
-        Some(b) => call("least", vec![b, reach]),
-        None => reach,
+    let within = Expr::BinaryOp {
+        left: Box::new(Expr::Nested(Box::new(to))),
+        op: BinaryOperator::LtEq,
+        right: Box::new(reach),
+    };
+    Expr::Case {
+        case_token: AttachedToken::empty(),
+        end_token: AttachedToken::empty(),
+        operand: None,
+        conditions: vec![CaseWhen {
+            condition: Expr::BinaryOp {
+                left: Box::new(call("isfinite", vec![a.clone()])),
+                op: BinaryOperator::And,
+                right: Box::new(within),
+            },
+            result: a,
+        }],
+        else_result: None,
     }
 }
 
-fn is_capped(f: &Function, start: &Expr, step: &str) -> bool {
-    let FunctionArguments::List(list) = &f.args else {
-        return false;
+/// The `a` of `CASE WHEN ... THEN a END`, if `e` has that shape.
+fn guarded_start(e: &Expr) -> Option<&Expr> {
+    let Expr::Case {
+        operand: None,
+        conditions,
+        else_result: None,
+        ..
+    } = e
+    else {
+        return None;
     };
-    f.name.to_string().eq_ignore_ascii_case("least")
-        && matches!(list.args.as_slice(), [_, FunctionArg::Unnamed(FunctionArgExpr::Expr(r))]
-            if *r == capped_stop(None, start, step))
+    let [CaseWhen { result, .. }] = conditions.as_slice() else {
+        return None;
+    };
+    Some(result)
 }
 
 fn call(name: &str, args: Vec<Expr>) -> Expr {
@@ -156,43 +148,45 @@ fn call(name: &str, args: Vec<Expr>) -> Expr {
     })
 }
 
-/// How many values an integer series of literals makes, if at most [`MAX_ROWS`].
-fn integer_count(start: &Expr, stop: &Expr, step: Option<&Expr>) -> Option<i128> {
-    let a = integer(start)?;
-    let b = integer(stop)?;
+/// How many values a series of number literals makes, if at most [`MAX_ROWS`].
+fn number_count(start: &Expr, stop: &Expr, step: Option<&Expr>) -> Option<f64> {
+    let a = number(start)?;
+    let b = number(stop)?;
     let s = match step {
-        Some(e) => integer(e)?,
-        None => 1,
+        Some(e) => number(e)?,
+        None => 1.0,
     };
-    if s == 0 {
+    if s == 0.0 || !s.is_finite() {
         return None;
     }
-    let count = if (b - a).signum() * s.signum() < 0 {
-        0
+    let count = ((b - a) / s).floor() + 1.0;
+    let count = if count.is_nan() {
+        f64::INFINITY
     } else {
-        (b - a) / s + 1
+        count.max(0.0)
     };
-    (count <= MAX_ROWS).then_some(count)
+    (count <= MAX_ROWS as f64).then_some(count)
 }
 
-fn integer(e: &Expr) -> Option<i128> {
+/// A number literal (`12`, `-0.5`, `1e3`), as a float: near enough to bound a row count.
+fn number(e: &Expr) -> Option<f64> {
     match e {
-        Expr::Nested(x) => integer(x),
+        Expr::Nested(x) => number(x),
         Expr::UnaryOp {
             op: UnaryOperator::Minus,
             expr,
-        } => integer(expr).map(|n| -n),
+        } => number(expr).map(|n| -n),
         Expr::Value(v) => match &v.value {
-            Value::Number(n, _) => n.parse::<i64>().ok().map(i128::from),
+            Value::Number(n, _) => n.parse::<f64>().ok().filter(|n| n.is_finite()),
             _ => None,
         },
         _ => None,
     }
 }
 
-/// The text of a literal positive step of at most [`MAX_STEP_DAYS`] (`'1 month'`,
-/// `interval '7 days'`, `'1 mon'::interval`, `CAST('1 hour' AS INTERVAL)`).
-fn interval_step(e: &Expr) -> Option<String> {
+/// The text of a literal step of at most [`MAX_STEP_DAYS`] either way, and whether it goes down
+/// (`'1 month'`, `interval '7 days'`, `'-1 mon'::interval`, `CAST('1 hour' AS INTERVAL)`).
+fn interval_step(e: &Expr) -> Option<(String, bool)> {
     let text = match e {
         Expr::Nested(x) => return interval_step(x),
         Expr::Value(v) => literal(&v.value),
@@ -213,9 +207,10 @@ fn interval_step(e: &Expr) -> Option<String> {
         },
         _ => None,
     }?;
-    step_seconds(&text)
-        .is_some_and(|s| (1..=MAX_STEP_DAYS * 86_400).contains(&s))
-        .then_some(text)
+    let seconds = step_seconds(&text)?;
+    (1..=MAX_STEP_DAYS * 86_400)
+        .contains(&seconds.unsigned_abs())
+        .then_some((text, seconds < 0))
 }
 
 fn literal(v: &Value) -> Option<String> {
@@ -225,14 +220,14 @@ fn literal(v: &Value) -> Option<String> {
     }
 }
 
-/// `N unit` in seconds (months as 31 days, years as 366), if it is one whole positive quantity.
-fn step_seconds(s: &str) -> Option<u64> {
+/// `N unit` in seconds (months as 31 days, years as 366), if it is one whole quantity.
+fn step_seconds(s: &str) -> Option<i64> {
     let mut parts = s.split_whitespace();
     let (Some(n), Some(unit), None) = (parts.next(), parts.next(), parts.next()) else {
         return None;
     };
-    let n: u64 = n.parse().ok()?;
-    let unit: u64 = match unit.to_ascii_lowercase().as_str() {
+    let n: i64 = n.parse().ok()?;
+    let unit: i64 = match unit.to_ascii_lowercase().as_str() {
         "second" | "seconds" | "sec" | "secs" => 1,
         "minute" | "minutes" | "min" | "mins" => 60,
         "hour" | "hours" => 3_600,
@@ -293,6 +288,9 @@ mod tests {
             "current_date - 30, current_date, '1 day'",
             "min(x), max(x), '15 minutes'",
             "'0001-01-01', '9999-12-31', '1 day'",
+            "max(x), min(x), '-1 days'",
+            "1.0, 2.0, 0.5",
+            "-1.5, 1e3",
         ] {
             assert!(args(ok), "{ok}");
         }
@@ -305,7 +303,9 @@ mod tests {
             "min(x), max(x), step_col",
             "min(x), max(x), '1 month 1 second'",
             "min(x), max(x), '0 days'",
-            "min(x), max(x), '-1 days'",
+            "min(x), max(x), '-3 years'",
+            "0.0, 1.0, 0.000001",
+            "1.0, 2.0, 0",
             "min(x), max(x), '3 years'",
             "min(x), max(x), '1 microsecond'",
         ] {
@@ -337,7 +337,7 @@ mod tests {
         let once = q.to_string();
         assert_eq!(
             once,
-            "SELECT * FROM generate_series(CASE WHEN isfinite(min_at) THEN min_at END, least('infinity', CASE WHEN isfinite(min_at) THEN min_at END + CAST('1 day' AS INTERVAL) * 100000), '1 day')"
+            "SELECT * FROM generate_series(CASE WHEN isfinite(min_at) AND ('infinity') <= (min_at) + CAST('1 day' AS INTERVAL) * 100000 THEN min_at END, 'infinity', '1 day')"
         );
         let SetExpr::Select(s) = q.body.as_mut() else {
             panic!("a select")
