@@ -838,3 +838,68 @@ async fn caller_text_is_escaped_in_tail_and_bounded_in_the_store() {
     );
     assert_verifies(&cfg);
 }
+
+/// PostgreSQL's `text` refuses NUL bytes: a caller who puts one in a tool name or a statement
+/// gets its answer and its record (the byte written as `\u{0}`), and the calls that shared its
+/// batch keep theirs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nul_byte_costs_no_record_on_a_postgres_store() {
+    let pg = common::pg::cluster();
+    let url = pg.url(&pg.fresh_db());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = config(dir.path(), "", Some(&url));
+    let server = http_server(&cfg).await;
+    let mut tasks = Vec::new();
+    for worker in 0..4 {
+        let url = server.url.clone();
+        tasks.push(tokio::spawn(async move {
+            let client = common::mcp::http_client(&url).await;
+            let mut answers = Vec::new();
+            for i in 0..15 {
+                let k = worker * 1000 + i;
+                if worker % 2 == 0 {
+                    let sql = format!("SELECT {k} AS k");
+                    let r = call(&client, "query", json!({ "sql": sql })).await;
+                    answers.push((sql, error_code(&r)));
+                } else if i % 2 == 0 {
+                    let name = format!("qu\u{0}ery{k}");
+                    assert!(try_call(&client, &name, json!({})).await.is_err());
+                } else {
+                    let sql = format!("SELECT {k} AS k -- \u{0}");
+                    let r = call(&client, "query", json!({ "sql": sql })).await;
+                    answers.push((sql, error_code(&r)));
+                }
+            }
+            client.cancel().await.expect("close");
+            answers
+        }));
+    }
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.extend(t.await.expect("worker"));
+    }
+    drop(server);
+    for (sql, code) in &answers {
+        assert_ne!(code.as_deref(), Some("unavailable"), "{sql:?}");
+    }
+    let records = export(&cfg);
+    assert_eq!(records.len(), 60, "one record per call");
+    for (sql, _) in &answers {
+        let stored = sql.replace('\u{0}', "\\u{0}");
+        find(
+            &records,
+            |r| r["sql"] == stored.as_str(),
+            "the call's record",
+        );
+    }
+    let named = records
+        .iter()
+        .filter(|r| {
+            r["tool"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("qu\\u{0}ery"))
+        })
+        .count();
+    assert_eq!(named, 16, "the NUL tool names' records");
+    assert_verifies(&cfg);
+}

@@ -199,7 +199,36 @@ impl AuditRecord {
     /// Cut the fields a caller chooses to bounded lengths, so that a flood of huge tool
     /// names, URIs or refused statements cannot fill the store's disk (what is kept says how
     /// much was cut). Statements longer than the SQL length limit are refused anyway.
+    /// NUL bytes, which PostgreSQL's `text` refuses (the whole batch's commit would fail), are
+    /// written as `\u{0}` in every field.
     pub(crate) fn bound(&mut self) {
+        for text in [
+            &mut self.request_id,
+            &mut self.transport,
+            &mut self.method,
+            &mut self.decision,
+        ] {
+            no_nul(text);
+        }
+        for text in [
+            &mut self.client,
+            &mut self.principal,
+            &mut self.role,
+            &mut self.token_id,
+            &mut self.tool,
+            &mut self.database,
+            &mut self.sql,
+            &mut self.governed_sql,
+            &mut self.params,
+            &mut self.rule,
+            &mut self.code,
+            &mut self.sqlstate,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            no_nul(text);
+        }
         cut(&mut self.request_id, MAX_NAME_BYTES);
         for (field, max) in [
             (&mut self.tool, MAX_NAME_BYTES),
@@ -224,10 +253,10 @@ impl AuditRecord {
             target: "audit",
             request_id = %printable(&self.request_id, true),
             transport = %self.transport,
-            client = %o(&self.client),
-            principal = %o(&self.principal),
-            role = %o(&self.role),
-            token_id = %o(&self.token_id),
+            client = %printable(o(&self.client), true),
+            principal = %printable(o(&self.principal), true),
+            role = %printable(o(&self.role), true),
+            token_id = %printable(o(&self.token_id), true),
             method = %self.method,
             tool = %printable(o(&self.tool), true),
             database = %printable(o(&self.database), true),
@@ -255,6 +284,12 @@ const MAX_NAME_BYTES: usize = 256;
 const MAX_SQL_BYTES: usize = 64 * 1024;
 /// Longest kept parameter list (bytes; only with `log_params`).
 const MAX_PARAMS_BYTES: usize = 16 * 1024;
+
+fn no_nul(s: &mut String) {
+    if s.contains('\0') {
+        *s = s.replace('\0', "\\u{0}");
+    }
+}
 
 /// Keep at most `max` bytes of `s` (on a character boundary), saying how many were cut.
 fn cut(s: &mut String, max: usize) {

@@ -236,6 +236,20 @@ impl Batch {
         }
     }
 
+    /// Each record (with its ack) as a batch of its own, for a batch that failed twice: one
+    /// record the store refuses must not take the others down with it. Flushes stay here.
+    fn isolate(&mut self) -> Vec<Batch> {
+        self.records
+            .drain(..)
+            .zip(self.acks.drain(..))
+            .map(|(record, ack)| Batch {
+                records: vec![record],
+                acks: vec![ack],
+                flushes: Vec::new(),
+            })
+            .collect()
+    }
+
     /// Answer everyone in the batch with how its append went, and empty it.
     fn settle(
         &mut self,
@@ -301,8 +315,26 @@ async fn write_loop(
                     .audit_append_kept(&mut conn, &mut batch.records, &chain, None)
                     .await;
             }
-            head = appended.as_ref().ok().cloned();
-            result = appended.map(drop);
+            match appended {
+                Ok(h) => head = Some(h),
+                Err(_) if batch.records.len() > 1 => {
+                    tracing::warn!(
+                        "audit write failed again; writing the batch's records one by one"
+                    );
+                    head = None;
+                    for mut one in batch.isolate() {
+                        let r = store
+                            .audit_append_kept(&mut conn, &mut one.records, &chain, head.as_ref())
+                            .await;
+                        head = r.as_ref().ok().cloned();
+                        one.settle(r.map(drop), started, &inner);
+                    }
+                }
+                Err(e) => {
+                    head = None;
+                    result = Err(e);
+                }
+            }
         }
         batch.settle(result, started, &inner);
     }
@@ -328,7 +360,19 @@ fn write_thread(
                 std::thread::sleep(RETRY_AFTER);
                 appended = appender.append(&mut batch.records, &chain);
             }
-            result = appended.map(drop);
+            match appended {
+                Ok(_) => {}
+                Err(_) if batch.records.len() > 1 => {
+                    tracing::warn!(
+                        "audit write failed again; writing the batch's records one by one"
+                    );
+                    for mut one in batch.isolate() {
+                        let r = appender.append(&mut one.records, &chain).map(drop);
+                        one.settle(r, started, &inner);
+                    }
+                }
+                Err(e) => result = Err(e),
+            }
         }
         batch.settle(result, started, &inner);
     }
