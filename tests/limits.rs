@@ -434,3 +434,85 @@ async fn a_client_that_never_sends_its_body_is_disconnected() {
     assert!(closed.is_ok(), "the connection stayed open");
     still_serves(&server).await;
 }
+
+/// A connection that sends nothing (HTTP/1, or HTTP/2 after its preface) is closed once idle;
+/// one address holds at most 256 connections, so idle sockets from one client cannot take the
+/// server's whole bound of 4,096 and lock everyone out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_connections_are_closed_and_one_address_holds_a_bounded_share() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (_dir, server, addr) = plain_server().await;
+    let started = Instant::now();
+    let mut silent = Vec::new();
+    for _ in 0..256 {
+        silent.push(
+            tokio::net::TcpStream::connect(&addr)
+                .await
+                .expect("connect"),
+        );
+    }
+    // HTTP/2 with prior knowledge: the preface and an empty SETTINGS frame, then nothing.
+    let mut h2 = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    h2.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00")
+        .await
+        .expect("preface");
+    let mut buf = [0u8; 256];
+    // The 257th from this address (the h2 one) is closed at once, unanswered.
+    let refused = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match h2.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(
+        refused.is_ok(),
+        "a connection over the address's share was kept"
+    );
+    // Every silent one is closed once idle (10 s), and the server serves again.
+    for (i, s) in silent.iter_mut().enumerate() {
+        let closed = tokio::time::timeout(Duration::from_secs(20), async {
+            loop {
+                match s.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await;
+        assert!(
+            closed.is_ok(),
+            "silent connection {i} still open after {:?}",
+            started.elapsed()
+        );
+    }
+    assert!(
+        started.elapsed() >= Duration::from_secs(9),
+        "closed before it was idle: {:?}",
+        started.elapsed()
+    );
+    // An HTTP/2 connection that opens no stream is closed too.
+    let mut h2 = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    h2.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00")
+        .await
+        .expect("preface");
+    let quiet_since = Instant::now();
+    let closed = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            match h2.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "an idle HTTP/2 connection stayed open");
+    assert!(quiet_since.elapsed() >= Duration::from_secs(9));
+    still_serves(&server).await;
+}

@@ -22,6 +22,7 @@ use crate::auth::Authenticator;
 use crate::mcp::{AppState, Sqlwarden};
 
 mod auth;
+mod conn;
 mod cors;
 mod direct;
 pub(crate) mod proxy;
@@ -233,6 +234,7 @@ pub async fn serve(
     builder.http2().timer(TokioTimer::new());
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let per_client = Arc::new(conn::PerClient::default());
     let stop = shutdown.stop_accepting;
     let mut last_refusal_logged = None;
     loop {
@@ -256,29 +258,65 @@ pub async fn serve(
             }
             continue;
         };
+        // a proxy carries many clients' connections; anyone else holds a bounded share
+        let client_slot = if proxy::trusted(client.ip(), &proxies) {
+            None
+        } else {
+            match per_client.admit(client.ip()) {
+                Some(s) => Some(s),
+                None => {
+                    if last_refusal_logged
+                        .is_none_or(|t: std::time::Instant| t.elapsed().as_secs() >= 1)
+                    {
+                        tracing::warn!(%client, limit = conn::PER_CLIENT, "too many connections from one address; closing its new ones");
+                        last_refusal_logged = Some(std::time::Instant::now());
+                    }
+                    continue;
+                }
+            }
+        };
         // Without TCP_NODELAY every reply stalls ~40 ms on Nagle and delayed ACK.
         let _ = tcp.set_nodelay(true);
+        let activity = conn::Activity::new();
         let app = app.clone();
         let proxies = proxies.clone();
+        let requests = activity.clone();
         let service = hyper::service::service_fn(
             move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                let running = requests.request();
                 // behind a trusted proxy, the address it forwarded for
                 let client = proxy::client(client, request.headers(), &proxies);
                 request
                     .extensions_mut()
                     .insert(axum::extract::ConnectInfo(client));
                 let mut app = app.clone();
-                tower_service::Service::call(&mut app, request.map(axum::body::Body::new))
+                let answer =
+                    tower_service::Service::call(&mut app, request.map(axum::body::Body::new));
+                async move {
+                    let response = answer.await;
+                    drop(running);
+                    response
+                }
             },
         );
+        let io = TokioIo::new(conn::Watched::new(tcp, activity.clone()));
         let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(tcp), service)
+            .serve_connection_with_upgrades(io, service)
             .into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(%client, error = %e, "connection ended with an error");
+            tokio::select! {
+                ended = connection => {
+                    if let Err(e) = ended {
+                        tracing::debug!(%client, error = %e, "connection ended with an error");
+                    }
+                }
+                // no request running and nothing sent either way: closed (dropping it)
+                () = activity.idle() => {
+                    tracing::debug!(%client, "closing an idle connection");
+                }
             }
+            drop(client_slot);
             drop(slot);
         });
     }

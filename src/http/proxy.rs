@@ -25,7 +25,8 @@ pub(crate) fn parse(entries: &[String]) -> Result<Vec<IpNet>, String> {
         .collect()
 }
 
-fn trusted(ip: IpAddr, proxies: &[IpNet]) -> bool {
+/// Whether `ip` is one of the trusted proxies.
+pub(crate) fn trusted(ip: IpAddr, proxies: &[IpNet]) -> bool {
     let ip = ip.to_canonical();
     proxies.iter().any(|n| n.contains(&ip))
 }
