@@ -5,7 +5,8 @@
 //! Statements are changed by editing the AST, never by splicing text.
 
 use sqlparser::ast::{
-    DescribeAlias, Expr, Ident, LimitClause, ObjectName, Query, Select, SelectFlavor, SelectItem,
+    DescribeAlias, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList,
+    FunctionArguments, Ident, LimitClause, ObjectName, Query, Select, SelectFlavor, SelectItem,
     SetExpr, Statement, TableAlias, TableFactor, TableWithJoins, Value, WildcardAdditionalOptions,
 };
 
@@ -180,4 +181,25 @@ fn empty_query() -> Query {
         format_clause: None,
         pipe_operators: vec![],
     }
+}
+
+/// `name(args...)`, a plain call.
+pub(crate) fn call(name: &str, args: Vec<Expr>) -> Expr {
+    Expr::Function(Function {
+        name: ObjectName::from(vec![Ident::new(name)]),
+        uses_odbc_syntax: false,
+        parameters: FunctionArguments::None,
+        args: FunctionArguments::List(FunctionArgumentList {
+            duplicate_treatment: None,
+            args: args
+                .into_iter()
+                .map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a)))
+                .collect(),
+            clauses: vec![],
+        }),
+        within_group: vec![],
+        filter: None,
+        null_treatment: None,
+        over: None,
+    })
 }

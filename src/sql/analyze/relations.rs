@@ -328,12 +328,38 @@ impl Walker<'_> {
                 Some(f)
             }
         };
+        let fenced = filter.is_some();
+        // PostgreSQL's planner estimates a predicate on a fenced column from the base table's
+        // statistics, reached through the fence, and to do so calls the predicate's operator on
+        // sampled values of every row, hidden ones too: `name LIKE '%Anthony Sanche%\'` raised
+        // an error exactly when some other region's name held that text. A column that is no
+        // bare column reference (`COALESCE(x)`, which the planner keeps) gets no statistics, as
+        // a `security_barrier` view's. Types whose every such operator is leakproof (integers,
+        // floats, booleans, uuids: join keys, whose statistics the planner needs) stay bare.
+        let table_types = match (fenced, self.dialect) {
+            (true, Dialect::Postgres) => Some(self.catalog.get(&table.schema, &table.name)),
+            _ => None,
+        };
         let projection = access
             .visible
             .iter()
-            .map(|c| SelectItem::UnnamedExpr(Expr::Identifier(quoted(c))))
+            .map(|c| {
+                let column = Expr::Identifier(quoted(c));
+                match table_types {
+                    Some(t)
+                        if !t
+                            .and_then(|t| t.column_type(c))
+                            .is_some_and(statistics_safe) =>
+                    {
+                        SelectItem::ExprWithAlias {
+                            expr: crate::sql::rewrite::call("COALESCE", vec![column]),
+                            alias: quoted(c),
+                        }
+                    }
+                    _ => SelectItem::UnnamedExpr(column),
+                }
+            })
             .collect();
-        let fenced = filter.is_some();
         let mut query = crate::sql::rewrite::select_from(quoted_name(table), projection, filter);
         if fenced {
             barrier::fence(&mut query, self.dialect);
@@ -594,4 +620,21 @@ pub(super) fn attr_call(e: &Expr) -> Option<String> {
         },
         _ => None,
     }
+}
+
+/// PostgreSQL types (as `format_type` names them) whose operators that take a bare column and
+/// have a selectivity estimator are all leakproof, or whose estimators never call them on
+/// statistics (`<@` of a range): safe to leave bare in a fence (see `governed_subquery`).
+fn statistics_safe(type_name: &str) -> bool {
+    matches!(
+        type_name,
+        "smallint"
+            | "integer"
+            | "bigint"
+            | "real"
+            | "double precision"
+            | "boolean"
+            | "uuid"
+            | "oid"
+    )
 }

@@ -14,8 +14,8 @@
 //!   so PostgreSQL picks the same function as for the caller's call (`date` bounds make
 //!   `timestamptz` values); an infinite start or a null bound makes no rows, as it does unguarded.
 
+use sqlparser::ast::CaseWhen;
 use sqlparser::ast::helpers::attached_token::AttachedToken;
-use sqlparser::ast::{CaseWhen, FunctionArgumentList};
 
 use super::*;
 
@@ -101,7 +101,7 @@ fn guard(a: Expr, b: &Expr, step: &str, down: bool) -> Expr {
         operand: None,
         conditions: vec![CaseWhen {
             condition: Expr::BinaryOp {
-                left: Box::new(call("isfinite", vec![a.clone()])),
+                left: Box::new(crate::sql::rewrite::call("isfinite", vec![a.clone()])),
                 op: BinaryOperator::And,
                 right: Box::new(within),
             },
@@ -126,26 +126,6 @@ fn guarded_start(e: &Expr) -> Option<&Expr> {
         return None;
     };
     Some(result)
-}
-
-fn call(name: &str, args: Vec<Expr>) -> Expr {
-    Expr::Function(Function {
-        name: ObjectName::from(vec![Ident::new(name)]),
-        uses_odbc_syntax: false,
-        parameters: FunctionArguments::None,
-        args: FunctionArguments::List(FunctionArgumentList {
-            duplicate_treatment: None,
-            args: args
-                .into_iter()
-                .map(|a| FunctionArg::Unnamed(FunctionArgExpr::Expr(a)))
-                .collect(),
-            clauses: vec![],
-        }),
-        within_group: vec![],
-        filter: None,
-        null_treatment: None,
-        over: None,
-    })
 }
 
 /// How many values a series of number literals makes, if at most [`MAX_ROWS`].

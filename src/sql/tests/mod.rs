@@ -328,7 +328,9 @@ fn hidden_columns_are_denied_wherever_referenced() {
 #[test]
 fn restricted_tables_become_filtered_derived_tables() {
     let q = run_as("analyst", PG, "SELECT * FROM customers c").expect("allowed");
-    assert!(q.sql().contains("(SELECT \"id\", \"name\", \"region\", \"city\", \"segment\", \"created_at\" FROM \"public\".\"customers\" WHERE \"customers\".region = $1 OFFSET 0) c"), "{}", q.sql());
+    // (PostgreSQL: columns other than integers and such are no bare references, so the
+    // planner estimates nothing from the statistics of hidden rows.)
+    assert!(q.sql().contains("(SELECT \"id\", COALESCE(\"name\") AS \"name\", COALESCE(\"region\") AS \"region\", COALESCE(\"city\") AS \"city\", COALESCE(\"segment\") AS \"segment\", COALESCE(\"created_at\") AS \"created_at\" FROM \"public\".\"customers\" WHERE \"customers\".region = $1 OFFSET 0) c"), "{}", q.sql());
     assert_eq!(q.params(), [serde_json::json!("north")]);
     // Unaliased references keep working through an alias named after the table.
     let q = run_as(
