@@ -516,3 +516,21 @@ async fn silent_connections_are_closed_and_one_address_holds_a_bounded_share() {
     assert!(quiet_since.elapsed() >= Duration::from_secs(9));
     still_serves(&server).await;
 }
+
+/// A statement takes at most 65,535 parameters (PostgreSQL's own bound): a call with more is
+/// refused with a message saying so, before any of them is looked at, and the server serves on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_many_parameters_are_refused_plainly() {
+    let (_dir, server, _) = plain_server().await;
+    let client = http_client(&server.url).await;
+    let params = vec![json!(0); 70_000];
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT 1", "params": params}),
+    )
+    .await;
+    assert_eq!(r.is_error, Some(true));
+    assert!(text(&r).contains("at most 65535"), "{}", text(&r));
+    still_serves(&server).await;
+}

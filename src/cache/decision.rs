@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::sql::{GovernError, GovernedQuery, Purpose};
+use crate::sql::{GovernError, GovernedQuery, Purpose, UnboundQuery};
 
 /// What governance read to make a decision.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -42,7 +42,8 @@ impl From<Purpose> for PurposeKey {
     }
 }
 
-type Decision = Arc<Result<GovernedQuery, GovernError>>;
+/// Kept without the caller's values: only their types are part of the key.
+type Decision = Arc<Result<UnboundQuery, GovernError>>;
 
 /// Recent decisions, bounded by size, dropped after ten idle minutes.
 #[derive(Clone)]
@@ -50,7 +51,7 @@ pub(crate) struct DecisionCache {
     entries: moka::sync::Cache<DecisionKey, Decision>,
 }
 
-/// The decision cache's bound: 16 MiB of SQL text.
+/// The decision cache's bound: 16 MiB of SQL text, parameter types and attribute values.
 const MAX_BYTES: u64 = 16 << 20;
 
 impl Default for DecisionCache {
@@ -58,8 +59,14 @@ impl Default for DecisionCache {
         let entries = moka::sync::Cache::builder()
             .max_capacity(MAX_BYTES)
             .weigher(|k: &DecisionKey, v: &Decision| {
-                let governed = v.as_ref().as_ref().map_or(64, |q| q.sql().len());
-                u32::try_from(256 + k.sql.len() + governed).unwrap_or(u32::MAX)
+                let governed = v.as_ref().as_ref().map_or(64, UnboundQuery::weight);
+                let key = k.sql.len()
+                    + k.param_types.len()
+                    + k.attrs
+                        .iter()
+                        .map(|(a, v)| a.len() + v.len())
+                        .sum::<usize>();
+                u32::try_from(256 + key + governed).unwrap_or(u32::MAX)
             })
             .time_to_idle(Duration::from_secs(600))
             .build();
@@ -79,7 +86,7 @@ impl DecisionCache {
         if let Some(hit) = self.entries.get(&key) {
             match hit.as_ref() {
                 Ok(q) => {
-                    if let Some(q) = q.rebind(params) {
+                    if let Some(q) = q.bind(params) {
                         return Ok(q);
                     }
                 }
@@ -87,7 +94,11 @@ impl DecisionCache {
             }
         }
         let decision = govern();
-        self.entries.insert(key, Arc::new(decision.clone()));
+        let kept = decision
+            .as_ref()
+            .map(GovernedQuery::unbound)
+            .map_err(Clone::clone);
+        self.entries.insert(key, Arc::new(kept));
         decision
     }
 }

@@ -167,17 +167,47 @@ impl GovernedQuery {
         self.plan.as_ref()
     }
 
-    /// The same governed statement with other values for the caller's parameters: for a
-    /// decision cached under the same SQL and the same parameter types (the cache key's
-    /// [`param_types`]). `None` when the count differs.
-    pub(crate) fn rebind(&self, params: &[serde_json::Value]) -> Option<GovernedQuery> {
-        if params.len() != self.caller_params {
+    /// The decision without the caller's values, as the decision cache keeps it (a call's
+    /// parameters can be megabytes).
+    pub(crate) fn unbound(&self) -> UnboundQuery {
+        let attrs = self.params.get(self.caller_params..).unwrap_or_default();
+        UnboundQuery(GovernedQuery {
+            sql: self.sql.clone(),
+            params: attrs.to_vec(),
+            row_cap: self.row_cap,
+            tables: self.tables.clone(),
+            plan: self.plan.clone(),
+            caller_params: self.caller_params,
+        })
+    }
+}
+
+/// A governed statement whose `params` hold only the bound attribute values.
+#[derive(Debug, Clone)]
+pub(crate) struct UnboundQuery(GovernedQuery);
+
+impl UnboundQuery {
+    /// The statement bound to a call's own values, which must be as many as the caller's that
+    /// made the decision.
+    pub(crate) fn bind(&self, params: &[serde_json::Value]) -> Option<GovernedQuery> {
+        if params.len() != self.0.caller_params {
             return None;
         }
-        let attrs = self.params.get(self.caller_params..)?;
-        let mut q = self.clone();
-        q.params = params.iter().chain(attrs).cloned().collect();
+        let mut q = self.0.clone();
+        q.params = params.iter().chain(&self.0.params).cloned().collect();
         Some(q)
+    }
+
+    /// Bytes it holds, about (for the cache's bound).
+    pub(crate) fn weight(&self) -> usize {
+        self.0.sql.len()
+            + self
+                .0
+                .params
+                .iter()
+                .map(|p| p.to_string().len())
+                .sum::<usize>()
+            + self.0.tables.len() * 64
     }
 }
 

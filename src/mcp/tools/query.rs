@@ -67,6 +67,7 @@ pub struct QueryArgs {
     pub sql: String,
     /// Values for $1.. (PostgreSQL) or ?1.. (SQLite).
     #[schemars(with = "Option<Vec<ParamSchema>>")]
+    #[serde(default, deserialize_with = "bounded_params")]
     pub params: Option<Vec<ParamValue>>,
     /// Row limit (capped by your role).
     #[schemars(with = "Option<MaxRowsSchema>")]
@@ -86,6 +87,22 @@ fn positive<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Er
         )),
         Some(n) => Ok(Some(u32::try_from(n).unwrap_or(u32::MAX))),
     }
+}
+
+/// The most parameters one statement takes (PostgreSQL's bound on a statement's parameters).
+pub(crate) const MAX_PARAMS: usize = 65_535;
+
+fn bounded_params<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<ParamValue>>, D::Error> {
+    use serde::Deserialize;
+    let params = Option::<Vec<ParamValue>>::deserialize(d)?;
+    if params.as_ref().is_some_and(|p| p.len() > MAX_PARAMS) {
+        return Err(serde::de::Error::custom(format!(
+            "params may hold at most {MAX_PARAMS} values"
+        )));
+    }
+    Ok(params)
 }
 
 pub(crate) async fn run(

@@ -510,3 +510,28 @@ fn value_builders_need_small_literal_sizes() {
 mod barrier;
 mod faithful;
 mod names;
+
+#[test]
+fn a_kept_decision_holds_no_caller_values() {
+    use serde_json::json;
+    let big = "x".repeat(1 << 20);
+    let q = run_as_with(
+        "analyst",
+        PG,
+        "SELECT id FROM orders WHERE status = $1 OR status = $2",
+        &[json!(big), json!("shipped")],
+    )
+    .expect("allowed");
+    assert_eq!(q.params().len(), 3, "two of the caller's, the region");
+    let kept = q.unbound();
+    assert!(kept.weight() < 2_000, "{}", kept.weight());
+    let again = kept
+        .bind(&[json!("pending"), json!("paid")])
+        .expect("as many values");
+    assert_eq!(
+        again.params(),
+        [json!("pending"), json!("paid"), json!("north")]
+    );
+    assert_eq!(again.sql(), q.sql());
+    assert!(kept.bind(&[json!("pending")]).is_none(), "fewer values");
+}
