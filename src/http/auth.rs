@@ -32,6 +32,8 @@ pub(crate) struct AuthState {
     authenticator: Arc<Authenticator>,
     failures: DefaultKeyedRateLimiter<IpAddr>,
     blocked: moka::sync::Cache<IpAddr, ()>,
+    /// Blocked addresses whose refusal was recorded in the last second.
+    recorded: moka::sync::Cache<IpAddr, ()>,
     /// `WWW-Authenticate` value sent with a 401.
     challenge: HeaderValue,
 }
@@ -45,6 +47,10 @@ impl AuthState {
             blocked: moka::sync::Cache::builder()
                 .max_capacity(100_000)
                 .time_to_live(BLOCK)
+                .build(),
+            recorded: moka::sync::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(Duration::from_secs(1))
                 .build(),
             challenge: HeaderValue::from_str(challenge)
                 .unwrap_or_else(|_| HeaderValue::from_static("Bearer")),
@@ -72,13 +78,29 @@ impl AuthState {
     }
 }
 
-fn too_many() -> Response {
-    (
-        StatusCode::TOO_MANY_REQUESTS,
-        [(header::RETRY_AFTER, BLOCK.as_secs().to_string())],
-        r#"{"error":"too_many_requests","error_description":"too many failed authentications from this address"}"#,
-    )
-        .into_response()
+/// Put in a refusal's response that gets no audit record of its own (see [`AuthState::too_many`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Unrecorded;
+
+impl AuthState {
+    /// 429 for a blocked address. Its first refusal each second is recorded; the rest are
+    /// counted (`sqlwarden_audit_refusals_unrecorded_total`), so an address that floods
+    /// the server with refused requests cannot fill the audit store's disk.
+    fn too_many(&self, ip: IpAddr) -> Response {
+        let mut r = (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, BLOCK.as_secs().to_string())],
+            r#"{"error":"too_many_requests","error_description":"too many failed authentications from this address"}"#,
+        )
+            .into_response();
+        if self.recorded.contains_key(&ip) {
+            crate::telemetry::metrics::refusal_unrecorded();
+            r.extensions_mut().insert(Unrecorded);
+        } else {
+            self.recorded.insert(ip, ());
+        }
+        r
+    }
 }
 
 /// The credentials of `Authorization: Bearer <token>`, if that is what was sent.
@@ -105,9 +127,10 @@ pub(crate) async fn authenticate(
         Authenticator::None(p) => p.clone(),
         Authenticator::OAuth(verifier) => {
             if state.blocked.contains_key(&ip) {
-                return too_many();
+                return state.too_many(ip);
             }
             let Some(token) = bearer(&req) else {
+                state.failed(ip);
                 return state.unauthorized();
             };
             match verifier.verify(token).await {
@@ -130,13 +153,17 @@ pub(crate) async fn authenticate(
                 };
                 match cached {
                     Some(Ok(p)) => Arc::new(p),
-                    _ => return too_many(),
+                    _ => return state.too_many(ip),
                 }
             } else {
                 let sent_none = req.headers().get(header::AUTHORIZATION).is_none();
                 match (credentials, anonymous) {
                     (None, Some(anonymous)) if sent_none => anonymous.clone(),
-                    (None, _) => return state.unauthorized(),
+                    (None, _) => {
+                        // counted too: requests without credentials are as cheap to send
+                        state.failed(ip);
+                        return state.unauthorized();
+                    }
                     (Some(token), _) => match tokens.verify(token).await {
                         Ok(p) => Arc::new(p),
                         Err(AuthError::Invalid) => {

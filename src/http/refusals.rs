@@ -49,6 +49,13 @@ pub(crate) async fn guard(
         Some(code) => code,
         None => return response,
     };
+    if response
+        .extensions()
+        .get::<super::auth::Unrecorded>()
+        .is_some()
+    {
+        return response;
+    }
     let principal = response.extensions().get::<Arc<Principal>>();
     let record = refusal_record(client, principal, code, response.status(), started);
     // The refusal stands whether or not its record could be written (a lost one is counted).

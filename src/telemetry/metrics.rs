@@ -52,6 +52,8 @@ pub const AUDIT_QUEUE: &str = "sqlwarden_audit_queue_depth";
 pub const AUDIT_COMMIT_SECONDS: &str = "sqlwarden_audit_commit_seconds";
 pub const AUDIT_RECORDS: &str = "sqlwarden_audit_records_written_total";
 pub const AUDIT_LOST: &str = "sqlwarden_audit_records_lost_total";
+/// Refusals of a blocked address answered without a record of their own.
+pub const AUDIT_UNRECORDED: &str = "sqlwarden_audit_refusals_unrecorded_total";
 /// Bearer token verifications by path (`cached`, `argon2`).
 pub const TOKEN_VERIFICATIONS: &str = "sqlwarden_token_verifications_total";
 /// 1 while the server accepts new work, 0 once it is draining for shutdown.
@@ -95,6 +97,10 @@ fn describe() {
     describe_counter!(
         CALLS,
         "Tool calls by tool and outcome (ok or the error code)."
+    );
+    describe_counter!(
+        AUDIT_UNRECORDED,
+        "Refusals of an address blocked for failed authentications that got no audit record (one a second per address is recorded)."
     );
     describe_counter!(DENIALS, "Policy denials by rule id.");
     describe_histogram!(CALL_SECONDS, metrics::Unit::Seconds, "Tool call latency.");
@@ -142,6 +148,7 @@ fn describe() {
         counter!(LIMIT_REFUSALS, "kind" => kind).absolute(0);
     }
     counter!(AUDIT_RECORDS).absolute(0);
+    counter!(AUDIT_UNRECORDED).absolute(0);
 }
 
 /// A tool's name as a label: one of the known tools, else `other`.
@@ -227,6 +234,11 @@ pub fn limit_refused(kind: &'static str) {
 /// A bearer token was verified from the cache, or with argon2.
 pub fn token_verified(cached: bool) {
     counter!(TOKEN_VERIFICATIONS, "path" => if cached { "cached" } else { "argon2" }).increment(1);
+}
+
+/// A blocked address was refused again within a second of its last recorded refusal.
+pub fn refusal_unrecorded() {
+    counter!(AUDIT_UNRECORDED).increment(1);
 }
 
 /// An audit batch of `records` was committed in `elapsed`.
