@@ -242,12 +242,18 @@ pub fn govern(
         Purpose::Query { .. } => parsed,
         Purpose::Explain => rewrite::into_explain(parsed, ctx.dialect),
     };
+    // (SQLite names result columns after the text that ran: the caller's text is kept)
+    let texts = match ctx.dialect {
+        Dialect::Sqlite => rewrite::output_texts(&mut statement),
+        Dialect::Postgres => vec![],
+    };
     // analyze + authorize: every node allow-listed, tables and functions checked and qualified
     let cap = match purpose {
         Purpose::Query { max_rows } => Some(max_rows),
         Purpose::Explain => None,
     };
     let analysis = analyze::analyze(&mut statement, ctx, params, cap)?;
+    rewrite::keep_output_names(&mut statement, &texts);
     // rewrite: push the row cap down as LIMIT cap+1
     let row_cap = match purpose {
         Purpose::Query { max_rows } => {

@@ -203,3 +203,58 @@ pub(crate) fn call(name: &str, args: Vec<Expr>) -> Expr {
         over: None,
     })
 }
+
+/// The leftmost SELECT of a query: the one whose items name a result's columns.
+fn naming_select(body: &mut SetExpr) -> Option<&mut Select> {
+    match body {
+        SetExpr::Select(s) => Some(s),
+        SetExpr::SetOperation { left, .. } => naming_select(left),
+        SetExpr::Query(q) => naming_select(&mut q.body),
+        _ => None,
+    }
+}
+
+/// The caller's text of each unaliased result column that is not a plain column name, as
+/// printed before governance (see [`keep_output_names`]).
+pub(crate) fn output_texts(statement: &mut Statement) -> Vec<Option<String>> {
+    let Statement::Query(q) = statement else {
+        return vec![];
+    };
+    let Some(select) = naming_select(&mut q.body) else {
+        return vec![];
+    };
+    select
+        .projection
+        .iter()
+        .map(|item| match item {
+            SelectItem::UnnamedExpr(Expr::Identifier(_) | Expr::CompoundIdentifier(_)) => None,
+            SelectItem::UnnamedExpr(e) => Some(e.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// SQLite names an unaliased result column after its text in the SQL it ran: for a column
+/// governance rewrote (a scalar subquery over a fenced table), that text is the fence, row
+/// filter and ungranted tables included. Such a column is aliased with the caller's text
+/// (`before`, from [`output_texts`]) instead.
+pub(crate) fn keep_output_names(statement: &mut Statement, before: &[Option<String>]) {
+    let Statement::Query(q) = statement else {
+        return;
+    };
+    let Some(select) = naming_select(&mut q.body) else {
+        return;
+    };
+    for (item, before) in select.projection.iter_mut().zip(before) {
+        let (SelectItem::UnnamedExpr(e), Some(text)) = (&*item, before) else {
+            continue;
+        };
+        if e.to_string() != *text {
+            let expr = e.clone();
+            *item = SelectItem::ExprWithAlias {
+                expr,
+                alias: Ident::with_quote('"', text.clone()),
+            };
+        }
+    }
+}

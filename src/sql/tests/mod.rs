@@ -535,3 +535,22 @@ fn a_kept_decision_holds_no_caller_values() {
     assert_eq!(again.sql(), q.sql());
     assert!(kept.bind(&[json!("pending")]).is_none(), "fewer values");
 }
+
+#[test]
+fn sqlite_result_columns_keep_the_callers_text_as_their_name() {
+    let q = run_as(
+        "analyst",
+        LITE,
+        "SELECT (SELECT count(*) FROM order_lines), count(*), status FROM orders GROUP BY status",
+    )
+    .expect("allowed");
+    // The rewritten subquery is named by the caller's text, not the fence's; the rest as before.
+    assert!(
+        q.sql()
+            .contains("AS \"(SELECT count(*) FROM order_lines)\", count(*), status FROM"),
+        "{}",
+        q.sql()
+    );
+    let q = run_as("analyst", PG, "SELECT (SELECT count(*) FROM order_lines)").expect("allowed");
+    assert!(!q.sql().contains("AS \"(SELECT"), "{}", q.sql());
+}
