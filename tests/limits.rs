@@ -534,3 +534,52 @@ async fn too_many_parameters_are_refused_plainly() {
     assert!(text(&r).contains("at most 65535"), "{}", text(&r));
     still_serves(&server).await;
 }
+
+/// SQLite runs one function call or one LIKE to its end whatever the statement timeout: a
+/// search costs the two lengths multiplied, so needles and patterns are kept short. A LIKE or
+/// GLOB pattern over 100 characters is SQLite's error; an `instr`/`replace` needle built by
+/// the statement over 1,000 characters finds nothing (NULL) at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_searches_cannot_outlast_the_timeout() {
+    let (_dir, server, _) = plain_server().await;
+    let client = http_client(&server.url).await;
+    let pattern = format!("%{}%", "a".repeat(99));
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": format!("SELECT count(*) FROM customers WHERE name LIKE '{pattern}'")}),
+    )
+    .await;
+    assert_eq!(
+        error_code(&r).as_deref(),
+        Some("database_error"),
+        "{}",
+        text(&r)
+    );
+    assert!(text(&r).contains("pattern too complex"), "{}", text(&r));
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT count(*) FROM customers WHERE name LIKE '%an%'"}),
+    )
+    .await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    // A needle of a million characters, built from a short literal.
+    let big = "replace(replace(replace(replace(replace(replace('aaaaaaaaaa','a','aaaaaaaaaa'),'a','aaaaaaaaaa'),'a','aaaaaaaaaa'),'a','aaaaaaaaaa'),'a','aaaaaaaaaa'),'a','aaaaaaaaaa')";
+    let started = Instant::now();
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": format!("SELECT instr({big} || {big} || {big}, {big} || 'b') AS i, instr(name, substr(name, 2, 3)) AS j FROM customers ORDER BY id LIMIT 1")}),
+    )
+    .await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let rows = r.structured_content.as_ref().expect("rows")["rows"].clone();
+    assert_eq!(rows, json!([[null, 2]]));
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    still_serves(&server).await;
+}

@@ -446,7 +446,18 @@ pub enum Bound {
     /// or date/time bounds with a literal interval step, capped by a rewrite (see
     /// `sql::analyze::series`).
     Series,
+    /// Argument `arg` is searched for in, or matched against, argument 0, at a cost of their
+    /// lengths multiplied, inside one call the statement timeout cannot interrupt (SQLite
+    /// `instr`, `replace`, `trim`): a literal must be at most `max` characters, and any other
+    /// value is rewritten to `CASE WHEN length(x) <= max THEN x END` (longer: no match, NULL).
+    Needle { arg: usize, max: usize },
 }
+
+/// The longest needle of SQLite's `instr` and `replace` (memcmp per position: 32 MiB against
+/// 1,000 characters takes under a second).
+pub const MAX_NEEDLE: usize = 1000;
+/// The longest character set of SQLite's `trim` family (each character tried at each position).
+pub const MAX_TRIM_SET: usize = 100;
 
 pub(super) fn bounded(dialect: Dialect, name: &str) -> Option<Bound> {
     match (dialect, name) {
@@ -456,6 +467,14 @@ pub(super) fn bounded(dialect: Dialect, name: &str) -> Option<Bound> {
         (_, "repeat") => Some(Bound::Count { arg: 1, max: 100 }),
         (Dialect::Postgres, "lpad" | "rpad") => Some(Bound::Width { arg: 1, max: 1000 }),
         (Dialect::Postgres, "generate_series") => Some(Bound::Series),
+        (Dialect::Sqlite, "instr" | "replace") => Some(Bound::Needle {
+            arg: 1,
+            max: MAX_NEEDLE,
+        }),
+        (Dialect::Sqlite, "trim" | "ltrim" | "rtrim") => Some(Bound::Needle {
+            arg: 1,
+            max: MAX_TRIM_SET,
+        }),
         _ => None,
     }
 }

@@ -267,6 +267,17 @@ impl Walker<'_> {
                 for c in trim_characters.iter_mut().flatten() {
                     self.expr(c)?;
                 }
+                // SQLite trims at a cost of the two lengths multiplied (see `Bound::Needle`).
+                if self.dialect == Dialect::Sqlite {
+                    let sets = trim_what.iter_mut().map(|w| &mut **w);
+                    for set in sets.chain(trim_characters.iter_mut().flatten()) {
+                        super::functions::bound_needle(
+                            &self.unbounded("trim"),
+                            set,
+                            crate::dialect::functions::MAX_TRIM_SET,
+                        )?;
+                    }
+                }
                 Ok(())
             }
             Expr::Overlay {

@@ -84,10 +84,18 @@ impl Walker<'_> {
             self.check_bound(&name, bound, &f.args)?;
         }
         self.function_arguments(&mut f.args)?;
-        if bound == Some(crate::dialect::Bound::Series)
-            && let FunctionArguments::List(list) = &mut f.args
-        {
-            super::series::cap(&mut list.args);
+        if let FunctionArguments::List(list) = &mut f.args {
+            match bound {
+                Some(crate::dialect::Bound::Series) => super::series::cap(&mut list.args),
+                Some(crate::dialect::Bound::Needle { arg, max }) => {
+                    if let Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(e))) =
+                        list.args.get_mut(arg)
+                    {
+                        guard(e, max);
+                    }
+                }
+                _ => {}
+            }
         }
         for o in &mut f.within_group {
             self.order_by_expr(o)?;
@@ -149,6 +157,15 @@ impl Walker<'_> {
             Bound::Width { arg: i, max } => {
                 matches!(arg(i), Some(Expr::Value(v)) if matches!(&v.value, Value::Number(n, _) if n.parse::<u64>().is_ok_and(|n| n <= max)))
             }
+            Bound::Needle { arg: i, max } => match arg(i) {
+                Some(Expr::Value(v)) => match &v.value {
+                    Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => {
+                        s.chars().count() <= max
+                    }
+                    _ => true,
+                },
+                _ => true,
+            },
             Bound::Series => {
                 let exprs: Vec<&Expr> = (0..list.len()).map_while(arg).collect();
                 self.series.set(self.series.get() + 1);
@@ -293,4 +310,51 @@ pub(super) fn plain_wildcard(opts: &WildcardAdditionalOptions) -> Walk {
         ));
     }
     Ok(())
+}
+
+/// A needle outside a function's argument list (`TRIM(x, set)`): a literal over `max`
+/// characters is refused with `denial`, any other value guarded (see [`guard`]).
+pub(super) fn bound_needle(denial: &Denial, e: &mut Expr, max: usize) -> Walk {
+    if let Expr::Value(v) = &*e
+        && let Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) = &v.value
+        && s.chars().count() > max
+    {
+        return Err(denial.clone());
+    }
+    guard(e, max);
+    Ok(())
+}
+
+/// A needle that is no literal (a literal was checked already) as `CASE WHEN length(x) <= max
+/// THEN x END` (see [`crate::dialect::Bound::Needle`]); a rewrite already in that form is left.
+fn guard(e: &mut Expr, max: usize) {
+    if matches!(e, Expr::Value(_)) {
+        return;
+    }
+    let guard = |x: Expr| Expr::Case {
+        case_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+        end_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+        operand: None,
+        conditions: vec![sqlparser::ast::CaseWhen {
+            condition: Expr::BinaryOp {
+                left: Box::new(crate::sql::rewrite::call("length", vec![x.clone()])),
+                op: BinaryOperator::LtEq,
+                right: Box::new(Expr::value(Value::Number(max.to_string(), false))),
+            },
+            result: x,
+        }],
+        else_result: None,
+    };
+    if let Expr::Case {
+        conditions,
+        else_result: None,
+        operand: None,
+        ..
+    } = &*e
+        && let [w] = conditions.as_slice()
+        && *e == guard(w.result.clone())
+    {
+        return;
+    }
+    *e = guard(e.clone());
 }

@@ -55,7 +55,9 @@ fn a_tree_that_prints_as_another_statement_is_refused() {
             "SELECT - -1, -(-id), id FROM orders WHERE id = 1 OR id = 2",
         )
         .expect("allowed");
-        assert!(!governed.sql().contains("--"), "{}", governed.sql());
+        // (outside quoted names: a result column keeps the caller's text as its name)
+        let unquoted: String = governed.sql().split('"').step_by(2).collect();
+        assert!(!unquoted.contains("--"), "{}", governed.sql());
     }
 }
 

@@ -554,3 +554,41 @@ fn sqlite_result_columns_keep_the_callers_text_as_their_name() {
     let q = run_as("analyst", PG, "SELECT (SELECT count(*) FROM order_lines)").expect("allowed");
     assert!(!q.sql().contains("AS \"(SELECT"), "{}", q.sql());
 }
+
+#[test]
+fn sqlite_search_needles_are_bounded() {
+    // A literal needle is checked as written; any other is guarded at run time, once.
+    let q = run_as(
+        "analyst",
+        LITE,
+        "SELECT instr(name, 'an'), replace(city, 'x', 'y') FROM customers",
+    )
+    .expect("allowed");
+    assert!(q.sql().contains("instr(name, 'an')"), "{}", q.sql());
+    let q = run_as(
+        "analyst",
+        LITE,
+        "SELECT instr(name, lower(city)), trim(name, segment), ltrim(name) FROM customers",
+    )
+    .expect("allowed");
+    assert!(
+        q.sql().contains(
+            "instr(name, CASE WHEN length(lower(city)) <= 1000 THEN lower(city) END) AS \"instr(name, lower(city))\", "
+        ) && q
+            .sql()
+            .contains("TRIM(name, CASE WHEN length(segment) <= 100 THEN segment END) AS \"TRIM(name, segment)\", ")
+            && q.sql().contains("ltrim(name)"),
+        "{}",
+        q.sql()
+    );
+    let long = format!("SELECT instr(name, '{}') FROM customers", "a".repeat(1001));
+    assert_role_denied("analyst", LITE, &long, Rule::FunctionNotAllowed);
+    // PostgreSQL's searches are not quadratic; nothing changes there.
+    let q = run_as(
+        "analyst",
+        PG,
+        "SELECT replace(name, lower(city), '') FROM customers",
+    )
+    .expect("allowed");
+    assert!(!q.sql().contains("CASE WHEN length"), "{}", q.sql());
+}
