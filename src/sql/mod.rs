@@ -14,6 +14,7 @@
 
 pub(crate) mod analyze;
 mod compile;
+mod expansion;
 mod explain;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -254,6 +255,8 @@ pub fn govern(
     };
     let analysis = analyze::analyze(&mut statement, ctx, params, cap)?;
     rewrite::keep_output_names(&mut statement, &texts);
+    // inlining must not multiply expressions into gigabytes of planner memory
+    expansion::bound(&mut statement, ctx.dialect);
     // rewrite: push the row cap down as LIMIT cap+1
     let row_cap = match purpose {
         Purpose::Query { max_rows } => {

@@ -53,7 +53,7 @@ impl Fence {
 }
 
 /// Make `query` a fence that the planner neither flattens nor pushes predicates into.
-pub(super) fn fence(query: &mut Query, dialect: Dialect) {
+pub(crate) fn fence(query: &mut Query, dialect: Dialect) {
     // As the parser reads it back: `-1` is a minus applied to 1.
     let number = |n: &str| match n.strip_prefix('-') {
         Some(abs) => Expr::UnaryOp {
