@@ -387,3 +387,49 @@ async fn expressions_that_multiply_through_inlining_are_planned_once() {
     );
     client.cancel().await.expect("close");
 }
+
+/// Arithmetic on huge numerics never looks at a cancel: such a statement runs on in its
+/// backend long after the caller was told `timeout`. Its session stays checked out until the
+/// backend has stopped, so the next call waits for the pool instead of adding a second busy
+/// backend (runaway backends piled up outside the pool before).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_statement_that_ignores_its_cancel_keeps_its_session() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cluster = common::pg::cluster();
+    let name = cluster.fresh_db();
+    let config = config_file(
+        dir.path(),
+        &cluster.url(&name),
+        "[limits]\nstatement_timeout = \"1s\"\n",
+    );
+    let mut text_cfg = std::fs::read_to_string(&config).expect("config");
+    text_cfg.push_str("max_connections = 1\n");
+    std::fs::write(&config, text_cfg).expect("config");
+    let client = stdio(&config, &[]).await;
+    let products = vec!["a*a"; 60].join(", ");
+    let slow = format!(
+        "SELECT length(greatest({products})::text) FROM (SELECT power(10::numeric, 60000) - 1 AS a) x"
+    );
+    let started = std::time::Instant::now();
+    let r = call(&client, "query", json!({ "sql": slow })).await;
+    assert_eq!(error_code(&r).as_deref(), Some("timeout"), "{}", text(&r));
+    let timed_out = started.elapsed();
+    let busy = |db: &str| {
+        cluster.query_text(
+            db,
+            "SELECT count(*)::text FROM pg_stat_activity WHERE state = 'active' AND query ILIKE '%power(10::numeric%' AND query NOT ILIKE '%pg_stat_activity%'",
+        )[0]
+            .clone()
+    };
+    assert_eq!(busy(&name), "1", "the backend runs on past the timeout");
+    let r = call(&client, "query", json!({"sql": "SELECT 1 AS one"})).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    // The second call got the one session only once the runaway backend had stopped.
+    assert_eq!(busy(&name), "0");
+    assert!(
+        started.elapsed() > timed_out + std::time::Duration::from_millis(500),
+        "the next call ran at once beside the runaway backend: {:?} after the timeout",
+        started.elapsed() - timed_out
+    );
+    client.cancel().await.expect("close");
+}

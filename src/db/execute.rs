@@ -69,16 +69,23 @@ pub async fn execute(
                     Some(Err(e)) => break Err(e),
                     None => {
                         // The statement may still run in the backend: cancel it there, and
-                        // never return this connection (it is mid-protocol) to the pool. The
-                        // cancel is a tracked task (it completes even if this call is
-                        // dropped, and shutdown waits for it); the call ends once the cancel
-                        // has been sent.
+                        // never return this connection (it is mid-protocol) to the pool. Some
+                        // work never looks at a cancel (arithmetic on huge numerics, one
+                        // expression of many such operations): the session stays checked out
+                        // until its backend has stopped, so runaway backends never outnumber
+                        // the pool however many calls time out (they piled up outside it
+                        // before, up to the server's max_connections). A tracked task (it
+                        // completes even if this call is dropped; shutdown waits for it, for
+                        // a while); the call ends once the cancel has been sent.
                         let pid = obj.pid;
                         let opts = obj_manager_opts(pool);
-                        drop(deadpool::managed::Object::take(obj));
-                        let sent = db
-                            .background
-                            .spawn(async move { cancel_pg_backend(opts, pid).await });
+                        let (sent_tx, sent) = tokio::sync::oneshot::channel();
+                        db.background.spawn(async move {
+                            cancel_pg_backend(opts.clone(), pid).await;
+                            let _ = sent_tx.send(());
+                            until_backend_stops(opts, pid).await;
+                            drop(deadpool::managed::Object::take(obj));
+                        });
                         let _ = sent.await;
                         break Err(if cancel.is_cancelled() {
                             DbError::Cancelled
@@ -190,6 +197,36 @@ async fn cancel_pg_backend(opts: sqlx::postgres::PgConnectOptions, pid: i32) {
         }
         Err(e) => tracing::warn!(pid, error = %e, "could not connect to cancel backend query"),
     }
+}
+
+/// The longest a timed-out statement's session is held waiting for its backend to stop.
+const RUNAWAY_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Wait until backend `pid` runs no statement (or is gone), at most [`RUNAWAY_WAIT`].
+async fn until_backend_stops(opts: sqlx::postgres::PgConnectOptions, pid: i32) {
+    use sqlx::Connection;
+    let Ok(mut conn) = sqlx::PgConnection::connect_with(&opts).await else {
+        return;
+    };
+    let started = std::time::Instant::now();
+    while started.elapsed() < RUNAWAY_WAIT {
+        let state: Result<Option<String>, _> =
+            sqlx::query_scalar("SELECT state FROM pg_stat_activity WHERE pid = $1")
+                .bind(pid)
+                .fetch_optional(&mut conn)
+                .await
+                .map(Option::flatten);
+        match state {
+            Ok(Some(s)) if s == "active" => {}
+            Ok(_) => break,
+            Err(e) => {
+                tracing::debug!(pid, error = %e, "could not watch a cancelled backend");
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let _ = conn.close().await;
 }
 
 /// [`collect_pg`] through the connection's prepared statements. A table whose columns changed
