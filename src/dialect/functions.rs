@@ -248,6 +248,8 @@ const POSTGRES: &[&str] = &[
     "jsonb_set",
     "jsonb_insert",
     "jsonb_path_query_first",
+    "jsonb_path_query",
+    "array_to_json",
     "jsonb_path_exists",
     "jsonb_path_match",
     "jsonb_path_query_array",
@@ -297,6 +299,8 @@ const POSTGRES: &[&str] = &[
     "user",
     "current_schema",
     "current_database",
+    // ROW(a, b) and ROW(t.*): a record of values the caller may read
+    "row",
     "pg_typeof",
 ];
 

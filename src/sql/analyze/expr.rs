@@ -150,6 +150,10 @@ impl Walker<'_> {
                         | UnaryOperator::Minus
                         | UnaryOperator::Not
                         | UnaryOperator::BitwiseNot
+                        // PostgreSQL's `|/` (square root), `||/` (cube root), `@` (absolute)
+                        | UnaryOperator::PGSquareRoot
+                        | UnaryOperator::PGCubeRoot
+                        | UnaryOperator::PGAbs
                 ) {
                     return Err(unsupported(&format!("the unary operator {op}")));
                 }
@@ -507,6 +511,8 @@ pub(super) fn binary_operator(op: &BinaryOperator) -> Walk {
         | B::PGBitwiseShiftRight
         | B::PGExp
         | B::PGOverlap
+        // `(start, end) OVERLAPS (start, end)`: a comparison of two periods
+        | B::Overlaps
         // SQLite's GLOB: a pattern match like LIKE (its operands are walked like any other)
         | B::Glob
         | B::PGRegexMatch
