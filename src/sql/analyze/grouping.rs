@@ -63,21 +63,22 @@ impl Walker<'_> {
         let GroupByExpr::Expressions(exprs, modifiers) = &s.group_by else {
             return;
         };
-        // ROLLUP, CUBE and GROUPING SETS make groups of their own: a column added beside them
-        // would be in every grouping set and turn their subtotal rows into detail rows.
-        if exprs.is_empty()
-            || !modifiers.is_empty()
-            || exprs
-                .iter()
-                .any(|e| matches!(e, Expr::Rollup(_) | Expr::Cube(_) | Expr::GroupingSets(_)))
-        {
+        if exprs.is_empty() || !modifiers.is_empty() {
             return;
         }
+        // ROLLUP, CUBE and GROUPING SETS make groups of their own: only a key among the plain
+        // expressions beside them is in every grouping set, and only then does a column added
+        // beside them (so in every set too) split no group, subtotals included.
+        let plain = || {
+            exprs
+                .iter()
+                .filter(|e| !matches!(e, Expr::Rollup(_) | Expr::Cube(_) | Expr::GroupingSets(_)))
+        };
         let mut added: Vec<Expr> = Vec::new();
         for item in items {
             let Some(key) = &item.key else { continue };
             let grouped = |column: &str| {
-                exprs.iter().any(|e| {
+                plain().any(|e| {
                     let e = self
                         .ordinal_target(e, &s.projection)
                         .or_else(|| self.alias_target(e, &s.projection, items))
@@ -88,8 +89,21 @@ impl Walker<'_> {
             if !key.key.iter().all(|k| grouped(k)) {
                 continue;
             }
+            // (one a ROLLUP, CUBE or GROUPING SETS names is left to it: added beside, its
+            // subtotal rows would lose their NULL)
+            let in_sets = |column: &str| {
+                exprs.iter().any(|e| {
+                    let sets = match e {
+                        Expr::Rollup(sets) | Expr::Cube(sets) | Expr::GroupingSets(sets) => sets,
+                        _ => return false,
+                    };
+                    sets.iter()
+                        .flatten()
+                        .any(|e| self.names_column(e, item, items, column))
+                })
+            };
             for column in &key.dependents {
-                if !grouped(column) {
+                if !grouped(column) && !in_sets(column) {
                     added.push(Expr::CompoundIdentifier(vec![
                         quoted(&item.name),
                         quoted(column),
