@@ -433,3 +433,25 @@ async fn a_statement_that_ignores_its_cancel_keeps_its_session() {
     );
     client.cancel().await.expect("close");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ranges_render_as_postgresql_prints_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, db) = analyst(dir.path()).await;
+    let cluster = common::pg::cluster();
+    for expr in [
+        "daterange('2025-01-01', '2025-02-01')",
+        "daterange('2025-01-01', NULL, '[]')",
+        "int4range(1, 10, '(]')",
+        "int8range(5, 5)",
+        "numrange(1.50, 2.25)",
+        "tsrange('2024-01-01 10:00', '2024-01-01 12:30')",
+        "tstzrange('2024-01-01 10:00+00', NULL)",
+    ] {
+        let r = call(&client, "query", json!({ "sql": format!("SELECT {expr}") })).await;
+        assert_eq!(error_code(&r), None, "{expr}: {}", text(&r));
+        let psql = cluster.query_text(&db, &format!("SELECT ({expr})::text"));
+        assert_eq!(rows(&r), vec![json!([psql[0]])], "{expr}");
+    }
+    client.cancel().await.expect("close");
+}

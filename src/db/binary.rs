@@ -90,9 +90,78 @@ pub(super) fn array(bytes: &[u8], element: impl Fn(&[u8]) -> Option<Json>) -> Op
     Some(Json::Array(out))
 }
 
+/// A range, as PostgreSQL prints it (`[2025-01-01,2025-02-01)`, `empty`, `(,5]`), each bound
+/// read by `element`; `None` for a malformed value.
+pub(super) fn range(bytes: &[u8], element: impl Fn(&[u8]) -> Option<String>) -> Option<String> {
+    const EMPTY: u8 = 0x01;
+    const LOWER_INCLUSIVE: u8 = 0x02;
+    const UPPER_INCLUSIVE: u8 = 0x04;
+    const LOWER_INFINITE: u8 = 0x08;
+    const UPPER_INFINITE: u8 = 0x10;
+    let (&flags, mut rest) = bytes.split_first()?;
+    if flags & EMPTY != 0 {
+        return Some("empty".into());
+    }
+    let mut bound = |infinite: bool| -> Option<String> {
+        if infinite {
+            return Some(String::new());
+        }
+        let (w, r) = rest.split_first_chunk::<4>()?;
+        let (e, r) = r.split_at_checked(usize::try_from(i32::from_be_bytes(*w)).ok()?)?;
+        rest = r;
+        let text = element(e)?;
+        // range_out quotes a bound holding a space, comma, quote, bracket or backslash
+        Some(
+            if text.is_empty() || text.contains([' ', ',', '"', '(', ')', '[', ']', '\\']) {
+                format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+            } else {
+                text
+            },
+        )
+    };
+    let lower = bound(flags & LOWER_INFINITE != 0)?;
+    let upper = bound(flags & UPPER_INFINITE != 0)?;
+    Some(format!(
+        "{}{lower},{upper}{}",
+        if flags & LOWER_INCLUSIVE != 0 {
+            '['
+        } else {
+            '('
+        },
+        if flags & UPPER_INCLUSIVE != 0 {
+            ']'
+        } else {
+            ')'
+        },
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_print_as_postgresql_prints_them() {
+        let int4 = |b: &[u8]| Some(i32::from_be_bytes(b.try_into().ok()?).to_string());
+        let mut r = vec![0x02];
+        for v in [1i32, 5] {
+            r.extend_from_slice(&4i32.to_be_bytes());
+            r.extend_from_slice(&v.to_be_bytes());
+        }
+        assert_eq!(range(&r, int4).as_deref(), Some("[1,5)"));
+        assert_eq!(range(&[0x01], int4).as_deref(), Some("empty"));
+        let mut open = vec![0x08 | 0x04];
+        open.extend_from_slice(&4i32.to_be_bytes());
+        open.extend_from_slice(&7i32.to_be_bytes());
+        assert_eq!(range(&open, int4).as_deref(), Some("(,7]"));
+        let spaced = |_: &[u8]| Some("2024-01-01 00:00:00".to_string());
+        assert_eq!(
+            range(&r, spaced).as_deref(),
+            Some("[\"2024-01-01 00:00:00\",\"2024-01-01 00:00:00\")")
+        );
+        // Cut short: no value, no panic.
+        assert_eq!(range(&r[..6], int4), None);
+    }
 
     #[test]
     fn infinities_and_years_chrono_cannot_hold() {

@@ -326,6 +326,18 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
                 push_offset(&mut out, t.offset.local_minus_utc());
                 Json::String(out)
             }),
+        "int4range" | "int8range" | "numrange" | "daterange" | "tsrange" | "tstzrange" => {
+            raw(row, i).and_then(|b| {
+                super::binary::range(b, |e| match type_name {
+                    "int4range" => Some(i32::from_be_bytes(e.try_into().ok()?).to_string()),
+                    "int8range" => Some(i64::from_be_bytes(e.try_into().ok()?).to_string()),
+                    "numrange" => numeric_text(e),
+                    "daterange" => super::binary::date(e),
+                    _ => super::binary::timestamp(e, type_name == "tstzrange"),
+                })
+                .map(Json::String)
+            })
+        }
         "inet" | "cidr" => row
             .try_get_raw(i)
             .ok()
