@@ -691,3 +691,34 @@ async fn watch_reloads_when_a_file_changes() {
     assert_eq!(r.is_error, Some(false), "{}", text(&r));
     client.cancel().await.expect("close");
 }
+
+/// A schema read the server cannot answer now (here: over the role's rate limit) says so with
+/// its code, rather than calling the table no resource.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_refused_for_now_is_not_called_missing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let policies = dir.path().join("policies");
+    std::fs::create_dir(&policies).expect("mkdir");
+    std::fs::write(
+        policies.join("limited.toml"),
+        "role = \"limited\"\n[limits]\nrate_per_minute = 1\n[tables.\"*\"]\n",
+    )
+    .expect("policy");
+    let extra = format!("[policies]\ndir = \"{}\"\n", policies.display());
+    let config = config_file(dir.path(), &common::sqlite_url(&common::sqlite_demo()), &extra);
+    let client = stdio(&config, &["--role", "limited"]).await;
+    assert!(read(&client, "schema://main/orders").await.is_ok());
+    let err = client
+        .read_resource(ReadResourceRequestParams::new("schema://main/orders"))
+        .await
+        .expect_err("over the rate");
+    let text = format!("{err:?}");
+    assert!(text.contains("rate_limited"), "{text}");
+    assert!(!text.contains("-32002"), "not 'resource not found': {text}");
+    let missing = client
+        .read_resource(ReadResourceRequestParams::new("schema://main/nope"))
+        .await
+        .expect_err("no such table");
+    assert!(format!("{missing:?}").contains("-32002") || format!("{missing:?}").contains("ResourceNotFound") || format!("{missing:?}").contains("rate_limited"), "{missing:?}");
+    client.cancel().await.expect("close");
+}

@@ -16,6 +16,7 @@ use rmcp::{ErrorData as McpError, RoleServer};
 
 use super::Sqlwarden;
 use super::call::{Call, Caller, principal_of};
+use super::error::ToolError;
 use super::tools::DescribeTableArgs;
 
 const SCHEMA: &str = "schema://";
@@ -110,10 +111,23 @@ pub(crate) async fn read(
         database: Some(database.to_string()),
     };
     let described = super::tools::describe_table::describe(&mut call, args, &ctx.ct).await;
+    // a table the role may not read is no resource; a read that could not be answered now
+    // (rate limit, database down, ...) says so, with its code, to be tried again
+    let not_found = matches!(
+        &described,
+        Err(ToolError::Denied(_) | ToolError::Unauthorized(_) | ToolError::Database { .. })
+    );
+    let code = described.as_ref().err().map(ToolError::code);
     let result = call.finish(described).await;
     let text = super::said(&result);
     if result.is_error == Some(true) {
-        return Err(McpError::resource_not_found(text, None));
+        return Err(match code {
+            Some(code) if !not_found => McpError::internal_error(
+                text,
+                Some(serde_json::json!({ "code": code })),
+            ),
+            _ => McpError::resource_not_found(text, None),
+        });
     }
     let mut out = ReadResourceResult::new(vec![
         ResourceContents::text(text, uri).with_mime_type("text/plain"),
