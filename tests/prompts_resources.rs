@@ -705,7 +705,11 @@ async fn a_read_refused_for_now_is_not_called_missing() {
     )
     .expect("policy");
     let extra = format!("[policies]\ndir = \"{}\"\n", policies.display());
-    let config = config_file(dir.path(), &common::sqlite_url(&common::sqlite_demo()), &extra);
+    let config = config_file(
+        dir.path(),
+        &common::sqlite_url(&common::sqlite_demo()),
+        &extra,
+    );
     let client = stdio(&config, &["--role", "limited"]).await;
     assert!(read(&client, "schema://main/orders").await.is_ok());
     let err = client
@@ -719,6 +723,11 @@ async fn a_read_refused_for_now_is_not_called_missing() {
         .read_resource(ReadResourceRequestParams::new("schema://main/nope"))
         .await
         .expect_err("no such table");
-    assert!(format!("{missing:?}").contains("-32002") || format!("{missing:?}").contains("ResourceNotFound") || format!("{missing:?}").contains("rate_limited"), "{missing:?}");
+    assert!(
+        format!("{missing:?}").contains("-32002")
+            || format!("{missing:?}").contains("ResourceNotFound")
+            || format!("{missing:?}").contains("rate_limited"),
+        "{missing:?}"
+    );
     client.cancel().await.expect("close");
 }

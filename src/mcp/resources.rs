@@ -122,10 +122,9 @@ pub(crate) async fn read(
     let text = super::said(&result);
     if result.is_error == Some(true) {
         return Err(match code {
-            Some(code) if !not_found => McpError::internal_error(
-                text,
-                Some(serde_json::json!({ "code": code })),
-            ),
+            Some(code) if !not_found => {
+                McpError::internal_error(text, Some(serde_json::json!({ "code": code })))
+            }
             _ => McpError::resource_not_found(text, None),
         });
     }

@@ -181,7 +181,7 @@ impl Walker<'_> {
                     return Err(Denial::new(
                         Rule::FunctionNotAllowed,
                         format!(
-                            "{name}(...) is allowed only when its row count is bounded: literal number bounds making at most {} values, or date/timestamp bounds with a literal step of one second to two years, up or down, such as '1 month' or interval '-1 day' (bounds that would make more than {} values make none)",
+                            "{name}(...) is allowed only when its row count is bounded: literal number bounds making at most {} values, or date/timestamp bounds with a literal step of one second to two years, up or down, such as '1 month' or interval '-1 day' (bounds that would make more than {} values fail when the statement runs)",
                             super::series::MAX_ROWS,
                             super::series::MAX_ROWS + 1
                         ),

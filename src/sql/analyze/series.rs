@@ -6,13 +6,11 @@
 //! - numbers: literal start and stop (and step), at most [`MAX_ROWS`] values;
 //! - dates and timestamps: any start and stop, with a literal interval step, up or down, of at
 //!   most [`MAX_STEP_DAYS`] days (`'1 month'`, `interval '1 day'`, `'-15 minutes'::interval`).
-//!   After the arguments are governed, the start is rewritten so that a series that would make
-//!   more than [`MAX_ROWS`] + 1 values makes none, whatever the bounds are (a column, an
-//!   aggregate, arithmetic, a caller's literal): `generate_series(a, b, s)` becomes
-//!   `generate_series(CASE WHEN isfinite(a) AND (b) <= (a) + CAST(s AS INTERVAL) * MAX_ROWS THEN
-//!   a END, b, s)` (for a step down, `(a) <= (b) + CAST(-s AS INTERVAL) * MAX_ROWS`). The start keeps `a`'s type and the stop is `b` itself,
-//!   so PostgreSQL picks the same function as for the caller's call (`date` bounds make
-//!   `timestamptz` values); an infinite start or a null bound makes no rows, as it does unguarded.
+//!   After the arguments are governed, the step is rewritten so that bounds that would make
+//!   more than [`MAX_ROWS`] + 1 values fail with an error before any is made, whatever the
+//!   bounds are (a column, an aggregate, arithmetic, a caller's literal); see [`cap`]. The
+//!   bounds keep their types (the start is only guarded against infinity), so PostgreSQL picks
+//!   the same function as for the caller's call (`date` bounds make `timestamptz` values).
 
 use sqlparser::ast::CaseWhen;
 use sqlparser::ast::helpers::attached_token::AttachedToken;
@@ -32,15 +30,17 @@ pub(super) fn bounded(args: &[&Expr]) -> bool {
     match args {
         [start, stop] => number_count(start, stop, None).is_some(),
         [start, stop, step] => {
-            number_count(start, stop, Some(step)).is_some() || interval_step(step).is_some()
+            number_count(start, stop, Some(step)).is_some()
+                || interval_step(step).is_some()
+                || already_capped(start, stop, step)
         }
         _ => false,
     }
 }
 
-/// Rewrite a date/time series so that bounds making more than [`MAX_ROWS`] + 1 values make none
-/// (see the module docs). Runs after the arguments were governed; a call already in that form
-/// (a printed rewrite governed again) is left as it is.
+/// Rewrite a date/time series so that bounds making more than [`MAX_ROWS`] + 1 values fail
+/// with an error before any is made (see the module docs). Runs after the arguments were
+/// governed; a call already in that form (its step no literal any more) is left as it is.
 pub(super) fn cap(args: &mut [FunctionArg]) {
     let [
         FunctionArg::Unnamed(FunctionArgExpr::Expr(start)),
@@ -56,76 +56,127 @@ pub(super) fn cap(args: &mut [FunctionArg]) {
     if number(start).is_some() {
         return;
     }
-    if let Some(inner) = guarded_start(start)
-        && *start == guard(inner.clone(), stop, &text, down)
-    {
-        return;
-    }
-    *start = guard(start.clone(), stop, &text, down);
+    // (a step in the guarded form is no literal: a printed rewrite governed again is left)
+    *step = guarded_step(start, stop, &text, down);
+    *start = finite(start.clone());
 }
 
-/// `CASE WHEN isfinite(a) AND (b) <= (a) + CAST(step AS INTERVAL) * MAX_ROWS THEN a END`; for
-/// a step down, `(a) <= (b) + CAST(-step AS INTERVAL) * MAX_ROWS` (forward from the stop: a
-/// step back from `a` a hundred thousand times can fall before 4713 BC).
-fn guard(a: Expr, b: &Expr, step: &str, down: bool) -> Expr {
-    let (from, to, step) = if down {
-        (b.clone(), a.clone(), step.trim().trim_start_matches('-'))
+/// Whether the arguments are exactly what [`cap`] makes of a date/time series (its rewrite,
+/// printed and governed again).
+fn already_capped(start: &Expr, stop: &Expr, step: &Expr) -> bool {
+    let Expr::Case {
+        conditions,
+        else_result: Some(_),
+        ..
+    } = step
+    else {
+        return false;
+    };
+    let [CaseWhen { result, .. }] = conditions.as_slice() else {
+        return false;
+    };
+    let Some((text, down)) = interval_step(result) else {
+        return false;
+    };
+    let Expr::Case { conditions, .. } = start else {
+        return false;
+    };
+    let [CaseWhen { result: a, .. }] = conditions.as_slice() else {
+        return false;
+    };
+    *start == finite(a.clone()) && *step == guarded_step(a, stop, &text, down)
+}
+
+/// `CASE WHEN isfinite(a) THEN a END`: an infinite start makes no rows (it would never end).
+fn finite(a: Expr) -> Expr {
+    case(
+        crate::sql::rewrite::call("isfinite", vec![a.clone()]),
+        a,
+        None,
+    )
+}
+
+fn case(condition: Expr, result: Expr, otherwise: Option<Expr>) -> Expr {
+    Expr::Case {
+        case_token: AttachedToken::empty(),
+        end_token: AttachedToken::empty(),
+        operand: None,
+        conditions: vec![CaseWhen { condition, result }],
+        else_result: otherwise.map(Box::new),
+    }
+}
+
+fn interval(e: Expr) -> Expr {
+    Expr::Cast {
+        kind: CastKind::Cast,
+        expr: Box::new(e),
+        data_type: DataType::Interval {
+            fields: None,
+            precision: None,
+        },
+        format: None,
+    }
+}
+
+fn text(s: &str) -> Expr {
+    Expr::value(Value::SingleQuotedString(s.to_string()))
+}
+
+fn or(a: Expr, b: Expr) -> Expr {
+    Expr::BinaryOp {
+        left: Box::new(a),
+        op: BinaryOperator::Or,
+        right: Box::new(b),
+    }
+}
+
+/// The step, checked: `CASE WHEN (a) IS NULL OR (b) IS NULL OR (b) <= (a) + CAST(s AS
+/// INTERVAL) * MAX_ROWS THEN CAST(s AS INTERVAL) ELSE CAST(concat('<message>') AS INTERVAL)
+/// END` (a step down: `(a) <= (b) + CAST(-s AS INTERVAL) * MAX_ROWS`, forward from the stop, as a
+/// step back from `a` a hundred thousand times can fall before 4713 BC). The step is an
+/// interval whatever the bounds are, so PostgreSQL still picks the function the caller called;
+/// the ELSE fails with the message when it runs (`concat` is stable, so the planner does not
+/// evaluate it beforehand).
+fn guarded_step(a: &Expr, b: &Expr, step: &str, down: bool) -> Expr {
+    let nested = |e: &Expr| Expr::Nested(Box::new(e.clone()));
+    let (from, to, forward) = if down {
+        (b, a, step.trim().trim_start_matches('-'))
     } else {
-        (a.clone(), b.clone(), step)
+        (a, b, step)
     };
     let reach = Expr::BinaryOp {
-        left: Box::new(Expr::Nested(Box::new(from))),
+        left: Box::new(nested(from)),
         op: BinaryOperator::Plus,
         right: Box::new(Expr::BinaryOp {
-            left: Box::new(Expr::Cast {
-                kind: CastKind::Cast,
-                expr: Box::new(Expr::value(Value::SingleQuotedString(step.to_string()))),
-                data_type: DataType::Interval {
-                    fields: None,
-                    precision: None,
-                },
-                format: None,
-            }),
+            left: Box::new(interval(text(forward))),
             op: BinaryOperator::Multiply,
             right: Box::new(Expr::value(Value::Number(MAX_ROWS.to_string(), false))),
         }),
     };
     let within = Expr::BinaryOp {
-        left: Box::new(Expr::Nested(Box::new(to))),
+        left: Box::new(nested(to)),
         op: BinaryOperator::LtEq,
         right: Box::new(reach),
     };
-    Expr::Case {
-        case_token: AttachedToken::empty(),
-        end_token: AttachedToken::empty(),
-        operand: None,
-        conditions: vec![CaseWhen {
-            condition: Expr::BinaryOp {
-                left: Box::new(crate::sql::rewrite::call("isfinite", vec![a.clone()])),
-                op: BinaryOperator::And,
-                right: Box::new(within),
-            },
-            result: a,
-        }],
-        else_result: None,
-    }
-}
-
-/// The `a` of `CASE WHEN ... THEN a END`, if `e` has that shape.
-fn guarded_start(e: &Expr) -> Option<&Expr> {
-    let Expr::Case {
-        operand: None,
-        conditions,
-        else_result: None,
-        ..
-    } = e
-    else {
-        return None;
-    };
-    let [CaseWhen { result, .. }] = conditions.as_slice() else {
-        return None;
-    };
-    Some(result)
+    let condition = or(
+        or(
+            Expr::IsNull(Box::new(nested(a))),
+            Expr::IsNull(Box::new(nested(b))),
+        ),
+        within,
+    );
+    let message = format!(
+        "generate_series would make more than {} values: narrow its bounds or lengthen its step",
+        MAX_ROWS + 1
+    );
+    case(
+        condition,
+        interval(text(step)),
+        Some(interval(crate::sql::rewrite::call(
+            "concat",
+            vec![text(&message)],
+        ))),
+    )
 }
 
 /// How many values a series of number literals makes, if at most [`MAX_ROWS`].
@@ -317,7 +368,7 @@ mod tests {
         let once = q.to_string();
         assert_eq!(
             once,
-            "SELECT * FROM generate_series(CASE WHEN isfinite(min_at) AND ('infinity') <= (min_at) + CAST('1 day' AS INTERVAL) * 100000 THEN min_at END, 'infinity', '1 day')"
+            "SELECT * FROM generate_series(CASE WHEN isfinite(min_at) THEN min_at END, 'infinity', CASE WHEN (min_at) IS NULL OR ('infinity') IS NULL OR ('infinity') <= (min_at) + CAST('1 day' AS INTERVAL) * 100000 THEN CAST('1 day' AS INTERVAL) ELSE CAST(concat('generate_series would make more than 100001 values: narrow its bounds or lengthen its step') AS INTERVAL) END)"
         );
         let SetExpr::Select(s) = q.body.as_mut() else {
             panic!("a select")
