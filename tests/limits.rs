@@ -543,6 +543,7 @@ async fn too_many_parameters_are_refused_plainly() {
 async fn sqlite_searches_cannot_outlast_the_timeout() {
     let (_dir, server, _) = plain_server().await;
     let client = http_client(&server.url).await;
+    // A literal pattern is refused saying why; a built one is SQLite's own error.
     let pattern = format!("%{}%", "a".repeat(99));
     let r = call(
         &client,
@@ -550,6 +551,18 @@ async fn sqlite_searches_cannot_outlast_the_timeout() {
         json!({"sql": format!("SELECT count(*) FROM customers WHERE name LIKE '{pattern}'")}),
     )
     .await;
+    assert_eq!(
+        error_code(&r).as_deref(),
+        Some("policy_denied"),
+        "{}",
+        text(&r)
+    );
+    assert!(text(&r).contains("at most 100 characters"), "{}", text(&r));
+    let built = format!(
+        "SELECT count(*) FROM customers WHERE name LIKE '%' || '{}' || '%'",
+        "a".repeat(99)
+    );
+    let r = call(&client, "query", json!({ "sql": built })).await;
     assert_eq!(
         error_code(&r).as_deref(),
         Some("database_error"),

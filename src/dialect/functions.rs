@@ -460,6 +460,9 @@ pub enum Bound {
 /// The longest needle of SQLite's `instr` and `replace` (memcmp per position: 32 MiB against
 /// 1,000 characters takes under a second).
 pub const MAX_NEEDLE: usize = 1000;
+/// The longest LIKE or GLOB pattern SQLite takes (`SQLITE_MAX_LIKE_PATTERN_LENGTH` in
+/// `.cargo/config.toml`; a longer one is its error "LIKE or GLOB pattern too complex").
+pub const MAX_LIKE_PATTERN: usize = 100;
 /// The longest character set of SQLite's `trim` family (each character tried at each position).
 pub const MAX_TRIM_SET: usize = 100;
 

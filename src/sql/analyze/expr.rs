@@ -174,6 +174,9 @@ impl Walker<'_> {
             }
             Expr::BinaryOp { left, op, right } => {
                 binary_operator(op)?;
+                if *op == BinaryOperator::Glob {
+                    self.pattern_bound(right)?;
+                }
                 self.expr(left)?;
                 self.expr(right)
             }
@@ -216,6 +219,7 @@ impl Walker<'_> {
             } => {
                 self.expr(expr)?;
                 self.expr(pattern)?;
+                self.pattern_bound(pattern)?;
                 match escape_char {
                     Some(esc) => self.expr(esc),
                     None => Ok(()),
@@ -548,5 +552,26 @@ fn signed(e: &Expr) -> bool {
         Expr::UnaryOp { .. } | Expr::BinaryOp { .. } => true,
         Expr::Value(v) => matches!(&v.value, Value::Number(n, _) if n.starts_with(['-', '+'])),
         _ => false,
+    }
+}
+
+impl Walker<'_> {
+    /// SQLite's bound on LIKE and GLOB patterns (`.cargo/config.toml`), said plainly for a
+    /// literal one (a built one meets SQLite's own error).
+    fn pattern_bound(&self, pattern: &Expr) -> Walk {
+        let max = crate::dialect::functions::MAX_LIKE_PATTERN;
+        if self.dialect == Dialect::Sqlite
+            && let Expr::Value(v) = pattern
+            && let Value::SingleQuotedString(p) = &v.value
+            && p.chars().count() > max
+        {
+            return Err(Denial::new(
+                Rule::FunctionNotAllowed,
+                format!(
+                    "a LIKE or GLOB pattern may be at most {max} characters on SQLite (matching costs the text's length times the pattern's, in one step the statement timeout cannot stop); use instr() for a long fixed text"
+                ),
+            ));
+        }
+        Ok(())
     }
 }
