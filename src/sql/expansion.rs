@@ -1,43 +1,124 @@
-//! Expressions that multiply when the planner inlines a query into the one that reads it.
+//! Expressions that multiply before the database even plans them.
 //!
-//! PostgreSQL inlines a CTE read once, and both databases pull a simple derived table up into
-//! its reader, replacing each reference to one of its columns with that column's expression.
-//! A chain of such queries whose columns each name the one below several times grows as a
-//! power: `c1 AS (SELECT s+s+s+s AS s FROM c0)`, ten levels deep, is a 425-byte statement whose
-//! inlined tree has 4^10 nodes, and planning it took PostgreSQL 2-4 GB and ten seconds, during
-//! which it does not look at the statement timeout.
-//!
-//! Each query gets a weight: how many times its widest output column would copy the queries
-//! below it once inlined (a query that is not inlined, because it groups, is DISTINCT or has a
-//! LIMIT or OFFSET, weighs 1). A CTE or derived table that would weigh more than
-//! [`MAX_EXPANSION`] is fenced (`OFFSET 0`, as the row-filter barrier does), so it is planned
-//! once and read, never inlined; nothing else changes, and ordinary queries are far below the
-//! bound.
+//! Two ways a statement of a few hundred bytes became gigabytes of PostgreSQL memory, in work
+//! that does not look at the statement timeout:
+//! - **Inlining.** PostgreSQL inlines a CTE read once, and both databases pull a simple derived
+//!   table up into its reader, replacing each reference to one of its columns with that
+//!   column's expression. A chain of such queries whose columns each name the one below several
+//!   times grows as a power: `c1 AS (SELECT s+s+s+s AS s FROM c0)`, ten levels deep, is a
+//!   425-byte statement whose inlined tree has 4^10 nodes (planning took 2-4 GB and ten
+//!   seconds). Each query gets a weight: how many copies of the queries below it its widest
+//!   output column makes once inlined (a query that groups, is DISTINCT or has a LIMIT or
+//!   OFFSET is not inlined and weighs 1; a LATERAL one also sees the items before it). A CTE or
+//!   derived table over [`MAX_EXPANSION`] is fenced (`OFFSET 0`, as the row-filter barrier
+//!   does), so it is planned once and read. Where the expressions of any one query would still
+//!   hold more than ten times that of what they read (many references to a heavy CTE in a
+//!   WHERE or the outermost select list, a LATERAL chain), every CTE and derived table of the
+//!   statement is fenced.
+//! - **Parse analysis.** PostgreSQL turns `x BETWEEN a AND b` into `x >= a AND x <= b` and
+//!   `x IN (a, b, c)` with non-constant items into `x = a OR x = b OR x = c`, copying `x`.
+//!   Nested, they double (or more) per level: 21 levels of `(... BETWEEN 0 AND 1)::int` took
+//!   2.8 GB. An expression whose copies would pass [`MAX_COPIES`] column references is refused.
 
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    Expr, GroupByExpr, Query, SelectItem, SetExpr, Statement, TableFactor, VisitMut, VisitorMut,
+    Expr, GroupByExpr, Join, JoinConstraint, JoinOperator, Query, Select, SelectItem, SetExpr,
+    Statement, TableFactor, Visit, VisitMut, Visitor, VisitorMut,
 };
 
-use super::Dialect;
+use super::{Denial, Dialect, Rule};
 
 /// The most copies of the queries below one that inlining may make.
 pub(crate) const MAX_EXPANSION: u64 = 10_000;
 
-/// Fence every CTE and derived table of `statement` that would weigh over [`MAX_EXPANSION`].
-pub(crate) fn bound(statement: &mut Statement, dialect: Dialect) {
+/// The most copies one query's own expressions may hold of what they read; past it, every
+/// CTE and derived table of the statement is fenced.
+const MAX_HEAVY: u64 = 10 * MAX_EXPANSION;
+
+/// The most column references one expression may hold once BETWEEN and IN have copied their
+/// left side.
+pub(crate) const MAX_COPIES: u64 = 100_000;
+
+/// Refuse an expression that multiplies in parse analysis; fence what would multiply when
+/// inlined.
+pub(crate) fn bound(statement: &mut Statement, dialect: Dialect) -> Result<(), Denial> {
+    let mut copies = Copies::default();
+    let _ = Visit::visit(&*statement, &mut copies);
+    if copies.worst > MAX_COPIES {
+        return Err(Denial::new(
+            Rule::UnsupportedSyntax,
+            format!(
+                "this statement is too complex: BETWEEN and IN copy their left side, and nested they would make about {} copies (at most {MAX_COPIES}); write the nested tests once, in a CTE or with CASE",
+                copies.worst
+            ),
+        ));
+    }
     let mut weigher = Weigher {
         dialect,
         ctes: Vec::new(),
+        heavy: false,
     };
     let _ = statement.visit(&mut weigher);
+    if weigher.heavy {
+        let _ = statement.visit(&mut FenceAll { dialect });
+    }
+    Ok(())
+}
+
+/// Column references per expression, BETWEEN and IN copies counted (see the module docs).
+#[derive(Default)]
+struct Copies {
+    /// One frame per expression being visited: its direct sub-expressions' counts.
+    frames: Vec<Vec<u64>>,
+    worst: u64,
+}
+
+impl Visitor for Copies {
+    type Break = ();
+
+    fn pre_visit_expr(&mut self, _: &Expr) -> ControlFlow<()> {
+        self.frames.push(Vec::new());
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
+        let children = self.frames.pop().unwrap_or_default();
+        let sum = |c: &[u64]| c.iter().fold(0u64, |a, b| a.saturating_add(*b));
+        let n = match e {
+            Expr::Identifier(_) | Expr::CompoundIdentifier(_) => 1,
+            // (children in field order: the tested value first)
+            Expr::Between { .. } => match children.split_first() {
+                Some((x, rest)) => x.saturating_mul(2).saturating_add(sum(rest)),
+                None => 0,
+            },
+            Expr::InList { list, .. } => {
+                let constant = |e: &Expr| matches!(e, Expr::Value(_));
+                let tests = list.iter().filter(|e| !constant(e)).count()
+                    + usize::from(list.iter().any(constant));
+                match children.split_first() {
+                    Some((x, rest)) => x
+                        .saturating_mul(tests.max(1) as u64)
+                        .saturating_add(sum(rest)),
+                    None => 0,
+                }
+            }
+            _ => sum(&children),
+        };
+        self.worst = self.worst.max(n);
+        if let Some(parent) = self.frames.last_mut() {
+            parent.push(n);
+        }
+        ControlFlow::Continue(())
+    }
 }
 
 struct Weigher {
     dialect: Dialect,
     /// CTE names and weights seen so far (scoping ignored: a name's largest weight counts).
     ctes: Vec<(String, u64)>,
+    /// Whether some expression would still copy more than the bound allows once inlined.
+    heavy: bool,
 }
 
 impl VisitorMut for Weigher {
@@ -46,29 +127,31 @@ impl VisitorMut for Weigher {
     /// Every query of the statement, scalar subqueries included, is weighed as a root too (a
     /// query already fenced weighs 1, so weighing twice changes nothing).
     fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
-        self.query(query);
+        self.query(query, 1);
         ControlFlow::Continue(())
     }
 }
 
 impl Weigher {
-    fn query(&mut self, q: &mut Query) -> u64 {
+    /// The weight of `q`'s output, where the queries around it weigh `outer`.
+    fn query(&mut self, q: &mut Query, outer: u64) -> u64 {
         if let Some(with) = &mut q.with {
             for cte in &mut with.cte_tables {
-                let w = self.inlined(&mut cte.query);
+                let w = self.inlined(&mut cte.query, outer);
                 let name = cte.alias.name.value.to_lowercase();
                 self.ctes.push((name, w));
             }
         }
+        let w = self.set_expr(&mut q.body, outer);
         if q.limit_clause.is_some() || q.fetch.is_some() {
             return 1;
         }
-        self.set_expr(&mut q.body)
+        w
     }
 
     /// The weight of a query the planner may inline; fenced when that is over the bound.
-    fn inlined(&mut self, q: &mut Query) -> u64 {
-        let w = self.query(q);
+    fn inlined(&mut self, q: &mut Query, outer: u64) -> u64 {
+        let w = self.query(q, outer);
         if w > MAX_EXPANSION {
             super::analyze::barrier::fence(q, self.dialect);
             return 1;
@@ -76,43 +159,67 @@ impl Weigher {
         w
     }
 
-    fn set_expr(&mut self, body: &mut SetExpr) -> u64 {
+    fn set_expr(&mut self, body: &mut SetExpr, outer: u64) -> u64 {
         match body {
-            SetExpr::Select(s) => {
-                let mut widest = 1;
-                for twj in &mut s.from {
-                    widest = widest.max(self.factor(&mut twj.relation));
-                    for j in &mut twj.joins {
-                        widest = widest.max(self.factor(&mut j.relation));
-                    }
-                }
-                let grouped = match &s.group_by {
-                    GroupByExpr::Expressions(e, _) => !e.is_empty(),
-                    GroupByExpr::All(_) => true,
-                };
-                if grouped || s.distinct.is_some() {
-                    return 1;
-                }
-                s.projection
-                    .iter()
-                    .map(|item| match item {
-                        SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
-                            references(e).max(1).saturating_mul(widest)
-                        }
-                        _ => widest,
-                    })
-                    .max()
-                    .unwrap_or(1)
-            }
-            SetExpr::Query(q) => self.query(q),
+            SetExpr::Select(s) => self.select(s, outer),
+            SetExpr::Query(q) => self.query(q, outer),
             SetExpr::SetOperation { left, right, .. } => {
-                self.set_expr(left).max(self.set_expr(right))
+                self.set_expr(left, outer).max(self.set_expr(right, outer))
             }
             _ => 1,
         }
     }
 
-    fn factor(&mut self, tf: &mut TableFactor) -> u64 {
+    fn select(&mut self, s: &mut Select, outer: u64) -> u64 {
+        // what the select's expressions read: its FROM items and, correlated, the queries
+        // around it; a LATERAL item reads the items before it too
+        let mut widest = outer;
+        for twj in &mut s.from {
+            widest = widest.max(self.factor(&mut twj.relation, widest, outer));
+            for j in &mut twj.joins {
+                widest = widest.max(self.factor(&mut j.relation, widest, outer));
+            }
+        }
+        let mut output = 1;
+        for item in &s.projection {
+            let refs = match item {
+                SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
+                    references(e).max(1)
+                }
+                _ => 1,
+            };
+            output = output.max(refs.saturating_mul(widest));
+        }
+        // every other clause copies what it reads too, though nothing reads it in turn
+        let mut clauses = references_in(&s.selection);
+        clauses = clauses.max(references_in(&s.having));
+        for twj in &s.from {
+            for j in &twj.joins {
+                clauses = clauses.max(join_references(j));
+            }
+        }
+        if let GroupByExpr::Expressions(exprs, _) = &s.group_by {
+            for e in exprs {
+                clauses = clauses.max(references(e));
+            }
+        }
+        if output.max(clauses.saturating_mul(widest)) > MAX_HEAVY {
+            self.heavy = true;
+        }
+        let grouped = match &s.group_by {
+            GroupByExpr::Expressions(e, _) => !e.is_empty(),
+            GroupByExpr::All(_) => true,
+        };
+        if grouped || s.distinct.is_some() {
+            1
+        } else {
+            output
+        }
+    }
+
+    /// A FROM item's weight; `before` is what the items before it weigh (a LATERAL item reads
+    /// them), `outer` what the queries around the SELECT weigh.
+    fn factor(&mut self, tf: &mut TableFactor, before: u64, outer: u64) -> u64 {
         match tf {
             TableFactor::Table { name, .. } => {
                 let [part] = name.0.as_slice() else {
@@ -129,18 +236,74 @@ impl Weigher {
                     .max()
                     .unwrap_or(1)
             }
-            TableFactor::Derived { subquery, .. } => self.inlined(subquery),
+            TableFactor::Derived {
+                lateral, subquery, ..
+            } => self.inlined(subquery, if *lateral { before } else { outer }),
             TableFactor::NestedJoin {
                 table_with_joins, ..
             } => {
-                let mut w = self.factor(&mut table_with_joins.relation);
+                let mut w = self.factor(&mut table_with_joins.relation, before, outer);
                 for j in &mut table_with_joins.joins {
-                    w = w.max(self.factor(&mut j.relation));
+                    w = w.max(self.factor(&mut j.relation, before.max(w), outer));
                 }
                 w
             }
             _ => 1,
         }
+    }
+}
+
+/// Every CTE and derived table planned once (`OFFSET 0`), for a statement whose expressions
+/// would multiply however the weights are spread.
+struct FenceAll {
+    dialect: Dialect,
+}
+
+impl VisitorMut for FenceAll {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, q: &mut Query) -> ControlFlow<()> {
+        if let Some(with) = &mut q.with {
+            for cte in &mut with.cte_tables {
+                fence_once(&mut cte.query, self.dialect);
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, tf: &mut TableFactor) -> ControlFlow<()> {
+        if let TableFactor::Derived { subquery, .. } = tf {
+            fence_once(subquery, self.dialect);
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+fn fence_once(q: &mut Query, dialect: Dialect) {
+    if q.limit_clause.is_none() && q.fetch.is_none() {
+        super::analyze::barrier::fence(q, dialect);
+    }
+}
+
+fn references_in(e: &Option<Expr>) -> u64 {
+    e.as_ref().map_or(0, references)
+}
+
+fn join_references(j: &Join) -> u64 {
+    let constraint = match &j.join_operator {
+        JoinOperator::Join(c)
+        | JoinOperator::Inner(c)
+        | JoinOperator::Left(c)
+        | JoinOperator::LeftOuter(c)
+        | JoinOperator::Right(c)
+        | JoinOperator::RightOuter(c)
+        | JoinOperator::FullOuter(c)
+        | JoinOperator::CrossJoin(c) => c,
+        _ => return 0,
+    };
+    match constraint {
+        JoinConstraint::On(e) => references(e),
+        _ => 0,
     }
 }
 
@@ -162,8 +325,72 @@ mod tests {
 
     fn bounded(sql: &str) -> String {
         let mut st = crate::sql::parse::parse(sql, Dialect::Postgres, 100_000).expect("parses");
-        bound(&mut st, Dialect::Postgres);
+        bound(&mut st, Dialect::Postgres).expect("not refused");
         st.to_string()
+    }
+
+    fn refused(sql: &str) -> bool {
+        let mut st = crate::sql::parse::parse(sql, Dialect::Postgres, 100_000).expect("parses");
+        bound(&mut st, Dialect::Postgres).is_err()
+    }
+
+    #[test]
+    fn between_and_in_that_copy_their_left_side_into_millions_are_refused() {
+        let mut between = "id".to_string();
+        for _ in 0..21 {
+            between = format!("({between} BETWEEN 0 AND 1)::int");
+        }
+        assert!(refused(&format!(
+            "SELECT count(*) FROM t WHERE {between} = 1"
+        )));
+        let mut within = "id".to_string();
+        for _ in 0..10 {
+            within = format!("({within} BETWEEN 0 AND 1)::int");
+        }
+        assert!(!refused(&format!(
+            "SELECT count(*) FROM t WHERE {within} = 1"
+        )));
+        let mut inlist = "id".to_string();
+        for _ in 0..10 {
+            inlist = format!("({inlist}::int IN (id, id, id, id))::int");
+        }
+        assert!(refused(&format!(
+            "SELECT count(*) FROM t WHERE {inlist} = 1"
+        )));
+        // Constants are one test, however many.
+        let constants = (0..5000)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        assert!(!refused(&format!(
+            "SELECT count(*) FROM t WHERE id IN ({constants}) AND d BETWEEN a AND b"
+        )));
+    }
+
+    #[test]
+    fn lateral_chains_and_heavy_outer_expressions_fence_every_inlinable_query() {
+        let mut sql = "SELECT count(*) FROM (SELECT id::numeric AS s FROM t) a0".to_string();
+        for i in 1..=9 {
+            sql.push_str(&format!(
+                ", LATERAL (SELECT a{p}.s + a{p}.s + a{p}.s + a{p}.s AS s) a{i}",
+                p = i - 1
+            ));
+        }
+        // (a LATERAL item sees the ones before it: a7 would copy a0 4^7 times)
+        let out = bounded(&sql);
+        assert!(out.contains("AS s OFFSET 0) a7"), "{out}");
+        assert!(!out.contains("AS s OFFSET 0) a6"), "{out}");
+        // Six levels weigh 4096, under the bound; forty references to them in a WHERE are not.
+        let mut sql = chain(6, 4);
+        sql = sql.replace(
+            "SELECT s FROM c6",
+            &format!(
+                "SELECT count(*) FROM c6 WHERE {} > 0",
+                vec!["s"; 40].join("+")
+            ),
+        );
+        let out = bounded(&sql);
+        assert_eq!(out.matches("OFFSET 0").count(), 7, "{out}");
     }
 
     fn chain(levels: usize, refs: usize) -> String {

@@ -256,7 +256,7 @@ pub fn govern(
     let analysis = analyze::analyze(&mut statement, ctx, params, cap)?;
     rewrite::keep_output_names(&mut statement, &texts);
     // inlining must not multiply expressions into gigabytes of planner memory
-    expansion::bound(&mut statement, ctx.dialect);
+    expansion::bound(&mut statement, ctx.dialect)?;
     // rewrite: push the row cap down as LIMIT cap+1
     let row_cap = match purpose {
         Purpose::Query { max_rows } => {
