@@ -280,7 +280,26 @@ fn scan_tokens(tokens: &[TokenWithSpan], dialect: Dialect) -> Result<(), Denial>
                 | Keyword::COLLATE
                 | Keyword::AT
                 | Keyword::SIMILAR
-                | Keyword::OVERLAPS => bump_chain(&mut levels),
+                | Keyword::OVERLAPS
+                // postfix and dialect operators, chained as any other
+                | Keyword::NOTNULL
+                | Keyword::GLOB
+                | Keyword::REGEXP
+                | Keyword::RLIKE
+                | Keyword::MATCH
+                | Keyword::DIV
+                | Keyword::XOR
+                | Keyword::ESCAPE
+                // each JOIN nests the joins before it one level deeper (ON and USING do not
+                // end that chain)
+                | Keyword::JOIN => bump_chain(&mut levels),
+                // A CASE is a level of its own: the chain around it goes on after END.
+                Keyword::CASE => levels.push((0, 0)),
+                Keyword::END => {
+                    if levels.len() > 1 {
+                        levels.pop();
+                    }
+                }
                 // Clause boundaries start new subtrees.
                 Keyword::SELECT
                 | Keyword::FROM
@@ -290,14 +309,9 @@ fn scan_tokens(tokens: &[TokenWithSpan], dialect: Dialect) -> Result<(), Denial>
                 | Keyword::ORDER
                 | Keyword::LIMIT
                 | Keyword::OFFSET
-                | Keyword::ON
-                | Keyword::USING
-                | Keyword::JOIN
-                | Keyword::CASE
                 | Keyword::WHEN
                 | Keyword::THEN
                 | Keyword::ELSE
-                | Keyword::END
                 | Keyword::AS
                 | Keyword::WINDOW
                 | Keyword::PARTITION => set_chain(&mut levels, 0),

@@ -592,3 +592,41 @@ fn sqlite_search_needles_are_bounded() {
     .expect("allowed");
     assert!(!q.sql().contains("CASE WHEN length"), "{}", q.sql());
 }
+
+#[test]
+fn chains_that_evade_no_operator_count_are_refused_before_they_are_walked() {
+    // Each built a tree ~1,000 deep that the walker's recursion overflowed a worker's stack
+    // on, aborting the server: CASE ... END between the operators, postfix NOTNULL, GLOB, and
+    // JOIN after JOIN (each ON or USING used to restart the count).
+    let long = [
+        format!("SELECT 1{}", " + CASE WHEN 1=1 THEN 1 END".repeat(1000)),
+        format!("SELECT 1 {}", "NOTNULL ".repeat(1000)),
+        format!("SELECT 'a'{}", " GLOB 'a'".repeat(1000)),
+        format!(
+            "SELECT 1 FROM {}orders b ON true",
+            "orders JOIN ".repeat(1000)
+        ),
+        format!(
+            "SELECT 1 FROM orders a0{}",
+            (1..1000)
+                .map(|i| format!(" JOIN orders a{i} USING (id)"))
+                .collect::<String>()
+        ),
+    ];
+    for sql in &long {
+        for dialect in [PG, LITE] {
+            let e = run(dialect, sql).expect_err("refused");
+            assert!(
+                e.to_string().contains("chains more than"),
+                "{}: {e}",
+                &sql[..40]
+            );
+        }
+    }
+    // What analysts write stays well inside.
+    let fine = format!(
+        "SELECT 1{} FROM orders o JOIN customers c ON c.id = o.customer_id JOIN order_lines l ON l.order_id = o.id",
+        " + CASE WHEN o.id > 1 THEN 1 ELSE 0 END".repeat(100)
+    );
+    assert!(run(PG, &fine).is_ok());
+}
