@@ -74,6 +74,10 @@ pub enum DbError {
     /// No connection could be had.
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
+    /// Every connection of the pool stayed in use for the whole wait: the database answers,
+    /// it is busy (the circuit breaker does not count this as a failure to reach it).
+    #[error("the database is unavailable: {0}")]
+    Busy(String),
     /// Something went wrong that is not the caller's doing.
     #[error("internal error: {0}")]
     Internal(String),

@@ -545,9 +545,9 @@ fn major_version(dialect: Dialect, version: &str) -> String {
 pub(crate) fn unavailable<E: std::fmt::Display>(e: deadpool::managed::PoolError<E>) -> DbError {
     use deadpool::managed::PoolError;
     match e {
-        PoolError::Timeout(_) => {
-            DbError::Unavailable("timed out waiting for a database connection".into())
-        }
+        PoolError::Timeout(_) => DbError::Busy(
+            "timed out waiting for a database connection (every connection is in use)".into(),
+        ),
         PoolError::Backend(_) | PoolError::PostCreateHook(_) => {
             DbError::Unavailable("could not connect to the database".into())
         }

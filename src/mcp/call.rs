@@ -333,7 +333,8 @@ impl Call {
         };
         match error {
             Some(crate::db::DbError::Unavailable(_)) => breaker.failure(),
-            Some(crate::db::DbError::Cancelled) => {}
+            // (a pool whose connections are all busy reached the database just fine)
+            Some(crate::db::DbError::Cancelled | crate::db::DbError::Busy(_)) => {}
             _ => breaker.success(),
         }
     }

@@ -132,7 +132,7 @@ impl From<DbError> for ToolError {
                 d.as_millis()
             )),
             DbError::Cancelled => ToolError::Cancelled,
-            DbError::Unavailable(m) => ToolError::Unavailable(m),
+            DbError::Unavailable(m) | DbError::Busy(m) => ToolError::Unavailable(m),
             DbError::Internal(m) => ToolError::Internal(m),
         }
     }

@@ -295,10 +295,8 @@ fn scan_tokens(tokens: &[TokenWithSpan], dialect: Dialect) -> Result<(), Denial>
                 | Keyword::JOIN => bump_chain(&mut levels),
                 // A CASE is a level of its own: the chain around it goes on after END.
                 Keyword::CASE => levels.push((0, 0)),
-                Keyword::END => {
-                    if levels.len() > 1 {
-                        levels.pop();
-                    }
+                Keyword::END if levels.len() > 1 => {
+                    levels.pop();
                 }
                 // Clause boundaries start new subtrees.
                 Keyword::SELECT
