@@ -457,6 +457,11 @@ pub enum Bound {
 /// The longest needle of SQLite's `instr` and `replace` (memcmp per position: 32 MiB against
 /// 1,000 characters takes under a second).
 pub const MAX_NEEDLE: usize = 1000;
+/// SQLite searches (LIKE, GLOB, instr, replace, trim) one statement may make in text it built
+/// itself (not a stored column or a literal): each is one step the statement timeout cannot
+/// stop, on text of up to 32 MiB, and a row of many of them ran on for minutes.
+pub const MAX_BUILT_SEARCHES: usize = 8;
+
 /// The longest LIKE or GLOB pattern SQLite takes (`SQLITE_MAX_LIKE_PATTERN_LENGTH` in
 /// `.cargo/config.toml`; a longer one is its error "LIKE or GLOB pattern too complex").
 pub const MAX_LIKE_PATTERN: usize = 100;

@@ -176,6 +176,7 @@ impl Walker<'_> {
                 binary_operator(op)?;
                 if *op == BinaryOperator::Glob {
                     self.pattern_bound(right)?;
+                    self.search_in(left)?;
                 }
                 self.expr(left)?;
                 self.expr(right)
@@ -220,6 +221,7 @@ impl Walker<'_> {
                 self.expr(expr)?;
                 self.expr(pattern)?;
                 self.pattern_bound(pattern)?;
+                self.search_in(expr)?;
                 match escape_char {
                     Some(esc) => self.expr(esc),
                     None => Ok(()),
@@ -277,6 +279,9 @@ impl Walker<'_> {
                 }
                 // SQLite trims at a cost of the two lengths multiplied (see `Bound::Needle`).
                 if self.dialect == Dialect::Sqlite {
+                    if trim_what.is_some() || trim_characters.is_some() {
+                        self.search_in(expr)?;
+                    }
                     let sets = trim_what.iter_mut().map(|w| &mut **w);
                     for set in sets.chain(trim_characters.iter_mut().flatten()) {
                         super::functions::bound_needle(
@@ -556,6 +561,29 @@ fn signed(e: &Expr) -> bool {
 }
 
 impl Walker<'_> {
+    /// Count a SQLite search in `haystack` when the statement built that text itself (see
+    /// `MAX_BUILT_SEARCHES`); a stored column or a literal is as long as it is.
+    pub(super) fn search_in(&self, haystack: &Expr) -> Walk {
+        if self.dialect != Dialect::Sqlite
+            || matches!(haystack, Expr::Value(_))
+            || self.stored_column(haystack)
+        {
+            return Ok(());
+        }
+        let n = self.built_searches.get() + 1;
+        self.built_searches.set(n);
+        let max = crate::dialect::functions::MAX_BUILT_SEARCHES;
+        if n > max {
+            return Err(Denial::new(
+                Rule::FunctionNotAllowed,
+                format!(
+                    "a statement may search text it builds itself (LIKE, GLOB, instr, replace, trim over an expression or a CTE's column) at most {max} times on SQLite: each search is one step the statement timeout cannot stop; search stored columns, or split the statement"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// SQLite's bound on LIKE and GLOB patterns (`.cargo/config.toml`), said plainly for a
     /// literal one (a built one meets SQLite's own error).
     fn pattern_bound(&self, pattern: &Expr) -> Walk {

@@ -157,15 +157,20 @@ impl Walker<'_> {
             Bound::Width { arg: i, max } => {
                 matches!(arg(i), Some(Expr::Value(v)) if matches!(&v.value, Value::Number(n, _) if n.parse::<u64>().is_ok_and(|n| n <= max)))
             }
-            Bound::Needle { arg: i, max } => match arg(i) {
-                Some(Expr::Value(v)) => match &v.value {
-                    Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => {
-                        s.chars().count() <= max
-                    }
+            Bound::Needle { arg: i, max } => {
+                if let Some(haystack) = arg(0) {
+                    self.search_in(haystack)?;
+                }
+                match arg(i) {
+                    Some(Expr::Value(v)) => match &v.value {
+                        Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => {
+                            s.chars().count() <= max
+                        }
+                        _ => true,
+                    },
                     _ => true,
-                },
-                _ => true,
-            },
+                }
+            }
             Bound::Series => {
                 let exprs: Vec<&Expr> = (0..list.len()).map_while(arg).collect();
                 self.series.set(self.series.get() + 1);

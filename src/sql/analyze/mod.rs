@@ -169,6 +169,9 @@ pub(crate) struct Walker<'c> {
     fences: Vec<barrier::Fence>,
     /// Series made so far: one per statement, so bounded series cannot multiply (see `series`).
     series: std::cell::Cell<usize>,
+    /// SQLite searches (LIKE, GLOB, instr, replace, trim) over built text, so far (see
+    /// `functions::MAX_BUILT_SEARCHES`).
+    built_searches: std::cell::Cell<usize>,
     /// The row cap `rewrite` will push into the outermost query (`None`: EXPLAIN, filters).
     row_cap: Option<u64>,
     /// The output columns of the query walked last, where known (for derived tables and CTEs).
@@ -212,6 +215,7 @@ impl<'c> Walker<'c> {
             anonymous: Vec::new(),
             fences: Vec::new(),
             series: std::cell::Cell::new(0),
+            built_searches: std::cell::Cell::new(0),
             row_cap: None,
             last_columns: None,
             out_of_sight: Vec::new(),

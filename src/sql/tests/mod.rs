@@ -630,3 +630,35 @@ fn chains_that_evade_no_operator_count_are_refused_before_they_are_walked() {
     );
     assert!(run(PG, &fine).is_ok());
 }
+
+#[test]
+fn sqlite_searches_of_built_text_are_counted() {
+    // Each search of text the statement built is one uninterruptible step: eight pass, nine
+    // do not; stored columns and literals are not counted.
+    let searches = |n: usize| {
+        let items: Vec<String> = (0..n).map(|i| format!("s LIKE '%a{i}%' AS c{i}")).collect();
+        format!(
+            "WITH t(s) AS (SELECT lower(name) FROM customers) SELECT {} FROM t",
+            items.join(", ")
+        )
+    };
+    assert!(run_as("analyst", LITE, &searches(8)).is_ok());
+    assert_role_denied("analyst", LITE, &searches(9), Rule::FunctionNotAllowed);
+    let stored: Vec<String> = (0..20)
+        .map(|i| format!("name LIKE '%a{i}%' AS c{i}, instr(city, 'x{i}') AS i{i}"))
+        .collect();
+    let sql = format!("SELECT {} FROM customers", stored.join(", "));
+    assert!(
+        run_as("analyst", LITE, &sql).is_ok(),
+        "stored columns are not counted"
+    );
+    let built: Vec<String> = (0..9)
+        .map(|i| format!("instr(lower(name), 'x{i}') AS i{i}"))
+        .collect();
+    let sql = format!("SELECT {} FROM customers", built.join(", "));
+    assert_role_denied("analyst", LITE, &sql, Rule::FunctionNotAllowed);
+    assert!(
+        run_as("analyst", PG, &searches(20)).is_ok(),
+        "PostgreSQL checks for interrupts"
+    );
+}
