@@ -176,7 +176,7 @@ impl Walker<'_> {
                 binary_operator(op)?;
                 if *op == BinaryOperator::Glob {
                     self.pattern_bound(right)?;
-                    self.search_in(left)?;
+                    self.search_in(left, Some(right))?;
                 }
                 self.expr(left)?;
                 self.expr(right)
@@ -221,7 +221,7 @@ impl Walker<'_> {
                 self.expr(expr)?;
                 self.expr(pattern)?;
                 self.pattern_bound(pattern)?;
-                self.search_in(expr)?;
+                self.search_in(expr, Some(pattern))?;
                 match escape_char {
                     Some(esc) => self.expr(esc),
                     None => Ok(()),
@@ -279,8 +279,11 @@ impl Walker<'_> {
                 }
                 // SQLite trims at a cost of the two lengths multiplied (see `Bound::Needle`).
                 if self.dialect == Dialect::Sqlite {
-                    if trim_what.is_some() || trim_characters.is_some() {
-                        self.search_in(expr)?;
+                    let set = trim_what
+                        .as_deref()
+                        .or(trim_characters.as_ref().and_then(|c| c.first()));
+                    if set.is_some() {
+                        self.search_in(expr, set)?;
                     }
                     let sets = trim_what.iter_mut().map(|w| &mut **w);
                     for set in sets.chain(trim_characters.iter_mut().flatten()) {
@@ -561,12 +564,18 @@ fn signed(e: &Expr) -> bool {
 }
 
 impl Walker<'_> {
-    /// Count a SQLite search in `haystack` when the statement built that text itself (see
-    /// `MAX_BUILT_SEARCHES`); a stored column or a literal is as long as it is.
-    pub(super) fn search_in(&self, haystack: &Expr) -> Walk {
+    /// Count a SQLite search for `needle` in `haystack` when the statement built that text
+    /// itself and the needle is no short literal (see `MAX_BUILT_SEARCHES`): a stored column or
+    /// a literal is as long as it is, and a search for a few characters is as fast as a scan.
+    pub(super) fn search_in(&self, haystack: &Expr, needle: Option<&Expr>) -> Walk {
+        let short = |e: &Expr| {
+            matches!(e, Expr::Value(v) if matches!(&v.value,
+                Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) if s.chars().count() <= SHORT_NEEDLE))
+        };
         if self.dialect != Dialect::Sqlite
             || matches!(haystack, Expr::Value(_))
             || self.stored_column(haystack)
+            || needle.is_some_and(short)
         {
             return Ok(());
         }
@@ -603,3 +612,6 @@ impl Walker<'_> {
         Ok(())
     }
 }
+
+/// A literal needle or pattern this short is searched for at about the speed of a scan.
+const SHORT_NEEDLE: usize = 16;

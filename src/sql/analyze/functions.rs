@@ -159,7 +159,7 @@ impl Walker<'_> {
             }
             Bound::Needle { arg: i, max } => {
                 if let Some(haystack) = arg(0) {
-                    self.search_in(haystack)?;
+                    self.search_in(haystack, arg(i))?;
                 }
                 match arg(i) {
                     Some(Expr::Value(v)) => match &v.value {
