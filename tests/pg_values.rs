@@ -246,7 +246,8 @@ async fn infinities_reals_and_numeric_arrays_render_as_postgresql_prints_them() 
         DATE '0044-03-15 BC' AS bc, TIMESTAMP '0044-03-15 12:00:00 BC' AS bcts, \
         0.1::real AS r, ARRAY[0.1::real, 0.7::real] AS rs, 1e20::real AS big, \
         ARRAY[0.00, 0.05, 100.10]::numeric[] AS ns, ARRAY['NaN'::numeric, NULL] AS nan, \
-        (SELECT coalesce(max(ordered_at), 'infinity') FROM orders WHERE false) AS open_end";
+        (SELECT coalesce(max(ordered_at), 'infinity') FROM orders WHERE false) AS open_end, \
+        ARRAY['NaN'::float8, 'Infinity', '-Infinity', 1.5, NULL] AS fs";
     let r = call(&client, "query", json!({ "sql": sql })).await;
     assert_eq!(error_code(&r), None, "{}", text(&r));
     let row = rows(&r).into_iter().next().expect("one row");
@@ -265,6 +266,7 @@ async fn infinities_reals_and_numeric_arrays_render_as_postgresql_prints_them() 
         json!(["0.00", "0.05", "100.10"]),
         json!(["NaN", null]),
         json!("infinity"),
+        json!(["NaN", "Infinity", "-Infinity", 1.5, null]),
     ];
     for (i, want) in expected.iter().enumerate() {
         assert_eq!(&row[i], want, "column {i}: {}", text(&r));

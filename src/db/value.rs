@@ -285,7 +285,8 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
         "int2[]" => row.try_get::<Vec<Option<i16>>, _>(i).ok().map(Json::from),
         "int4[]" => row.try_get::<Vec<Option<i32>>, _>(i).ok().map(Json::from),
         "int8[]" => row.try_get::<Vec<Option<i64>>, _>(i).ok().map(Json::from),
-        "float8[]" => row.try_get::<Vec<Option<f64>>, _>(i).ok().map(Json::from),
+        // (NaN and the infinities spelled as for the scalar, not null)
+        "float8[]" => array::<f64>(row, i, number),
         "bool[]" => row.try_get::<Vec<Option<bool>>, _>(i).ok().map(Json::from),
         // As the scalar: scale kept (`0.00`), NaN spelled.
         "numeric[]" => {

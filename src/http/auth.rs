@@ -24,6 +24,8 @@ use crate::auth::token::AuthError;
 
 /// Failed authentications allowed per client address and minute before it is refused.
 const FAILURES_PER_MINUTE: u32 = 20;
+/// Addresses tracked before those whose budget has refilled are dropped.
+const FORGET_ABOVE: usize = 10_000;
 /// How long an address that went over stays refused.
 const BLOCK: Duration = Duration::from_secs(60);
 
@@ -71,6 +73,11 @@ impl AuthState {
 
     /// Count a failure; an address over its budget is refused for a while.
     fn failed(&self, ip: IpAddr) {
+        // addresses whose budget has refilled are forgotten, so guesses from many addresses
+        // cannot grow the table for ever
+        if self.failures.len() > FORGET_ABOVE {
+            self.failures.retain_recent();
+        }
         if self.failures.check_key(&ip).is_err() {
             tracing::warn!(client = %ip, "too many failed authentications; refusing this address for a while");
             self.blocked.insert(ip, ());
