@@ -422,16 +422,10 @@ async fn a_client_that_never_sends_its_body_is_disconnected() {
         started.elapsed()
     );
     // And hung up.
-    let closed = tokio::time::timeout(Duration::from_secs(5), async {
-        loop {
-            match slow.read(&mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {}
-            }
-        }
-    })
-    .await;
-    assert!(closed.is_ok(), "the connection stayed open");
+    assert!(
+        closed_within(&mut slow, Duration::from_secs(5)).await,
+        "the connection stayed open"
+    );
     still_serves(&server).await;
 }
 
@@ -440,7 +434,6 @@ async fn a_client_that_never_sends_its_body_is_disconnected() {
 /// server's whole bound of 4,096 and lock everyone out.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn silent_connections_are_closed_and_one_address_holds_a_bounded_share() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let (_dir, server, addr) = plain_server().await;
     let started = Instant::now();
     let mut silent = Vec::new();
@@ -451,41 +444,16 @@ async fn silent_connections_are_closed_and_one_address_holds_a_bounded_share() {
                 .expect("connect"),
         );
     }
-    // HTTP/2 with prior knowledge: the preface and an empty SETTINGS frame, then nothing.
-    let mut h2 = tokio::net::TcpStream::connect(&addr)
-        .await
-        .expect("connect");
-    h2.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00")
-        .await
-        .expect("preface");
-    let mut buf = [0u8; 256];
-    // The 257th from this address (the h2 one) is closed at once, unanswered.
-    let refused = tokio::time::timeout(Duration::from_secs(5), async {
-        loop {
-            match h2.read(&mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {}
-            }
-        }
-    })
-    .await;
+    // The 257th from this address (an HTTP/2 one) is closed at once, unanswered.
+    let mut h2 = h2_without_streams(&addr).await;
     assert!(
-        refused.is_ok(),
+        closed_within(&mut h2, Duration::from_secs(5)).await,
         "a connection over the address's share was kept"
     );
     // Every silent one is closed once idle (10 s), and the server serves again.
     for (i, s) in silent.iter_mut().enumerate() {
-        let closed = tokio::time::timeout(Duration::from_secs(20), async {
-            loop {
-                match s.read(&mut buf).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => {}
-                }
-            }
-        })
-        .await;
         assert!(
-            closed.is_ok(),
+            closed_within(s, Duration::from_secs(20)).await,
             "silent connection {i} still open after {:?}",
             started.elapsed()
         );
@@ -496,25 +464,39 @@ async fn silent_connections_are_closed_and_one_address_holds_a_bounded_share() {
         started.elapsed()
     );
     // An HTTP/2 connection that opens no stream is closed too.
-    let mut h2 = tokio::net::TcpStream::connect(&addr)
-        .await
-        .expect("connect");
+    let mut h2 = h2_without_streams(&addr).await;
+    let quiet_since = Instant::now();
+    assert!(
+        closed_within(&mut h2, Duration::from_secs(20)).await,
+        "an idle HTTP/2 connection stayed open"
+    );
+    assert!(quiet_since.elapsed() >= Duration::from_secs(9));
+    still_serves(&server).await;
+}
+
+/// HTTP/2 with prior knowledge: the preface and an empty SETTINGS frame, then nothing.
+async fn h2_without_streams(addr: &str) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let mut h2 = tokio::net::TcpStream::connect(addr).await.expect("connect");
     h2.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00")
         .await
         .expect("preface");
-    let quiet_since = Instant::now();
-    let closed = tokio::time::timeout(Duration::from_secs(20), async {
-        loop {
-            match h2.read(&mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {}
+    h2
+}
+
+/// Whether the server closes `stream` within `limit` (whatever it sends first).
+async fn closed_within(stream: &mut tokio::net::TcpStream, limit: Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut buf = [0u8; 512];
+    tokio::time::timeout(limit, async {
+        while let Ok(n) = stream.read(&mut buf).await {
+            if n == 0 {
+                break;
             }
         }
     })
-    .await;
-    assert!(closed.is_ok(), "an idle HTTP/2 connection stayed open");
-    assert!(quiet_since.elapsed() >= Duration::from_secs(9));
-    still_serves(&server).await;
+    .await
+    .is_ok()
 }
 
 /// A statement takes at most 65,535 parameters (PostgreSQL's own bound): a call with more is

@@ -23,8 +23,8 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    Expr, GroupByExpr, Join, JoinConstraint, JoinOperator, Query, Select, SelectItem, SetExpr,
-    Statement, TableFactor, Visit, VisitMut, Visitor, VisitorMut,
+    Expr, GroupByExpr, Join, JoinConstraint, Query, Select, SelectItem, SetExpr, Statement,
+    TableFactor, Visit, VisitMut, Visitor, VisitorMut,
 };
 
 use super::{Denial, Dialect, Rule};
@@ -290,19 +290,8 @@ fn references_in(e: &Option<Expr>) -> u64 {
 }
 
 fn join_references(j: &Join) -> u64 {
-    let constraint = match &j.join_operator {
-        JoinOperator::Join(c)
-        | JoinOperator::Inner(c)
-        | JoinOperator::Left(c)
-        | JoinOperator::LeftOuter(c)
-        | JoinOperator::Right(c)
-        | JoinOperator::RightOuter(c)
-        | JoinOperator::FullOuter(c)
-        | JoinOperator::CrossJoin(c) => c,
-        _ => return 0,
-    };
-    match constraint {
-        JoinConstraint::On(e) => references(e),
+    match join_constraint!(&j.join_operator) {
+        Some(JoinConstraint::On(e)) => references(e),
         _ => 0,
     }
 }

@@ -12,6 +12,24 @@
 //! AST builders) -> print. It must never let text through that it did not parse, and
 //! every AST node kind it does not understand is denied (`_ => deny`).
 
+/// The constraint of a join of a type governance supports (`None`: any other type), by
+/// reference or mutably, whichever `$op` is: the one list of supported join types.
+macro_rules! join_constraint {
+    ($op:expr) => {
+        match $op {
+            sqlparser::ast::JoinOperator::Join(c)
+            | sqlparser::ast::JoinOperator::Inner(c)
+            | sqlparser::ast::JoinOperator::Left(c)
+            | sqlparser::ast::JoinOperator::LeftOuter(c)
+            | sqlparser::ast::JoinOperator::Right(c)
+            | sqlparser::ast::JoinOperator::RightOuter(c)
+            | sqlparser::ast::JoinOperator::FullOuter(c)
+            | sqlparser::ast::JoinOperator::CrossJoin(c) => Some(c),
+            _ => None,
+        }
+    };
+}
+
 pub(crate) mod analyze;
 mod compile;
 mod expansion;

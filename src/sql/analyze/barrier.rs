@@ -29,9 +29,12 @@ use sqlparser::ast::{Offset, OffsetRows, OrderBySort};
 use super::*;
 use crate::sql::names::{CatalogTable, quoted};
 
+mod columns;
 mod correlated;
 mod keys;
 mod order;
+
+pub(super) use columns::statistics_blind;
 
 use correlated::ANY_NAME;
 use keys::column_equalities;

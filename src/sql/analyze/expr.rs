@@ -287,7 +287,7 @@ impl Walker<'_> {
                     }
                     let sets = trim_what.iter_mut().map(|w| &mut **w);
                     for set in sets.chain(trim_characters.iter_mut().flatten()) {
-                        super::functions::bound_needle(
+                        super::searches::bound_needle(
                             &self.unbounded("trim"),
                             set,
                             crate::dialect::functions::MAX_TRIM_SET,
@@ -562,56 +562,3 @@ fn signed(e: &Expr) -> bool {
         _ => false,
     }
 }
-
-impl Walker<'_> {
-    /// Count a SQLite search for `needle` in `haystack` when the statement built that text
-    /// itself and the needle is no short literal (see `MAX_BUILT_SEARCHES`): a stored column or
-    /// a literal is as long as it is, and a search for a few characters is as fast as a scan.
-    pub(super) fn search_in(&self, haystack: &Expr, needle: Option<&Expr>) -> Walk {
-        let short = |e: &Expr| {
-            matches!(e, Expr::Value(v) if matches!(&v.value,
-                Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) if s.chars().count() <= SHORT_NEEDLE))
-        };
-        if self.dialect != Dialect::Sqlite
-            || matches!(haystack, Expr::Value(_))
-            || self.stored_column(haystack)
-            || needle.is_some_and(short)
-        {
-            return Ok(());
-        }
-        let n = self.built_searches.get() + 1;
-        self.built_searches.set(n);
-        let max = crate::dialect::functions::MAX_BUILT_SEARCHES;
-        if n > max {
-            return Err(Denial::new(
-                Rule::FunctionNotAllowed,
-                format!(
-                    "a statement may search text it builds itself (LIKE, GLOB, instr, replace, trim over an expression or a CTE's column) at most {max} times on SQLite: each search is one step the statement timeout cannot stop; search stored columns, or split the statement"
-                ),
-            ));
-        }
-        Ok(())
-    }
-
-    /// SQLite's bound on LIKE and GLOB patterns (`.cargo/config.toml`), said plainly for a
-    /// literal one (a built one meets SQLite's own error).
-    fn pattern_bound(&self, pattern: &Expr) -> Walk {
-        let max = crate::dialect::functions::MAX_LIKE_PATTERN;
-        if self.dialect == Dialect::Sqlite
-            && let Expr::Value(v) = pattern
-            && let Value::SingleQuotedString(p) = &v.value
-            && p.chars().count() > max
-        {
-            return Err(Denial::new(
-                Rule::FunctionNotAllowed,
-                format!(
-                    "a LIKE or GLOB pattern may be at most {max} characters on SQLite (matching costs the text's length times the pattern's, in one step the statement timeout cannot stop); use instr() for a long fixed text"
-                ),
-            ));
-        }
-        Ok(())
-    }
-}
-
-/// A literal needle or pattern this short is searched for at about the speed of a scan.
-const SHORT_NEEDLE: usize = 16;

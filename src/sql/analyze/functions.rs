@@ -91,7 +91,7 @@ impl Walker<'_> {
                     if let Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(e))) =
                         list.args.get_mut(arg)
                     {
-                        guard(e, max);
+                        super::searches::guard(e, max);
                     }
                 }
                 _ => {}
@@ -315,51 +315,4 @@ pub(super) fn plain_wildcard(opts: &WildcardAdditionalOptions) -> Walk {
         ));
     }
     Ok(())
-}
-
-/// A needle outside a function's argument list (`TRIM(x, set)`): a literal over `max`
-/// characters is refused with `denial`, any other value guarded (see [`guard`]).
-pub(super) fn bound_needle(denial: &Denial, e: &mut Expr, max: usize) -> Walk {
-    if let Expr::Value(v) = &*e
-        && let Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) = &v.value
-        && s.chars().count() > max
-    {
-        return Err(denial.clone());
-    }
-    guard(e, max);
-    Ok(())
-}
-
-/// A needle that is no literal (a literal was checked already) as `CASE WHEN length(x) <= max
-/// THEN x END` (see [`crate::dialect::Bound::Needle`]); a rewrite already in that form is left.
-fn guard(e: &mut Expr, max: usize) {
-    if matches!(e, Expr::Value(_)) {
-        return;
-    }
-    let guard = |x: Expr| Expr::Case {
-        case_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
-        end_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
-        operand: None,
-        conditions: vec![sqlparser::ast::CaseWhen {
-            condition: Expr::BinaryOp {
-                left: Box::new(crate::sql::rewrite::call("length", vec![x.clone()])),
-                op: BinaryOperator::LtEq,
-                right: Box::new(Expr::value(Value::Number(max.to_string(), false))),
-            },
-            result: x,
-        }],
-        else_result: None,
-    };
-    if let Expr::Case {
-        conditions,
-        else_result: None,
-        operand: None,
-        ..
-    } = &*e
-        && let [w] = conditions.as_slice()
-        && *e == guard(w.result.clone())
-    {
-        return;
-    }
-    *e = guard(e.clone());
 }

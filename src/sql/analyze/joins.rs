@@ -1,6 +1,6 @@
 //! FROM items joined: what each join's ON and USING may see, as in the database.
 
-use sqlparser::ast::{Join, JoinConstraint, JoinOperator, TableWithJoins};
+use sqlparser::ast::{Join, JoinConstraint, TableWithJoins};
 
 use super::{FromItem, Walk, Walker, normalize_ident, unsupported};
 

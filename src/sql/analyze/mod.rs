@@ -31,24 +31,6 @@ use super::compile::{CompiledRole, TableAccess};
 use super::names::{Catalog, normalize_ident, normalize_name, quoted, quoted_name};
 use super::{Denial, Dialect, GovernContext, QualifiedName, Rule};
 
-/// The constraint of a join of a type governance supports (`None`: any other type), by
-/// reference or mutably, whichever `$op` is: the one list of supported join types.
-macro_rules! join_constraint {
-    ($op:expr) => {
-        match $op {
-            JoinOperator::Join(c)
-            | JoinOperator::Inner(c)
-            | JoinOperator::Left(c)
-            | JoinOperator::LeftOuter(c)
-            | JoinOperator::Right(c)
-            | JoinOperator::RightOuter(c)
-            | JoinOperator::FullOuter(c)
-            | JoinOperator::CrossJoin(c) => Some(c),
-            _ => None,
-        }
-    };
-}
-
 /// What a governed statement reads, and the attribute values its row filters bind.
 #[derive(Debug, Default)]
 pub(crate) struct Analysis {
@@ -546,6 +528,7 @@ mod functions;
 mod grouping;
 mod joins;
 mod relations;
+mod searches;
 mod series;
 
 use expr::check_name;

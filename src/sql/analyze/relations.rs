@@ -329,37 +329,17 @@ impl Walker<'_> {
             }
         };
         let fenced = filter.is_some();
-        // PostgreSQL's planner estimates a predicate on a fenced column from the base table's
-        // statistics, reached through the fence, and to do so calls the predicate's operator on
-        // sampled values of every row, hidden ones too: `name LIKE '%Anthony Sanche%\'` raised
-        // an error exactly when some other region's name held that text. A column that is no
-        // bare column reference (`COALESCE(x)`, which the planner keeps) gets no statistics, as
-        // a `security_barrier` view's. Types whose every such operator is leakproof (integers,
-        // floats, booleans, uuids: join keys, whose statistics the planner needs) stay bare.
-        let table_types = match (fenced, self.dialect) {
-            (true, Dialect::Postgres) => Some(self.catalog.get(&table.schema, &table.name)),
-            _ => None,
+        let projection = match (fenced, self.dialect) {
+            (true, Dialect::Postgres) => barrier::statistics_blind(
+                &access.visible,
+                self.catalog.get(&table.schema, &table.name),
+            ),
+            _ => access
+                .visible
+                .iter()
+                .map(|c| SelectItem::UnnamedExpr(Expr::Identifier(quoted(c))))
+                .collect(),
         };
-        let projection = access
-            .visible
-            .iter()
-            .map(|c| {
-                let column = Expr::Identifier(quoted(c));
-                match table_types {
-                    Some(t)
-                        if !t
-                            .and_then(|t| t.column_type(c))
-                            .is_some_and(statistics_safe) =>
-                    {
-                        SelectItem::ExprWithAlias {
-                            expr: crate::sql::rewrite::call("COALESCE", vec![column]),
-                            alias: quoted(c),
-                        }
-                    }
-                    _ => SelectItem::UnnamedExpr(column),
-                }
-            })
-            .collect();
         let mut query = crate::sql::rewrite::select_from(quoted_name(table), projection, filter);
         if fenced {
             barrier::fence(&mut query, self.dialect);
@@ -464,36 +444,7 @@ impl Walker<'_> {
         names.iter().any(|c| column.eq_ignore_ascii_case(c))
     }
 
-    /// Whether `e` is a column of a catalog table (a stored value, not one a CTE, derived
-    /// table or function of the statement built): the only column a value builder may take as
-    /// its base, so that builders cannot be chained through CTEs into a multiplication.
-    pub(super) fn stored_column(&self, e: &Expr) -> bool {
-        let parts: &[Ident] = match e {
-            Expr::Identifier(ident) => std::slice::from_ref(ident),
-            Expr::CompoundIdentifier(parts) => parts,
-            _ => return false,
-        };
-        match self.normalized(parts).as_slice() {
-            [column] => {
-                if self.output_aliases.iter().any(|a| self.col_eq(a, column)) {
-                    return false;
-                }
-                for items in self.from.iter().rev() {
-                    let mut holders = items.iter().filter(|i| self.exposes(i, column)).peekable();
-                    if holders.peek().is_some() {
-                        return holders.all(|i| matches!(i.kind, ItemKind::Table(_)));
-                    }
-                }
-                false
-            }
-            [.., qualifier, _] => self
-                .item_named(qualifier)
-                .is_some_and(|item| matches!(item.kind, ItemKind::Table(_))),
-            [] => false,
-        }
-    }
-
-    fn normalized(&self, parts: &[Ident]) -> Vec<String> {
+    pub(super) fn normalized(&self, parts: &[Ident]) -> Vec<String> {
         parts
             .iter()
             .map(|p| normalize_ident(self.dialect, p))
@@ -516,7 +467,7 @@ impl Walker<'_> {
     }
 
     /// The FROM item a qualifier names: the innermost scope's, the last of that name there.
-    fn item_named(&self, qualifier: &str) -> Option<&FromItem> {
+    pub(super) fn item_named(&self, qualifier: &str) -> Option<&FromItem> {
         self.from
             .iter()
             .rev()
@@ -620,21 +571,4 @@ pub(super) fn attr_call(e: &Expr) -> Option<String> {
         },
         _ => None,
     }
-}
-
-/// PostgreSQL types (as `format_type` names them) whose operators that take a bare column and
-/// have a selectivity estimator are all leakproof, or whose estimators never call them on
-/// statistics (`<@` of a range): safe to leave bare in a fence (see `governed_subquery`).
-fn statistics_safe(type_name: &str) -> bool {
-    matches!(
-        type_name,
-        "smallint"
-            | "integer"
-            | "bigint"
-            | "real"
-            | "double precision"
-            | "boolean"
-            | "uuid"
-            | "oid"
-    )
 }

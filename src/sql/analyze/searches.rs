@@ -1,0 +1,134 @@
+//! SQLite's searches (LIKE, GLOB, `instr`, `replace`, `trim`): each is one step the statement
+//! timeout cannot stop, at a cost of the text's length times the needle's, so their needles,
+//! patterns and number are bounded (see `crate::dialect::Bound::Needle`).
+
+use super::*;
+
+impl Walker<'_> {
+    /// Whether `e` is a column of a catalog table (a stored value, not one a CTE, derived
+    /// table or function of the statement built): the only column a value builder may take as
+    /// its base, so that builders cannot be chained through CTEs into a multiplication.
+    pub(super) fn stored_column(&self, e: &Expr) -> bool {
+        let parts: &[Ident] = match e {
+            Expr::Identifier(ident) => std::slice::from_ref(ident),
+            Expr::CompoundIdentifier(parts) => parts,
+            _ => return false,
+        };
+        match self.normalized(parts).as_slice() {
+            [column] => {
+                if self.output_aliases.iter().any(|a| self.col_eq(a, column)) {
+                    return false;
+                }
+                for items in self.from.iter().rev() {
+                    let mut holders = items.iter().filter(|i| self.exposes(i, column)).peekable();
+                    if holders.peek().is_some() {
+                        return holders.all(|i| matches!(i.kind, ItemKind::Table(_)));
+                    }
+                }
+                false
+            }
+            [.., qualifier, _] => self
+                .item_named(qualifier)
+                .is_some_and(|item| matches!(item.kind, ItemKind::Table(_))),
+            [] => false,
+        }
+    }
+
+    /// Count a SQLite search for `needle` in `haystack` when the statement built that text
+    /// itself and the needle is no short literal (see `MAX_BUILT_SEARCHES`): a stored column or
+    /// a literal is as long as it is, and a search for a few characters is as fast as a scan.
+    pub(super) fn search_in(&self, haystack: &Expr, needle: Option<&Expr>) -> Walk {
+        let short = |e: &Expr| {
+            matches!(e, Expr::Value(v) if matches!(&v.value,
+                Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) if s.chars().count() <= SHORT_NEEDLE))
+        };
+        if self.dialect != Dialect::Sqlite
+            || matches!(haystack, Expr::Value(_))
+            || self.stored_column(haystack)
+            || needle.is_some_and(short)
+        {
+            return Ok(());
+        }
+        let n = self.built_searches.get() + 1;
+        self.built_searches.set(n);
+        let max = crate::dialect::functions::MAX_BUILT_SEARCHES;
+        if n > max {
+            return Err(Denial::new(
+                Rule::FunctionNotAllowed,
+                format!(
+                    "a statement may search text it builds itself (LIKE, GLOB, instr, replace, trim over an expression or a CTE's column) at most {max} times on SQLite: each search is one step the statement timeout cannot stop; search stored columns, or split the statement"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// SQLite's bound on LIKE and GLOB patterns (`.cargo/config.toml`), said plainly for a
+    /// literal one (a built one meets SQLite's own error).
+    pub(super) fn pattern_bound(&self, pattern: &Expr) -> Walk {
+        let max = crate::dialect::functions::MAX_LIKE_PATTERN;
+        if self.dialect == Dialect::Sqlite
+            && let Expr::Value(v) = pattern
+            && let Value::SingleQuotedString(p) = &v.value
+            && p.chars().count() > max
+        {
+            return Err(Denial::new(
+                Rule::FunctionNotAllowed,
+                format!(
+                    "a LIKE or GLOB pattern may be at most {max} characters on SQLite (matching costs the text's length times the pattern's, in one step the statement timeout cannot stop); use instr() for a long fixed text"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A literal needle or pattern this short is searched for at about the speed of a scan.
+const SHORT_NEEDLE: usize = 16;
+
+/// A needle outside a function's argument list (`TRIM(x, set)`): a literal over `max`
+/// characters is refused with `denial`, any other value guarded (see [`guard`]).
+pub(super) fn bound_needle(denial: &Denial, e: &mut Expr, max: usize) -> Walk {
+    if let Expr::Value(v) = &*e
+        && let Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) = &v.value
+        && s.chars().count() > max
+    {
+        return Err(denial.clone());
+    }
+    guard(e, max);
+    Ok(())
+}
+
+/// A needle that is no literal (a literal was checked already) as `CASE WHEN length(x) <= max
+/// THEN x END` (see [`crate::dialect::Bound::Needle`]); a rewrite already in that form is left.
+pub(super) fn guard(e: &mut Expr, max: usize) {
+    if matches!(e, Expr::Value(_)) {
+        return;
+    }
+    let guard = |x: Expr| Expr::Case {
+        case_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+        end_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+        operand: None,
+        conditions: vec![sqlparser::ast::CaseWhen {
+            condition: Expr::BinaryOp {
+                left: Box::new(crate::sql::rewrite::call("length", vec![x.clone()])),
+                op: BinaryOperator::LtEq,
+                right: Box::new(Expr::value(Value::Number(max.to_string(), false))),
+            },
+            result: x,
+        }],
+        else_result: None,
+    };
+    if let Expr::Case {
+        conditions,
+        else_result: None,
+        operand: None,
+        ..
+    } = &*e
+        && let [w] = conditions.as_slice()
+        && *e == guard(w.result.clone())
+    {
+        return;
+    }
+    *e = guard(e.clone());
+}

@@ -1,0 +1,165 @@
+//! Bounds on what one statement may cost (copies, chains, searches, parameters kept), and
+//! what governance writes around the caller's text (column names, needles).
+
+use super::*;
+
+#[test]
+fn a_kept_decision_holds_no_caller_values() {
+    use serde_json::json;
+    let big = "x".repeat(1 << 20);
+    let q = run_as_with(
+        "analyst",
+        PG,
+        "SELECT id FROM orders WHERE status = $1 OR status = $2",
+        &[json!(big), json!("shipped")],
+    )
+    .expect("allowed");
+    assert_eq!(q.params().len(), 3, "two of the caller's, the region");
+    let kept = q.unbound();
+    assert!(kept.weight() < 2_000, "{}", kept.weight());
+    let again = kept
+        .bind(&[json!("pending"), json!("paid")])
+        .expect("as many values");
+    assert_eq!(
+        again.params(),
+        [json!("pending"), json!("paid"), json!("north")]
+    );
+    assert_eq!(again.sql(), q.sql());
+    assert!(kept.bind(&[json!("pending")]).is_none(), "fewer values");
+}
+
+#[test]
+fn sqlite_result_columns_keep_the_callers_text_as_their_name() {
+    let q = run_as(
+        "analyst",
+        LITE,
+        "SELECT (SELECT count(*) FROM order_lines), count(*), status FROM orders GROUP BY status",
+    )
+    .expect("allowed");
+    // The rewritten subquery is named by the caller's text, not the fence's; the rest as before.
+    assert!(
+        q.sql()
+            .contains("AS \"(SELECT count(*) FROM order_lines)\", count(*), status FROM"),
+        "{}",
+        q.sql()
+    );
+    let q = run_as("analyst", PG, "SELECT (SELECT count(*) FROM order_lines)").expect("allowed");
+    assert!(!q.sql().contains("AS \"(SELECT"), "{}", q.sql());
+}
+
+#[test]
+fn sqlite_search_needles_are_bounded() {
+    // A literal needle is checked as written; any other is guarded at run time, once.
+    let q = run_as(
+        "analyst",
+        LITE,
+        "SELECT instr(name, 'an'), replace(city, 'x', 'y') FROM customers",
+    )
+    .expect("allowed");
+    assert!(q.sql().contains("instr(name, 'an')"), "{}", q.sql());
+    let q = run_as(
+        "analyst",
+        LITE,
+        "SELECT instr(name, lower(city)), trim(name, segment), ltrim(name) FROM customers",
+    )
+    .expect("allowed");
+    assert!(
+        q.sql().contains(
+            "instr(name, CASE WHEN length(lower(city)) <= 1000 THEN lower(city) END) AS \"instr(name, lower(city))\", "
+        ) && q
+            .sql()
+            .contains("TRIM(name, CASE WHEN length(segment) <= 100 THEN segment END) AS \"TRIM(name, segment)\", ")
+            && q.sql().contains("ltrim(name)"),
+        "{}",
+        q.sql()
+    );
+    let long = format!("SELECT instr(name, '{}') FROM customers", "a".repeat(1001));
+    assert_role_denied("analyst", LITE, &long, Rule::FunctionNotAllowed);
+    // PostgreSQL's searches are not quadratic; nothing changes there.
+    let q = run_as(
+        "analyst",
+        PG,
+        "SELECT replace(name, lower(city), '') FROM customers",
+    )
+    .expect("allowed");
+    assert!(!q.sql().contains("CASE WHEN length"), "{}", q.sql());
+}
+
+#[test]
+fn chains_that_evade_no_operator_count_are_refused_before_they_are_walked() {
+    // Each built a tree ~1,000 deep that the walker's recursion overflowed a worker's stack
+    // on, aborting the server: CASE ... END between the operators, postfix NOTNULL, GLOB, and
+    // JOIN after JOIN (each ON or USING used to restart the count).
+    let long = [
+        format!("SELECT 1{}", " + CASE WHEN 1=1 THEN 1 END".repeat(1000)),
+        format!("SELECT 1 {}", "NOTNULL ".repeat(1000)),
+        format!("SELECT 'a'{}", " GLOB 'a'".repeat(1000)),
+        format!(
+            "SELECT 1 FROM {}orders b ON true",
+            "orders JOIN ".repeat(1000)
+        ),
+        format!(
+            "SELECT 1 FROM orders a0{}",
+            (1..1000)
+                .map(|i| format!(" JOIN orders a{i} USING (id)"))
+                .collect::<String>()
+        ),
+    ];
+    for sql in &long {
+        for dialect in [PG, LITE] {
+            let e = run(dialect, sql).expect_err("refused");
+            assert!(
+                e.to_string().contains("chains more than"),
+                "{}: {e}",
+                &sql[..40]
+            );
+        }
+    }
+    // What analysts write stays well inside.
+    let fine = format!(
+        "SELECT 1{} FROM orders o JOIN customers c ON c.id = o.customer_id JOIN order_lines l ON l.order_id = o.id",
+        " + CASE WHEN o.id > 1 THEN 1 ELSE 0 END".repeat(100)
+    );
+    assert!(run(PG, &fine).is_ok());
+}
+
+#[test]
+fn sqlite_searches_of_built_text_are_counted() {
+    // Each search of text the statement built is one uninterruptible step: eight pass, nine
+    // do not; stored columns and literals are not counted.
+    let searches = |n: usize| {
+        let items: Vec<String> = (0..n)
+            .map(|i| format!("s LIKE '%{}{i}%' AS c{i}", "a".repeat(20)))
+            .collect();
+        format!(
+            "WITH t(s) AS (SELECT lower(name) FROM customers) SELECT {} FROM t",
+            items.join(", ")
+        )
+    };
+    assert!(run_as("analyst", LITE, &searches(8)).is_ok());
+    assert_role_denied("analyst", LITE, &searches(9), Rule::FunctionNotAllowed);
+    let stored: Vec<String> = (0..20)
+        .map(|i| format!("name LIKE '%a{i}%' AS c{i}, instr(city, 'x{i}') AS i{i}"))
+        .collect();
+    let sql = format!("SELECT {} FROM customers", stored.join(", "));
+    assert!(
+        run_as("analyst", LITE, &sql).is_ok(),
+        "stored columns are not counted"
+    );
+    let built: Vec<String> = (0..9)
+        .map(|i| format!("instr(lower(name), lower(city)) AS i{i}"))
+        .collect();
+    let sql = format!("SELECT {} FROM customers", built.join(", "));
+    assert_role_denied("analyst", LITE, &sql, Rule::FunctionNotAllowed);
+    // A cleanup chain of replaces of a few characters each is a handful of scans.
+    let mut cleaned = "phone".to_string();
+    for c in ["-", " ", "(", ")", ".", "+", "/", "_", "#", "*", "x", "ext"] {
+        cleaned = format!("replace({cleaned}, '{c}', '')");
+    }
+    let sql = format!("SELECT {cleaned} FROM customers");
+    assert!(run_as("support", LITE, &sql).is_ok(), "{sql}");
+    assert!(
+        run_as("analyst", PG, &searches(20)).is_ok(),
+        "PostgreSQL checks for interrupts"
+    );
+}
