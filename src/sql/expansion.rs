@@ -69,8 +69,10 @@ pub(crate) fn bound(statement: &mut Statement, dialect: Dialect) -> Result<(), D
 /// Column references per expression, BETWEEN and IN copies counted (see the module docs).
 #[derive(Default)]
 struct Copies {
-    /// One frame per expression being visited: its direct sub-expressions' counts.
-    frames: Vec<Vec<u64>>,
+    /// The counts of the sub-expressions visited so far and not yet folded into their parent.
+    counts: Vec<u64>,
+    /// Per expression being visited: where its direct sub-expressions' counts start.
+    frames: Vec<usize>,
     worst: u64,
 }
 
@@ -78,12 +80,13 @@ impl Visitor for Copies {
     type Break = ();
 
     fn pre_visit_expr(&mut self, _: &Expr) -> ControlFlow<()> {
-        self.frames.push(Vec::new());
+        self.frames.push(self.counts.len());
         ControlFlow::Continue(())
     }
 
     fn post_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
-        let children = self.frames.pop().unwrap_or_default();
+        let start = self.frames.pop().unwrap_or(0).min(self.counts.len());
+        let children = &self.counts[start..];
         let sum = |c: &[u64]| c.iter().fold(0u64, |a, b| a.saturating_add(*b));
         let n = match e {
             Expr::Identifier(_) | Expr::CompoundIdentifier(_) => 1,
@@ -103,12 +106,11 @@ impl Visitor for Copies {
                     None => 0,
                 }
             }
-            _ => sum(&children),
+            _ => sum(children),
         };
+        self.counts.truncate(start);
         self.worst = self.worst.max(n);
-        if let Some(parent) = self.frames.last_mut() {
-            parent.push(n);
-        }
+        self.counts.push(n);
         ControlFlow::Continue(())
     }
 }
