@@ -10,6 +10,14 @@ use super::Dialect;
 /// Functions of the *other* dialects a model tends to write, with this dialect's equivalent.
 const ON_SQLITE: &[(&str, &str)] = &[
     (
+        "median",
+        "window functions: WITH r AS (SELECT x, row_number() OVER (ORDER BY x) AS rn, count(*) OVER () AS n FROM t) SELECT avg(x) FROM r WHERE rn IN ((n + 1) / 2, (n + 2) / 2)",
+    ),
+    (
+        "percentile_cont",
+        "window functions: rank the values with row_number() OVER (ORDER BY x) and count(*) OVER (), then pick the rank you need",
+    ),
+    (
         "date_trunc",
         "strftime('%Y-%m', ts) for months, date(ts) for days, strftime('%Y', ts) for years",
     ),
