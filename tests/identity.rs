@@ -309,23 +309,7 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_the_client() {
     );
     // The audit trail names the clients, not the proxy.
     let config = dir.path().join("a").join("sqlwarden.toml");
-    let out = Command::new(common::bin())
-        .arg("--config")
-        .arg(&config)
-        .args(["audit", "export", "--format", "jsonl"])
-        .env_remove("SQLWARDEN_CONFIG")
-        .env_remove("SQLWARDEN_STORE_URL")
-        .output()
-        .expect("audit export");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let records: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json line"))
-        .collect();
+    let records = common::mcp::audit_records(&config);
     let clients: Vec<&str> = records
         .iter()
         .map(|r| r["client"].as_str().unwrap_or(""))

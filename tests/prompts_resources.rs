@@ -34,22 +34,7 @@ async fn client_as(dir: &Path, args: &[&str]) -> Client {
 
 /// The audit trail of the server configured in `dir` (replies wait for their record).
 fn audit(dir: &Path) -> Vec<serde_json::Value> {
-    let out = std::process::Command::new(common::bin())
-        .arg("--config")
-        .arg(dir.join("sqlwarden.toml"))
-        .args(["audit", "export", "--format", "jsonl"])
-        .env_remove("SQLWARDEN_STORE_URL")
-        .output()
-        .expect("audit export");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line"))
-        .collect()
+    common::mcp::audit_records(&dir.join("sqlwarden.toml"))
 }
 
 /// The records of `method` for `name`, as (decision, rule).

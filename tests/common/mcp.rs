@@ -15,6 +15,28 @@ pub type Client = RunningService<RoleClient, ()>;
 /// HTTP servers of these tests run with `[server] auth = "none"` (loopback) unless `extra` says
 /// otherwise, and keep their governance store (audit trail) in `dir/store.db` unless `extra`
 /// has a `[store]`.
+/// `sqlwarden audit export --format jsonl` of the server configured by `config`, one value per
+/// record.
+pub fn audit_records(config: &Path) -> Vec<serde_json::Value> {
+    let out = Command::new(super::bin())
+        .arg("--config")
+        .arg(config)
+        .args(["audit", "export", "--format", "jsonl"])
+        .env_remove("SQLWARDEN_CONFIG")
+        .env_remove("SQLWARDEN_STORE_URL")
+        .output()
+        .expect("audit export");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
 pub fn config_file(dir: &Path, url: &str, extra: &str) -> PathBuf {
     let path = dir.join("sqlwarden.toml");
     let extra = if extra.contains("auth =") {
