@@ -277,6 +277,28 @@ async fn infinities_reals_and_numeric_arrays_render_as_postgresql_prints_them() 
     client.cancel().await.expect("close");
 }
 
+/// A sign binds as PostgreSQL binds it: tighter than `^` (`-2 ^ 2` is 4), which the parser
+/// reads the other way round; the answer is the one psql gives, not the parser's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_binds_tighter_than_exponentiation_as_in_postgresql() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, _db) = analyst(dir.path()).await;
+    let sql = "SELECT -2 ^ 2 AS a, 8 / -2 ^ 2 AS b, - 2 ^ 3 ^ 2 AS c, -(2 ^ 2) AS d, - - 2 ^ 2 AS e, \
+        (SELECT -price ^ 2 FROM products WHERE id = 1) = (SELECT price ^ 2 FROM products WHERE id = 1) AS f";
+    let r = call(&client, "query", json!({ "sql": sql })).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let row = rows(&r).into_iter().next().expect("one row");
+    let numbers: Vec<Option<f64>> = (0..5).map(|i| row[i].as_f64()).collect();
+    assert_eq!(
+        numbers,
+        [Some(4.0), Some(2.0), Some(64.0), Some(-4.0), Some(4.0)],
+        "{}",
+        text(&r)
+    );
+    assert_eq!(row[5], json!(true), "{}", text(&r));
+    client.cancel().await.expect("close");
+}
+
 /// Whole-number parameters work where PostgreSQL wants an `integer`, as the same number
 /// written in the SQL does (`round(numeric, bigint)` does not exist); a number too large for
 /// an integer is still a bigint, also for a statement first prepared with a small one.

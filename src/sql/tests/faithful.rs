@@ -149,3 +149,26 @@ fn hexadecimal_integers_are_refused_with_their_decimal_form() {
         "SELECT X'1F' AS b, x'41' AS c, '0x1F' AS d FROM orders",
     );
 }
+
+/// PostgreSQL applies a sign before `^`, AT TIME ZONE and COLLATE; the parser gives the sign
+/// the whole operation. The governed text says what PostgreSQL computes, with parentheses, and
+/// is read back as the same tree.
+#[test]
+fn a_sign_applies_where_postgresql_applies_it() {
+    for (sql, want) in [
+        ("SELECT -2 ^ 2", "SELECT (-2) ^ 2"),
+        ("SELECT 8 / -2 ^ 2", "SELECT 8 / (-2) ^ 2"),
+        ("SELECT - 2 ^ 3 ^ 2", "SELECT (-2) ^ 3 ^ 2"),
+        ("SELECT - - 2 ^ 2", "SELECT (-(-2)) ^ 2"),
+        ("SELECT +2 ^ 2", "SELECT (+2) ^ 2"),
+        ("SELECT -(2 ^ 2)", "SELECT -(2 ^ 2)"),
+        ("SELECT -2 ^ 2::INT", "SELECT (-2) ^ 2::INT"),
+    ] {
+        let governed = run(PG, sql).expect("allowed");
+        assert!(
+            governed.sql().starts_with(want),
+            "{sql}: {}",
+            governed.sql()
+        );
+    }
+}
