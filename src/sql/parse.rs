@@ -7,7 +7,7 @@
 use sqlparser::ast::Statement;
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::ParserError;
-use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace};
 
 use super::{Denial, Dialect, GovernError, Rule};
 
@@ -41,8 +41,9 @@ pub(crate) fn parse(sql: &str, dialect: Dialect, max_len: usize) -> Result<State
         .into());
     }
     // Tokenize once: the token stream is checked, then handed to the parser.
-    let tokens = tokenize(sql, dialect)
+    let mut tokens = tokenize(sql, dialect)
         .map_err(|e| GovernError::Parse(format!("could not parse SQL: {e}")))?;
+    respell(&mut tokens, dialect);
     scan_tokens(&tokens, dialect)?;
     refuse_hex_integers(sql, &tokens)?;
     let statements = dialect
@@ -63,6 +64,70 @@ pub(crate) fn parse(sql: &str, dialect: Dialect, max_len: usize) -> Result<State
         None => Err(GovernError::Parse("the SQL text is empty".into())),
     }
 }
+
+/// Spellings the database reads and the parser does not, given the parser's spelling of the
+/// same operation (the governed text then carries that one):
+/// - postfix `x ISNULL` is `x IS NULL` (both databases; `NOTNULL` the parser reads);
+/// - SQLite's `x IS y` and `x IS NOT y` for any `y` are `x IS NOT DISTINCT FROM y` and
+///   `x IS DISTINCT FROM y` (SQLite's `IS` compares, with NULL equal to NULL).
+fn respell(tokens: &mut Vec<TokenWithSpan>, dialect: Dialect) {
+    let word = |t: &TokenWithSpan, value: &str| matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(value));
+    let next = |tokens: &[TokenWithSpan], from: usize| {
+        (from..tokens.len()).find(|&j| !matches!(tokens[j].token, Token::Whitespace(_)))
+    };
+    let mut i = 0;
+    while i < tokens.len() {
+        let span = tokens[i].span;
+        let keyword = |k: &str| TokenWithSpan::new(Token::make_keyword(k), span);
+        let space = || TokenWithSpan::new(Token::Whitespace(Whitespace::Space), span);
+        if word(&tokens[i], "isnull")
+            && next(tokens, i + 1).is_none_or(|j| tokens[j].token != Token::LParen)
+        {
+            tokens.splice(i..=i, [keyword("IS"), space(), keyword("NULL")]);
+            i += 3;
+            continue;
+        }
+        if dialect == Dialect::Sqlite && word(&tokens[i], "is") {
+            let not = next(tokens, i + 1).filter(|&j| word(&tokens[j], "not"));
+            let operand = next(tokens, not.unwrap_or(i) + 1);
+            let predicate =
+                operand.is_none_or(|j| IS_PREDICATES.iter().any(|p| word(&tokens[j], p)));
+            if !predicate {
+                match not {
+                    Some(j) => {
+                        tokens.splice(j..=j, [keyword("DISTINCT"), space(), keyword("FROM")]);
+                    }
+                    None => {
+                        let spelled = [
+                            space(),
+                            keyword("NOT"),
+                            space(),
+                            keyword("DISTINCT"),
+                            space(),
+                            keyword("FROM"),
+                        ];
+                        tokens.splice(i + 1..i + 1, spelled);
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+}
+
+/// What the parser reads after `IS [NOT]` as a predicate of its own.
+const IS_PREDICATES: &[&str] = &[
+    "null",
+    "true",
+    "false",
+    "unknown",
+    "distinct",
+    "normalized",
+    "nfc",
+    "nfd",
+    "nfkc",
+    "nfkd",
+];
 
 /// Whether a quoted token's value would be printed back unfaithfully. sqlparser's printer does
 /// not double a quote that follows a backslash, nor a quote already followed by a quote; such a

@@ -172,3 +172,40 @@ fn a_sign_applies_where_postgresql_applies_it() {
         );
     }
 }
+
+/// Spellings the databases read and the parser does not: postfix `ISNULL`, and SQLite's
+/// `IS [NOT]` before any value. The governed text spells them as the parser does, and SQLite
+/// answers the respelled comparison as it answers its own.
+#[test]
+fn isnull_and_sqlite_is_a_value_are_respelled() {
+    for dialect in [PG, LITE] {
+        let q = run(dialect, "SELECT id FROM orders WHERE status ISNULL").expect("allowed");
+        assert!(q.sql().contains("status IS NULL"), "{}", q.sql());
+    }
+    let q = run(
+        LITE,
+        "SELECT id IS 3, status IS NOT 'delivered', status IS NOT NULL, id IS DISTINCT FROM 2 FROM orders",
+    )
+    .expect("allowed");
+    assert!(
+        q.sql().contains(
+            "id IS NOT DISTINCT FROM 3, status IS DISTINCT FROM 'delivered', status IS NOT NULL, id IS DISTINCT FROM 2"
+        ),
+        "{}",
+        q.sql()
+    );
+    // PostgreSQL has no `IS <value>`: left to the parser, which refuses it.
+    assert!(run(PG, "SELECT id IS 3 FROM orders").is_err());
+
+    let db = rusqlite::Connection::open_in_memory().expect("sqlite");
+    let answer = |sql: &str| -> Vec<Option<i64>> {
+        db.query_row(sql, [], |r| (0..6).map(|i| r.get(i)).collect())
+            .expect(sql)
+    };
+    let native =
+        "SELECT 1 IS 1, 1 IS NULL, NULL IS NULL, 1 IS NOT 2, NULL IS NOT 1, 'a' IS NOT 'a'";
+    let governed = run(LITE, native).expect("allowed");
+    let spelled = governed.sql().split(" LIMIT").next().expect("text");
+    assert!(spelled.contains("IS NOT DISTINCT FROM"), "{spelled}");
+    assert_eq!(answer(native), answer(spelled));
+}
