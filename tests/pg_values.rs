@@ -299,6 +299,36 @@ async fn a_sign_binds_tighter_than_exponentiation_as_in_postgresql() {
     client.cancel().await.expect("close");
 }
 
+/// Full-text search works over the rows a role may read, `tsvector`s print as psql prints
+/// them, arrays of more than one dimension come back as nested arrays, and the text search
+/// functions that run SQL text stay refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn full_text_search_and_multidimensional_arrays() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, _db) = analyst(dir.path()).await;
+    let sql = "SELECT to_tsvector('english', 'The fat rats ate fat') AS v, \
+        setweight(to_tsvector('simple', 'it''s'), 'A') AS w, \
+        ARRAY[[1, 2], [3, 4]] AS a, ARRAY[['a', NULL], ['c', 'd']] AS t, \
+        (SELECT count(*) FROM customers WHERE to_tsvector('simple', name) @@ plainto_tsquery('simple', 'smith')) \
+          = (SELECT count(*) FROM customers WHERE name ILIKE '%smith%') AS same";
+    let r = call(&client, "query", json!({ "sql": sql })).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let row = rows(&r).into_iter().next().expect("one row");
+    assert_eq!(row[0], json!("'ate':4 'fat':2,5 'rat':3"), "{}", text(&r));
+    assert_eq!(row[1], json!("'it':1A 's':2A"), "{}", text(&r));
+    assert_eq!(row[2], json!([[1, 2], [3, 4]]), "{}", text(&r));
+    assert_eq!(row[3], json!([["a", null], ["c", "d"]]), "{}", text(&r));
+    assert_eq!(row[4], json!(true), "{}", text(&r));
+    for sql in [
+        "SELECT * FROM ts_stat('SELECT to_tsvector(name) FROM customers')",
+        "SELECT ts_rewrite('a'::tsquery, 'SELECT ''a''::tsquery, ''b''::tsquery')",
+    ] {
+        let r = call(&client, "query", json!({ "sql": sql })).await;
+        assert_eq!(error_code(&r), Some("policy_denied".into()), "{}", text(&r));
+    }
+    client.cancel().await.expect("close");
+}
+
 /// Whole-number parameters work where PostgreSQL wants an `integer`, as the same number
 /// written in the SQL does (`round(numeric, bigint)` does not exist); a number too large for
 /// an integer is still a bigint, also for a statement first prepared with a small one.

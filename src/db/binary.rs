@@ -53,8 +53,8 @@ pub(super) fn timestamp(bytes: &[u8], utc: bool) -> Option<String> {
     Some(out)
 }
 
-/// A one-dimensional array (any lower bound) with each element read by `element`; `None`
-/// for more dimensions or a malformed value (the caller shows a placeholder).
+/// An array (any lower bounds) with each element read by `element`: nested JSON arrays, one
+/// level per dimension; `None` for a malformed value (the caller shows a placeholder).
 pub(super) fn array(bytes: &[u8], element: impl Fn(&[u8]) -> Option<Json>) -> Option<Json> {
     let mut rest = bytes;
     let mut word = || -> Option<i32> {
@@ -62,18 +62,27 @@ pub(super) fn array(bytes: &[u8], element: impl Fn(&[u8]) -> Option<Json>) -> Op
         rest = r;
         Some(i32::from_be_bytes(*w))
     };
-    let dimensions = word()?;
+    let dimensions = usize::try_from(word()?).ok()?;
     let _has_nulls = word()?;
     let _element_type = word()?;
-    match dimensions {
-        0 => return Some(Json::Array(Vec::new())),
-        1 => {}
-        _ => return None,
+    if dimensions == 0 {
+        return Some(Json::Array(Vec::new()));
     }
-    let len = usize::try_from(word()?).ok()?;
-    let _lower_bound = word()?;
+    // PostgreSQL's MAXDIM
+    if dimensions > 6 {
+        return None;
+    }
+    let mut sizes = Vec::with_capacity(dimensions);
+    for _ in 0..dimensions {
+        sizes.push(usize::try_from(word()?).ok()?);
+        let _lower_bound = word()?;
+    }
+    let len = sizes.iter().try_fold(1usize, |n, &s| n.checked_mul(s))?;
     // Every element takes at least its 4-byte length.
-    let mut out = Vec::with_capacity(len.min(rest.len() / 4));
+    if len > rest.len() / 4 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(len);
     for _ in 0..len {
         let (w, r) = rest.split_first_chunk::<4>()?;
         rest = r;
@@ -87,7 +96,54 @@ pub(super) fn array(bytes: &[u8], element: impl Fn(&[u8]) -> Option<Json>) -> Op
             }
         }
     }
+    // Elements come in row-major order: group the innermost dimension first.
+    for &size in sizes[1..].iter().rev() {
+        let mut grouped = Vec::with_capacity(out.len() / size.max(1));
+        let mut items = out.into_iter();
+        while items.len() > 0 {
+            grouped.push(Json::Array(items.by_ref().take(size).collect()));
+        }
+        out = grouped;
+    }
     Some(Json::Array(out))
+}
+
+/// A `tsvector` as PostgreSQL prints it: `'fat':2A 'rat':3`.
+pub(super) fn tsvector(bytes: &[u8]) -> Option<String> {
+    let (count, mut rest) = bytes.split_first_chunk::<4>()?;
+    let count = u32::from_be_bytes(*count);
+    let mut out = String::new();
+    for i in 0..count {
+        let end = rest.iter().position(|&b| b == 0)?;
+        let lexeme = std::str::from_utf8(&rest[..end]).ok()?;
+        let (positions, r) = rest[end + 1..].split_first_chunk::<2>()?;
+        rest = r;
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push('\'');
+        for c in lexeme.chars() {
+            if c == '\'' || c == '\\' {
+                out.push(c);
+            }
+            out.push(c);
+        }
+        out.push('\'');
+        for j in 0..u16::from_be_bytes(*positions) {
+            let (p, r) = rest.split_first_chunk::<2>()?;
+            rest = r;
+            let p = u16::from_be_bytes(*p);
+            out.push(if j == 0 { ':' } else { ',' });
+            out.push_str(&(p & 0x3fff).to_string());
+            match p >> 14 {
+                3 => out.push('A'),
+                2 => out.push('B'),
+                1 => out.push('C'),
+                _ => {}
+            }
+        }
+    }
+    Some(out)
 }
 
 /// A range, as PostgreSQL prints it (`[2025-01-01,2025-02-01)`, `empty`, `(,5]`), each bound
@@ -161,6 +217,47 @@ mod tests {
         );
         // Cut short: no value, no panic.
         assert_eq!(range(&r[..6], int4), None);
+    }
+
+    #[test]
+    fn tsvectors_and_nested_arrays_print_as_postgresql_prints_them() {
+        // 'it''s':1A,3 'b\\':2C 'x' (a lexeme with no positions last)
+        let mut v = 3u32.to_be_bytes().to_vec();
+        v.extend_from_slice(b"it's\0");
+        v.extend_from_slice(&2u16.to_be_bytes());
+        v.extend_from_slice(&(1u16 | 3 << 14).to_be_bytes());
+        v.extend_from_slice(&3u16.to_be_bytes());
+        v.extend_from_slice(b"b\\\0");
+        v.extend_from_slice(&1u16.to_be_bytes());
+        v.extend_from_slice(&(2u16 | 1 << 14).to_be_bytes());
+        v.extend_from_slice(b"x\0");
+        v.extend_from_slice(&0u16.to_be_bytes());
+        assert_eq!(tsvector(&v).as_deref(), Some("'it''s':1A,3 'b\\\\':2C 'x'"));
+        assert_eq!(tsvector(&v[..v.len() - 1]), None);
+
+        // int4[2][3] = {{1,2,3},{4,NULL,6}}
+        let mut a = Vec::new();
+        for w in [2i32, 1, 23, 2, 1, 3, 1] {
+            a.extend_from_slice(&w.to_be_bytes());
+        }
+        for e in [Some(1i32), Some(2), Some(3), Some(4), None, Some(6)] {
+            match e {
+                Some(e) => {
+                    a.extend_from_slice(&4i32.to_be_bytes());
+                    a.extend_from_slice(&e.to_be_bytes());
+                }
+                None => a.extend_from_slice(&(-1i32).to_be_bytes()),
+            }
+        }
+        let int4 = |b: &[u8]| Some(Json::from(i32::from_be_bytes(b.try_into().ok()?)));
+        assert_eq!(
+            array(&a, int4),
+            Some(serde_json::json!([[1, 2, 3], [4, null, 6]]))
+        );
+        // A size that the bytes cannot hold is refused before anything is allocated.
+        let mut huge = a.clone();
+        huge[12..16].copy_from_slice(&i32::MAX.to_be_bytes());
+        assert_eq!(array(&huge, int4), None);
     }
 
     #[test]

@@ -278,16 +278,24 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
             .try_get::<Vec<u8>, _>(i)
             .ok()
             .map(|b| Json::String(hex(&b))),
-        "text[]" | "varchar[]" | "name[]" => row
-            .try_get::<Vec<Option<String>>, _>(i)
-            .ok()
-            .map(Json::from),
-        "int2[]" => row.try_get::<Vec<Option<i16>>, _>(i).ok().map(Json::from),
-        "int4[]" => row.try_get::<Vec<Option<i32>>, _>(i).ok().map(Json::from),
-        "int8[]" => row.try_get::<Vec<Option<i64>>, _>(i).ok().map(Json::from),
+        "text[]" | "varchar[]" | "name[]" | "bpchar[]" | "char[]" => raw(row, i)
+            .and_then(|b| super::binary::array(b, |e| std::str::from_utf8(e).ok().map(Json::from))),
+        "int2[]" => raw(row, i).and_then(|b| {
+            super::binary::array(b, |e| Some(i16::from_be_bytes(e.try_into().ok()?).into()))
+        }),
+        "int4[]" => raw(row, i).and_then(|b| {
+            super::binary::array(b, |e| Some(i32::from_be_bytes(e.try_into().ok()?).into()))
+        }),
+        "int8[]" => raw(row, i).and_then(|b| {
+            super::binary::array(b, |e| Some(i64::from_be_bytes(e.try_into().ok()?).into()))
+        }),
+        "tsvector" => raw(row, i)
+            .and_then(super::binary::tsvector)
+            .map(Json::String),
         // (NaN and the infinities spelled as for the scalar, not null)
         "float8[]" => array::<f64>(row, i, number),
-        "bool[]" => row.try_get::<Vec<Option<bool>>, _>(i).ok().map(Json::from),
+        "bool[]" => raw(row, i)
+            .and_then(|b| super::binary::array(b, |e| Some(Json::Bool(*e.first()? != 0)))),
         // As the scalar: scale kept (`0.00`), NaN spelled.
         "numeric[]" => {
             raw(row, i).and_then(|b| super::binary::array(b, |e| numeric_text(e).map(Json::String)))

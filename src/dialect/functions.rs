@@ -302,6 +302,40 @@ const POSTGRES: &[&str] = &[
     // ROW(a, b) and ROW(t.*): a record of values the caller may read
     "row",
     "pg_typeof",
+    // full-text search over the values a query reads (not ts_stat or ts_rewrite, which run
+    // the SQL text they are given)
+    "to_tsvector",
+    "to_tsquery",
+    "plainto_tsquery",
+    "phraseto_tsquery",
+    "websearch_to_tsquery",
+    "ts_rank",
+    "ts_rank_cd",
+    "ts_headline",
+    "setweight",
+    "strip",
+    "numnode",
+    "querytree",
+    "tsvector_to_array",
+    "array_to_tsvector",
+    // ranges
+    "isempty",
+    "lower_inc",
+    "upper_inc",
+    "lower_inf",
+    "upper_inf",
+    "range_merge",
+    "range_agg",
+    "range_intersect_agg",
+    // more pure functions
+    "trim_array",
+    "jsonb_exists",
+    "jsonb_exists_any",
+    "jsonb_exists_all",
+    "get_byte",
+    "get_bit",
+    "bit_count",
+    "gen_random_uuid",
 ];
 
 const SQLITE: &[&str] = &[
