@@ -118,10 +118,18 @@ impl Walker<'_> {
             }
             Expr::Identifier(ident) => {
                 check_name(ident)?;
+                if let Some(key) = self.rowid_key(std::slice::from_ref(ident)) {
+                    *ident = key;
+                }
                 self.column(std::slice::from_ref(ident))
             }
             Expr::CompoundIdentifier(parts) => {
                 parts.iter().try_for_each(check_name)?;
+                if let Some(key) = self.rowid_key(parts)
+                    && let Some(last) = parts.last_mut()
+                {
+                    *last = key;
+                }
                 // `schema.table.column`: a restricted table is a derived table named for the
                 // table, which such a name cannot reach; it becomes `table.column`.
                 if self.mode == Mode::Caller

@@ -311,3 +311,28 @@ fn order_by_an_output_name_stays_outside_the_fence() {
         1
     );
 }
+
+/// SQLite's rowid of a filtered table (a derived table, which has none) is its INTEGER
+/// PRIMARY KEY, which is that rowid; a table without one keeps the name (the database's own
+/// "no such column" follows), and PostgreSQL has no such names.
+#[test]
+fn sqlite_rowid_of_a_filtered_table_is_its_integer_key() {
+    let q = run_as(
+        "analyst",
+        LITE,
+        "SELECT rowid, o.oid FROM orders o WHERE _rowid_ < 50 ORDER BY ROWID",
+    )
+    .expect("allowed");
+    assert!(
+        q.sql().starts_with("SELECT \"id\", o.\"id\" FROM"),
+        "{}",
+        q.sql()
+    );
+    assert!(q.sql().contains("\"id\" < 50"), "{}", q.sql());
+    assert!(!q.sql().to_lowercase().contains("rowid"), "{}", q.sql());
+    // A table read as it is keeps its rowid; a composite key has no column to stand for it.
+    let q = run_as("analyst", LITE, "SELECT max(rowid) FROM order_lines").expect("allowed");
+    assert!(q.sql().contains("max(rowid)"), "{}", q.sql());
+    let q = run(LITE, "SELECT rowid FROM orders").expect("allowed");
+    assert!(q.sql().contains("SELECT rowid FROM"), "{}", q.sql());
+}
