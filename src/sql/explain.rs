@@ -99,7 +99,12 @@ pub(crate) fn govern_explain(
             {
                 return Err(everyone(&format!("FORMAT {}", arg.unwrap_or_default())));
             }
-            _ => {}
+            // What prints the plan and its planning costs only (ANALYZE and its spellings were
+            // refused already; TIMING, WAL and SERIALIZE need it). Any other option, SETTINGS
+            // (the server's configuration) among them, is refused.
+            "VERBOSE" | "FORMAT" | "COSTS" | "ANALYZE" | "ANALYSE" | "BUFFERS" | "SUMMARY"
+            | "GENERIC_PLAN" | "MEMORY" | "TIMING" | "WAL" | "SERIALIZE" => {}
+            _ => return Err(everyone(&name)),
         }
     }
     if restricted {
@@ -116,7 +121,8 @@ pub(crate) fn govern_explain(
         for o in options.take().unwrap_or_default() {
             let name = o.name.value.to_ascii_uppercase();
             match name.as_str() {
-                "COSTS" | "ANALYZE" => {} // COSTS is set below; ANALYZE was refused already
+                // COSTS is set below; ANALYZE was refused already
+                "COSTS" | "ANALYZE" | "ANALYSE" => {}
                 "FORMAT"
                     if o.arg
                         .as_ref()

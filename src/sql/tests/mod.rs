@@ -130,6 +130,17 @@ fn writes_are_denied_everywhere() {
     );
     assert_denied(PG, "EXPLAIN ANALYZE SELECT 1", Rule::ExplainAnalyze);
     assert_denied(PG, "EXPLAIN (ANALYZE) SELECT 1", Rule::ExplainAnalyze);
+    // PostgreSQL's other spelling runs the statement just the same.
+    assert!(run(PG, "EXPLAIN ANALYSE SELECT 1").is_err());
+    assert_denied(PG, "EXPLAIN (ANALYSE) SELECT 1", Rule::ExplainAnalyze);
+    assert_denied(
+        PG,
+        "EXPLAIN (analyse true, buffers) SELECT 1",
+        Rule::ExplainAnalyze,
+    );
+    // Options are an allow-list: SETTINGS prints the server's configuration.
+    assert_denied(PG, "EXPLAIN (SETTINGS) SELECT 1", Rule::StatementKind);
+    assert_allowed(PG, "EXPLAIN (ANALYSE false, COSTS, SUMMARY) SELECT 1");
     assert_denied(PG, "EXPLAIN DELETE FROM orders", Rule::StatementKind);
 }
 
