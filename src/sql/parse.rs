@@ -69,7 +69,11 @@ pub(crate) fn parse(sql: &str, dialect: Dialect, max_len: usize) -> Result<State
 /// same operation (the governed text then carries that one):
 /// - postfix `x ISNULL` is `x IS NULL` (both databases; `NOTNULL` the parser reads);
 /// - SQLite's `x IS y` and `x IS NOT y` for any `y` are `x IS NOT DISTINCT FROM y` and
-///   `x IS DISTINCT FROM y` (SQLite's `IS` compares, with NULL equal to NULL).
+///   `x IS DISTINCT FROM y` (SQLite's `IS` compares, with NULL equal to NULL);
+/// - PostgreSQL's window frame offset `'1 day'::interval PRECEDING` is
+///   `INTERVAL '1 day' PRECEDING`;
+/// - a CTE's `AS [NOT] MATERIALIZED (` is `AS (` (a planning hint: governance plans fences
+///   itself, and the answer is the same).
 fn respell(tokens: &mut Vec<TokenWithSpan>, dialect: Dialect) {
     let word = |t: &TokenWithSpan, value: &str| matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(value));
     let next = |tokens: &[TokenWithSpan], from: usize| {
@@ -86,6 +90,34 @@ fn respell(tokens: &mut Vec<TokenWithSpan>, dialect: Dialect) {
             tokens.splice(i..=i, [keyword("IS"), space(), keyword("NULL")]);
             i += 3;
             continue;
+        }
+        // A window frame's offset `'1 day'::interval PRECEDING`: `INTERVAL '1 day' PRECEDING`.
+        if dialect == Dialect::Postgres
+            && matches!(tokens[i].token, Token::SingleQuotedString(_))
+            && let Some(cast) =
+                next(tokens, i + 1).filter(|&j| tokens[j].token == Token::DoubleColon)
+            && let Some(ty) = next(tokens, cast + 1).filter(|&j| word(&tokens[j], "interval"))
+            && next(tokens, ty + 1)
+                .is_some_and(|j| word(&tokens[j], "preceding") || word(&tokens[j], "following"))
+        {
+            let value = tokens[i].clone();
+            tokens.splice(i..=ty, [keyword("INTERVAL"), space(), value]);
+            i += 3;
+            continue;
+        }
+        // `name AS [NOT] MATERIALIZED (...)`: a planning hint only; the CTE as written.
+        if word(&tokens[i], "as") {
+            let mut j = next(tokens, i + 1);
+            let not = j.filter(|&k| word(&tokens[k], "not"));
+            if let Some(n) = not {
+                j = next(tokens, n + 1);
+            }
+            if let Some(m) = j.filter(|&k| word(&tokens[k], "materialized"))
+                && next(tokens, m + 1).is_some_and(|k| tokens[k].token == Token::LParen)
+            {
+                tokens.drain(i + 1..=m);
+                tokens.insert(i + 1, space());
+            }
         }
         if dialect == Dialect::Sqlite && word(&tokens[i], "is") {
             let not = next(tokens, i + 1).filter(|&j| word(&tokens[j], "not"));
@@ -443,10 +475,6 @@ fn rewrite_hint(message: &str, sql: &str) -> Option<&'static str> {
         Some(
             "a window frame's EXCLUDE clause is not supported: compute the window without it and subtract the current row's value",
         )
-    } else if message.contains("found: MATERIALIZED")
-        || message.contains("found: NOT") && upper.contains("NOT MATERIALIZED")
-    {
-        Some("remove MATERIALIZED / NOT MATERIALIZED from the CTE")
     } else {
         None
     }
@@ -463,7 +491,9 @@ pub(crate) fn check_kind(statement: &Statement) -> Result<(), Denial> {
             ..
         } => {
             let analyze_option = options.iter().flatten().any(|o| {
-                o.name.value.eq_ignore_ascii_case("analyze")
+                // (PostgreSQL takes the British spelling too)
+                (o.name.value.eq_ignore_ascii_case("analyze")
+                    || o.name.value.eq_ignore_ascii_case("analyse"))
                     && !o.arg.as_ref().is_some_and(|a| {
                         let s = a.to_string().to_ascii_lowercase();
                         s == "false" || s == "off" || s == "0"

@@ -83,11 +83,8 @@ fn parse_errors_name_a_way_around() {
         other => panic!("{sql}: {other:?}"),
     };
     assert!(
-        message(
-            LITE,
-            "SELECT id FROM orders WHERE status IS NOT 'cancelled'"
-        )
-        .contains("IS [NOT] DISTINCT FROM"),
+        message(PG, "SELECT id FROM orders WHERE status IS NOT 'cancelled'")
+            .contains("IS [NOT] DISTINCT FROM"),
     );
     assert!(
         message(
@@ -208,4 +205,29 @@ fn isnull_and_sqlite_is_a_value_are_respelled() {
     let spelled = governed.sql().split(" LIMIT").next().expect("text");
     assert!(spelled.contains("IS NOT DISTINCT FROM"), "{spelled}");
     assert_eq!(answer(native), answer(spelled));
+}
+
+#[test]
+fn a_frame_offset_cast_to_interval_and_materialized_ctes_are_read() {
+    for dialect in [PG, LITE] {
+        let q = run(
+            dialect,
+            "WITH a AS MATERIALIZED (SELECT id FROM orders), b AS NOT MATERIALIZED (SELECT id FROM a) SELECT id AS materialized FROM b",
+        )
+        .expect("allowed");
+        assert!(q.sql().contains("WITH a AS (SELECT"), "{}", q.sql());
+        assert!(q.sql().contains("b AS (SELECT"), "{}", q.sql());
+        assert!(q.sql().contains("id AS materialized"), "{}", q.sql());
+    }
+    let q = run(
+        PG,
+        "SELECT count(*) OVER (ORDER BY ordered_at RANGE BETWEEN '7 days'::interval PRECEDING AND '1 day' :: INTERVAL FOLLOWING) FROM orders",
+    )
+    .expect("allowed");
+    assert!(
+        q.sql()
+            .contains("RANGE BETWEEN INTERVAL '7 days' PRECEDING AND INTERVAL '1 day' FOLLOWING"),
+        "{}",
+        q.sql()
+    );
 }
