@@ -329,6 +329,37 @@ async fn full_text_search_and_multidimensional_arrays() {
     client.cancel().await.expect("close");
 }
 
+/// Records (ROW, a whole-row reference, arrays of them), type names and MAC addresses print
+/// as psql prints them; a role's whole row holds only the columns it may read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_type_names_and_mac_addresses_render_as_psql_prints_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, _db) = analyst(dir.path()).await;
+    let sql = "SELECT ROW(1, 'a b', NULL, ''::text, 2.50::numeric, DATE '2025-01-02') AS r, \
+        (SELECT p FROM products p ORDER BY id LIMIT 1) AS whole, \
+        (SELECT array_agg(ROW(id, sku) ORDER BY id) FROM products WHERE id < 3) AS rows, \
+        ROW(ROW(1, 'x'), true) AS nested, pg_typeof(2.5) AS t, pg_typeof(ARRAY[1]) AS ta, \
+        '08:00:2b:01:02:03'::macaddr AS m";
+    let r = call(&client, "query", json!({ "sql": sql })).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    assert!(!text(&r).contains(" value>"), "{}", text(&r));
+    let row = rows(&r).into_iter().next().expect("one row");
+    let expected = [
+        json!("(1,\"a b\",,\"\",2.50,2025-01-02)"),
+        // (the analyst does not see products.cost)
+        json!("(1,ELE-0001,\"Wireless Earbuds\",Electronics,79.99,t)"),
+        json!(["(1,ELE-0001)", "(2,ELE-0002)"]),
+        json!("(\"(1,x)\",t)"),
+        json!("numeric"),
+        json!("integer[]"),
+        json!("08:00:2b:01:02:03"),
+    ];
+    for (i, want) in expected.iter().enumerate() {
+        assert_eq!(&row[i], want, "column {i}: {}", text(&r));
+    }
+    client.cancel().await.expect("close");
+}
+
 /// Whole-number parameters work where PostgreSQL wants an `integer`, as the same number
 /// written in the SQL does (`round(numeric, bigint)` does not exist); a number too large for
 /// an integer is still a bigint, also for a statement first prepared with a small one.

@@ -8,6 +8,7 @@
 
 // db/ is where SQL runs: governed statements and our own fixed introspection statements.
 mod binary;
+mod composite;
 #[allow(clippy::disallowed_methods)]
 mod execute;
 pub mod hints;

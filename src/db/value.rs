@@ -289,6 +289,18 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
         "int8[]" => raw(row, i).and_then(|b| {
             super::binary::array(b, |e| Some(i64::from_be_bytes(e.try_into().ok()?).into()))
         }),
+        "regtype" => raw(row, i)
+            .and_then(super::composite::regtype)
+            .map(Json::String),
+        "macaddr" | "macaddr8" => raw(row, i)
+            .and_then(super::composite::macaddr)
+            .map(Json::String),
+        "record" => raw(row, i)
+            .and_then(super::composite::record)
+            .map(Json::String),
+        "record[]" => raw(row, i).and_then(|b| {
+            super::binary::array(b, |e| super::composite::record(e).map(Json::String))
+        }),
         "tsvector" => raw(row, i)
             .and_then(super::binary::tsvector)
             .map(Json::String),
@@ -358,13 +370,32 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
             .map(Json::String),
         _ => None,
     };
-    v.or_else(|| {
-        row.try_get_unchecked::<String, _>(i)
-            .ok()
-            .filter(|s| !s.contains('\0'))
-            .map(Json::String)
-    })
-    .unwrap_or_else(|| Json::String(format!("<{type_name} value>")))
+    v.or_else(|| composite(row, i))
+        .or_else(|| {
+            row.try_get_unchecked::<String, _>(i)
+                .ok()
+                .filter(|s| !s.contains('\0'))
+                .map(Json::String)
+        })
+        .unwrap_or_else(|| Json::String(format!("<{type_name} value>")))
+}
+
+/// A table's row type (a whole-row reference) or an array of one, by the type's kind.
+fn composite(row: &PgRow, i: usize) -> Option<Json> {
+    use sqlx::postgres::PgTypeKind;
+    use sqlx::{TypeInfo, ValueRef};
+    let value = row.try_get_raw(i).ok()?;
+    let kind = value.type_info().kind().clone();
+    let bytes = value.as_bytes().ok()?;
+    match kind {
+        PgTypeKind::Composite(_) => super::composite::record(bytes).map(Json::String),
+        PgTypeKind::Array(element)
+            if matches!(element.kind(), PgTypeKind::Composite(_)) || element.name() == "RECORD" =>
+        {
+            super::binary::array(bytes, |e| super::composite::record(e).map(Json::String))
+        }
+        _ => None,
+    }
 }
 
 /// A one-dimensional array, each element through `f` (a multi-dimensional one does not decode

@@ -426,6 +426,23 @@ const SQLITE: &[&str] = &[
     "json_remove",
     "json_pretty",
     "json_error_position",
+    // SQLite's binary JSON (a blob) builders and accessors, as their text twins (not
+    // jsonb_patch, quadratic as json_patch)
+    "jsonb",
+    "jsonb_array",
+    "jsonb_object",
+    "jsonb_extract",
+    "jsonb_set",
+    "jsonb_insert",
+    "jsonb_replace",
+    "jsonb_remove",
+    "jsonb_group_array",
+    "jsonb_group_object",
+    "jsonb_each",
+    "jsonb_tree",
+    // backslash escapes to characters, and back
+    "unistr",
+    "unistr_quote",
     // multi-arg min/max are covered by COMMON
 ];
 
@@ -461,7 +478,10 @@ pub(super) fn default_allows_in_from(dialect: Dialect, name: &str) -> bool {
                 | "generate_subscripts"
                 | "generate_series"
         ),
-        Dialect::Sqlite => matches!(name, "json_each" | "json_tree"),
+        Dialect::Sqlite => matches!(
+            name,
+            "json_each" | "json_tree" | "jsonb_each" | "jsonb_tree"
+        ),
     }
 }
 
