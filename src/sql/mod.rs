@@ -41,6 +41,7 @@ pub(crate) mod names;
 mod params;
 pub(crate) mod parse;
 pub(crate) mod rewrite;
+mod source;
 
 use std::fmt;
 
@@ -263,7 +264,7 @@ pub fn govern(
     };
     // (SQLite names result columns after the text that ran: the caller's text is kept)
     let texts = match ctx.dialect {
-        Dialect::Sqlite => rewrite::output_texts(&mut statement),
+        Dialect::Sqlite => rewrite::output_texts(&mut statement, sql, ctx.dialect),
         Dialect::Postgres => vec![],
     };
     // analyze + authorize: every node allow-listed, tables and functions checked and qualified

@@ -214,21 +214,42 @@ fn naming_select(body: &mut SetExpr) -> Option<&mut Select> {
     }
 }
 
-/// The caller's text of each unaliased result column that is not a plain column name, as
-/// printed before governance (see [`keep_output_names`]).
-pub(crate) fn output_texts(statement: &mut Statement) -> Vec<Option<String>> {
+/// The caller's text of each unaliased result column that is not a plain column name: as
+/// written in `sql` where that text is read as the same expression, else as printed before
+/// governance (see [`keep_output_names`]).
+pub(crate) fn output_texts(
+    statement: &mut Statement,
+    sql: &str,
+    dialect: Dialect,
+) -> Vec<Option<String>> {
     let Statement::Query(q) = statement else {
         return vec![];
     };
     let Some(select) = naming_select(&mut q.body) else {
         return vec![];
     };
+    let unnamed = |item: &SelectItem| {
+        matches!(item, SelectItem::UnnamedExpr(e)
+            if !matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_)))
+    };
+    let written = if select.projection.iter().any(unnamed) {
+        super::source::select_list(sql, dialect)
+            .filter(|texts| texts.len() == select.projection.len())
+    } else {
+        None
+    };
     select
         .projection
         .iter()
-        .map(|item| match item {
-            SelectItem::UnnamedExpr(Expr::Identifier(_) | Expr::CompoundIdentifier(_)) => None,
-            SelectItem::UnnamedExpr(e) => Some(e.to_string()),
+        .enumerate()
+        .map(|(i, item)| match item {
+            SelectItem::UnnamedExpr(e) if unnamed(item) => Some(
+                written
+                    .as_ref()
+                    .map(|w| w[i].clone())
+                    .filter(|w| super::source::reads_as(w, e, dialect))
+                    .unwrap_or_else(|| e.to_string()),
+            ),
             _ => None,
         })
         .collect()
