@@ -75,6 +75,7 @@ impl Walker<'_> {
                 .filter(|e| !matches!(e, Expr::Rollup(_) | Expr::Cube(_) | Expr::GroupingSets(_)))
         };
         let mut added: Vec<Expr> = Vec::new();
+        let mut in_grouping_sets: Vec<(usize, Vec<Expr>)> = Vec::new();
         for item in items {
             let Some(key) = &item.key else { continue };
             let grouped = |column: &str| {
@@ -87,6 +88,29 @@ impl Walker<'_> {
                 })
             };
             if !key.key.iter().all(|k| grouped(k)) {
+                // GROUPING SETS whose every set holds the whole key: each set gets the
+                // dependents (the same groups, for every set).
+                for (at, e) in exprs.iter().enumerate() {
+                    let Expr::GroupingSets(sets) = e else {
+                        continue;
+                    };
+                    let holds = |set: &Vec<Expr>, column: &str| {
+                        set.iter()
+                            .any(|e| self.names_column(e, item, items, column))
+                    };
+                    if sets.is_empty()
+                        || !sets.iter().all(|set| key.key.iter().all(|k| holds(set, k)))
+                    {
+                        continue;
+                    }
+                    let missing: Vec<Expr> = key
+                        .dependents
+                        .iter()
+                        .filter(|c| !grouped(c) && !sets.iter().any(|set| holds(set, c)))
+                        .map(|c| Expr::CompoundIdentifier(vec![quoted(&item.name), quoted(c)]))
+                        .collect();
+                    in_grouping_sets.push((at, missing));
+                }
                 continue;
             }
             // (one a ROLLUP, CUBE or GROUPING SETS names is left to it: added beside, its
@@ -112,6 +136,13 @@ impl Walker<'_> {
             }
         }
         if let GroupByExpr::Expressions(exprs, _) = &mut s.group_by {
+            for (at, missing) in in_grouping_sets {
+                if let Some(Expr::GroupingSets(sets)) = exprs.get_mut(at) {
+                    for set in sets {
+                        set.extend(missing.iter().cloned());
+                    }
+                }
+            }
             exprs.extend(added);
         }
     }
