@@ -325,8 +325,6 @@ const POSTGRES: &[&str] = &[
     "lower_inf",
     "upper_inf",
     "range_merge",
-    "range_agg",
-    "range_intersect_agg",
     // more pure functions
     "trim_array",
     "jsonb_exists",
