@@ -504,6 +504,53 @@ pub enum Bound {
     /// `instr`, `replace`, `trim`): a literal must be at most `max` characters, and any other
     /// value is rewritten to `CASE WHEN length(x) <= max THEN x END` (longer: no match, NULL).
     Needle { arg: usize, max: usize },
+    /// A text search function: argument 0 must be one of PostgreSQL's built-in text search
+    /// configurations written as a literal, and the call must have at least `min_args`
+    /// arguments (the form without one reads the server's `default_text_search_config`; a
+    /// configuration named by the caller is looked up by name, schemas and all, whose errors
+    /// tell which schemas and configurations exist).
+    SearchConfig { min_args: usize },
+}
+
+/// PostgreSQL's built-in text search configurations (`pg_catalog`).
+const SEARCH_CONFIGS: &[&str] = &[
+    "simple",
+    "arabic",
+    "armenian",
+    "basque",
+    "catalan",
+    "danish",
+    "dutch",
+    "english",
+    "finnish",
+    "french",
+    "german",
+    "greek",
+    "hindi",
+    "hungarian",
+    "indonesian",
+    "irish",
+    "italian",
+    "lithuanian",
+    "nepali",
+    "norwegian",
+    "portuguese",
+    "romanian",
+    "russian",
+    "serbian",
+    "spanish",
+    "swedish",
+    "tamil",
+    "turkish",
+    "yiddish",
+];
+
+/// Whether `name` (a literal's value) is a built-in text search configuration, optionally
+/// written `pg_catalog.name`.
+pub fn builtin_search_config(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let bare = name.strip_prefix("pg_catalog.").unwrap_or(&name);
+    SEARCH_CONFIGS.contains(&bare)
 }
 
 /// The longest needle of SQLite's `instr` and `replace` (memcmp per position: 32 MiB against
@@ -536,6 +583,15 @@ pub(super) fn bounded(dialect: Dialect, name: &str) -> Option<Bound> {
             arg: 1,
             max: MAX_TRIM_SET,
         }),
+        (
+            Dialect::Postgres,
+            "to_tsvector"
+            | "to_tsquery"
+            | "plainto_tsquery"
+            | "phraseto_tsquery"
+            | "websearch_to_tsquery",
+        ) => Some(Bound::SearchConfig { min_args: 2 }),
+        (Dialect::Postgres, "ts_headline") => Some(Bound::SearchConfig { min_args: 3 }),
         _ => None,
     }
 }

@@ -306,6 +306,7 @@ fn scan_tokens(tokens: &[TokenWithSpan], dialect: Dialect) -> Result<(), Denial>
     // Per open parenthesis: (operators in the current chain, set operators at this level).
     let mut levels: Vec<(usize, usize)> = vec![(0, 0)];
     let mut after_semicolon = false;
+    let mut distinct = false;
     for t in tokens {
         match &t.token {
             Token::SemiColon => {
@@ -316,6 +317,8 @@ fn scan_tokens(tokens: &[TokenWithSpan], dialect: Dialect) -> Result<(), Denial>
             _ if after_semicolon => return Err(multiple_statements()),
             _ => {}
         }
+        let after_distinct = distinct;
+        distinct = matches!(&t.token, Token::Word(w) if w.keyword == Keyword::DISTINCT);
         match &t.token {
             Token::LParen | Token::LBracket => levels.push((0, 0)),
             Token::RParen | Token::RBracket => {
@@ -391,6 +394,8 @@ fn scan_tokens(tokens: &[TokenWithSpan], dialect: Dialect) -> Result<(), Denial>
                 // end that chain)
                 | Keyword::JOIN => bump_chain(&mut levels),
                 // A CASE is a level of its own: the chain around it goes on after END.
+                // `IS [NOT] DISTINCT FROM` is an operator, not the FROM clause.
+                Keyword::FROM if after_distinct => bump_chain(&mut levels),
                 Keyword::CASE => levels.push((0, 0)),
                 Keyword::END if levels.len() > 1 => {
                     levels.pop();

@@ -171,6 +171,19 @@ impl Walker<'_> {
                     _ => true,
                 }
             }
+            Bound::SearchConfig { min_args } => {
+                let config = matches!(arg(0), Some(Expr::Value(v))
+                    if matches!(&v.value, Value::SingleQuotedString(s) if crate::dialect::functions::builtin_search_config(s)));
+                if list.len() < min_args || !config {
+                    return Err(Denial::new(
+                        Rule::FunctionNotAllowed,
+                        format!(
+                            "{name}(...) needs its text search configuration first, as a literal naming one of PostgreSQL's built-in ones, e.g. {name}('english', ...) or {name}('simple', ...)"
+                        ),
+                    ));
+                }
+                true
+            }
             Bound::Series => {
                 let exprs: Vec<&Expr> = (0..list.len()).map_while(arg).collect();
                 self.series.set(self.series.get() + 1);

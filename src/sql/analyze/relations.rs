@@ -456,6 +456,10 @@ impl Walker<'_> {
         if !self.system_column(column) {
             return None;
         }
+        // (ORDER BY / GROUP BY `rowid` names an output column so named first)
+        if qualifier.is_empty() && self.output_aliases.iter().any(|a| self.col_eq(a, column)) {
+            return None;
+        }
         let item = match qualifier {
             [] => match self.from.last()?.as_slice() {
                 [only] => only,

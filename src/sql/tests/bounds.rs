@@ -119,6 +119,15 @@ fn chains_that_evade_no_operator_count_are_refused_before_they_are_walked() {
         format!("SELECT 1{}", " + CASE WHEN 1=1 THEN 1 END".repeat(1000)),
         format!("SELECT 1 {}", "NOTNULL ".repeat(1000)),
         format!("SELECT 'a'{}", " GLOB 'a'".repeat(1000)),
+        // FROM of IS [NOT] DISTINCT FROM restarted the count as the FROM clause would
+        format!(
+            "SELECT 1 WHERE {} 1",
+            "1 IS DISTINCT FROM 2 OR ".repeat(1000)
+        ),
+        format!(
+            "SELECT 1 WHERE {} 1",
+            "1 IS NOT DISTINCT FROM 2 OR ".repeat(1000)
+        ),
         format!(
             "SELECT 1 FROM {}orders b ON true",
             "orders JOIN ".repeat(1000)
@@ -140,6 +149,13 @@ fn chains_that_evade_no_operator_count_are_refused_before_they_are_walked() {
             );
         }
     }
+    // SQLite's `x IS y`, respelled IS NOT DISTINCT FROM, is counted as well.
+    let e = run(
+        LITE,
+        &format!("SELECT 1 WHERE {} 1", "1 IS 2 OR ".repeat(1000)),
+    )
+    .expect_err("refused");
+    assert!(e.to_string().contains("chains more than"), "{e}");
     // What analysts write stays well inside.
     let fine = format!(
         "SELECT 1{} FROM orders o JOIN customers c ON c.id = o.customer_id JOIN order_lines l ON l.order_id = o.id",

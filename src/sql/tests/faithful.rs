@@ -231,3 +231,25 @@ fn a_frame_offset_cast_to_interval_and_materialized_ctes_are_read() {
         q.sql()
     );
 }
+
+/// A text search configuration is one of PostgreSQL's own, written as a literal: one named by
+/// the caller is looked up by name (its errors tell which schemas exist), and the forms
+/// without one read the server's `default_text_search_config`.
+#[test]
+fn text_search_configurations_are_builtin_literals() {
+    for sql in [
+        "SELECT to_tsvector('english', name), plainto_tsquery('pg_catalog.simple', 'a') FROM customers",
+        "SELECT ts_headline('english', name, to_tsquery('english', 'a'), 'MaxWords=5') FROM customers",
+    ] {
+        assert!(run(PG, sql).is_ok(), "{sql}");
+    }
+    for sql in [
+        "SELECT to_tsvector(name) FROM customers",
+        "SELECT to_tsvector('hr_secret.cfg', name) FROM customers",
+        "SELECT to_tsvector(city, name) FROM customers",
+        "SELECT websearch_to_tsquery('a or b')",
+        "SELECT ts_headline(name, to_tsquery('english', 'a')) FROM customers",
+    ] {
+        assert_denied(PG, sql, Rule::FunctionNotAllowed);
+    }
+}

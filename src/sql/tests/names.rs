@@ -333,6 +333,14 @@ fn sqlite_rowid_of_a_filtered_table_is_its_integer_key() {
     // A table read as it is keeps its rowid; a composite key has no column to stand for it.
     let q = run_as("analyst", LITE, "SELECT max(rowid) FROM order_lines").expect("allowed");
     assert!(q.sql().contains("max(rowid)"), "{}", q.sql());
+    // An output column named rowid is what ORDER BY rowid names.
+    let q = run_as(
+        "analyst",
+        LITE,
+        "SELECT status AS rowid, id FROM orders ORDER BY rowid",
+    )
+    .expect("allowed");
+    assert!(q.sql().ends_with("ORDER BY rowid LIMIT 101"), "{}", q.sql());
     let q = run(LITE, "SELECT rowid FROM orders").expect("allowed");
     assert!(q.sql().contains("SELECT rowid FROM"), "{}", q.sql());
 }
