@@ -79,12 +79,34 @@ fn respell(tokens: &mut Vec<TokenWithSpan>, dialect: Dialect) {
     let next = |tokens: &[TokenWithSpan], from: usize| {
         (from..tokens.len()).find(|&j| !matches!(tokens[j].token, Token::Whitespace(_)))
     };
+    // Whether the token before `i` ends an operand (so a word after it is a postfix operator,
+    // not a name: `SELECT isnull`, `AS isnull`).
+    let after_operand = |tokens: &[TokenWithSpan], i: usize| {
+        let prev = (0..i)
+            .rev()
+            .find(|&j| !matches!(tokens[j].token, Token::Whitespace(_)));
+        prev.is_some_and(|j| match &tokens[j].token {
+            Token::Word(w) => {
+                w.quote_style.is_some()
+                    || !OPERAND_BEFORE_NOT
+                        .iter()
+                        .any(|k| w.value.eq_ignore_ascii_case(k))
+            }
+            Token::RParen
+            | Token::RBracket
+            | Token::Number(..)
+            | Token::SingleQuotedString(_)
+            | Token::Placeholder(_) => true,
+            _ => false,
+        })
+    };
     let mut i = 0;
     while i < tokens.len() {
         let span = tokens[i].span;
         let keyword = |k: &str| TokenWithSpan::new(Token::make_keyword(k), span);
         let space = || TokenWithSpan::new(Token::Whitespace(Whitespace::Space), span);
         if word(&tokens[i], "isnull")
+            && after_operand(tokens, i)
             && next(tokens, i + 1).is_none_or(|j| tokens[j].token != Token::LParen)
         {
             tokens.splice(i..=i, [keyword("IS"), space(), keyword("NULL")]);
@@ -112,8 +134,16 @@ fn respell(tokens: &mut Vec<TokenWithSpan>, dialect: Dialect) {
             if let Some(n) = not {
                 j = next(tokens, n + 1);
             }
+            // (a CTE's body follows, not an alias's column list: `t AS materialized(a, b)`)
             if let Some(m) = j.filter(|&k| word(&tokens[k], "materialized"))
-                && next(tokens, m + 1).is_some_and(|k| tokens[k].token == Token::LParen)
+                && let Some(open) =
+                    next(tokens, m + 1).filter(|&k| tokens[k].token == Token::LParen)
+                && next(tokens, open + 1).is_some_and(|k| {
+                    tokens[k].token == Token::LParen
+                        || ["select", "with", "values", "table"]
+                            .iter()
+                            .any(|b| word(&tokens[k], b))
+                })
             {
                 tokens.drain(i + 1..=m);
                 tokens.insert(i + 1, space());
@@ -146,6 +176,38 @@ fn respell(tokens: &mut Vec<TokenWithSpan>, dialect: Dialect) {
         i += 1;
     }
 }
+
+/// Words after which a word starts an operand rather than following one.
+const OPERAND_BEFORE_NOT: &[&str] = &[
+    "as",
+    "select",
+    "distinct",
+    "all",
+    "from",
+    "where",
+    "and",
+    "or",
+    "not",
+    "by",
+    "on",
+    "when",
+    "then",
+    "else",
+    "join",
+    "having",
+    "case",
+    "in",
+    "is",
+    "like",
+    "between",
+    "using",
+    "limit",
+    "offset",
+    "returning",
+    "set",
+    "values",
+    "with",
+];
 
 /// What the parser reads after `IS [NOT]` as a predicate of its own.
 const IS_PREDICATES: &[&str] = &[

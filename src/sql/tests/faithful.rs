@@ -191,6 +191,11 @@ fn isnull_and_sqlite_is_a_value_are_respelled() {
         "{}",
         q.sql()
     );
+    // A name isnull (a column, an alias) stays a name.
+    for dialect in [PG, LITE] {
+        let q = run(dialect, "SELECT 1 AS isnull, id FROM orders").expect("allowed");
+        assert!(q.sql().contains("1 AS isnull"), "{}", q.sql());
+    }
     // PostgreSQL has no `IS <value>`: left to the parser, which refuses it.
     assert!(run(PG, "SELECT id IS 3 FROM orders").is_err());
 
@@ -218,6 +223,17 @@ fn a_frame_offset_cast_to_interval_and_materialized_ctes_are_read() {
         assert!(q.sql().contains("WITH a AS (SELECT"), "{}", q.sql());
         assert!(q.sql().contains("b AS (SELECT"), "{}", q.sql());
         assert!(q.sql().contains("id AS materialized"), "{}", q.sql());
+        // An alias named materialized with its column list stays one.
+        let q = run(
+            dialect,
+            "SELECT materialized.a FROM (SELECT id FROM orders) AS materialized(a)",
+        );
+        assert!(
+            q.as_ref().is_ok_and(
+                |q| q.sql().contains("materialized (a)") || q.sql().contains("materialized(a)")
+            ),
+            "{q:?}"
+        );
     }
     let q = run(
         PG,
