@@ -79,16 +79,17 @@ fn respell(tokens: &mut Vec<TokenWithSpan>, dialect: Dialect) {
     let next = |tokens: &[TokenWithSpan], from: usize| {
         (from..tokens.len()).find(|&j| !matches!(tokens[j].token, Token::Whitespace(_)))
     };
-    // Whether the token before `i` ends an operand (so a word after it is a postfix operator,
-    // not a name: `SELECT isnull`, `AS isnull`).
-    let after_operand = |tokens: &[TokenWithSpan], i: usize| {
-        let prev = (0..i)
+    // Whether the last token written ends an operand (so a word after it is a postfix
+    // operator, not a name: `SELECT isnull`, `AS isnull`).
+    let after_operand = |out: &[TokenWithSpan]| {
+        let prev = out
+            .iter()
             .rev()
-            .find(|&j| !matches!(tokens[j].token, Token::Whitespace(_)));
-        prev.is_some_and(|j| match &tokens[j].token {
+            .find(|t| !matches!(t.token, Token::Whitespace(_)));
+        prev.is_some_and(|t| match &t.token {
             Token::Word(w) => {
                 w.quote_style.is_some()
-                    || !OPERAND_BEFORE_NOT
+                    || !STARTS_AN_OPERAND
                         .iter()
                         .any(|k| w.value.eq_ignore_ascii_case(k))
             }
@@ -100,85 +101,81 @@ fn respell(tokens: &mut Vec<TokenWithSpan>, dialect: Dialect) {
             _ => false,
         })
     };
+    // One pass into a new list (respelling in place would move the rest of the list at each
+    // change: quadratic in a statement of thousands of `IS`).
+    let input = std::mem::take(tokens);
+    let mut out: Vec<TokenWithSpan> = Vec::with_capacity(input.len() + input.len() / 8);
     let mut i = 0;
-    while i < tokens.len() {
-        let span = tokens[i].span;
-        let keyword = |k: &str| TokenWithSpan::new(Token::make_keyword(k), span);
-        let space = || TokenWithSpan::new(Token::Whitespace(Whitespace::Space), span);
-        if word(&tokens[i], "isnull")
-            && after_operand(tokens, i)
-            && next(tokens, i + 1).is_none_or(|j| tokens[j].token != Token::LParen)
+    while i < input.len() {
+        let t = &input[i];
+        let keyword = |k: &str| TokenWithSpan::new(Token::make_keyword(k), t.span);
+        let space = || TokenWithSpan::new(Token::Whitespace(Whitespace::Space), t.span);
+        if word(t, "isnull")
+            && after_operand(&out)
+            && next(&input, i + 1).is_none_or(|j| input[j].token != Token::LParen)
         {
-            tokens.splice(i..=i, [keyword("IS"), space(), keyword("NULL")]);
-            i += 3;
+            out.extend([keyword("IS"), space(), keyword("NULL")]);
+            i += 1;
             continue;
         }
         // A window frame's offset `'1 day'::interval PRECEDING`: `INTERVAL '1 day' PRECEDING`.
         if dialect == Dialect::Postgres
-            && matches!(tokens[i].token, Token::SingleQuotedString(_))
+            && matches!(t.token, Token::SingleQuotedString(_))
             && let Some(cast) =
-                next(tokens, i + 1).filter(|&j| tokens[j].token == Token::DoubleColon)
-            && let Some(ty) = next(tokens, cast + 1).filter(|&j| word(&tokens[j], "interval"))
-            && next(tokens, ty + 1)
-                .is_some_and(|j| word(&tokens[j], "preceding") || word(&tokens[j], "following"))
+                next(&input, i + 1).filter(|&j| input[j].token == Token::DoubleColon)
+            && let Some(ty) = next(&input, cast + 1).filter(|&j| word(&input[j], "interval"))
+            && next(&input, ty + 1)
+                .is_some_and(|j| word(&input[j], "preceding") || word(&input[j], "following"))
         {
-            let value = tokens[i].clone();
-            tokens.splice(i..=ty, [keyword("INTERVAL"), space(), value]);
-            i += 3;
+            out.extend([keyword("INTERVAL"), space(), t.clone()]);
+            i = ty + 1;
             continue;
         }
         // `name AS [NOT] MATERIALIZED (...)`: a planning hint only; the CTE as written.
-        if word(&tokens[i], "as") {
-            let mut j = next(tokens, i + 1);
-            let not = j.filter(|&k| word(&tokens[k], "not"));
-            if let Some(n) = not {
-                j = next(tokens, n + 1);
+        if word(t, "as") {
+            let mut j = next(&input, i + 1);
+            if let Some(n) = j.filter(|&k| word(&input[k], "not")) {
+                j = next(&input, n + 1);
             }
             // (a CTE's body follows, not an alias's column list: `t AS materialized(a, b)`)
-            if let Some(m) = j.filter(|&k| word(&tokens[k], "materialized"))
-                && let Some(open) =
-                    next(tokens, m + 1).filter(|&k| tokens[k].token == Token::LParen)
-                && next(tokens, open + 1).is_some_and(|k| {
-                    tokens[k].token == Token::LParen
+            if let Some(m) = j.filter(|&k| word(&input[k], "materialized"))
+                && let Some(open) = next(&input, m + 1).filter(|&k| input[k].token == Token::LParen)
+                && next(&input, open + 1).is_some_and(|k| {
+                    input[k].token == Token::LParen
                         || ["select", "with", "values", "table"]
                             .iter()
-                            .any(|b| word(&tokens[k], b))
+                            .any(|b| word(&input[k], b))
                 })
             {
-                tokens.drain(i + 1..=m);
-                tokens.insert(i + 1, space());
+                out.extend([t.clone(), space()]);
+                i = m + 1;
+                continue;
             }
         }
-        if dialect == Dialect::Sqlite && word(&tokens[i], "is") {
-            let not = next(tokens, i + 1).filter(|&j| word(&tokens[j], "not"));
-            let operand = next(tokens, not.unwrap_or(i) + 1);
+        if dialect == Dialect::Sqlite && word(t, "is") {
+            let not = next(&input, i + 1).filter(|&j| word(&input[j], "not"));
+            let operand = next(&input, not.unwrap_or(i) + 1);
             let predicate =
-                operand.is_none_or(|j| IS_PREDICATES.iter().any(|p| word(&tokens[j], p)));
+                operand.is_none_or(|j| IS_PREDICATES.iter().any(|p| word(&input[j], p)));
             if !predicate {
-                match not {
-                    Some(j) => {
-                        tokens.splice(j..=j, [keyword("DISTINCT"), space(), keyword("FROM")]);
-                    }
-                    None => {
-                        let spelled = [
-                            space(),
-                            keyword("NOT"),
-                            space(),
-                            keyword("DISTINCT"),
-                            space(),
-                            keyword("FROM"),
-                        ];
-                        tokens.splice(i + 1..i + 1, spelled);
-                    }
+                out.push(t.clone());
+                out.push(space());
+                if not.is_none() {
+                    out.extend([keyword("NOT"), space()]);
                 }
+                out.extend([keyword("DISTINCT"), space(), keyword("FROM")]);
+                i = not.map_or(i, |n| n) + 1;
+                continue;
             }
         }
+        out.push(t.clone());
         i += 1;
     }
+    *tokens = out;
 }
 
 /// Words after which a word starts an operand rather than following one.
-const OPERAND_BEFORE_NOT: &[&str] = &[
+const STARTS_AN_OPERAND: &[&str] = &[
     "as",
     "select",
     "distinct",
@@ -455,9 +452,9 @@ fn scan_tokens(tokens: &[TokenWithSpan], dialect: Dialect) -> Result<(), Denial>
                 // each JOIN nests the joins before it one level deeper (ON and USING do not
                 // end that chain)
                 | Keyword::JOIN => bump_chain(&mut levels),
-                // A CASE is a level of its own: the chain around it goes on after END.
                 // `IS [NOT] DISTINCT FROM` is an operator, not the FROM clause.
                 Keyword::FROM if after_distinct => bump_chain(&mut levels),
+                // A CASE is a level of its own: the chain around it goes on after END.
                 Keyword::CASE => levels.push((0, 0)),
                 Keyword::END if levels.len() > 1 => {
                     levels.pop();
