@@ -101,15 +101,30 @@ fn respell(tokens: &mut Vec<TokenWithSpan>, dialect: Dialect) {
             _ => false,
         })
     };
+    // Most statements have nothing to respell: the list is left as it is.
+    let candidate = |t: &TokenWithSpan| match dialect {
+        Dialect::Postgres => ["isnull", "materialized", "preceding", "following"]
+            .iter()
+            .any(|w| word(t, w)),
+        Dialect::Sqlite => ["isnull", "materialized", "is"].iter().any(|w| word(t, w)),
+    };
+    if !tokens.iter().any(candidate) {
+        return;
+    }
     // One pass into a new list (respelling in place would move the rest of the list at each
-    // change: quadratic in a statement of thousands of `IS`).
-    let input = std::mem::take(tokens);
+    // change: quadratic in a statement of thousands of `IS`). Each token is moved once; the
+    // lookahead only reads tokens not moved yet.
+    let mut input = std::mem::take(tokens);
     let mut out: Vec<TokenWithSpan> = Vec::with_capacity(input.len() + input.len() / 8);
     let mut i = 0;
     while i < input.len() {
+        let span = input[i].span;
+        let keyword = |k: &str| TokenWithSpan::new(Token::make_keyword(k), span);
+        let space = || TokenWithSpan::new(Token::Whitespace(Whitespace::Space), span);
+        let take = |input: &mut Vec<TokenWithSpan>, i: usize| {
+            std::mem::replace(&mut input[i], TokenWithSpan::new(Token::EOF, span))
+        };
         let t = &input[i];
-        let keyword = |k: &str| TokenWithSpan::new(Token::make_keyword(k), t.span);
-        let space = || TokenWithSpan::new(Token::Whitespace(Whitespace::Space), t.span);
         if word(t, "isnull")
             && after_operand(&out)
             && next(&input, i + 1).is_none_or(|j| input[j].token != Token::LParen)
@@ -127,7 +142,7 @@ fn respell(tokens: &mut Vec<TokenWithSpan>, dialect: Dialect) {
             && next(&input, ty + 1)
                 .is_some_and(|j| word(&input[j], "preceding") || word(&input[j], "following"))
         {
-            out.extend([keyword("INTERVAL"), space(), t.clone()]);
+            out.extend([keyword("INTERVAL"), space(), take(&mut input, i)]);
             i = ty + 1;
             continue;
         }
@@ -147,7 +162,7 @@ fn respell(tokens: &mut Vec<TokenWithSpan>, dialect: Dialect) {
                             .any(|b| word(&input[k], b))
                 })
             {
-                out.extend([t.clone(), space()]);
+                out.extend([take(&mut input, i), space()]);
                 i = m + 1;
                 continue;
             }
@@ -158,7 +173,7 @@ fn respell(tokens: &mut Vec<TokenWithSpan>, dialect: Dialect) {
             let predicate =
                 operand.is_none_or(|j| IS_PREDICATES.iter().any(|p| word(&input[j], p)));
             if !predicate {
-                out.push(t.clone());
+                out.push(take(&mut input, i));
                 out.push(space());
                 if not.is_none() {
                     out.extend([keyword("NOT"), space()]);
@@ -168,7 +183,7 @@ fn respell(tokens: &mut Vec<TokenWithSpan>, dialect: Dialect) {
                 continue;
             }
         }
-        out.push(t.clone());
+        out.push(take(&mut input, i));
         i += 1;
     }
     *tokens = out;
