@@ -8,6 +8,7 @@
 //!
 //! Below both `policy/` and `sql/`, and imports neither (nor sqlparser's AST).
 
+mod bounds;
 pub mod functions;
 mod hints;
 

@@ -40,6 +40,7 @@ pub(crate) mod named;
 pub(crate) mod names;
 mod params;
 pub(crate) mod parse;
+mod respell;
 pub(crate) mod rewrite;
 mod source;
 

@@ -248,6 +248,48 @@ pub(super) fn merges_columns(twj: &TableWithJoins) -> bool {
 }
 
 impl Walker<'_> {
+    /// SQLite's `rowid` (`_rowid_`, `oid`) of a filtered table, which its derived table does
+    /// not have: the table's `INTEGER PRIMARY KEY` column, which is that rowid (and which
+    /// SQLite names the result column after, too), when the role may see it.
+    pub(super) fn rowid_key(&self, parts: &[Ident]) -> Option<Ident> {
+        if self.dialect != Dialect::Sqlite || self.mode != Mode::Caller {
+            return None;
+        }
+        let names = self.normalized(parts);
+        let (column, qualifier) = names.split_last()?;
+        if !self.system_column(column) {
+            return None;
+        }
+        // (ORDER BY / GROUP BY `rowid` names an output column so named first)
+        if qualifier.is_empty() && self.output_aliases.iter().any(|a| self.col_eq(a, column)) {
+            return None;
+        }
+        let item = match qualifier {
+            [] => match self.from.last()?.as_slice() {
+                [only] => only,
+                _ => return None,
+            },
+            [.., q] => self.item_named(q)?,
+        };
+        let ItemKind::Table(access) = &item.kind else {
+            return None;
+        };
+        if !access.restricted() || self.exposes(item, column) {
+            return None;
+        }
+        let name = item.table.as_ref()?;
+        let table = self.catalog.get(&name.schema, &name.name)?;
+        let [key] = table.primary_key.as_slice() else {
+            return None;
+        };
+        let at = table.columns.iter().position(|c| c == key)?;
+        let integer = table
+            .types
+            .get(at)
+            .is_some_and(|t| t.eq_ignore_ascii_case("integer"));
+        (integer && self.exposes(item, key)).then(|| Ident::with_quote('"', key.clone()))
+    }
+
     /// The output columns of a SELECT whose FROM items are `items`; `None` when a `*` covers
     /// an item whose columns are not known, or columns merged by USING or NATURAL.
     pub(super) fn select_columns(&self, s: &Select, items: &[FromItem]) -> Option<Vec<String>> {

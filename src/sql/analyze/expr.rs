@@ -170,18 +170,18 @@ impl Walker<'_> {
                 // (`-2 ^ 2` is 4); the parser gives the sign the whole operation.
                 if self.dialect == Dialect::Postgres
                     && matches!(op, UnaryOperator::Minus | UnaryOperator::Plus)
-                    && binds_looser_than_sign(x)
+                    && super::signs::binds_looser_than_sign(x)
                 {
                     let op = *op;
                     let x = std::mem::replace(&mut **x, Expr::value(Value::Null));
-                    *e = sign_operand(op, x);
+                    *e = super::signs::sign_operand(op, x);
                     return Ok(());
                 }
                 // `-` is printed right before its operand: `- -x` would print as `--x`, a
                 // comment to the database, which then reads the rest of the line (and whatever
                 // a later quoted name puts on the next) as something else. A signed operand is
                 // printed in parentheses.
-                if !matches!(op, UnaryOperator::Not) && signed(x) {
+                if !matches!(op, UnaryOperator::Not) && super::signs::signed(x) {
                     let inner = std::mem::replace(&mut **x, Expr::value(Value::Null));
                     **x = Expr::Nested(Box::new(inner));
                 }
@@ -568,69 +568,5 @@ pub(super) fn binary_operator(op: &BinaryOperator) -> Walk {
         | B::AtQuestion
         | B::AtAt => Ok(()),
         other => Err(unsupported(&format!("the operator {other}"))),
-    }
-}
-
-/// Whether `e` is an operation PostgreSQL binds looser than a sign in front of it, which the
-/// parser nevertheless gave to the sign whole (only without parentheses: a user's `-(2 ^ 2)`
-/// is a `Nested`).
-fn binds_looser_than_sign(e: &Expr) -> bool {
-    matches!(
-        e,
-        Expr::BinaryOp {
-            op: BinaryOperator::PGExp,
-            ..
-        } | Expr::AtTimeZone { .. }
-            | Expr::Collate { .. }
-    )
-}
-
-/// `op` applied where PostgreSQL applies it: to the leftmost operand of the chain of `^`,
-/// AT TIME ZONE and COLLATE it was parsed over, in parentheses so that the printed text is
-/// read the same way again (`- 2 ^ 3 ^ 2` becomes `(-2) ^ 3 ^ 2`).
-fn sign_operand(op: UnaryOperator, e: Expr) -> Expr {
-    match e {
-        Expr::BinaryOp {
-            left,
-            op: BinaryOperator::PGExp,
-            right,
-        } => Expr::BinaryOp {
-            left: Box::new(sign_operand(op, *left)),
-            op: BinaryOperator::PGExp,
-            right,
-        },
-        Expr::AtTimeZone {
-            timestamp,
-            time_zone,
-        } => Expr::AtTimeZone {
-            timestamp: Box::new(sign_operand(op, *timestamp)),
-            time_zone,
-        },
-        Expr::Collate { expr, collation } => Expr::Collate {
-            expr: Box::new(sign_operand(op, *expr)),
-            collation,
-        },
-        operand => {
-            let operand = if signed(&operand) {
-                Expr::Nested(Box::new(operand))
-            } else {
-                operand
-            };
-            Expr::Nested(Box::new(Expr::UnaryOp {
-                op,
-                expr: Box::new(operand),
-            }))
-        }
-    }
-}
-
-/// Whether `e` must be parenthesized as the operand of a sign: it prints starting with a sign
-/// or another prefix operator, or it is a binary operation (the parser binds `-2 ^ 2` as
-/// `-(2 ^ 2)`, PostgreSQL reads that text as `(-2) ^ 2`).
-fn signed(e: &Expr) -> bool {
-    match e {
-        Expr::UnaryOp { .. } | Expr::BinaryOp { .. } => true,
-        Expr::Value(v) => matches!(&v.value, Value::Number(n, _) if n.starts_with(['-', '+'])),
-        _ => false,
     }
 }

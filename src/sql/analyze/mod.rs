@@ -530,6 +530,7 @@ mod joins;
 mod relations;
 mod searches;
 mod series;
+mod signs;
 
 use expr::check_name;
 use functions::plain_wildcard;

@@ -436,54 +436,12 @@ impl Walker<'_> {
     /// A name the database gives every row of a table without it being a declared column
     /// (SQLite's rowid, PostgreSQL's system columns); left to the database. A filtered table's
     /// derived table has none of them.
-    fn system_column(&self, column: &str) -> bool {
+    pub(super) fn system_column(&self, column: &str) -> bool {
         let names: &[&str] = match self.dialect {
             Dialect::Sqlite => &["rowid", "_rowid_", "oid"],
             Dialect::Postgres => &["ctid", "xmin", "xmax", "cmin", "cmax", "tableoid"],
         };
         names.iter().any(|c| column.eq_ignore_ascii_case(c))
-    }
-
-    /// SQLite's `rowid` (`_rowid_`, `oid`) of a filtered table, which its derived table does
-    /// not have: the table's `INTEGER PRIMARY KEY` column, which is that rowid (and which
-    /// SQLite names the result column after, too), when the role may see it.
-    pub(super) fn rowid_key(&self, parts: &[Ident]) -> Option<Ident> {
-        if self.dialect != Dialect::Sqlite || self.mode != Mode::Caller {
-            return None;
-        }
-        let names = self.normalized(parts);
-        let (column, qualifier) = names.split_last()?;
-        if !self.system_column(column) {
-            return None;
-        }
-        // (ORDER BY / GROUP BY `rowid` names an output column so named first)
-        if qualifier.is_empty() && self.output_aliases.iter().any(|a| self.col_eq(a, column)) {
-            return None;
-        }
-        let item = match qualifier {
-            [] => match self.from.last()?.as_slice() {
-                [only] => only,
-                _ => return None,
-            },
-            [.., q] => self.item_named(q)?,
-        };
-        let ItemKind::Table(access) = &item.kind else {
-            return None;
-        };
-        if !access.restricted() || self.exposes(item, column) {
-            return None;
-        }
-        let name = item.table.as_ref()?;
-        let table = self.catalog.get(&name.schema, &name.name)?;
-        let [key] = table.primary_key.as_slice() else {
-            return None;
-        };
-        let at = table.columns.iter().position(|c| c == key)?;
-        let integer = table
-            .types
-            .get(at)
-            .is_some_and(|t| t.eq_ignore_ascii_case("integer"));
-        (integer && self.exposes(item, key)).then(|| Ident::with_quote('"', key.clone()))
     }
 
     pub(super) fn normalized(&self, parts: &[Ident]) -> Vec<String> {
