@@ -53,6 +53,16 @@ pub(super) fn timestamp(bytes: &[u8], utc: bool) -> Option<String> {
     Some(out)
 }
 
+/// A binary `int2`, `int4` or `int8` (by its length).
+pub(super) fn int(b: &[u8]) -> Option<i64> {
+    Some(match b.len() {
+        2 => i16::from_be_bytes(b.try_into().ok()?).into(),
+        4 => i32::from_be_bytes(b.try_into().ok()?).into(),
+        8 => i64::from_be_bytes(b.try_into().ok()?),
+        _ => return None,
+    })
+}
+
 /// An array (any lower bounds) with each element read by `element`: nested JSON arrays, one
 /// level per dimension; `None` for a malformed value (the caller shows a placeholder).
 pub(super) fn array(bytes: &[u8], element: impl Fn(&[u8]) -> Option<Json>) -> Option<Json> {

@@ -2,6 +2,11 @@
 //! them: records and composites (`ROW(...)`, a whole-row reference) and their arrays, type
 //! names (`pg_typeof`), MAC addresses.
 
+/// An array of records: each as [`record`] prints it.
+pub(super) fn records(bytes: &[u8]) -> Option<serde_json::Value> {
+    super::binary::array(bytes, |e| record(e).map(serde_json::Value::String))
+}
+
 /// A record's binary form (field count, then each field's type, length and value) as
 /// `record_out` prints it: `(1,north,"two words",)`. `None` when a field's type is not one
 /// read here (the caller shows a placeholder) or the value is malformed.
@@ -56,14 +61,7 @@ fn push_quoted(out: &mut String, text: &str) {
 
 /// A field's value as text, by its type's OID (the common built-in types).
 fn field(oid: u32, b: &[u8]) -> Option<String> {
-    let int = |b: &[u8]| -> Option<i64> {
-        Some(match b.len() {
-            2 => i16::from_be_bytes(b.try_into().ok()?).into(),
-            4 => i32::from_be_bytes(b.try_into().ok()?).into(),
-            8 => i64::from_be_bytes(b.try_into().ok()?),
-            _ => return None,
-        })
-    };
+    let int = super::binary::int;
     Some(match oid {
         16 => if *b.first()? != 0 { "t" } else { "f" }.to_string(),
         20 | 21 | 23 => int(b)?.to_string(),

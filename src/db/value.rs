@@ -280,15 +280,8 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
             .map(|b| Json::String(hex(&b))),
         "text[]" | "varchar[]" | "name[]" | "bpchar[]" | "char[]" => raw(row, i)
             .and_then(|b| super::binary::array(b, |e| std::str::from_utf8(e).ok().map(Json::from))),
-        "int2[]" => raw(row, i).and_then(|b| {
-            super::binary::array(b, |e| Some(i16::from_be_bytes(e.try_into().ok()?).into()))
-        }),
-        "int4[]" => raw(row, i).and_then(|b| {
-            super::binary::array(b, |e| Some(i32::from_be_bytes(e.try_into().ok()?).into()))
-        }),
-        "int8[]" => raw(row, i).and_then(|b| {
-            super::binary::array(b, |e| Some(i64::from_be_bytes(e.try_into().ok()?).into()))
-        }),
+        "int2[]" | "int4[]" | "int8[]" => raw(row, i)
+            .and_then(|b| super::binary::array(b, |e| super::binary::int(e).map(Json::from))),
         "regtype" => raw(row, i)
             .and_then(super::composite::regtype)
             .map(Json::String),
@@ -298,9 +291,7 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
         "record" => raw(row, i)
             .and_then(super::composite::record)
             .map(Json::String),
-        "record[]" => raw(row, i).and_then(|b| {
-            super::binary::array(b, |e| super::composite::record(e).map(Json::String))
-        }),
+        "record[]" => raw(row, i).and_then(super::composite::records),
         "tsvector" => raw(row, i)
             .and_then(super::binary::tsvector)
             .map(Json::String),
@@ -392,7 +383,7 @@ fn composite(row: &PgRow, i: usize) -> Option<Json> {
         PgTypeKind::Array(element)
             if matches!(element.kind(), PgTypeKind::Composite(_)) || element.name() == "RECORD" =>
         {
-            super::binary::array(bytes, |e| super::composite::record(e).map(Json::String))
+            super::composite::records(bytes)
         }
         _ => None,
     }
