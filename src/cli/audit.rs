@@ -187,9 +187,16 @@ async fn export(store: &Store, a: ExportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// One CSV cell. Text a caller chose (SQL, a tool name, a principal) that a spreadsheet would
+/// run as a formula (`=HYPERLINK(...)`, `@SUM(...)`, `+`, `-`, a leading tab or carriage
+/// return) gets a leading apostrophe, which spreadsheets read as "this is text" and hide; the
+/// JSONL export keeps every value exactly as recorded.
 fn csv_cell(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => {
+            format!("'{s}")
+        }
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     }
