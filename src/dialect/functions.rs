@@ -451,6 +451,26 @@ const SQLITE: &[&str] = &[
 ];
 
 /// Whether `name` (already normalized) is on the default list for `dialect`.
+/// Functions whose value may differ between two calls in one statement (PostgreSQL's volatile
+/// ones, SQLite's random ones), allowed or not: a guard that reads a value twice must not read
+/// one of these.
+pub(crate) const VOLATILE: &[&str] = &[
+    "random",
+    "random_normal",
+    "randomblob",
+    "clock_timestamp",
+    "timeofday",
+    "gen_random_uuid",
+    "uuidv4",
+    "uuidv7",
+    "setseed",
+    "nextval",
+    "currval",
+    "lastval",
+    "txid_current",
+    "pg_current_xact_id",
+];
+
 pub(super) fn default_allows(dialect: Dialect, name: &str) -> bool {
     COMMON.contains(&name)
         || match dialect {

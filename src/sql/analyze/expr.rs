@@ -306,6 +306,10 @@ impl Walker<'_> {
                     }
                     let sets = trim_what.iter_mut().map(|w| &mut **w);
                     for set in sets.chain(trim_characters.iter_mut().flatten()) {
+                        // (a set that is no literal is guarded at run time, read twice)
+                        if !matches!(set, Expr::Value(_)) && self.may_vary(set) {
+                            return Err(self.unbounded("trim"));
+                        }
                         super::searches::bound_needle(
                             &self.unbounded("trim"),
                             set,

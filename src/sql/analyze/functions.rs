@@ -125,6 +125,30 @@ impl Walker<'_> {
         self.check_bound_args(name, bound, &list.args)
     }
 
+    /// Whether `e` (subqueries included) calls a function whose value may differ between two
+    /// evaluations in one statement: a volatile built-in (`random()`, `clock_timestamp()`, ...)
+    /// or a function a policy added, whose volatility is unknown. A run-time guard that reads
+    /// such a value twice (`CASE WHEN check(x) THEN x END`) checks one value and passes on
+    /// another.
+    pub(super) fn may_vary(&self, e: &Expr) -> bool {
+        let mut varies = false;
+        let _ = sqlparser::ast::visit_expressions(e, |x| {
+            if let Expr::Function(f) = x {
+                let name = self.function_name(&f.name).ok();
+                let pure = name.is_some_and(|n| {
+                    !crate::dialect::functions::VOLATILE.contains(&n.as_str())
+                        && self.dialect().allows_function(&n)
+                });
+                if !pure {
+                    varies = true;
+                    return std::ops::ControlFlow::Break(());
+                }
+            }
+            std::ops::ControlFlow::Continue(())
+        });
+        varies
+    }
+
     /// [`Self::check_bound`] on a plain argument list (calls and table functions alike).
     pub(super) fn check_bound_args(
         &self,
@@ -168,7 +192,9 @@ impl Walker<'_> {
                         }
                         _ => true,
                     },
-                    _ => true,
+                    // Guarded at run time (`searches::guard`), which reads it twice.
+                    Some(e) => !self.may_vary(e),
+                    None => true,
                 }
             }
             Bound::SearchConfig { min_args } => {
@@ -192,6 +218,16 @@ impl Walker<'_> {
                         Rule::FunctionNotAllowed,
                         format!(
                             "{name}(...) may be used once per statement (series would multiply); join the one series to your data instead"
+                        ),
+                    ));
+                }
+                // A date/time series is guarded at run time (`series::cap`), which reads its
+                // bounds twice: each must give the same value both times.
+                if exprs.iter().take(2).any(|e| self.may_vary(e)) {
+                    return Err(Denial::new(
+                        Rule::FunctionNotAllowed,
+                        format!(
+                            "{name}(...) bounds may not call random(), clock_timestamp() or other functions whose value changes between two reads in one statement; compute the bound in a CTE or use now()"
                         ),
                     ));
                 }

@@ -204,3 +204,55 @@ fn sqlite_searches_of_built_text_are_counted() {
         "PostgreSQL checks for interrupts"
     );
 }
+
+/// A run-time guard reads the value it guards twice (`CASE WHEN check(x) THEN x END`, a date
+/// series' step checked against its bounds): a value that may change between the two reads
+/// (`random()`, `clock_timestamp()`, a function a policy added) would be checked as one value
+/// and used as another, so `now() + random() * interval '100000 days'` passed a series' check
+/// about as often as it then made billions of rows. Such bounds and needles are refused;
+/// computed bounds that read the same twice still run.
+#[test]
+fn guards_never_read_a_value_that_may_change_between_reads() {
+    for sql in [
+        "SELECT count(*) FROM generate_series(now(), now() + random() * interval '100000 days', '1 second')",
+        "SELECT count(*) FROM generate_series(CASE WHEN random() < 0.5 THEN now() ELSE now() - interval '1000 years' END, now(), '1 second')",
+        "SELECT count(*) FROM generate_series(now(), (SELECT now() + random() * interval '1000 days'), '1 second')",
+        "SELECT generate_series(clock_timestamp(), clock_timestamp() + interval '1 day', interval '1 second')",
+        "SELECT count(*) FROM generate_series(now(), now() + (SELECT max(ordered_at) - min(ordered_at) FROM orders WHERE random() < 0.5), '1 second')",
+    ] {
+        match run_as("analyst", PG, sql) {
+            Err(GovernError::Denied(d)) => {
+                assert_eq!(d.rule, Rule::FunctionNotAllowed, "{sql}");
+                assert!(d.message.contains("random()"), "{sql}: {}", d.message);
+            }
+            other => panic!("{sql}: expected a denial, got {other:?}"),
+        }
+    }
+    for sql in [
+        "SELECT d FROM generate_series(date_trunc('month', now()) - interval '11 months', date_trunc('month', now()), '1 month') AS d",
+        "SELECT count(*) FROM generate_series((SELECT min(ordered_at) FROM orders), (SELECT max(ordered_at) FROM orders), '1 day')",
+        "SELECT random() AS r, g FROM generate_series(1, 10) AS g",
+    ] {
+        if let Err(e) = run_as("analyst", PG, sql) {
+            panic!("{sql}: {e:?}");
+        }
+    }
+    assert_role_denied(
+        "analyst",
+        LITE,
+        "SELECT instr(name, CASE WHEN random() > 0 THEN 'a' ELSE city END) FROM customers",
+        Rule::FunctionNotAllowed,
+    );
+    assert_role_denied(
+        "analyst",
+        LITE,
+        "SELECT trim(name, CASE WHEN random() > 0 THEN 'a' ELSE city END) FROM customers",
+        Rule::FunctionNotAllowed,
+    );
+    run_as(
+        "analyst",
+        LITE,
+        "SELECT instr(name, lower(city)), random() FROM customers",
+    )
+    .expect("a needle that reads the same twice");
+}
