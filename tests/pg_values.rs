@@ -360,6 +360,43 @@ async fn records_type_names_and_mac_addresses_render_as_psql_prints_them() {
     client.cancel().await.expect("close");
 }
 
+/// Bit strings (`B'101'`, `bit(n)`, `varbit`, their arrays and record fields) and `bpchar`
+/// casts run and come back as psql prints them; a `B'...'` that is no bit string is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bit_strings_and_bpchar_render_as_psql_prints_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, _db) = analyst(dir.path()).await;
+    let sql = "SELECT B'101' AS b, B'1011000011'::varbit AS v, 5::bit(8) AS e, ''::varbit AS z, \
+        bit_count(B'1101') AS n, ARRAY[B'1', B'0'] AS a, ROW(B'11', 1) AS r, \
+        'ab'::char(4)::bpchar AS c, length('ab  '::bpchar) AS l";
+    let r = call(&client, "query", json!({ "sql": sql })).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    assert!(!text(&r).contains(" value>"), "{}", text(&r));
+    let row = rows(&r).into_iter().next().expect("one row");
+    let expected = [
+        json!("101"),
+        json!("1011000011"),
+        json!("00000101"),
+        json!(""),
+        json!(3),
+        json!(["1", "0"]),
+        json!("(11,1)"),
+        json!("ab  "),
+        json!(2),
+    ];
+    for (i, want) in expected.iter().enumerate() {
+        assert_eq!(&row[i], want, "column {i}: {}", text(&r));
+    }
+    let r = call(&client, "query", json!({ "sql": "SELECT B'10''1' AS x" })).await;
+    assert_eq!(
+        error_code(&r).as_deref(),
+        Some("policy_denied"),
+        "{}",
+        text(&r)
+    );
+    client.cancel().await.expect("close");
+}
+
 /// Whole-number parameters work where PostgreSQL wants an `integer`, as the same number
 /// written in the SQL does (`round(numeric, bigint)` does not exist); a number too large for
 /// an integer is still a bigint, also for a statement first prepared with a small one.

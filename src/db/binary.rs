@@ -118,6 +118,27 @@ pub(super) fn array(bytes: &[u8], element: impl Fn(&[u8]) -> Option<Json>) -> Op
     Some(Json::Array(out))
 }
 
+/// A `bit` or `bit varying` as PostgreSQL prints it: `1010` (a bit count, then the bits, most
+/// significant first, padded to whole bytes).
+pub(super) fn bits(bytes: &[u8]) -> Option<String> {
+    let (len, data) = bytes.split_first_chunk::<4>()?;
+    let len = usize::try_from(i32::from_be_bytes(*len)).ok()?;
+    if data.len() != len.div_ceil(8) {
+        return None;
+    }
+    Some(
+        (0..len)
+            .map(|i| {
+                if data[i / 8] & (0x80 >> (i % 8)) != 0 {
+                    '1'
+                } else {
+                    '0'
+                }
+            })
+            .collect(),
+    )
+}
+
 /// A `tsvector` as PostgreSQL prints it: `'fat':2A 'rat':3`.
 pub(super) fn tsvector(bytes: &[u8]) -> Option<String> {
     let (count, mut rest) = bytes.split_first_chunk::<4>()?;

@@ -78,6 +78,7 @@ fn field(oid: u32, b: &[u8]) -> Option<String> {
         1114 => super::binary::timestamp(b, false)?,
         1184 => super::binary::timestamp(b, true)?,
         2950 => uuid::Uuid::from_slice(b).ok()?.to_string(),
+        1560 | 1562 => super::binary::bits(b)?,
         // a nested record
         2249 => record(b)?,
         2206 => regtype(b)?,

@@ -292,6 +292,9 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
             .and_then(super::composite::record)
             .map(Json::String),
         "record[]" => raw(row, i).and_then(super::composite::records),
+        "bit" | "varbit" => raw(row, i).and_then(super::binary::bits).map(Json::String),
+        "bit[]" | "varbit[]" => raw(row, i)
+            .and_then(|b| super::binary::array(b, |e| super::binary::bits(e).map(Json::String))),
         "tsvector" => raw(row, i)
             .and_then(super::binary::tsvector)
             .map(Json::String),

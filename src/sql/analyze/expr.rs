@@ -11,7 +11,7 @@ impl Walker<'_> {
             DataType::Custom(name, _) => {
                 let parts = normalize_name(self.dialect(), name).unwrap_or_default();
                 let ok = matches!(parts.as_slice(), [t] if matches!(t.as_str(),
-                    "int2" | "int4" | "int8" | "float4" | "float8" | "timestamptz" | "timetz"
+                    "int2" | "int4" | "int8" | "float4" | "float8" | "timestamptz" | "timetz" | "bpchar" | "varbit"
                     | "serial" | "bigserial" | "citext" | "money" | "inet" | "cidr" | "macaddr"
                     | "tsvector" | "tsquery" | "daterange" | "int4range" | "int8range"
                     | "numrange" | "tsrange" | "tstzrange" | "xid" | "oid"));
@@ -73,6 +73,13 @@ impl Walker<'_> {
             | Value::HexStringLiteral(_)
             | Value::Boolean(_)
             | Value::Null => Ok(()),
+            // PostgreSQL's bit strings (`B'1010'`); the printer writes them back as written.
+            Value::SingleQuotedByteStringLiteral(bits)
+                if self.dialect == Dialect::Postgres
+                    && bits.bytes().all(|b| b == b'0' || b == b'1') =>
+            {
+                Ok(())
+            }
             Value::Placeholder(_) if self.mode == Mode::Filter => Err(unsupported(
                 "placeholders in a row filter (use attr('name'))",
             )),
