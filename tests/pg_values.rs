@@ -397,6 +397,39 @@ async fn bit_strings_and_bpchar_render_as_psql_prints_them() {
     client.cancel().await.expect("close");
 }
 
+/// Arrays of floats, intervals, times, uuids, jsonb and bytea of any number of dimensions come
+/// back as nested arrays with NULL elements kept (they showed `<float8[] value>` past one
+/// dimension).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn arrays_of_every_decoded_type_nest_by_dimension() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, _db) = analyst(dir.path()).await;
+    let sql = "SELECT ARRAY[[1.5,2],[3,'NaN']]::float8[] AS f, ARRAY[[0.1::real,2]] AS r, \
+        ARRAY[interval '1 day', NULL, interval '-2 years 3 mins'] AS iv, \
+        ARRAY[[interval '1 mon']] AS iv2, ARRAY[time '12:30:01.5', NULL] AS t, \
+        ARRAY['{\"a\":1}'::jsonb, '[1,2]'] AS j, ARRAY[['\\xdead'::bytea]] AS b, \
+        ARRAY['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid] AS u, ARRAY[]::float8[] AS e";
+    let r = call(&client, "query", json!({ "sql": sql })).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    assert!(!text(&r).contains(" value>"), "{}", text(&r));
+    let row = rows(&r).into_iter().next().expect("one row");
+    let expected = [
+        json!([[1.5, 2.0], [3.0, "NaN"]]),
+        json!([[0.1, 2.0]]),
+        json!(["1 day", null, "-2 years +00:03:00"]),
+        json!([["1 mon"]]),
+        json!(["12:30:01.5", null]),
+        json!([{"a": 1}, [1, 2]]),
+        json!([["\\xdead"]]),
+        json!(["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"]),
+        json!([]),
+    ];
+    for (i, want) in expected.iter().enumerate() {
+        assert_eq!(&row[i], want, "column {i}: {}", text(&r));
+    }
+    client.cancel().await.expect("close");
+}
+
 /// Whole-number parameters work where PostgreSQL wants an `integer`, as the same number
 /// written in the SQL does (`round(numeric, bigint)` does not exist); a number too large for
 /// an integer is still a bigint, also for a statement first prepared with a small one.

@@ -299,20 +299,29 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
             .and_then(super::binary::tsvector)
             .map(Json::String),
         // (NaN and the infinities spelled as for the scalar, not null)
-        "float8[]" => array::<f64>(row, i, number),
+        "float8[]" => elements(row, i, |e| {
+            Some(number(f64::from_be_bytes(e.try_into().ok()?)))
+        }),
         "bool[]" => raw(row, i)
             .and_then(|b| super::binary::array(b, |e| Some(Json::Bool(*e.first()? != 0)))),
         // As the scalar: scale kept (`0.00`), NaN spelled.
         "numeric[]" => {
             raw(row, i).and_then(|b| super::binary::array(b, |e| numeric_text(e).map(Json::String)))
         }
-        "float4[]" => array::<f32>(row, i, float4),
+        "float4[]" => elements(row, i, |e| {
+            Some(float4(f32::from_be_bytes(e.try_into().ok()?)))
+        }),
         "date[]" => raw(row, i)
             .and_then(|b| super::binary::array(b, |e| super::binary::date(e).map(Json::String))),
-        "time[]" => array::<chrono::NaiveTime>(row, i, |t| {
+        "time[]" => elements(row, i, |e| {
+            let micros = i64::from_be_bytes(e.try_into().ok()?);
+            let t = chrono::NaiveTime::from_num_seconds_from_midnight_opt(
+                u32::try_from(micros / 1_000_000).ok()?,
+                u32::try_from(micros % 1_000_000 * 1_000).ok()?,
+            )?;
             let mut out = String::with_capacity(15);
             push_time(&mut out, t);
-            Json::String(out)
+            Some(Json::String(out))
         }),
         "timestamp[]" => raw(row, i).and_then(|b| {
             super::binary::array(b, |e| super::binary::timestamp(e, false).map(Json::String))
@@ -320,10 +329,25 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
         "timestamptz[]" => raw(row, i).and_then(|b| {
             super::binary::array(b, |e| super::binary::timestamp(e, true).map(Json::String))
         }),
-        "interval[]" => array::<sqlx::postgres::types::PgInterval>(row, i, interval),
-        "uuid[]" => array::<uuid::Uuid>(row, i, |u| Json::String(u.to_string())),
-        "jsonb[]" => array::<Json>(row, i, |j| j),
-        "bytea[]" => array::<Vec<u8>>(row, i, |b| Json::String(hex(&b))),
+        // (microseconds, days, months)
+        "interval[]" => elements(row, i, |e| {
+            let (micros, rest) = e.split_first_chunk::<8>()?;
+            let (days, months) = rest.split_first_chunk::<4>()?;
+            Some(interval(sqlx::postgres::types::PgInterval {
+                months: i32::from_be_bytes(months.try_into().ok()?),
+                days: i32::from_be_bytes(*days),
+                microseconds: i64::from_be_bytes(*micros),
+            }))
+        }),
+        "uuid[]" => elements(row, i, |e| {
+            Some(Json::String(uuid::Uuid::from_slice(e).ok()?.to_string()))
+        }),
+        // jsonb: a version byte, then the text
+        "jsonb[]" => elements(row, i, |e| match e.split_first()? {
+            (1, text) => serde_json::from_slice(text).ok(),
+            _ => None,
+        }),
+        "bytea[]" => elements(row, i, |e| Some(Json::String(hex(e)))),
         // Money's text form depends on the server's locale; the amount as a numeric string
         // (two decimals, as lc_monetary's usual currencies) is what a client can use.
         "money" => row
@@ -394,18 +418,10 @@ fn composite(row: &PgRow, i: usize) -> Option<Json> {
 
 /// A one-dimensional array, each element through `f` (a multi-dimensional one does not decode
 /// here and falls back like any unknown value).
-fn array<'r, T>(row: &'r PgRow, i: usize, f: impl Fn(T) -> Json) -> Option<Json>
-where
-    T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
-    Vec<Option<T>>: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
-{
-    row.try_get_unchecked::<Vec<Option<T>>, _>(i).ok().map(|v| {
-        Json::Array(
-            v.into_iter()
-                .map(|e| e.map(&f).unwrap_or(Json::Null))
-                .collect(),
-        )
-    })
+/// An array from its binary form, of any number of dimensions (nested JSON arrays), each
+/// element by `element`.
+fn elements(row: &PgRow, i: usize, element: impl Fn(&[u8]) -> Option<Json>) -> Option<Json> {
+    raw(row, i).and_then(|b| super::binary::array(b, element))
 }
 
 /// A UTC offset as PostgreSQL prints it: `+HH`, or `+HH:MM` (`+HH:MM:SS`) when not whole.
