@@ -430,6 +430,48 @@ async fn arrays_of_every_decoded_type_nest_by_dimension() {
     client.cancel().await.expect("close");
 }
 
+/// A `tsquery` prints as psql prints it (priorities, parentheses, phrase distances, weights,
+/// prefixes, quotes); one nested deeper than the printer goes is named, and the server keeps
+/// serving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn text_search_queries_render_as_psql_prints_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, _db) = analyst(dir.path()).await;
+    let sql = r#"SELECT 'fat:*A & !rat'::tsquery AS a, 'a <2> b'::tsquery AS b,
+        'a <-> (b | c) & d'::tsquery AS c, '(a <-> b) <-> c'::tsquery AS d,
+        'a <-> (b <-> c)'::tsquery AS e, E'''it''''s'' & b\\\\c'::tsquery AS f,
+        '!(a & b)'::tsquery AS g, to_tsquery('english', 'cats & (dogs | !mice)') AS h,
+        'a:BD | b:ABCD*'::tsquery AS i, '(a | b) & (c | d)'::tsquery AS j"#;
+    let r = call(&client, "query", json!({ "sql": sql })).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let row = rows(&r).into_iter().next().expect("one row");
+    let expected = [
+        r"'fat':*A & !'rat'",
+        r"'a' <2> 'b'",
+        r"'a' <-> ( 'b' | 'c' ) & 'd'",
+        r"'a' <-> 'b' <-> 'c'",
+        r"'a' <-> ( 'b' <-> 'c' )",
+        r"'it''s' & 'b\\c'",
+        r"!( 'a' & 'b' )",
+        r"'cat' & ( 'dog' | !'mice' )",
+        r"'a':BD | 'b':*ABCD",
+        r"( 'a' | 'b' ) & ( 'c' | 'd' )",
+    ];
+    for (i, want) in expected.iter().enumerate() {
+        assert_eq!(row[i], json!(want), "column {i}: {}", text(&r));
+    }
+    let deep = format!(
+        "SELECT to_tsquery('simple', '{}b') AS q, 1 AS one",
+        "a & ".repeat(1000)
+    );
+    let r = call(&client, "query", json!({ "sql": deep })).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let row = rows(&r).into_iter().next().expect("one row");
+    assert_eq!(row[0], json!("<tsquery value>"), "{}", text(&r));
+    assert_eq!(row[1], json!(1));
+    client.cancel().await.expect("close");
+}
+
 /// Whole-number parameters work where PostgreSQL wants an `integer`, as the same number
 /// written in the SQL does (`round(numeric, bigint)` does not exist); a number too large for
 /// an integer is still a bigint, also for a statement first prepared with a small one.

@@ -139,6 +139,152 @@ pub(super) fn bits(bytes: &[u8]) -> Option<String> {
     )
 }
 
+/// One node of a `tsquery` in its binary (prefix) order: an operator's right operand comes
+/// before its left one.
+enum QueryNode<'a> {
+    Lexeme {
+        text: &'a str,
+        weight: u8,
+        prefix: bool,
+    },
+    Not,
+    Binary {
+        op: u8,
+        distance: i16,
+    },
+}
+
+/// Nesting beyond this prints as the type's name (the printer recurses once per level).
+const MAX_QUERY_DEPTH: usize = 200;
+
+/// A `tsquery` as PostgreSQL prints it: `'fat':*A & !( 'rat' | 'cat' )`.
+pub(super) fn tsquery(bytes: &[u8]) -> Option<String> {
+    let (count, mut rest) = bytes.split_first_chunk::<4>()?;
+    let count = u32::from_be_bytes(*count);
+    let mut nodes = Vec::new();
+    for _ in 0..count {
+        let (&kind, r) = rest.split_first()?;
+        let (&a, r) = r.split_first()?;
+        rest = r;
+        nodes.push(match (kind, a) {
+            // an operand: weight, prefix flag, text up to its NUL
+            (1, weight) => {
+                let (&prefix, r) = rest.split_first()?;
+                let end = r.iter().position(|&b| b == 0)?;
+                let text = std::str::from_utf8(&r[..end]).ok()?;
+                rest = &r[end + 1..];
+                QueryNode::Lexeme {
+                    text,
+                    weight,
+                    prefix: prefix != 0,
+                }
+            }
+            (2, 1) => QueryNode::Not,
+            (2, op @ (2 | 3)) => QueryNode::Binary { op, distance: 1 },
+            (2, 4) => {
+                let (d, r) = rest.split_first_chunk::<2>()?;
+                rest = r;
+                QueryNode::Binary {
+                    op: 4,
+                    distance: i16::from_be_bytes(*d),
+                }
+            }
+            _ => return None,
+        });
+    }
+    if !rest.is_empty() {
+        return None;
+    }
+    if nodes.is_empty() {
+        return Some(String::new());
+    }
+    let mut next = 0;
+    let mut out = String::new();
+    query_node(&nodes, &mut next, &mut out, 0, false, 0)?;
+    (next == nodes.len()).then_some(out)
+}
+
+/// Print the node at `*next` (and its operands) as PostgreSQL does: operators by priority
+/// (`|` 1, `&` 2, phrase 3, `!` 4), parenthesized with spaces inside when the parent binds
+/// tighter, and a phrase as the right operand of a phrase always parenthesized.
+fn query_node(
+    nodes: &[QueryNode<'_>],
+    next: &mut usize,
+    out: &mut String,
+    parent: u8,
+    right_of_phrase: bool,
+    depth: usize,
+) -> Option<()> {
+    if depth > MAX_QUERY_DEPTH {
+        return None;
+    }
+    let node = nodes.get(*next)?;
+    *next += 1;
+    match *node {
+        QueryNode::Lexeme {
+            text,
+            weight,
+            prefix,
+        } => {
+            out.push('\'');
+            for c in text.chars() {
+                if c == '\'' || c == '\\' {
+                    out.push(c);
+                }
+                out.push(c);
+            }
+            out.push('\'');
+            if weight != 0 || prefix {
+                out.push(':');
+                if prefix {
+                    out.push('*');
+                }
+                for (bit, letter) in [(8, 'A'), (4, 'B'), (2, 'C'), (1, 'D')] {
+                    if weight & bit != 0 {
+                        out.push(letter);
+                    }
+                }
+            }
+        }
+        QueryNode::Not => {
+            let wrap = 4 < parent;
+            if wrap {
+                out.push_str("( ");
+            }
+            out.push('!');
+            query_node(nodes, next, out, 4, false, depth + 1)?;
+            if wrap {
+                out.push_str(" )");
+            }
+        }
+        QueryNode::Binary { op, distance } => {
+            let priority = match op {
+                2 => 2,
+                3 => 1,
+                _ => 3,
+            };
+            let wrap = priority < parent || (op == 4 && right_of_phrase);
+            if wrap {
+                out.push_str("( ");
+            }
+            let mut right = String::new();
+            query_node(nodes, next, &mut right, priority, op == 4, depth + 1)?;
+            query_node(nodes, next, out, priority, false, depth + 1)?;
+            match (op, distance) {
+                (2, _) => out.push_str(" & "),
+                (3, _) => out.push_str(" | "),
+                (_, 1) => out.push_str(" <-> "),
+                (_, d) => out.push_str(&format!(" <{d}> ")),
+            }
+            out.push_str(&right);
+            if wrap {
+                out.push_str(" )");
+            }
+        }
+    }
+    Some(())
+}
+
 /// A `tsvector` as PostgreSQL prints it: `'fat':2A 'rat':3`.
 pub(super) fn tsvector(bytes: &[u8]) -> Option<String> {
     let (count, mut rest) = bytes.split_first_chunk::<4>()?;

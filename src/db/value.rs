@@ -295,6 +295,9 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
         "bit" | "varbit" => raw(row, i).and_then(super::binary::bits).map(Json::String),
         "bit[]" | "varbit[]" => raw(row, i)
             .and_then(|b| super::binary::array(b, |e| super::binary::bits(e).map(Json::String))),
+        "tsquery" => raw(row, i)
+            .and_then(super::binary::tsquery)
+            .map(Json::String),
         "tsvector" => raw(row, i)
             .and_then(super::binary::tsvector)
             .map(Json::String),
