@@ -384,6 +384,34 @@ fn rewrite_hint(message: &str, sql: &str) -> Option<&'static str> {
         Some(
             "a window frame's EXCLUDE clause is not supported: compute the window without it and subtract the current row's value",
         )
+    } else if message.contains("after NOT, found: GLOB")
+        || message.contains("after NOT, found: MATCH")
+    {
+        Some("write NOT (x GLOB pattern) instead of x NOT GLOB pattern")
+    } else if message.contains("infix parser for token ShiftLeft")
+        || message.contains("infix parser for token ShiftRight")
+    {
+        Some(
+            "bit shifts are not supported here: multiply or divide by a power of two (x * 4 for x << 2)",
+        )
+    } else if message.contains("found: TABLE at Line: 1, Column: 1") {
+        Some("write SELECT * FROM t instead of TABLE t")
+    } else if upper.contains("INDEXED BY") || upper.contains("NOT INDEXED") {
+        Some("index hints (INDEXED BY, NOT INDEXED) are not supported: leave them out")
+    } else if upper.contains("GROUP BY DISTINCT") {
+        Some("GROUP BY DISTINCT is not supported: write GROUP BY without DISTINCT")
+    } else if upper.contains("ROWS FROM") {
+        Some(
+            "ROWS FROM (...) is not supported: call each function in FROM WITH ORDINALITY and join them on the ordinality",
+        )
+    } else if upper.contains("RECURSIVE")
+        && (message.contains("found: SEARCH") || message.contains("found: CYCLE"))
+    {
+        Some(
+            "SEARCH and CYCLE clauses are not supported: carry a depth or path column in the recursive CTE (depth + 1, path || id) and order or stop by it",
+        )
+    } else if message.contains("Expected: (, found:") && upper.contains(" IN ") {
+        Some("IN takes a list or a subquery: write x IN (SELECT col FROM t)")
     } else {
         None
     }

@@ -93,6 +93,44 @@ fn parse_errors_name_a_way_around() {
         )
         .contains("least(a, b)"),
     );
+    for (dialect, sql, hint) in [
+        (
+            LITE,
+            "SELECT id FROM orders WHERE status NOT GLOB 'c*'",
+            "NOT (x GLOB pattern)",
+        ),
+        (LITE, "SELECT id << 2 FROM orders", "x * 4 for x << 2"),
+        (PG, "TABLE orders", "SELECT * FROM t"),
+        (
+            LITE,
+            "SELECT id FROM orders INDEXED BY orders_pk WHERE id = 1",
+            "leave them out",
+        ),
+        (LITE, "SELECT id FROM orders NOT INDEXED", "leave them out"),
+        (
+            PG,
+            "SELECT status FROM orders GROUP BY DISTINCT ROLLUP (status)",
+            "without DISTINCT",
+        ),
+        (
+            PG,
+            "SELECT * FROM ROWS FROM (generate_series(1, 2), generate_series(1, 3))",
+            "WITH ORDINALITY",
+        ),
+        (
+            PG,
+            "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 3) SEARCH DEPTH FIRST BY n SET ord SELECT * FROM t",
+            "path || id",
+        ),
+        (
+            LITE,
+            "SELECT id FROM orders WHERE customer_id IN customers",
+            "x IN (SELECT col FROM t)",
+        ),
+    ] {
+        let m = message(dialect, sql);
+        assert!(m.contains(hint), "{sql}: {m}");
+    }
 }
 
 /// Emoji as models write them in labels pass; invisible characters elsewhere, and runs of
