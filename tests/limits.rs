@@ -576,5 +576,31 @@ async fn sqlite_searches_cannot_outlast_the_timeout() {
         "{:?}",
         started.elapsed()
     );
+    // The same needle of NUL bytes: SQLite's length() of text stops at the first NUL, instr
+    // does not, so the guard counts bytes.
+    let started = Instant::now();
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": format!("WITH s(z) AS (SELECT replace({big}, 'a', char(0))) SELECT instr(z || z || z, z || 'y') AS i, length(z) AS chars, length(CAST(z AS BLOB)) AS bytes FROM s")}),
+    )
+    .await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let rows = r.structured_content.as_ref().expect("rows")["rows"].clone();
+    assert_eq!(rows, json!([[null, 0, 10_000_000]]));
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    // A blob literal needle is bounded like a text one.
+    let hex = format!("SELECT instr({big}, X'{}') AS i", "61".repeat(1_001));
+    let r = call(&client, "query", json!({ "sql": hex })).await;
+    assert_eq!(
+        error_code(&r).as_deref(),
+        Some("policy_denied"),
+        "{}",
+        text(&r)
+    );
     still_serves(&server).await;
 }

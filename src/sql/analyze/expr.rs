@@ -11,7 +11,7 @@ impl Walker<'_> {
             DataType::Custom(name, _) => {
                 let parts = normalize_name(self.dialect(), name).unwrap_or_default();
                 let ok = matches!(parts.as_slice(), [t] if matches!(t.as_str(),
-                    "int2" | "int4" | "int8" | "float4" | "float8" | "timestamptz" | "timetz" | "bpchar" | "varbit"
+                    "int2" | "int4" | "int8" | "float4" | "float8" | "timestamptz" | "timetz" | "bpchar" | "varbit" | "char"
                     | "serial" | "bigserial" | "citext" | "money" | "inet" | "cidr" | "macaddr"
                     | "tsvector" | "tsquery" | "daterange" | "int4range" | "int8range"
                     | "numrange" | "tsrange" | "tstzrange" | "xid" | "oid"));
@@ -315,7 +315,10 @@ impl Walker<'_> {
                     for set in sets.chain(trim_characters.iter_mut().flatten()) {
                         // (a set that is no literal is guarded at run time, read twice)
                         if !matches!(set, Expr::Value(_)) && self.may_vary(set) {
-                            return Err(self.unbounded("trim"));
+                            return Err(super::functions::varying_needle("trim"));
+                        }
+                        if !matches!(set, Expr::Value(_)) && self.holds_guarded_search(set) {
+                            return Err(super::searches::nested_needle("trim"));
                         }
                         super::searches::bound_needle(
                             &self.unbounded("trim"),

@@ -131,8 +131,15 @@ impl Walker<'_> {
     /// such a value twice (`CASE WHEN check(x) THEN x END`) checks one value and passes on
     /// another.
     pub(super) fn may_vary(&self, e: &Expr) -> bool {
+        // Anything but a literal may read a column computed with such a function elsewhere
+        // in the statement (a derived table's, a CTE's), which the database may inline.
+        (self.varying && !matches!(e, Expr::Value(_))) || self.calls_varying(e)
+    }
+
+    /// Whether `node` (subqueries included) calls a function [`Self::may_vary`] names.
+    pub(super) fn calls_varying<V: sqlparser::ast::Visit>(&self, node: &V) -> bool {
         let mut varies = false;
-        let _ = sqlparser::ast::visit_expressions(e, |x| {
+        let _ = sqlparser::ast::visit_expressions(node, |x| {
             if let Expr::Function(f) = x {
                 let name = self.function_name(&f.name).ok();
                 let pure = name.is_some_and(|n| {
@@ -186,15 +193,14 @@ impl Walker<'_> {
                     self.search_in(haystack, arg(i))?;
                 }
                 match arg(i) {
-                    Some(Expr::Value(v)) => match &v.value {
-                        Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => {
-                            s.chars().count() <= max
-                        }
-                        _ => true,
-                    },
-                    // Guarded at run time (`searches::guard`), which reads it twice.
-                    Some(e) => !self.may_vary(e),
-                    None => true,
+                    Some(Expr::Value(v)) => super::searches::literal_needle_fits(&v.value, max),
+                    // Guarded at run time (`searches::guard`), which reads it twice and
+                    // copies it.
+                    Some(e) if self.may_vary(e) => return Err(varying_needle(name)),
+                    Some(e) if self.holds_guarded_search(e) => {
+                        return Err(super::searches::nested_needle(name));
+                    }
+                    _ => true,
                 }
             }
             Bound::SearchConfig { min_args } => {
@@ -364,4 +370,14 @@ pub(super) fn plain_wildcard(opts: &WildcardAdditionalOptions) -> Walk {
         ));
     }
     Ok(())
+}
+
+/// A search needle that [`Walker::may_vary`] found changing between reads.
+pub(super) fn varying_needle(name: &str) -> Denial {
+    Denial::new(
+        Rule::FunctionNotAllowed,
+        format!(
+            "{name}(...): a search text that is no literal may not call random() or other functions whose value changes between two reads in one statement; compute it in a CTE first"
+        ),
+    )
 }

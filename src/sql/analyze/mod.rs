@@ -95,6 +95,7 @@ pub(crate) fn analyze(
     if ctx.dialect.has_anonymous_placeholders() {
         walker.anonymous = anonymous_placeholders(statement);
     }
+    walker.varying = walker.calls_varying(statement);
     match statement {
         Statement::Query(q) => walker.query(q)?,
         Statement::Explain {
@@ -151,6 +152,10 @@ pub(crate) struct Walker<'c> {
     fences: Vec<barrier::Fence>,
     /// Series made so far: one per statement, so bounded series cannot multiply (see `series`).
     series: std::cell::Cell<usize>,
+    /// Whether the statement calls, anywhere, a function whose value may change between two
+    /// reads (see [`Walker::may_vary`]): a column of a derived table or CTE computed with one
+    /// can be read twice as two values once the database inlines it.
+    varying: bool,
     /// SQLite searches (LIKE, GLOB, instr, replace, trim) over built text, so far (see
     /// `functions::MAX_BUILT_SEARCHES`).
     built_searches: std::cell::Cell<usize>,
@@ -197,6 +202,7 @@ impl<'c> Walker<'c> {
             anonymous: Vec::new(),
             fences: Vec::new(),
             series: std::cell::Cell::new(0),
+            varying: false,
             built_searches: std::cell::Cell::new(0),
             row_cap: None,
             last_columns: None,

@@ -87,11 +87,10 @@ impl Walker<'_> {
 const SHORT_NEEDLE: usize = 16;
 
 /// A needle outside a function's argument list (`TRIM(x, set)`): a literal over `max`
-/// characters is refused with `denial`, any other value guarded (see [`guard`]).
+/// bytes is refused with `denial`, any other value guarded (see [`guard`]).
 pub(super) fn bound_needle(denial: &Denial, e: &mut Expr, max: usize) -> Walk {
     if let Expr::Value(v) = &*e
-        && let Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) = &v.value
-        && s.chars().count() > max
+        && !literal_needle_fits(&v.value, max)
     {
         return Err(denial.clone());
     }
@@ -99,8 +98,76 @@ pub(super) fn bound_needle(denial: &Denial, e: &mut Expr, max: usize) -> Walk {
     Ok(())
 }
 
-/// A needle that is no literal (a literal was checked already) as `CASE WHEN length(x) <= max
-/// THEN x END` (see [`crate::dialect::Bound::Needle`]); a rewrite already in that form is left.
+/// Whether a literal needle is at most `max` bytes: SQLite searches byte by byte, text and
+/// blobs (`X'6161'`) alike.
+pub(super) fn literal_needle_fits(v: &Value, max: usize) -> bool {
+    match v {
+        Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => s.len() <= max,
+        Value::HexStringLiteral(h) => h.len() / 2 <= max,
+        _ => true,
+    }
+}
+
+impl Walker<'_> {
+    /// Whether `e` holds a SQLite search whose own needle is no literal (so is guarded): a
+    /// guard copies its needle, so needles nested in needles would double with each level
+    /// (`replace('a', replace('a', ... , x), x)`: a 400-byte statement, gigabytes governed).
+    pub(super) fn holds_guarded_search(&self, e: &Expr) -> bool {
+        let not_literal = |x: &Expr| !matches!(x, Expr::Value(_));
+        let mut found = false;
+        let _ = sqlparser::ast::visit_expressions(e, |x| {
+            let guarded = match x {
+                Expr::Function(f) => {
+                    let needle = self
+                        .function_name(&f.name)
+                        .ok()
+                        .and_then(|n| self.dialect.function_bound(&n));
+                    match (needle, &f.args) {
+                        (
+                            Some(crate::dialect::Bound::Needle { arg, .. }),
+                            FunctionArguments::List(list),
+                        ) => match list.args.get(arg) {
+                            Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(n))) => not_literal(n),
+                            _ => true,
+                        },
+                        _ => false,
+                    }
+                }
+                Expr::Trim {
+                    trim_what,
+                    trim_characters,
+                    ..
+                } => trim_what
+                    .as_deref()
+                    .into_iter()
+                    .chain(trim_characters.iter().flatten())
+                    .any(not_literal),
+                _ => false,
+            };
+            if guarded {
+                found = true;
+                return std::ops::ControlFlow::Break(());
+            }
+            std::ops::ControlFlow::Continue(())
+        });
+        found
+    }
+}
+
+/// A search needle that holds another guarded search (see [`Walker::holds_guarded_search`]).
+pub(super) fn nested_needle(name: &str) -> Denial {
+    Denial::new(
+        Rule::FunctionNotAllowed,
+        format!(
+            "{name}(...): a search text that is no literal may not itself be built by a search for a text that is no literal (instr, replace, trim); compute the inner one in a CTE first"
+        ),
+    )
+}
+
+/// A needle that is no literal (a literal was checked already) as `CASE WHEN
+/// length(CAST(x AS BLOB)) <= max THEN x END` (see [`crate::dialect::Bound::Needle`]): its
+/// bytes, since SQLite's `length` of text stops at a NUL byte and the search does not. A
+/// rewrite already in that form is left.
 pub(super) fn guard(e: &mut Expr, max: usize) {
     if matches!(e, Expr::Value(_)) {
         return;
@@ -111,7 +178,15 @@ pub(super) fn guard(e: &mut Expr, max: usize) {
         operand: None,
         conditions: vec![sqlparser::ast::CaseWhen {
             condition: Expr::BinaryOp {
-                left: Box::new(crate::sql::rewrite::call("length", vec![x.clone()])),
+                left: Box::new(crate::sql::rewrite::call(
+                    "length",
+                    vec![Expr::Cast {
+                        kind: CastKind::Cast,
+                        expr: Box::new(x.clone()),
+                        data_type: DataType::Blob(None),
+                        format: None,
+                    }],
+                )),
                 op: BinaryOperator::LtEq,
                 right: Box::new(Expr::value(Value::Number(max.to_string(), false))),
             },

@@ -12,6 +12,7 @@
 //!   bounds keep their types (the start is only guarded against infinity), so PostgreSQL picks
 //!   the same function as for the caller's call (`date` bounds make `timestamptz` values).
 
+use rust_decimal::Decimal;
 use sqlparser::ast::CaseWhen;
 use sqlparser::ast::helpers::attached_token::AttachedToken;
 
@@ -180,27 +181,24 @@ fn guarded_step(a: &Expr, b: &Expr, step: &str, down: bool) -> Expr {
 }
 
 /// How many values a series of number literals makes, if at most [`MAX_ROWS`].
-fn number_count(start: &Expr, stop: &Expr, step: Option<&Expr>) -> Option<f64> {
+fn number_count(start: &Expr, stop: &Expr, step: Option<&Expr>) -> Option<Decimal> {
     let a = number(start)?;
     let b = number(stop)?;
     let s = match step {
         Some(e) => number(e)?,
-        None => 1.0,
+        None => Decimal::ONE,
     };
-    if s == 0.0 || !s.is_finite() {
+    if s.is_zero() {
         return None;
     }
-    let count = ((b - a) / s).floor() + 1.0;
-    let count = if count.is_nan() {
-        f64::INFINITY
-    } else {
-        count.max(0.0)
-    };
-    (count <= MAX_ROWS as f64).then_some(count)
+    let count = (b.checked_sub(a)?.checked_div(s)?.floor() + Decimal::ONE).max(Decimal::ZERO);
+    (count <= Decimal::from(MAX_ROWS as i64)).then_some(count)
 }
 
-/// A number literal (`12`, `-0.5`, `1e3`), as a float: near enough to bound a row count.
-fn number(e: &Expr) -> Option<f64> {
+/// A number literal (`12`, `-0.5`, `1e3`), exactly: PostgreSQL counts a numeric series
+/// exactly, so a float's rounding would let `generate_series(1e30, 1e30 + 2e6)` pass as one
+/// value. A literal beyond 28 significant digits is no bound.
+fn number(e: &Expr) -> Option<Decimal> {
     match e {
         Expr::Nested(x) => number(x),
         Expr::UnaryOp {
@@ -208,7 +206,8 @@ fn number(e: &Expr) -> Option<f64> {
             expr,
         } => number(expr).map(|n| -n),
         Expr::Value(v) => match &v.value {
-            Value::Number(n, _) => n.parse::<f64>().ok().filter(|n| n.is_finite()),
+            Value::Number(n, _) if n.contains(['e', 'E']) => Decimal::from_scientific(n).ok(),
+            Value::Number(n, _) => Decimal::from_str_exact(n).ok(),
             _ => None,
         },
         _ => None,

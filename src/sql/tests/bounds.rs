@@ -90,10 +90,10 @@ fn sqlite_search_needles_are_bounded() {
     .expect("allowed");
     assert!(
         q.sql().contains(
-            "instr(name, CASE WHEN length(lower(city)) <= 1000 THEN lower(city) END) AS \"instr(name, lower(city))\", "
+            "instr(name, CASE WHEN length(CAST(lower(city) AS BLOB)) <= 1000 THEN lower(city) END) AS \"instr(name, lower(city))\", "
         ) && q
             .sql()
-            .contains("TRIM(name, CASE WHEN length(segment) <= 100 THEN segment END) AS \"trim(name, segment)\", ")
+            .contains("TRIM(name, CASE WHEN length(CAST(segment AS BLOB)) <= 100 THEN segment END) AS \"trim(name, segment)\", ")
             && q.sql().contains("ltrim(name)"),
         "{}",
         q.sql()
@@ -249,10 +249,122 @@ fn guards_never_read_a_value_that_may_change_between_reads() {
         "SELECT trim(name, CASE WHEN random() > 0 THEN 'a' ELSE city END) FROM customers",
         Rule::FunctionNotAllowed,
     );
+    // A column computed with random() in a CTE or derived table may be inlined and read
+    // twice as two values: with such a function anywhere in the statement, only literal
+    // needles and bounds pass.
+    for (dialect, sql) in [
+        (
+            LITE,
+            "WITH n AS (SELECT CASE WHEN random() > 0 THEN 'a' ELSE 'b' END AS x) SELECT instr(name, (SELECT x FROM n)) FROM customers",
+        ),
+        (
+            LITE,
+            "SELECT instr(c.name, c.x) FROM (SELECT name, CASE WHEN random() > 0 THEN 'a' ELSE name END AS x FROM customers) c",
+        ),
+        (
+            LITE,
+            "SELECT instr(name, lower(city)), random() FROM customers",
+        ),
+        (
+            PG,
+            "WITH b AS (SELECT now() + random() * interval '1000 days' AS e) SELECT count(*) FROM generate_series(now(), (SELECT e FROM b), '1 second')",
+        ),
+    ] {
+        assert_role_denied("analyst", dialect, sql, Rule::FunctionNotAllowed);
+    }
+    for (dialect, sql) in [
+        (LITE, "SELECT instr(name, lower(city)) FROM customers"),
+        (LITE, "SELECT instr(name, 'an'), random() FROM customers"),
+        (
+            PG,
+            "SELECT random() AS r, g FROM generate_series(1, 10) AS g",
+        ),
+    ] {
+        if let Err(e) = run_as("analyst", dialect, sql) {
+            panic!("{sql}: {e:?}");
+        }
+    }
+}
+
+/// SQLite needles are bounded in bytes, as SQLite searches: the run-time guard measures a
+/// needle's bytes (`length` of text stops at a NUL byte, `instr` does not), a blob literal
+/// needle is bounded like a text one, and a needle built by another guarded search is refused
+/// (each guard copies its needle: nested, they doubled per level, gigabytes from 400 bytes).
+#[test]
+fn sqlite_needles_are_bounded_in_bytes_and_never_nest() {
+    let q = run_as(
+        "analyst",
+        LITE,
+        "SELECT instr(name || name, name || char(0)) FROM customers",
+    )
+    .expect("allowed");
+    assert!(
+        q.sql().contains(
+            "CASE WHEN length(CAST(name || char(0) AS BLOB)) <= 1000 THEN name || char(0) END"
+        ),
+        "{}",
+        q.sql()
+    );
+    let blob = |n: usize| format!("SELECT instr(name, X'{}') FROM customers", "61".repeat(n));
+    run_as("analyst", LITE, &blob(1000)).expect("1,000 bytes");
+    assert_role_denied("analyst", LITE, &blob(1001), Rule::FunctionNotAllowed);
+    let wide = format!(
+        "SELECT instr(name, '{}') FROM customers",
+        "\u{e9}".repeat(501)
+    );
+    assert_role_denied("analyst", LITE, &wide, Rule::FunctionNotAllowed);
+    let nested = |depth: usize| {
+        let mut needle = "name".to_string();
+        for _ in 0..depth {
+            needle = format!("replace('a', {needle}, 'x')");
+        }
+        format!("SELECT replace('a', {needle}, 'x') AS r FROM customers")
+    };
+    run_as("analyst", LITE, &nested(0)).expect("one level");
+    for depth in [1, 2, 20] {
+        match run_as("analyst", LITE, &nested(depth)) {
+            Err(GovernError::Denied(d)) => {
+                assert_eq!(d.rule, Rule::FunctionNotAllowed);
+                assert!(d.message.contains("built by a search"), "{}", d.message);
+            }
+            other => panic!("depth {depth}: {other:?}"),
+        }
+    }
+    let trims = "SELECT trim(name, trim(city, trim(segment, name))) FROM customers";
+    assert_role_denied("analyst", LITE, trims, Rule::FunctionNotAllowed);
     run_as(
         "analyst",
         LITE,
-        "SELECT instr(name, lower(city)), random() FROM customers",
+        "SELECT instr(name, replace(city, ' ', '')), trim(name, trim(city, 'x')) FROM customers",
     )
-    .expect("a needle that reads the same twice");
+    .expect("inner searches for literals are not guarded, so not copied");
+}
+
+/// A number series' row count is computed exactly, as PostgreSQL counts it: in floating point
+/// `generate_series(1e30, 1e30 + 2e6)` rounded to one value and made two million rows (and
+/// 10^40 .. 10^40 + 10^20 filled temp files until the timeout).
+#[test]
+fn number_series_are_counted_exactly() {
+    for sql in [
+        "SELECT count(*) FROM generate_series(1000000000000000000000000000000, 1000000000000000000000002000000)",
+        "SELECT count(*) FROM generate_series(10000000000000000000000000000000000000000, 10000000000000000000100000000000000000000)",
+        "SELECT count(*) FROM generate_series(1e40, 1e40 + 1)",
+        "SELECT count(*) FROM generate_series(9007199254740993, 9007199254840994)",
+        "SELECT count(*) FROM generate_series(1, 100001)",
+        "SELECT count(*) FROM generate_series(0, 1, 0.000001)",
+    ] {
+        assert_role_denied("analyst", PG, sql, Rule::FunctionNotAllowed);
+    }
+    for sql in [
+        "SELECT count(*) FROM generate_series(1, 100000)",
+        "SELECT count(*) FROM generate_series(9007199254740993, 9007199254840992)",
+        "SELECT count(*) FROM generate_series(0.5, 10.5, 0.25)",
+        "SELECT count(*) FROM generate_series(1, 1e3)",
+        "SELECT count(*) FROM generate_series(10, 1, -1)",
+        "SELECT count(*) FROM generate_series(1, -5)",
+    ] {
+        if let Err(e) = run_as("analyst", PG, sql) {
+            panic!("{sql}: {e:?}");
+        }
+    }
 }
