@@ -131,9 +131,10 @@ impl Walker<'_> {
     /// such a value twice (`CASE WHEN check(x) THEN x END`) checks one value and passes on
     /// another.
     pub(super) fn may_vary(&self, e: &Expr) -> bool {
-        // Anything but a literal may read a column computed with such a function elsewhere
-        // in the statement (a derived table's, a CTE's), which the database may inline.
-        (self.varying && !matches!(e, Expr::Value(_))) || self.calls_varying(e)
+        // A value that reads a column or a query may read one computed with such a function
+        // elsewhere in the statement (a derived table's, a CTE's), which the database may
+        // inline; constants and stable calls (`date '2025-01-01'`, `now()`) read the same twice.
+        (self.varying && reads_data(e)) || self.calls_varying(e)
     }
 
     /// Whether `node` (subqueries included) calls a function [`Self::may_vary`] names.
@@ -380,4 +381,27 @@ pub(super) fn varying_needle(name: &str) -> Denial {
             "{name}(...): a search text that is no literal may not call random() or other functions whose value changes between two reads in one statement; compute it in a CTE first"
         ),
     )
+}
+
+/// Whether `e` reads a column or a query's result (anything but constants and calls on them).
+fn reads_data(e: &Expr) -> bool {
+    let mut reads = false;
+    let _ = sqlparser::ast::visit_expressions(e, |x| {
+        if matches!(
+            x,
+            Expr::Identifier(_)
+                | Expr::CompoundIdentifier(_)
+                | Expr::CompoundFieldAccess { .. }
+                | Expr::Subquery(_)
+                | Expr::Exists { .. }
+                | Expr::InSubquery { .. }
+                | Expr::Wildcard(_)
+                | Expr::QualifiedWildcard(..)
+        ) {
+            reads = true;
+            return std::ops::ControlFlow::Break(());
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    reads
 }

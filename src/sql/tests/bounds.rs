@@ -276,6 +276,14 @@ fn guards_never_read_a_value_that_may_change_between_reads() {
         (LITE, "SELECT instr(name, lower(city)) FROM customers"),
         (LITE, "SELECT instr(name, 'an'), random() FROM customers"),
         (
+            LITE,
+            "SELECT instr(name, lower('A') || 'n'), random() FROM customers",
+        ),
+        (
+            PG,
+            "SELECT random() AS r, d FROM generate_series(date '2025-01-01', now(), interval '1 day') AS d",
+        ),
+        (
             PG,
             "SELECT random() AS r, g FROM generate_series(1, 10) AS g",
         ),
