@@ -472,6 +472,62 @@ async fn text_search_queries_render_as_psql_prints_them() {
     client.cancel().await.expect("close");
 }
 
+/// Values that print far longer than they are get a placeholder, not gigabytes: records
+/// nested 31 deep (each level doubled the quoting inside it: 2 GB from 400 bytes, then an
+/// abort); fixed-width casts that pad a byte to megabytes are refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn values_that_print_far_longer_than_they_are_are_bounded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, _db) = analyst(dir.path()).await;
+    let deep = format!(
+        "SELECT {}1{} AS r, 2 AS two",
+        "ROW(".repeat(31),
+        ")".repeat(31)
+    );
+    let started = std::time::Instant::now();
+    let r = call(&client, "query", json!({ "sql": deep })).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let row = rows(&r).into_iter().next().expect("one row");
+    assert_eq!(row[0], json!("<record value>"), "{}", text(&r));
+    assert_eq!(row[1], json!(2));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let r = call(
+        &client,
+        "query",
+        json!({ "sql": "SELECT ROW(ROW(1, 'x y'), true) AS r" }),
+    )
+    .await;
+    let row = rows(&r).into_iter().next().expect("one row");
+    assert_eq!(row[0], json!("(\"(1,\"\"x y\"\")\",t)"), "{}", text(&r));
+    for sql in [
+        "SELECT B'1'::bit(83886080) AS b",
+        "SELECT 'x'::char(10485760) AS c",
+        "SELECT id::text::character(1000000) AS c FROM orders",
+        "SELECT 'x'::bpchar(5000) AS c",
+    ] {
+        let r = call(&client, "query", json!({ "sql": sql })).await;
+        assert_eq!(
+            error_code(&r).as_deref(),
+            Some("policy_denied"),
+            "{sql}: {}",
+            text(&r)
+        );
+        assert!(text(&r).contains("at most 1000"), "{}", text(&r));
+    }
+    let r = call(
+        &client,
+        "query",
+        json!({ "sql": "SELECT 'ab'::char(4) AS c, 5::bit(8) AS b" }),
+    )
+    .await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    client.cancel().await.expect("close");
+}
+
 /// Whole-number parameters work where PostgreSQL wants an `integer`, as the same number
 /// written in the SQL does (`round(numeric, bigint)` does not exist); a number too large for
 /// an integer is still a bigint, also for a statement first prepared with a small one.

@@ -123,7 +123,8 @@ pub(super) fn array(bytes: &[u8], element: impl Fn(&[u8]) -> Option<Json>) -> Op
 pub(super) fn bits(bytes: &[u8]) -> Option<String> {
     let (len, data) = bytes.split_first_chunk::<4>()?;
     let len = usize::try_from(i32::from_be_bytes(*len)).ok()?;
-    if data.len() != len.div_ceil(8) {
+    // (a character per bit: past a million bits the type is named instead)
+    if data.len() != len.div_ceil(8) || len > 1 << 20 {
         return None;
     }
     Some(
