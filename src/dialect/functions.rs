@@ -392,7 +392,6 @@ const SQLITE: &[&str] = &[
     "atanh",
     // string
     "hex",
-    "unhex",
     "quote",
     "concat",
     "concat_ws",
@@ -430,20 +429,9 @@ const SQLITE: &[&str] = &[
     "json_remove",
     "json_pretty",
     "json_error_position",
-    // SQLite's binary JSON (a blob) builders and accessors, as their text twins (not
-    // jsonb_patch, quadratic as json_patch)
-    "jsonb",
-    "jsonb_array",
-    "jsonb_object",
-    "jsonb_extract",
-    "jsonb_set",
-    "jsonb_insert",
-    "jsonb_replace",
-    "jsonb_remove",
-    "jsonb_group_array",
-    "jsonb_group_object",
-    "jsonb_each",
-    "jsonb_tree",
+    // (not SQLite's binary JSON functions, jsonb*: their blobs nest without a bound, and
+    // SQLite's printer of such a blob recursed once per level until a worker's stack
+    // overflowed; nor unhex, a way to build a blob of any bytes)
     // backslash escapes to characters, and back
     "unistr",
     "unistr_quote",
@@ -502,10 +490,7 @@ pub(super) fn default_allows_in_from(dialect: Dialect, name: &str) -> bool {
                 | "generate_subscripts"
                 | "generate_series"
         ),
-        Dialect::Sqlite => matches!(
-            name,
-            "json_each" | "json_tree" | "jsonb_each" | "jsonb_tree"
-        ),
+        Dialect::Sqlite => matches!(name, "json_each" | "json_tree"),
     }
 }
 

@@ -102,6 +102,18 @@ impl Walker<'_> {
             Value::NationalStringLiteral(_) if self.dialect == Dialect::Sqlite => {
                 Err(unsupported("N'...' strings on SQLite (write '...')"))
             }
+            // SQLite: a blob literal is bytes of the caller's choosing, which its JSON
+            // functions read as binary JSON (see the cast to BLOB below): a few bytes only.
+            Value::HexStringLiteral(h)
+                if self.dialect == Dialect::Sqlite && h.len() / 2 > MAX_FIXED_WIDTH as usize =>
+            {
+                Err(Denial::new(
+                    Rule::FunctionNotAllowed,
+                    format!(
+                        "a blob literal (X'...') may be at most {MAX_FIXED_WIDTH} bytes on SQLite"
+                    ),
+                ))
+            }
             Value::Number(..)
             | Value::SingleQuotedString(_)
             | Value::DollarQuotedString(_)
@@ -299,6 +311,24 @@ impl Walker<'_> {
             } => {
                 if !matches!(kind, CastKind::Cast | CastKind::DoubleColon) || format.is_some() {
                     return Err(unsupported("this cast syntax"));
+                }
+                // SQLite: a blob of any bytes, built from text, is what its JSON functions
+                // read as binary JSON (a crafted one overflowed a worker's stack); only its
+                // byte length may be taken (`length(CAST(x AS BLOB))`).
+                let byte_length = self.byte_length_cast.replace(false);
+                if self.dialect == Dialect::Sqlite
+                    && matches!(
+                        data_type,
+                        DataType::Blob(_)
+                            | DataType::TinyBlob
+                            | DataType::MediumBlob
+                            | DataType::LongBlob
+                    )
+                    && !byte_length
+                {
+                    return Err(unsupported(
+                        "a cast to BLOB on SQLite (only length(CAST(x AS BLOB)), a byte count)",
+                    ));
                 }
                 self.data_type(data_type)?;
                 self.expr(expr)

@@ -83,7 +83,16 @@ impl Walker<'_> {
         if let Some(bound) = bound {
             self.check_bound(&name, bound, &f.args)?;
         }
+        if name == "length"
+            && let FunctionArguments::List(list) = &f.args
+            && let [FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Cast { data_type, .. }))] =
+                list.args.as_slice()
+            && matches!(data_type, DataType::Blob(_))
+        {
+            self.byte_length_cast.set(true);
+        }
         self.function_arguments(&mut f.args)?;
+        self.byte_length_cast.set(false);
         if let FunctionArguments::List(list) = &mut f.args {
             match bound {
                 Some(crate::dialect::Bound::Series) => super::series::cap(&mut list.args),

@@ -156,6 +156,9 @@ pub(crate) struct Walker<'c> {
     /// reads (see [`Walker::may_vary`]): a column of a derived table or CTE computed with one
     /// can be read twice as two values once the database inlines it.
     varying: bool,
+    /// Set while the argument of `length(...)` is walked when it is a cast to BLOB (SQLite's
+    /// byte count, the only cast to BLOB allowed there).
+    byte_length_cast: std::cell::Cell<bool>,
     /// SQLite searches (LIKE, GLOB, instr, replace, trim) over built text, so far (see
     /// `functions::MAX_BUILT_SEARCHES`).
     built_searches: std::cell::Cell<usize>,
@@ -203,6 +206,7 @@ impl<'c> Walker<'c> {
             fences: Vec::new(),
             series: std::cell::Cell::new(0),
             varying: false,
+            byte_length_cast: std::cell::Cell::new(false),
             built_searches: std::cell::Cell::new(0),
             row_cap: None,
             last_columns: None,

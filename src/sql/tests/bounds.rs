@@ -376,3 +376,37 @@ fn number_series_are_counted_exactly() {
         }
     }
 }
+
+/// SQLite reads a blob passed to its JSON functions as binary JSON, and printed a crafted one
+/// (an array nested once per byte) by recursing once per level until a worker's stack
+/// overflowed: the server aborted on 90 KB of `X'EB...1B1B...'`. Blobs of the caller's bytes
+/// are therefore small (`X'...'` at most 1,000 bytes), never built (no `unhex`, no cast to
+/// BLOB but for its byte count) and never nested by SQLite's own binary JSON builders (jsonb*).
+#[test]
+fn sqlite_blobs_of_the_callers_bytes_stay_small() {
+    let nested = format!(
+        "SELECT length(json(X'EB0000AFC9{}0B')) AS t",
+        "1B".repeat(45_000)
+    );
+    for sql in [
+        nested.as_str(),
+        "SELECT length(json(unhex('EB000186A1' || replace('1B1B', '1B', '1B1B1B1B') || '0B'))) AS n",
+        "SELECT json(CAST(replace('xx', 'x', char(27)) AS BLOB)) AS j",
+        "SELECT jsonb_array(jsonb_array(1)) AS j",
+        "SELECT * FROM jsonb_each('[1]')",
+    ] {
+        match run_as("analyst", LITE, sql) {
+            Err(GovernError::Denied(_)) => {}
+            other => panic!("{}: {other:?}", &sql[..sql.len().min(80)]),
+        }
+    }
+    for sql in [
+        "SELECT length(CAST(name AS BLOB)) AS bytes FROM customers",
+        "SELECT json_extract('{\"a\": [1, 2]}', '$.a[1]') AS a, X'6162' AS b",
+        "SELECT key, value FROM json_each('[1, 2]')",
+    ] {
+        if let Err(e) = run_as("analyst", LITE, sql) {
+            panic!("{sql}: {e:?}");
+        }
+    }
+}
