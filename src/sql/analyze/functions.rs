@@ -83,6 +83,24 @@ impl Walker<'_> {
         if let Some(bound) = bound {
             self.check_bound(&name, bound, &f.args)?;
         }
+        // SQLite's function forms of LIKE and GLOB (`like(pattern, text)`) search as the
+        // operators do, and count as they do.
+        if self.dialect == Dialect::Sqlite
+            && matches!(name.as_str(), "like" | "glob")
+            && let FunctionArguments::List(list) = &f.args
+        {
+            let arg = |i: usize| match list.args.get(i) {
+                Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(e))) => Some(e),
+                _ => None,
+            };
+            match (arg(0), arg(1)) {
+                (Some(pattern), Some(text)) => {
+                    self.pattern_bound(pattern)?;
+                    self.search_in(text, Some(pattern))?;
+                }
+                _ => return Err(self.unbounded(&name)),
+            }
+        }
         if name == "length"
             && let FunctionArguments::List(list) = &f.args
             && let [FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Cast { data_type, .. }))] =

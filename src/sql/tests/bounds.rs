@@ -410,3 +410,26 @@ fn sqlite_blobs_of_the_callers_bytes_stay_small() {
         }
     }
 }
+
+/// SQLite's function forms `like(pattern, text)` and `glob(pattern, text)` are searches as
+/// the operators are: their patterns are bounded and searches of built text counted (twelve
+/// `like(...)` calls over a built 30 MB text held a core for a minute past the timeout).
+#[test]
+fn sqlite_like_and_glob_functions_count_as_searches() {
+    let pattern = format!("%{}y", "x".repeat(98));
+    let calls = (0..12)
+        .map(|_| format!("like('{pattern}', z)"))
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let built =
+        format!("WITH s(z) AS (SELECT replace('xx', 'x', 'xxxx')) SELECT {calls} AS n FROM s");
+    assert_role_denied("analyst", LITE, &built, Rule::FunctionNotAllowed);
+    let long = format!("SELECT glob('{}', name) FROM customers", "a".repeat(101));
+    assert_role_denied("analyst", LITE, &long, Rule::FunctionNotAllowed);
+    run_as(
+        "analyst",
+        LITE,
+        "SELECT like('%an%', name) AS l, glob('A*', name) AS g FROM customers",
+    )
+    .expect("searches of stored columns");
+}
