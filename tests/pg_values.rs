@@ -518,6 +518,22 @@ async fn values_that_print_far_longer_than_they_are_are_bounded() {
         );
         assert!(text(&r).contains("at most 1000"), "{}", text(&r));
     }
+    // A time of 24:00:00 (PostgreSQL's end of day) and a document nested past the JSON
+    // reader's depth print as psql prints them.
+    let deep = format!(
+        "SELECT '24:00:00'::time AS t, ARRAY['24:00:00'::time] AS ts, '{}{}'::jsonb AS j",
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let r = call(&client, "query", json!({ "sql": deep })).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let row = rows(&r).into_iter().next().expect("one row");
+    assert_eq!(row[0], json!("24:00:00"));
+    assert_eq!(row[1], json!(["24:00:00"]));
+    assert_eq!(
+        row[2],
+        json!(format!("{}{}", "[".repeat(200), "]".repeat(200)))
+    );
     let r = call(
         &client,
         "query",

@@ -252,17 +252,21 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
         "text" | "varchar" | "bpchar" | "name" | "char" | "citext" | "unknown" => {
             get::<String>(row, i)
         }
-        "json" | "jsonb" => row.try_get::<Json, _>(i).ok(),
+        // (a document nested deeper than the JSON reader goes comes back as its text)
+        "json" | "jsonb" => row.try_get::<Json, _>(i).ok().or_else(|| {
+            let b = raw(row, i)?;
+            let text = match (type_name, b.split_first()) {
+                ("jsonb", Some((1, text))) => text,
+                _ => b,
+            };
+            std::str::from_utf8(text).ok().map(Json::from)
+        }),
         "uuid" => row
             .try_get::<uuid::Uuid, _>(i)
             .ok()
             .map(|u| Json::String(u.to_string())),
         "date" => raw(row, i).and_then(super::binary::date).map(Json::String),
-        "time" => row.try_get::<chrono::NaiveTime, _>(i).ok().map(|t| {
-            let mut out = String::with_capacity(15);
-            push_time(&mut out, t);
-            Json::String(out)
-        }),
+        "time" => raw(row, i).and_then(time).map(Json::String),
         "timestamp" => raw(row, i)
             .and_then(|b| super::binary::timestamp(b, false))
             .map(Json::String),
@@ -316,16 +320,7 @@ pub(crate) fn pg_value(row: &PgRow, i: usize, type_name: &str) -> Json {
         }),
         "date[]" => raw(row, i)
             .and_then(|b| super::binary::array(b, |e| super::binary::date(e).map(Json::String))),
-        "time[]" => elements(row, i, |e| {
-            let micros = i64::from_be_bytes(e.try_into().ok()?);
-            let t = chrono::NaiveTime::from_num_seconds_from_midnight_opt(
-                u32::try_from(micros / 1_000_000).ok()?,
-                u32::try_from(micros % 1_000_000 * 1_000).ok()?,
-            )?;
-            let mut out = String::with_capacity(15);
-            push_time(&mut out, t);
-            Some(Json::String(out))
-        }),
+        "time[]" => elements(row, i, |e| time(e).map(Json::String)),
         "timestamp[]" => raw(row, i).and_then(|b| {
             super::binary::array(b, |e| super::binary::timestamp(e, false).map(Json::String))
         }),
@@ -421,6 +416,21 @@ fn composite(row: &PgRow, i: usize) -> Option<Json> {
 
 /// A one-dimensional array, each element through `f` (a multi-dimensional one does not decode
 /// here and falls back like any unknown value).
+/// A `time` (microseconds since midnight) as psql prints it, `24:00:00` included.
+fn time(bytes: &[u8]) -> Option<String> {
+    let micros = i64::from_be_bytes(bytes.try_into().ok()?);
+    if micros == 86_400_000_000 {
+        return Some("24:00:00".into());
+    }
+    let t = chrono::NaiveTime::from_num_seconds_from_midnight_opt(
+        u32::try_from(micros / 1_000_000).ok()?,
+        u32::try_from(micros % 1_000_000 * 1_000).ok()?,
+    )?;
+    let mut out = String::with_capacity(15);
+    push_time(&mut out, t);
+    Some(out)
+}
+
 /// An array from its binary form, of any number of dimensions (nested JSON arrays), each
 /// element by `element`.
 fn elements(row: &PgRow, i: usize, element: impl Fn(&[u8]) -> Option<Json>) -> Option<Json> {
