@@ -541,6 +541,7 @@ mod relations;
 mod searches;
 mod series;
 mod signs;
+mod types;
 
 use expr::check_name;
 use functions::plain_wildcard;
