@@ -261,7 +261,7 @@ impl Walker<'_> {
                     return Err(Denial::new(
                         Rule::FunctionNotAllowed,
                         format!(
-                            "{name}(...) bounds may not call random(), clock_timestamp() or other functions whose value changes between two reads in one statement; compute the bound in a CTE or use now()"
+                            "{name}(...) bounds are read twice, so they may not depend on random(), clock_timestamp() or another function whose value changes between two reads, nor read a column or subquery in a statement that calls one; use literals, now() or current_date"
                         ),
                     ));
                 }
@@ -405,7 +405,7 @@ pub(super) fn varying_needle(name: &str) -> Denial {
     Denial::new(
         Rule::FunctionNotAllowed,
         format!(
-            "{name}(...): a search text that is no literal may not call random() or other functions whose value changes between two reads in one statement; compute it in a CTE first"
+            "{name}(...): a search text that is no literal is read twice, so it may not depend on random() or another function whose value changes between two reads, nor read a column or subquery in a statement that calls one"
         ),
     )
 }

@@ -159,7 +159,7 @@ pub(super) fn nested_needle(name: &str) -> Denial {
     Denial::new(
         Rule::FunctionNotAllowed,
         format!(
-            "{name}(...): a search text that is no literal may not itself be built by a search for a text that is no literal (instr, replace, trim); compute the inner one in a CTE first"
+            "{name}(...): a search text that is no literal may not itself be built by a search for a text that is no literal (instr, replace, trim): search for a literal inside, or search stored columns"
         ),
     )
 }
