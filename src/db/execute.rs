@@ -280,6 +280,13 @@ async fn collect_pg(
                 set.columns = columns_of(&row);
                 types = set.columns.iter().map(|c| c.type_name.clone()).collect();
             }
+            let raw = (0..row.len())
+                .filter_map(|i| row.try_get_raw(i).ok().and_then(|v| v.as_bytes().ok()))
+                .map(<[u8]>::len)
+                .sum::<usize>();
+            if !budget.room_for(&mut set, raw) {
+                break;
+            }
             let values: Vec<serde_json::Value> = (0..row.len())
                 .map(|i| value::pg_value(&row, i, types.get(i).map(String::as_str).unwrap_or("")))
                 .collect();
@@ -435,6 +442,20 @@ impl Budget {
         }
     }
 
+    /// Whether a row of `raw` bytes as the driver received them may still fit once decoded
+    /// (no value prints in fewer than an eighth of its bytes: an `int8` of 8 bytes as `0`);
+    /// `false` means stop fetching without decoding it, so a cell of hundreds of megabytes is
+    /// not copied into a second form only to be cut.
+    fn room_for(&mut self, set: &mut RowSet, raw: usize) -> bool {
+        let left = self.max_bytes.saturating_sub(self.bytes);
+        if raw as u64 > left.saturating_mul(8).saturating_add(64) {
+            set.truncated = true;
+            set.truncated_by = Some("bytes");
+            return false;
+        }
+        true
+    }
+
     /// Add a row if the caps allow; `false` means stop fetching.
     fn admit(&mut self, set: &mut RowSet, row: Vec<serde_json::Value>) -> bool {
         if set.rows.len() as u64 >= self.max_rows {
@@ -515,7 +536,24 @@ pub(crate) fn scrub(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::scrub;
+    use super::{Budget, RowSet, scrub};
+
+    /// A row far larger than the bytes left is refused before it is decoded; one that could
+    /// still fit once decoded is left to the decoded check.
+    #[test]
+    fn rows_far_past_the_byte_cap_are_not_decoded() {
+        let mut budget = Budget {
+            max_rows: 100,
+            max_bytes: 1_000,
+            bytes: 900,
+        };
+        let mut set = RowSet::default();
+        assert!(budget.room_for(&mut set, 8 * 100 + 64));
+        assert!(!set.truncated);
+        assert!(!budget.room_for(&mut set, 8 * 100 + 65));
+        assert!(set.truncated);
+        assert_eq!(set.truncated_by, Some("bytes"));
+    }
 
     #[test]
     fn scrub_removes_paths_and_hosts() {
