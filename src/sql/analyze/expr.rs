@@ -193,7 +193,13 @@ impl Walker<'_> {
                     self.search_in(left, Some(right))?;
                 }
                 self.expr(left)?;
-                self.expr(right)
+                self.expr(right)?;
+                if self.dialect == Dialect::Sqlite
+                    && matches!(op, BinaryOperator::Arrow | BinaryOperator::LongArrow)
+                {
+                    self.bound_json_path("->", right)?;
+                }
+                Ok(())
             }
             Expr::AnyOp { left, right, .. } | Expr::AllOp { left, right, .. } => {
                 self.expr(left)?;

@@ -38,6 +38,21 @@ impl Walker<'_> {
 
     pub(super) fn table_function(&mut self, name: &ObjectName, args: &[FunctionArg]) -> Walk {
         let f = self.function_name(name)?;
+        if self.dialect == Dialect::Sqlite {
+            for i in super::searches::json_path_args(&f, args.len()) {
+                let fits = matches!(args.get(i), Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v))))
+                    if super::searches::literal_needle_fits(&v.value, super::searches::MAX_JSON_PATH));
+                if !fits {
+                    return Err(Denial::new(
+                        Rule::FunctionNotAllowed,
+                        format!(
+                            "{f}(...) in FROM takes its JSON path as a literal of at most {} bytes on SQLite",
+                            super::searches::MAX_JSON_PATH
+                        ),
+                    ));
+                }
+            }
+        }
         if self.policy.table_function_allowed(self.dialect(), &f) {
             if let Some(bound) = self.dialect.function_bound(&f) {
                 self.check_bound_args(&f, bound, args)?;
@@ -111,6 +126,17 @@ impl Walker<'_> {
         }
         self.function_arguments(&mut f.args)?;
         self.byte_length_cast.set(false);
+        if self.dialect == Dialect::Sqlite
+            && let FunctionArguments::List(list) = &mut f.args
+        {
+            for i in super::searches::json_path_args(&name, list.args.len()) {
+                if let Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(path))) =
+                    list.args.get_mut(i)
+                {
+                    self.bound_json_path(&name, path)?;
+                }
+            }
+        }
         if let FunctionArguments::List(list) = &mut f.args {
             match bound {
                 Some(crate::dialect::Bound::Series) => super::series::cap(&mut list.args),

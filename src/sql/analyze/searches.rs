@@ -108,7 +108,53 @@ pub(super) fn literal_needle_fits(v: &Value, max: usize) -> bool {
     }
 }
 
+/// The longest SQLite JSON path: each step of a path that `json_set` and kin follow can
+/// create a level, and SQLite builds and prints JSON by recursing once per level (a path of
+/// 8,000 `.a` steps overflowed a worker's stack). A step takes at least two bytes, so at most
+/// 500 levels from a path, on top of the 1,000 SQLite's parser allows a value.
+pub(super) const MAX_JSON_PATH: usize = 1000;
+
+/// The arguments of a SQLite JSON function that are paths (`json_set(doc, path, value, ...)`).
+pub(super) fn json_path_args(name: &str, count: usize) -> Vec<usize> {
+    match name {
+        "json_extract" | "json_remove" => (1..count).collect(),
+        "json_set" | "json_insert" | "json_replace" => (1..count).step_by(2).collect(),
+        "json_type" | "json_array_length" | "json_each" | "json_tree" => {
+            (1..count.min(2)).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 impl Walker<'_> {
+    /// A SQLite JSON path (see [`MAX_JSON_PATH`]): a literal over the bound is refused, any
+    /// other value guarded as a needle is (its bytes, read twice, never nested).
+    pub(super) fn bound_json_path(&self, name: &str, path: &mut Expr) -> Walk {
+        let too_long = || {
+            Denial::new(
+                Rule::FunctionNotAllowed,
+                format!(
+                    "{name}(...): a JSON path may be at most {MAX_JSON_PATH} bytes on SQLite (each step can add a level, and SQLite recurses once per level)"
+                ),
+            )
+        };
+        match path {
+            Expr::Value(v) => {
+                if literal_needle_fits(&v.value, MAX_JSON_PATH) {
+                    Ok(())
+                } else {
+                    Err(too_long())
+                }
+            }
+            e if self.may_vary(e) => Err(super::functions::varying_needle(name)),
+            e if self.holds_guarded_search(e) => Err(nested_needle(name)),
+            e => {
+                guard(e, MAX_JSON_PATH);
+                Ok(())
+            }
+        }
+    }
+
     /// Whether `e` holds a SQLite search whose own needle is no literal (so is guarded): a
     /// guard copies its needle, so needles nested in needles would double with each level
     /// (`replace('a', replace('a', ... , x), x)`: a 400-byte statement, gigabytes governed).
@@ -122,17 +168,39 @@ impl Walker<'_> {
                         .function_name(&f.name)
                         .ok()
                         .and_then(|n| self.dialect.function_bound(&n));
-                    match (needle, &f.args) {
-                        (
-                            Some(crate::dialect::Bound::Needle { arg, .. }),
-                            FunctionArguments::List(list),
-                        ) => match list.args.get(arg) {
-                            Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(n))) => not_literal(n),
-                            _ => true,
-                        },
+                    let paths = match &f.args {
+                        FunctionArguments::List(list) if self.dialect == Dialect::Sqlite => {
+                            let name = self.function_name(&f.name).unwrap_or_default();
+                            json_path_args(&name, list.args.len()).into_iter().any(|i| {
+                                match list.args.get(i) {
+                                    Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(p))) => {
+                                        not_literal(p)
+                                    }
+                                    _ => true,
+                                }
+                            })
+                        }
                         _ => false,
-                    }
+                    };
+                    paths
+                        || match (needle, &f.args) {
+                            (
+                                Some(crate::dialect::Bound::Needle { arg, .. }),
+                                FunctionArguments::List(list),
+                            ) => match list.args.get(arg) {
+                                Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(n))) => {
+                                    not_literal(n)
+                                }
+                                _ => true,
+                            },
+                            _ => false,
+                        }
                 }
+                Expr::BinaryOp {
+                    op: BinaryOperator::Arrow | BinaryOperator::LongArrow,
+                    right,
+                    ..
+                } if self.dialect == Dialect::Sqlite => not_literal(right),
                 Expr::Trim {
                     trim_what,
                     trim_characters,

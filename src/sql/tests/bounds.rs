@@ -433,3 +433,40 @@ fn sqlite_like_and_glob_functions_count_as_searches() {
     )
     .expect("searches of stored columns");
 }
+
+/// SQLite's JSON functions create a level per step of a path they follow (`json_set(doc,
+/// '$.a.a.a...', v)`) and build and print JSON by recursing once per level: a path of 8,000
+/// steps, built by `replace()` in 171 bytes, overflowed a worker's stack and aborted the
+/// server. Paths are at most 1,000 bytes: a literal over it is refused, any other guarded.
+#[test]
+fn sqlite_json_paths_are_bounded() {
+    let long = format!("SELECT json_set('{{}}', '${}', 1) AS j", ".a".repeat(600));
+    assert_role_denied("analyst", LITE, &long, Rule::FunctionNotAllowed);
+    let arrow = format!("SELECT '{{}}' -> '${}' AS j", ".a".repeat(600));
+    assert_role_denied("analyst", LITE, &arrow, Rule::FunctionNotAllowed);
+    let built =
+        "SELECT json_set('{}', '$' || replace(replace('bb', 'b', 'bbbb'), 'b', '.a'), 1) AS j";
+    let q = run_as("analyst", LITE, built).expect("guarded");
+    assert!(
+        q.sql().contains("CASE WHEN length(CAST('$' || replace("),
+        "{}",
+        q.sql()
+    );
+    for sql in [
+        "SELECT json_extract('{}', json_extract('{}', '$.' || name)) FROM customers",
+        "SELECT key FROM customers, json_each('{\"a\": 1}', '$.' || name)",
+        "SELECT json_extract('{}', '$.' || name), random() FROM customers",
+    ] {
+        assert_role_denied("analyst", LITE, sql, Rule::FunctionNotAllowed);
+    }
+    for sql in [
+        "SELECT json_extract('{\"a\": {\"b\": 1}}', '$.a.b') AS x, '{\"a\": 1}' -> '$.a' AS y, '{\"a\": 1}' ->> 'a' AS z",
+        "SELECT json_set('{}', '$.a', 1, '$.b', json_array(1, 2)) AS j",
+        "SELECT json_extract('{\"a\": 1}', '$.' || name) AS v FROM customers",
+        "SELECT key, value FROM json_each('{\"a\": 1}', '$')",
+    ] {
+        if let Err(e) = run_as("analyst", LITE, sql) {
+            panic!("{sql}: {e:?}");
+        }
+    }
+}
