@@ -164,37 +164,22 @@ impl Walker<'_> {
         let _ = sqlparser::ast::visit_expressions(e, |x| {
             let guarded = match x {
                 Expr::Function(f) => {
-                    let needle = self
-                        .function_name(&f.name)
-                        .ok()
-                        .and_then(|n| self.dialect.function_bound(&n));
-                    let paths = match &f.args {
-                        FunctionArguments::List(list) if self.dialect == Dialect::Sqlite => {
-                            let name = self.function_name(&f.name).unwrap_or_default();
-                            json_path_args(&name, list.args.len()).into_iter().any(|i| {
-                                match list.args.get(i) {
-                                    Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(p))) => {
-                                        not_literal(p)
-                                    }
-                                    _ => true,
-                                }
-                            })
-                        }
-                        _ => false,
+                    // Its guarded arguments: a needle, and on SQLite its JSON paths.
+                    let name = self.function_name(&f.name).unwrap_or_default();
+                    let FunctionArguments::List(list) = &f.args else {
+                        return std::ops::ControlFlow::Continue(());
                     };
-                    paths
-                        || match (needle, &f.args) {
-                            (
-                                Some(crate::dialect::Bound::Needle { arg, .. }),
-                                FunctionArguments::List(list),
-                            ) => match list.args.get(arg) {
-                                Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(n))) => {
-                                    not_literal(n)
-                                }
-                                _ => true,
-                            },
-                            _ => false,
-                        }
+                    let mut guarded = match self.dialect.function_bound(&name) {
+                        Some(crate::dialect::Bound::Needle { arg, .. }) => vec![arg],
+                        _ => Vec::new(),
+                    };
+                    if self.dialect == Dialect::Sqlite {
+                        guarded.extend(json_path_args(&name, list.args.len()));
+                    }
+                    guarded.into_iter().any(|i| match list.args.get(i) {
+                        Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(a))) => not_literal(a),
+                        _ => true,
+                    })
                 }
                 Expr::BinaryOp {
                     op: BinaryOperator::Arrow | BinaryOperator::LongArrow,

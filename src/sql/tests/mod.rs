@@ -51,6 +51,13 @@ fn run_as_with(
 }
 
 #[track_caller]
+fn assert_role_allowed(role: &str, dialect: Dialect, sql: &str) {
+    if let Err(e) = run_as(role, dialect, sql) {
+        panic!("{sql}: expected allowed, got {e:?}");
+    }
+}
+
+#[track_caller]
 fn assert_role_denied(role: &str, dialect: Dialect, sql: &str, rule: Rule) {
     match run_as(role, dialect, sql) {
         Err(GovernError::Denied(d)) => assert_eq!(d.rule, rule, "{sql}: {}", d.message),
