@@ -222,6 +222,12 @@ pub(super) fn function_columns(
         "json_each" | "json_each_text" | "jsonb_each" | "jsonb_each_text" => {
             vec!["key".into(), "value".into()]
         }
+        // A record: its columns are the column definition list's, which PostgreSQL requires.
+        "json_to_record" | "jsonb_to_record" | "json_to_recordset" | "jsonb_to_recordset" => alias?
+            .columns
+            .iter()
+            .map(|c| normalize_ident(dialect, &c.name))
+            .collect(),
         _ => return None,
     };
     if ordinality {

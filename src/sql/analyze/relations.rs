@@ -46,6 +46,7 @@ impl Walker<'_> {
                             return Err(unsupported("SETTINGS in table functions"));
                         }
                         self.table_function(name, &table_args.args)?;
+                        self.column_definitions(alias.as_ref())?;
                         for arg in &mut table_args.args {
                             self.function_arg(arg)?;
                         }
@@ -106,6 +107,7 @@ impl Walker<'_> {
                 alias,
             } => {
                 self.table_function(name, args)?;
+                self.column_definitions(alias.as_ref())?;
                 for arg in args.iter_mut() {
                     self.function_arg(arg)?;
                 }
@@ -181,6 +183,18 @@ impl Walker<'_> {
             }
             _ => Err(unsupported("this kind of FROM item")),
         }
+    }
+
+    /// A table function's column definition list (`AS t(a int, b text)`, for the functions
+    /// returning a record): each type is one a cast may name, since the function converts
+    /// the caller's JSON to it as a cast would.
+    fn column_definitions(&self, alias: Option<&TableAlias>) -> Walk {
+        for column in alias.iter().flat_map(|a| &a.columns) {
+            if let Some(dt) = &column.data_type {
+                self.data_type(dt)?;
+            }
+        }
+        Ok(())
     }
 
     /// Mark the FROM item just registered as a table function (see `columns`).

@@ -83,6 +83,9 @@ fn postgres_qualified_names_are_columns_never_function_calls() {
         "SELECT d.day FROM generate_series(DATE '2025-01-01', DATE '2025-02-01', INTERVAL '1 day') AS d(day)",
         "SELECT e.key, e.value FROM jsonb_each('{\"a\": 1}'::jsonb) e",
         "SELECT e.value FROM jsonb_array_elements('[1, 2]'::jsonb) AS e",
+        // A record's columns are its column definition list's.
+        "SELECT r.a, r.b FROM jsonb_to_record('{\"a\": 1, \"b\": \"x\"}') AS r(a int, b text)",
+        "SELECT o.id, r.s FROM orders o, LATERAL json_to_recordset(json_build_array(json_build_object('s', o.status))) r(s varchar(20))",
         "SELECT e.value::text, e.ordinality FROM jsonb_array_elements('[5, 6]'::jsonb) WITH ORDINALITY e",
         "SELECT count(*) FROM orders o WHERE o.status IN (SELECT value FROM json_array_elements_text('[\"pending\"]'))",
         "SELECT x.value FROM (SELECT * FROM json_array_elements_text('[1]')) x",
@@ -343,4 +346,36 @@ fn sqlite_rowid_of_a_filtered_table_is_its_integer_key() {
     assert!(q.sql().ends_with("ORDER BY rowid LIMIT 101"), "{}", q.sql());
     let q = run(LITE, "SELECT rowid FROM orders").expect("allowed");
     assert!(q.sql().contains("SELECT rowid FROM"), "{}", q.sql());
+}
+
+/// A column definition list converts the caller's JSON to each of its types as a cast would,
+/// so its types are the ones a cast may name.
+#[test]
+fn column_definition_lists_name_only_castable_types() {
+    let pg = Dialect::Postgres;
+    for (sql, rule) in [
+        (
+            "SELECT * FROM jsonb_to_record('{\"t\": \"employees\"}') AS r(t regclass)",
+            Rule::UnsupportedSyntax,
+        ),
+        (
+            "SELECT * FROM jsonb_to_recordset('[{}]') AS r(c customers)",
+            Rule::UnsupportedSyntax,
+        ),
+        (
+            "SELECT * FROM json_to_record('{\"a\": \"x\"}') AS r(a char(10485760))",
+            Rule::FunctionNotAllowed,
+        ),
+        (
+            "SELECT * FROM jsonb_to_record('{}') AS r(a regproc[])",
+            Rule::UnsupportedSyntax,
+        ),
+    ] {
+        assert_role_denied("analyst", pg, sql, rule);
+    }
+    assert_role_allowed(
+        "analyst",
+        pg,
+        "SELECT * FROM jsonb_to_recordset('[{\"a\": [1]}]') AS r(a int[], b numeric(10, 2), c timestamptz)",
+    );
 }
