@@ -593,6 +593,10 @@ pub(super) fn binary_operator(op: &BinaryOperator) -> Walk {
         | B::QuestionPipe
         | B::AtQuestion
         | B::AtAt => Ok(()),
+        // PostgreSQL's range and multirange operators: does not extend to the right / left
+        // of, adjacent to (the parser has no name for the last)
+        B::AndLt | B::AndGt => Ok(()),
+        B::Custom(op) if op == "-|-" => Ok(()),
         other => Err(unsupported(&format!("the operator {other}"))),
     }
 }

@@ -307,3 +307,29 @@ fn text_search_configurations_are_builtin_literals() {
         assert_denied(PG, sql, Rule::FunctionNotAllowed);
     }
 }
+
+/// PostgreSQL's range operators the parser has no name for are allowed by their exact
+/// spelling; an operator run into a comment (`-|--1`, which PostgreSQL reads as `-|` and a
+/// comment) is not that spelling and is refused.
+#[test]
+fn range_adjacency_is_allowed_by_its_exact_spelling() {
+    let q = run_as(
+        "analyst",
+        PG,
+        "SELECT int4range(1, 2)-|-int4range(2, 3) AS a, int4range(1, 5) &< int4range(2, 8) AS b",
+    )
+    .expect("allowed");
+    assert!(
+        q.sql().contains("int4range(1, 2) -|- int4range(2, 3)"),
+        "{}",
+        q.sql()
+    );
+    for sql in [
+        "SELECT int4range(1, 2) -|--1",
+        "SELECT int4range(1, 2)-|--int4range(2, 3)",
+        "SELECT int4range(1, 2) -|-/* x */int4range(2, 3)",
+        "SELECT 1 -|+ 2",
+    ] {
+        assert!(run_as("analyst", PG, sql).is_err(), "{sql}");
+    }
+}
