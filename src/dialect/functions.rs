@@ -210,6 +210,7 @@ const POSTGRES: &[&str] = &[
     "statement_timestamp",
     "transaction_timestamp",
     "clock_timestamp",
+    "timeofday",
     "date_add",
     "date_subtract",
     "date_trunc",

@@ -218,6 +218,7 @@ fn guards_never_read_a_value_that_may_change_between_reads() {
         "SELECT count(*) FROM generate_series(CASE WHEN random() < 0.5 THEN now() ELSE now() - interval '1000 years' END, now(), '1 second')",
         "SELECT count(*) FROM generate_series(now(), (SELECT now() + random() * interval '1000 days'), '1 second')",
         "SELECT generate_series(clock_timestamp(), clock_timestamp() + interval '1 day', interval '1 second')",
+        "SELECT count(*) FROM generate_series(timeofday()::timestamptz, timeofday()::timestamptz + interval '1 day', interval '1 second')",
         "SELECT count(*) FROM generate_series(now(), now() + (SELECT max(ordered_at) - min(ordered_at) FROM orders WHERE random() < 0.5), '1 second')",
     ] {
         match run_as("analyst", PG, sql) {
