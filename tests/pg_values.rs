@@ -612,6 +612,14 @@ async fn a_bounded_series_is_the_function_the_caller_called() {
         "SELECT count(*)::text FROM generate_series('2025-01-01'::date, NULL::date, '1 day')",
         "SELECT string_agg(x::text, ',') FROM generate_series(1.0, 2.0, 0.25) x",
         "SELECT string_agg(x::text, ',') FROM generate_series(5, 1, -2) x",
+        // Computed number bounds (guarded at run time): the same function and values.
+        "SELECT string_agg(pg_typeof(x)::text || ' ' || x::text, '; ') FROM generate_series(1, 2 + 1) x",
+        "SELECT string_agg(pg_typeof(x)::text || ' ' || x::text, '; ') FROM generate_series(1::bigint, (SELECT count(*) FROM products WHERE id < 4)) x",
+        "SELECT string_agg(pg_typeof(x)::text || ' ' || x::text, '; ') FROM generate_series(0, 1 + 0, 0.25) x",
+        "SELECT string_agg(x::text, ',') FROM generate_series((SELECT max(id) FROM products WHERE id < 10), 5, -2) x",
+        "SELECT string_agg(x::text, ',') FROM generate_series(2147483640, 2147483646 + 1) x",
+        "SELECT count(*)::text FROM generate_series(1, NULL::int)",
+        "SELECT count(*)::text FROM generate_series(1, 100000 + 1)",
     ] {
         let r = call(&client, "query", json!({"sql": sql})).await;
         assert_eq!(error_code(&r), None, "{sql}: {}", text(&r));
@@ -625,6 +633,13 @@ async fn a_bounded_series_is_the_function_the_caller_called() {
         "SELECT count(*) FROM generate_series(now(), 'infinity'::timestamptz, '1 hour')",
         "SELECT count(*) FROM generate_series(now(), '-infinity'::timestamptz, '-1 hour')",
         "SELECT count(*) FROM generate_series(DATE '1000-01-01', DATE '2025-01-01', interval '1 day')",
+        "SELECT count(*) FROM generate_series(1, 100000 + 2)",
+        "SELECT count(*) FROM generate_series(1, (SELECT count(*) FROM orders) * 1000)",
+        "SELECT count(*) FROM generate_series((SELECT count(*) FROM orders) * 1000, 1, -1)",
+        "SELECT count(*) FROM generate_series(1e30, 1e30 + 2000000)",
+        "SELECT count(*) FROM generate_series(1000000000000000000000000000000, 1000000000000000000000002000000)",
+        "SELECT count(*) FROM orders o, LATERAL generate_series(1, o.id * 1000000) AS g",
+        "SELECT count(*) FROM generate_series(0, 1 + 0, 0.000001)",
     ] {
         let r = call(&client, "query", json!({ "sql": sql })).await;
         assert_eq!(

@@ -92,7 +92,7 @@ fn wrap(query: &mut Box<Query>, fetch: u64) {
         sample: None,
     };
     let mut outer = select_over(
-        derived,
+        Some(derived),
         vec![SelectItem::Wildcard(WildcardAdditionalOptions::default())],
         None,
     );
@@ -122,11 +122,22 @@ pub(crate) fn select_from(
         sample: None,
         index_hints: vec![],
     };
-    select_over(relation, projection, filter)
+    select_over(Some(relation), projection, filter)
+}
+
+/// `(SELECT <expr>)`: a scalar subquery without FROM. PostgreSQL runs it only when a row
+/// reaches it and never folds it while planning (a constant expression may be evaluated
+/// to estimate a plan's rows, even on a branch no row takes).
+pub(crate) fn scalar_subquery(expr: Expr) -> Expr {
+    Expr::Subquery(Box::new(select_over(
+        None,
+        vec![SelectItem::UnnamedExpr(expr)],
+        None,
+    )))
 }
 
 fn select_over(
-    relation: TableFactor,
+    relation: Option<TableFactor>,
     projection: Vec<SelectItem>,
     selection: Option<Expr>,
 ) -> Query {
@@ -140,10 +151,13 @@ fn select_over(
         projection,
         exclude: None,
         into: None,
-        from: vec![TableWithJoins {
-            relation,
-            joins: vec![],
-        }],
+        from: relation
+            .map(|relation| TableWithJoins {
+                relation,
+                joins: vec![],
+            })
+            .into_iter()
+            .collect(),
         lateral_views: vec![],
         prewhere: None,
         selection,

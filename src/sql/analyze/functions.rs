@@ -25,7 +25,7 @@ impl Walker<'_> {
     }
 
     /// A table function's arguments, once walked: a series gets its cap (see `series`).
-    pub(super) fn table_function_walked(&self, name: &ObjectName, args: &mut [FunctionArg]) {
+    pub(super) fn table_function_walked(&self, name: &ObjectName, args: &mut Vec<FunctionArg>) {
         let series = self
             .function_name(name)
             .ok()
@@ -281,8 +281,8 @@ impl Walker<'_> {
                         ),
                     ));
                 }
-                // A date/time series is guarded at run time (`series::cap`), which reads its
-                // bounds twice: each must give the same value both times.
+                // A series of computed bounds is guarded at run time (`series::cap`), which
+                // reads its bounds twice: each must give the same value both times.
                 if exprs.iter().take(2).any(|e| self.may_vary(e)) {
                     return Err(Denial::new(
                         Rule::FunctionNotAllowed,
@@ -295,7 +295,7 @@ impl Walker<'_> {
                     return Err(Denial::new(
                         Rule::FunctionNotAllowed,
                         format!(
-                            "{name}(...) is allowed only when its row count is bounded: literal number bounds making at most {} values, or date/timestamp bounds with a literal step of one second to two years, up or down, such as '1 month' or interval '-1 day' (bounds that would make more than {} values fail when the statement runs)",
+                            "{name}(...) is allowed only when its row count is bounded: number bounds with a literal step (or none), literal bounds making at most {} values, or date/timestamp bounds with a literal step of one second to two years, up or down, such as '1 month' or interval '-1 day' (computed bounds that would make more than {} values fail when the statement runs)",
                             super::series::MAX_ROWS,
                             super::series::MAX_ROWS + 1
                         ),

@@ -3,7 +3,8 @@
 //! PostgreSQL materializes a set-returning function's whole output before the first row is read,
 //! so neither the row cap nor a LIMIT stops a huge series: only its arguments can. Allowed, once
 //! per statement:
-//! - numbers: literal start and stop (and step), at most [`MAX_ROWS`] values;
+//! - numbers: literal start and stop (and step), at most [`MAX_ROWS`] values; or any start and
+//!   stop with a literal step (1 when none is given), guarded at run time as dates are;
 //! - dates and timestamps: any start and stop, with a literal interval step, up or down, of at
 //!   most [`MAX_STEP_DAYS`] days (`'1 month'`, `interval '1 day'`, `'-15 minutes'::interval`).
 //!   After the arguments are governed, the step is rewritten so that bounds that would make
@@ -29,28 +30,58 @@ pub(crate) const MAX_STEP_DAYS: u64 = 800;
 /// [`cap`] has rewritten it).
 pub(super) fn bounded(args: &[&Expr]) -> bool {
     match args {
-        [start, stop] => number_count(start, stop, None).is_some(),
+        [start, stop] => number_count(start, stop, None).is_some() || !literals(start, stop),
         [start, stop, step] => {
             number_count(start, stop, Some(step)).is_some()
                 || interval_step(step).is_some()
+                || (number_step(step).is_some() && !literals(start, stop))
                 || already_capped(start, stop, step)
+                || number_capped(start, stop, step)
         }
         _ => false,
     }
 }
 
+/// Whether both bounds are number literals: such a series is counted, never guarded (one
+/// that makes too many values is refused outright).
+fn literals(start: &Expr, stop: &Expr) -> bool {
+    number(start).is_some() && number(stop).is_some()
+}
+
+/// A literal number step that is not zero.
+fn number_step(e: &Expr) -> Option<Decimal> {
+    number(e).filter(|s| !s.is_zero())
+}
+
 /// Rewrite a date/time series so that bounds making more than [`MAX_ROWS`] + 1 values fail
 /// with an error before any is made (see the module docs). Runs after the arguments were
 /// governed; a call already in that form (its step no literal any more) is left as it is.
-pub(super) fn cap(args: &mut [FunctionArg]) {
+pub(super) fn cap(args: &mut Vec<FunctionArg>) {
+    // A number series of computed bounds without a step counts by one.
+    if let [
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(start)),
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(stop)),
+    ] = args.as_slice()
+        && !literals(start, stop)
+    {
+        args.push(FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::value(
+            Value::Number("1".into(), false),
+        ))));
+    }
     let [
         FunctionArg::Unnamed(FunctionArgExpr::Expr(start)),
         FunctionArg::Unnamed(FunctionArgExpr::Expr(stop)),
         FunctionArg::Unnamed(FunctionArgExpr::Expr(step)),
-    ] = args
+    ] = args.as_mut_slice()
     else {
         return;
     };
+    if let Some(n) = number_step(step) {
+        if !literals(start, stop) {
+            *step = guarded_number_step(start, stop, step, n);
+        }
+        return;
+    }
     let Some((text, down)) = interval_step(step) else {
         return;
     };
@@ -86,6 +117,84 @@ fn already_capped(start: &Expr, stop: &Expr, step: &Expr) -> bool {
         return false;
     };
     *start == finite(a.clone()) && *step == guarded_step(a, stop, &text, down)
+}
+
+/// Whether the step is exactly what [`cap`] makes of a number series' literal step.
+fn number_capped(start: &Expr, stop: &Expr, step: &Expr) -> bool {
+    let Expr::Case {
+        conditions,
+        else_result: Some(_),
+        ..
+    } = step
+    else {
+        return false;
+    };
+    let [CaseWhen { result, .. }] = conditions.as_slice() else {
+        return false;
+    };
+    match number_step(result) {
+        Some(n) => *step == guarded_number_step(start, stop, result, n),
+        None => false,
+    }
+}
+
+/// A number series' step, checked as a date series' is: `CASE WHEN (a) IS NULL OR (b) IS NULL
+/// OR (b) <= (a) + CAST(s AS NUMERIC) * MAX_ROWS THEN s ELSE (SELECT CAST(concat('<message>') AS
+/// INTEGER)) END` (a step down: `(a) <= (b) + CAST(-s AS NUMERIC) * MAX_ROWS`). The reach is
+/// reckoned in `numeric`, exactly and without overflow whatever the bounds' types; the step
+/// keeps its type, so PostgreSQL picks the function the caller called.
+fn guarded_number_step(a: &Expr, b: &Expr, step: &Expr, n: Decimal) -> Expr {
+    let nested = |e: &Expr| Expr::Nested(Box::new(e.clone()));
+    let (from, to) = if n.is_sign_negative() { (b, a) } else { (a, b) };
+    let magnitude = Expr::value(Value::Number(n.abs().normalize().to_string(), false));
+    let numeric = |e: Expr| Expr::Cast {
+        kind: CastKind::Cast,
+        expr: Box::new(e),
+        data_type: DataType::Numeric(sqlparser::ast::ExactNumberInfo::None),
+        format: None,
+    };
+    let reach = Expr::BinaryOp {
+        left: Box::new(nested(from)),
+        op: BinaryOperator::Plus,
+        right: Box::new(Expr::BinaryOp {
+            left: Box::new(numeric(magnitude)),
+            op: BinaryOperator::Multiply,
+            right: Box::new(Expr::value(Value::Number(MAX_ROWS.to_string(), false))),
+        }),
+    };
+    let condition = or(
+        or(
+            Expr::IsNull(Box::new(nested(a))),
+            Expr::IsNull(Box::new(nested(b))),
+        ),
+        Expr::BinaryOp {
+            left: Box::new(nested(to)),
+            op: BinaryOperator::LtEq,
+            right: Box::new(reach),
+        },
+    );
+    case(
+        condition,
+        step.clone(),
+        Some(too_many(DataType::Integer(None))),
+    )
+}
+
+/// `(SELECT CAST(concat('<message>') AS <type>))`: fails with the message when a row reaches
+/// it. In a subquery, since PostgreSQL evaluates stable calls of constants while estimating a
+/// number series' rows (its planner support function), on every branch of a CASE: a bare
+/// `CAST(concat(...) AS INTEGER)` failed every guarded series, needed or not.
+fn too_many(data_type: DataType) -> Expr {
+    let message = format!(
+        "generate_series would make more than {} values: narrow its bounds or lengthen its step",
+        MAX_ROWS + 1
+    );
+    crate::sql::rewrite::scalar_subquery(Expr::Cast {
+        kind: CastKind::Cast,
+        expr: Box::new(crate::sql::rewrite::call("concat", vec![text(&message)])),
+        data_type,
+        format: None,
+    })
 }
 
 /// `CASE WHEN isfinite(a) THEN a END`: an infinite start makes no rows (it would never end).
@@ -132,12 +241,11 @@ fn or(a: Expr, b: Expr) -> Expr {
 }
 
 /// The step, checked: `CASE WHEN (a) IS NULL OR (b) IS NULL OR (b) <= (a) + CAST(s AS
-/// INTERVAL) * MAX_ROWS THEN CAST(s AS INTERVAL) ELSE CAST(concat('<message>') AS INTERVAL)
-/// END` (a step down: `(a) <= (b) + CAST(-s AS INTERVAL) * MAX_ROWS`, forward from the stop, as a
+/// INTERVAL) * MAX_ROWS THEN CAST(s AS INTERVAL) ELSE (SELECT CAST(concat('<message>') AS
+/// INTERVAL)) END` (a step down: `(a) <= (b) + CAST(-s AS INTERVAL) * MAX_ROWS`, forward from the stop, as a
 /// step back from `a` a hundred thousand times can fall before 4713 BC). The step is an
 /// interval whatever the bounds are, so PostgreSQL still picks the function the caller called;
-/// the ELSE fails with the message when it runs (`concat` is stable, so the planner does not
-/// evaluate it beforehand).
+/// the ELSE fails with the message when it runs (see [`too_many`]).
 fn guarded_step(a: &Expr, b: &Expr, step: &str, down: bool) -> Expr {
     let nested = |e: &Expr| Expr::Nested(Box::new(e.clone()));
     let (from, to, forward) = if down {
@@ -166,17 +274,13 @@ fn guarded_step(a: &Expr, b: &Expr, step: &str, down: bool) -> Expr {
         ),
         within,
     );
-    let message = format!(
-        "generate_series would make more than {} values: narrow its bounds or lengthen its step",
-        MAX_ROWS + 1
-    );
     case(
         condition,
         interval(text(step)),
-        Some(interval(crate::sql::rewrite::call(
-            "concat",
-            vec![text(&message)],
-        ))),
+        Some(too_many(DataType::Interval {
+            fields: None,
+            precision: None,
+        })),
     )
 }
 
@@ -321,6 +425,12 @@ mod tests {
             "max(x), min(x), '-1 days'",
             "1.0, 2.0, 0.5",
             "-1.5, 1e3",
+            // computed number bounds: guarded at run time
+            "1, n",
+            "1, (SELECT max(id) FROM t)",
+            "1, 5 * 2",
+            "max(id), min(id), -1",
+            "0, (SELECT count(*) FROM t), 0.25",
         ] {
             assert!(args(ok), "{ok}");
         }
@@ -328,8 +438,8 @@ mod tests {
             "1, 100001",
             "1, 9223372036854775807",
             "1, 10, 0",
-            "1, n",
-            "1, (SELECT max(id) FROM t)",
+            "1, n, 0",
+            "1, n, n",
             "min(x), max(x), step_col",
             "min(x), max(x), '1 month 1 second'",
             "min(x), max(x), '0 days'",
@@ -367,7 +477,7 @@ mod tests {
         let once = q.to_string();
         assert_eq!(
             once,
-            "SELECT * FROM generate_series(CASE WHEN isfinite(min_at) THEN min_at END, 'infinity', CASE WHEN (min_at) IS NULL OR ('infinity') IS NULL OR ('infinity') <= (min_at) + CAST('1 day' AS INTERVAL) * 100000 THEN CAST('1 day' AS INTERVAL) ELSE CAST(concat('generate_series would make more than 100001 values: narrow its bounds or lengthen its step') AS INTERVAL) END)"
+            "SELECT * FROM generate_series(CASE WHEN isfinite(min_at) THEN min_at END, 'infinity', CASE WHEN (min_at) IS NULL OR ('infinity') IS NULL OR ('infinity') <= (min_at) + CAST('1 day' AS INTERVAL) * 100000 THEN CAST('1 day' AS INTERVAL) ELSE (SELECT CAST(concat('generate_series would make more than 100001 values: narrow its bounds or lengthen its step') AS INTERVAL)) END)"
         );
         let SetExpr::Select(s) = q.body.as_mut() else {
             panic!("a select")
