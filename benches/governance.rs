@@ -1,4 +1,5 @@
-//! Governance pipeline benchmark: parse -> analyze/authorize -> rewrite -> print, no database.
+//! Governance pipeline benchmark: parse -> analyze/authorize -> rewrite -> print, no database;
+//! then a repeated statement through the decision cache.
 //! Run: `cargo bench --bench governance`.
 
 use std::hint::black_box;
@@ -75,6 +76,27 @@ fn bench(c: &mut Criterion) {
         }
         group.finish();
     }
+    // A repeated statement: the decision cache's hit (key, lookup, rebinding the values).
+    let ctx = GovernContext {
+        dialect: Dialect::Postgres,
+        catalog: &catalog,
+        policy: &analyst,
+        attrs: &attrs,
+        max_sql_len: 100_000,
+    };
+    let decisions = sqlwarden::bench::Decisions::default();
+    let mut group = c.benchmark_group("govern_analyst_repeated");
+    for (name, sql) in QUERIES {
+        if *name == "recursive_hierarchy" {
+            continue;
+        }
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                decisions.govern(black_box(sql), &[], Purpose::Query { max_rows: 1000 }, &ctx)
+            })
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, bench);

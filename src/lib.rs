@@ -46,3 +46,30 @@ pub mod sql;
 pub mod store;
 pub mod telemetry;
 pub mod templates;
+
+/// What `benches/governance.rs` measures beyond [`sql::govern`]: a repeated statement's path
+/// through the decision cache. Not an API.
+#[doc(hidden)]
+pub mod bench {
+    use crate::sql::{GovernContext, GovernError, GovernedQuery, Purpose};
+
+    /// A decision cache of its own.
+    #[derive(Default)]
+    pub struct Decisions(crate::cache::DecisionCache);
+
+    impl Decisions {
+        /// `sql` governed as a call governs it: from the cache when it decided this before.
+        pub fn govern(
+            &self,
+            sql: &str,
+            params: &[serde_json::Value],
+            purpose: Purpose,
+            ctx: &GovernContext<'_>,
+        ) -> Result<GovernedQuery, GovernError> {
+            let key = crate::cache::DecisionKey::new("main", 0, purpose, sql, params, ctx);
+            self.0.decide(key, params, || {
+                crate::sql::govern(sql, params, purpose, ctx)
+            })
+        }
+    }
+}

@@ -26,6 +26,29 @@ pub(crate) struct DecisionKey {
     pub attrs: BTreeMap<String, String>,
 }
 
+impl DecisionKey {
+    /// The key of one call: `sql` with `params` governed in `ctx`, for the database `database`
+    /// whose catalog and policies are at `generation`.
+    pub(crate) fn new(
+        database: &str,
+        generation: u64,
+        purpose: Purpose,
+        sql: &str,
+        params: &[serde_json::Value],
+        ctx: &crate::sql::GovernContext<'_>,
+    ) -> Self {
+        DecisionKey {
+            database: database.to_string(),
+            generation,
+            role: ctx.policy.name.clone(),
+            purpose: purpose.into(),
+            sql: sql.to_string(),
+            param_types: crate::sql::param_types(params),
+            attrs: ctx.attrs.clone(),
+        }
+    }
+}
+
 /// [`Purpose`] as a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum PurposeKey {

@@ -214,15 +214,14 @@ impl Call {
         };
         // a repeated statement (same SQL, parameter types, role, attributes, catalog and
         // policies) reuses its decision
-        let key = DecisionKey {
-            database: target.db.name.clone(),
-            generation: target.schema.generation,
-            role: target.role.name.clone(),
-            purpose: purpose.into(),
-            sql: sql.to_string(),
-            param_types: crate::sql::param_types(params),
-            attrs: attrs.clone(),
-        };
+        let key = DecisionKey::new(
+            &target.db.name,
+            target.schema.generation,
+            purpose,
+            sql,
+            params,
+            &ctx,
+        );
         let govern = || {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 crate::sql::govern(sql, params, purpose, &ctx)

@@ -207,8 +207,10 @@ fn multiple_statements() -> Denial {
 ///   exhausts the stack when it is walked, printed or dropped. An upper bound of the tree depth
 ///   is tracked per parenthesis level and capped.
 fn scan_tokens(tokens: &[TokenWithSpan], dialect: Dialect) -> Result<(), Denial> {
-    // Per open parenthesis: (operators in the current chain, set operators at this level).
-    let mut levels: Vec<(usize, usize)> = vec![(0, 0)];
+    // Per open parenthesis (or CASE): the operators in the current chain, the set operators at
+    // this level, and the depth of the deepest group closed in the current chain (a chain
+    // that starts with or takes in `(...)` is that much deeper: `((1+1+...)+1+...)+1+...`).
+    let mut levels: Vec<Level> = vec![Level::default()];
     let mut after_semicolon = false;
     let mut distinct = false;
     for t in tokens {
@@ -224,13 +226,9 @@ fn scan_tokens(tokens: &[TokenWithSpan], dialect: Dialect) -> Result<(), Denial>
         let after_distinct = distinct;
         distinct = matches!(&t.token, Token::Word(w) if w.keyword == Keyword::DISTINCT);
         match &t.token {
-            Token::LParen | Token::LBracket => levels.push((0, 0)),
-            Token::RParen | Token::RBracket => {
-                if levels.len() > 1 {
-                    levels.pop();
-                }
-            }
-            Token::Comma => set_chain(&mut levels, 0),
+            Token::LParen | Token::LBracket => levels.push(Level::default()),
+            Token::RParen | Token::RBracket => close_level(&mut levels),
+            Token::Comma => new_chain(&mut levels),
             Token::SingleQuotedString(v) | Token::NationalStringLiteral(v)
                 if prints_unfaithfully(v, '\'') =>
             {
@@ -270,7 +268,7 @@ fn scan_tokens(tokens: &[TokenWithSpan], dialect: Dialect) -> Result<(), Denial>
             Token::Word(w) => match w.keyword {
                 Keyword::UNION | Keyword::INTERSECT | Keyword::EXCEPT => {
                     if let Some(top) = levels.last_mut() {
-                        top.1 += 1;
+                        top.setops += 1;
                     }
                 }
                 Keyword::AND
@@ -300,10 +298,8 @@ fn scan_tokens(tokens: &[TokenWithSpan], dialect: Dialect) -> Result<(), Denial>
                 // `IS [NOT] DISTINCT FROM` is an operator, not the FROM clause.
                 Keyword::FROM if after_distinct => bump_chain(&mut levels),
                 // A CASE is a level of its own: the chain around it goes on after END.
-                Keyword::CASE => levels.push((0, 0)),
-                Keyword::END if levels.len() > 1 => {
-                    levels.pop();
-                }
+                Keyword::CASE => levels.push(Level::default()),
+                Keyword::END => close_level(&mut levels),
                 // Clause boundaries start new subtrees.
                 Keyword::SELECT
                 | Keyword::FROM
@@ -318,7 +314,7 @@ fn scan_tokens(tokens: &[TokenWithSpan], dialect: Dialect) -> Result<(), Denial>
                 | Keyword::ELSE
                 | Keyword::AS
                 | Keyword::WINDOW
-                | Keyword::PARTITION => set_chain(&mut levels, 0),
+                | Keyword::PARTITION => new_chain(&mut levels),
                 _ => {}
             },
             Token::Period
@@ -334,7 +330,7 @@ fn scan_tokens(tokens: &[TokenWithSpan], dialect: Dialect) -> Result<(), Denial>
             // Every other symbol is, or may be, an operator.
             _ => bump_chain(&mut levels),
         }
-        let depth: usize = levels.iter().map(|(chain, setops)| chain + setops).sum();
+        let depth: usize = levels.iter().map(Level::depth).sum();
         if depth > MAX_CHAIN_DEPTH {
             return Err(Denial::new(
                 Rule::SqlTooLong,
@@ -347,15 +343,43 @@ fn scan_tokens(tokens: &[TokenWithSpan], dialect: Dialect) -> Result<(), Denial>
     Ok(())
 }
 
-fn set_chain(levels: &mut [(usize, usize)], n: usize) {
-    if let Some(top) = levels.last_mut() {
-        top.0 = n;
+/// One open parenthesis (or CASE) of [`scan_tokens`].
+#[derive(Default)]
+struct Level {
+    chain: usize,
+    setops: usize,
+    closed: usize,
+}
+
+impl Level {
+    /// An upper bound of the tree depth this level adds (closed groups counted below the
+    /// chain: an overcount when a group comes last, never an undercount).
+    fn depth(&self) -> usize {
+        self.chain + self.setops + self.closed
     }
 }
 
-fn bump_chain(levels: &mut [(usize, usize)]) {
+/// A `)` or END: the group's depth goes on in the chain around it.
+fn close_level(levels: &mut Vec<Level>) {
+    if levels.len() > 1
+        && let Some(inner) = levels.pop()
+        && let Some(top) = levels.last_mut()
+    {
+        top.closed = top.closed.max(inner.depth() + 1);
+    }
+}
+
+/// A comma or clause boundary: a new subtree starts.
+fn new_chain(levels: &mut [Level]) {
     if let Some(top) = levels.last_mut() {
-        top.0 += 1;
+        top.chain = 0;
+        top.closed = 0;
+    }
+}
+
+fn bump_chain(levels: &mut [Level]) {
+    if let Some(top) = levels.last_mut() {
+        top.chain += 1;
     }
 }
 

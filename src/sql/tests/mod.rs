@@ -238,7 +238,14 @@ fn hygiene() {
     let long = format!("SELECT {}1", "1 + ".repeat(30_000));
     assert_denied(PG, &long, Rule::SqlTooLong);
     let deep = format!("SELECT {}1{}", "(".repeat(500), ")".repeat(500));
-    assert!(matches!(run(PG, &deep), Err(GovernError::Parse(_))));
+    assert!(matches!(
+        run(PG, &deep),
+        Err(GovernError::Parse(_))
+            | Err(GovernError::Denied(Denial {
+                rule: Rule::SqlTooLong,
+                ..
+            }))
+    ));
     assert_denied(PG, "SELECT 'x'::regclass", Rule::UnsupportedSyntax);
 }
 
@@ -281,6 +288,32 @@ fn long_operator_chains_are_capped_before_they_can_exhaust_the_stack() {
     assert_allowed(PG, &format!("SELECT {} FROM orders", wide.join(", ")));
     // Just under the cap governs, prints and drops on a 2 MiB stack (a tokio worker's size).
     let near = format!("SELECT 1{}", " + 1::int".repeat(149));
+    let handle = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || run(PG, &near).map(|q| q.sql().len()))
+        .expect("spawn");
+    assert!(handle.join().expect("no stack overflow").is_ok());
+    // A chain that starts with a closed group is that group's depth deeper: 23 groups of
+    // 290 operators each (13 KB) made a tree 6,700 deep and overflowed a worker's stack
+    // (red-team finding). Counted, it is refused; as are CASE ... END groups alike.
+    for dialect in [PG, LITE] {
+        let mut nested = "1".to_string();
+        for _ in 0..23 {
+            nested = format!("({nested}){}", "+1".repeat(290));
+        }
+        assert_denied(dialect, &format!("SELECT {nested}"), Rule::SqlTooLong);
+        let mut nested = "1".to_string();
+        for _ in 0..10 {
+            nested = format!("CASE WHEN true THEN {nested}{} END", " OR x".repeat(40));
+        }
+        assert_denied(dialect, &format!("SELECT {nested}"), Rule::SqlTooLong);
+    }
+    // Nested groups of short chains are as deep as they look: fine.
+    let mut nested = "id".to_string();
+    for _ in 0..20 {
+        nested = format!("({nested}) + 1 + 1");
+    }
+    let near = format!("SELECT {nested} FROM orders");
     let handle = std::thread::Builder::new()
         .stack_size(2 << 20)
         .spawn(move || run(PG, &near).map(|q| q.sql().len()))
