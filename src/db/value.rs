@@ -51,13 +51,27 @@ impl Binder {
 
 /// Approximate JSON size of a value in bytes, for the result byte budget.
 pub(crate) fn approx_size(v: &Json) -> u64 {
-    match v {
-        Json::Null => 4,
-        Json::Bool(_) => 5,
-        Json::Number(_) => 12,
-        Json::String(s) => s.len() as u64 + 3,
-        other => other.to_string().len() as u64 + 1,
+    // Counted, not printed: a row far over the budget is measured without a copy of it
+    // (arrays and objects walked with a stack of their own, not by recursion).
+    let mut size = 0u64;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        size += match v {
+            Json::Null => 4,
+            Json::Bool(_) => 5,
+            Json::Number(_) => 12,
+            Json::String(s) => s.len() as u64 + 3,
+            Json::Array(items) => {
+                stack.extend(items);
+                2 + items.len() as u64
+            }
+            Json::Object(fields) => {
+                stack.extend(fields.values());
+                2 + fields.keys().map(|k| k.len() as u64 + 4).sum::<u64>()
+            }
+        };
     }
+    size
 }
 
 /// A float as a JSON number; PostgreSQL's `NaN` and infinities, which JSON has no number for,
@@ -100,6 +114,14 @@ pub(crate) fn numeric_text(b: &[u8]) -> Option<String> {
     for k in 0..ndigits {
         digits.push(word(8 + 2 * k)?);
     }
+    // A value that prints far longer than it is (`9e131071`: 10 bytes, 131,072 digits; a
+    // thousand of them in an array made gigabytes of text and aborted the server) is written
+    // in scientific notation, every significant digit kept.
+    let whole = usize::try_from(weight).map_or(1, |w| (w + 1) * 4);
+    let printed = 1 + whole + if dscale > 0 { 1 + dscale } else { 0 };
+    if printed > 8 * b.len() + 64 {
+        return Some(scientific(sign == 0x4000, &digits, weight));
+    }
     let group = |k: i32| -> i32 {
         usize::try_from(k)
             .ok()
@@ -129,6 +151,37 @@ pub(crate) fn numeric_text(b: &[u8]) -> Option<String> {
         out.truncate(start + dscale);
     }
     Some(out)
+}
+
+/// A numeric's base-10000 groups (the first not zero, as PostgreSQL sends them) and weight as
+/// `d.ddde±x`.
+fn scientific(negative: bool, groups: &[i32], weight: i32) -> String {
+    let Some(first) = groups.first() else {
+        return "0".into();
+    };
+    let mut digits = first.to_string();
+    let lead = digits.len() as i64;
+    for g in &groups[1..] {
+        push_group(&mut digits, *g);
+    }
+    let digits = digits.trim_end_matches('0');
+    let exponent = lead - 1 + 4 * i64::from(weight);
+    let mut out = String::with_capacity(digits.len() + 10);
+    if negative {
+        out.push('-');
+    }
+    let (head, tail) = digits.split_at(digits.len().min(1));
+    out.push_str(if head.is_empty() { "0" } else { head });
+    if !tail.is_empty() {
+        out.push('.');
+        out.push_str(tail);
+    }
+    out.push('e');
+    if exponent >= 0 {
+        out.push('+');
+    }
+    out.push_str(&exponent.to_string());
+    out
 }
 
 /// One base-10000 group of a numeric as four digits (`{:04}`, without formatting machinery

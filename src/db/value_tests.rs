@@ -107,6 +107,35 @@ fn numerics_print_as_postgresql_prints_them() {
         numeric_text(&numeric(0, 0, 0xF000, 0, &[])).as_deref(),
         Some("-Infinity")
     );
+    // Values that print far longer than they are come in scientific notation, every
+    // significant digit kept: 9e131071 is 10 bytes and 131,072 digits.
+    assert_eq!(
+        numeric_text(&numeric(1, 32767, 0, 0, &[9000])).as_deref(),
+        Some("9e+131071")
+    );
+    assert_eq!(
+        numeric_text(&numeric(2, 100, 0x4000, 0, &[12, 3400])).as_deref(),
+        Some("-1.234e+401")
+    );
+    assert_eq!(
+        numeric_text(&numeric(1, -4000, 0, 16000, &[5])).as_deref(),
+        Some("5e-16000")
+    );
+    assert_eq!(
+        numeric_text(&numeric(0, 0, 0, 16000, &[])).as_deref(),
+        Some("0")
+    );
+    // 1e100 (101 digits from 10 bytes) still prints whole.
+    assert_eq!(
+        numeric_text(&numeric(1, 25, 0, 0, &[1])),
+        Some(format!("1{}", "0".repeat(100)))
+    );
+}
+
+#[test]
+fn values_are_measured_without_being_printed() {
+    let v = serde_json::json!([["ab", null], {"k": 1}, true]);
+    assert_eq!(approx_size(&v), 2 + 3 + (2 + 2 + 5 + 4) + (2 + 5 + 12) + 5);
 }
 
 #[test]
