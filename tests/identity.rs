@@ -263,6 +263,48 @@ async fn an_address_that_keeps_failing_is_refused_before_any_check() {
     assert_eq!(regions_seen(&server.url, &busy).await, json!([["south"]]));
 }
 
+/// A guess whose client hangs up while its secret is checked counts as a failure: such
+/// guesses were never counted (no lockout however many were sent), and each freed its argon2
+/// slot while its 19 MiB verification ran on, so they ran without bound (2.8 GB in a red-team
+/// run). The slot is now held until the verification ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guesses_abandoned_mid_check_count_as_failures() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = format!("sqlite://{}", dir.path().join("store.db").display());
+    let (id, good) = create(&store, "ana", "analyst", &["region=north"], &[]);
+    let server = server(&dir.path().join("a"), &store).await;
+    let guess = format!("swd_{id}_{}", "0".repeat(64));
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_millis(2))
+        .build()
+        .expect("client");
+    for _ in 0..25 {
+        let sent = impatient
+            .post(&server.url)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .header("authorization", format!("Bearer {guess}"))
+            .body(LIST_TABLES)
+            .send()
+            .await;
+        // (gave up before the answer, or refused at once once the address is blocked)
+        assert!(
+            sent.as_ref().map_or(true, |r| r.status().as_u16() == 429),
+            "{sent:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Counted once each, dropped or answered: the address is refused now.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut status = auth_status(&server.url, Some(&guess)).await.0;
+    while status != 429 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        status = auth_status(&server.url, Some(&guess)).await.0;
+    }
+    assert_eq!(status, 429);
+    assert_eq!(auth_status(&server.url, Some(&good)).await.0, 429);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_without_credentials_count_as_failures() {
     let dir = tempfile::tempdir().expect("tempdir");

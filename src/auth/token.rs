@@ -111,7 +111,9 @@ struct Inner {
     touched: moka::future::Cache<String, ()>,
     /// Bounds concurrent argon2 verifications (19 MiB each): a flood of wrong secrets for a
     /// known id queues here instead of filling the blocking pool and memory.
-    argon2_slots: tokio::sync::Semaphore,
+    /// One argon2 verification per CPU at a time; a permit is held by the verification itself,
+    /// so a caller that hangs up does not free its slot before the work is done.
+    argon2_slots: Arc<tokio::sync::Semaphore>,
 }
 
 /// Token issuing and verification over the governance store. Cheap to clone.
@@ -144,9 +146,9 @@ impl Tokens {
                     .max_capacity(100_000)
                     .time_to_live(TOUCH_EVERY)
                     .build(),
-                argon2_slots: tokio::sync::Semaphore::new(
+                argon2_slots: Arc::new(tokio::sync::Semaphore::new(
                     std::thread::available_parallelism().map_or(2, |n| n.get()),
-                ),
+                )),
             }),
         })
     }
@@ -315,18 +317,23 @@ impl Tokens {
     /// Does `secret` match the PHC string `phc`? (argon2 compares in constant time.) At most
     /// one verification per CPU runs at a time.
     async fn check(&self, secret: &str, phc: &str) -> Result<bool, AuthError> {
-        let _slot = self
-            .inner
-            .argon2_slots
-            .acquire()
+        // The permit moves into the blocking task: a request dropped while argon2 runs (the
+        // client hung up) used to free its slot at once while its 19 MiB verification went on,
+        // so hanging up after each guess ran any number of them at a time (2.8 GB in a
+        // red-team run).
+        let slot = Arc::clone(&self.inner.argon2_slots)
+            .acquire_owned()
             .await
             .map_err(|_| AuthError::Invalid)?;
         crate::telemetry::metrics::token_verified(false);
         let secret = secret.to_string();
         let phc = phc.to_string();
-        tokio::task::spawn_blocking(move || match argon2() {
-            Ok(a) => a.verify_password(secret.as_bytes(), phc.as_str()).is_ok(),
-            Err(_) => false,
+        tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            match argon2() {
+                Ok(a) => a.verify_password(secret.as_bytes(), phc.as_str()).is_ok(),
+                Err(_) => false,
+            }
         })
         .await
         .map_err(|e| AuthError::Unavailable(StoreError::Blocking(e)))

@@ -85,6 +85,40 @@ impl AuthState {
     }
 }
 
+/// A verification under way, counted as a failure if its request is dropped before it ends
+/// (a client that hangs up mid-check is guessing, as far as the lockout is concerned: such
+/// checks were never counted, and an address was never refused however many it sent).
+struct Attempt<'a> {
+    state: &'a AuthState,
+    ip: IpAddr,
+    settled: bool,
+}
+
+impl<'a> Attempt<'a> {
+    fn new(state: &'a AuthState, ip: IpAddr) -> Self {
+        Attempt {
+            state,
+            ip,
+            settled: false,
+        }
+    }
+
+    /// The verification's outcome, which the caller counts as it does any other.
+    async fn settle<T>(mut self, check: impl std::future::Future<Output = T>) -> T {
+        let outcome = check.await;
+        self.settled = true;
+        outcome
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if !self.settled {
+            self.state.failed(self.ip);
+        }
+    }
+}
+
 /// Put in a refusal's response that gets no audit record of its own (see [`AuthState::too_many`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Unrecorded;
@@ -171,22 +205,24 @@ pub(crate) async fn authenticate(
                         state.failed(ip);
                         return state.unauthorized();
                     }
-                    (Some(token), _) => match tokens.verify(token).await {
-                        Ok(p) => Arc::new(p),
-                        Err(AuthError::Invalid) => {
-                            state.failed(ip);
-                            return state.unauthorized();
-                        }
-                        Err(AuthError::Unavailable(e)) => {
-                            tracing::error!(error = %e, "the governance store is unavailable; refusing token callers");
-                            return (
+                    (Some(token), _) => {
+                        match Attempt::new(&state, ip).settle(tokens.verify(token)).await {
+                            Ok(p) => Arc::new(p),
+                            Err(AuthError::Invalid) => {
+                                state.failed(ip);
+                                return state.unauthorized();
+                            }
+                            Err(AuthError::Unavailable(e)) => {
+                                tracing::error!(error = %e, "the governance store is unavailable; refusing token callers");
+                                return (
                                 StatusCode::SERVICE_UNAVAILABLE,
                                 [(header::RETRY_AFTER, "5")],
                                 r#"{"error":"temporarily_unavailable","error_description":"credentials cannot be checked right now"}"#,
                             )
                                 .into_response();
+                            }
                         }
-                    },
+                    }
                 }
             }
         }
