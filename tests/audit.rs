@@ -121,6 +121,39 @@ async fn oversized_post(base: &str, bearer: &str) -> u16 {
         .unwrap_or_else(|| panic!("a status line, got {text:?}"))
 }
 
+/// Refusals nobody authenticated are recorded within a budget: one address may have 20 a
+/// minute recorded (as many failed authentications as it may have), the rest are counted.
+/// One record each let a client that only declared `Content-Length: 5000000` write 200,000
+/// records, a gigabyte of store, in 20 seconds (red-team finding).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_nobody_authenticated_cannot_fill_the_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = format!("sqlite://{}", dir.path().join("store.db").display());
+    let cfg = config(&dir.path().join("cfg"), "", Some(&store));
+    let server = http_server(&cfg).await;
+    for _ in 0..60 {
+        assert_eq!(oversized_post(&server.base, "Bearer x").await, 413);
+    }
+    let metrics = reqwest::get(format!("{}/metrics", server.base))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    let unrecorded: f64 = metrics
+        .lines()
+        .find(|l| l.starts_with("sqlwarden_audit_refusals_unrecorded_total"))
+        .and_then(|l| l.split_whitespace().last())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("the counter: {metrics}"));
+    drop(server);
+    let records = export(&cfg);
+    let refused = records.iter().filter(|r| r["http_status"] == 413).count();
+    assert_eq!(refused, 20, "{records:#?}");
+    assert_eq!(unrecorded, 40.0);
+    assert_verifies(&cfg);
+}
+
 fn find<'a>(records: &'a [Value], pred: impl Fn(&Value) -> bool, what: &str) -> &'a Value {
     let found: Vec<&Value> = records.iter().filter(|r| pred(r)).collect();
     assert_eq!(

@@ -110,7 +110,7 @@ pub fn router(state: Arc<AppState>, opts: &HttpOptions, cancel: CancellationToke
         ))
         // Outermost: body bound, and the audit record of every HTTP-level refusal.
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            refusals::Guard::new(state.clone()),
             refusals::guard,
         ))
         // Browsers: preflights answered before authentication (they carry no credentials).

@@ -9,7 +9,7 @@
 //! transport's plain-text refusal. The checks are shared with stdio (`mcp::jsonrpc`), as are
 //! those on the params of known methods.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -25,16 +25,58 @@ use crate::mcp::AppState;
 /// The largest request body accepted (the stdio transport's line bound too).
 pub(crate) const MAX_BODY_BYTES: usize = crate::mcp::jsonrpc::MAX_MESSAGE_BYTES;
 
-pub(crate) async fn guard(
-    State(state): State<Arc<AppState>>,
-    req: Request,
-    next: Next,
-) -> Response {
+/// [`guard`]'s state: the server's, and how many refusals nobody authenticated are recorded.
+pub(crate) struct Guard {
+    app: Arc<AppState>,
+    /// Per address.
+    per_address: governor::DefaultKeyedRateLimiter<IpAddr>,
+    /// All addresses together.
+    overall: governor::DefaultDirectRateLimiter,
+}
+
+/// Records of refusals nobody authenticated: per address, as many as failed authentications
+/// it may have before it is refused (20 a minute); all addresses together, 20 a second (100
+/// at once).
+const UNAUTHENTICATED_PER_ADDRESS_PER_MINUTE: u32 = 20;
+const UNAUTHENTICATED_PER_SECOND: u32 = 20;
+const UNAUTHENTICATED_BURST: u32 = 100;
+
+impl Guard {
+    pub(crate) fn new(app: Arc<AppState>) -> Arc<Self> {
+        let n = |v: u32| std::num::NonZeroU32::new(v).unwrap_or(std::num::NonZeroU32::MIN);
+        Arc::new(Guard {
+            app,
+            per_address: governor::RateLimiter::keyed(governor::Quota::per_minute(n(
+                UNAUTHENTICATED_PER_ADDRESS_PER_MINUTE,
+            ))),
+            overall: governor::RateLimiter::direct(
+                governor::Quota::per_second(n(UNAUTHENTICATED_PER_SECOND))
+                    .allow_burst(n(UNAUTHENTICATED_BURST)),
+            ),
+        })
+    }
+
+    /// Whether to record a refusal of a request nobody authenticated from `ip` (within the
+    /// budgets above). Such a request is as cheap to send as a line of headers
+    /// (`Content-Length: 5000000` and no body is a 413): one record each let one address write
+    /// 200,000 records, a gigabyte of store, in 20 seconds (red-team finding). The rest are
+    /// counted (`sqlwarden_audit_refusals_unrecorded_total`).
+    fn records_unauthenticated(&self, ip: Option<IpAddr>) -> bool {
+        if self.per_address.len() > 10_000 {
+            self.per_address.retain_recent();
+        }
+        let address = ip.is_none_or(|ip| self.per_address.check_key(&ip).is_ok());
+        address && self.overall.check().is_ok()
+    }
+}
+
+pub(crate) async fn guard(State(guard): State<Arc<Guard>>, req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let client = req
+    let ip = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
+        .map(|c| c.0.ip());
+    let client = ip.map(|ip| ip.to_string());
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -57,9 +99,13 @@ pub(crate) async fn guard(
         return response;
     }
     let principal = response.extensions().get::<Arc<Principal>>();
+    if principal.is_none() && !guard.records_unauthenticated(ip) {
+        crate::telemetry::metrics::refusal_unrecorded();
+        return response;
+    }
     let record = refusal_record(client, principal, code, response.status(), started);
     // The refusal stands whether or not its record could be written (a lost one is counted).
-    let _ = state.auditor.record(record).await;
+    let _ = guard.app.auditor.record(record).await;
     response
 }
 

@@ -236,7 +236,9 @@ pub fn token_verified(cached: bool) {
     counter!(TOKEN_VERIFICATIONS, "path" => if cached { "cached" } else { "argon2" }).increment(1);
 }
 
-/// A blocked address was refused again within a second of its last recorded refusal.
+/// A refusal was not recorded: a blocked address refused again within a second of its last
+/// recorded refusal, or a refusal nobody authenticated over its address's or the overall
+/// budget (see `http::refusals::Guard`).
 pub fn refusal_unrecorded() {
     counter!(AUDIT_UNRECORDED).increment(1);
 }
