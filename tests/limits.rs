@@ -392,6 +392,63 @@ async fn plain_server() -> (tempfile::TempDir, common::mcp::HttpServer, String) 
     (dir, server, addr)
 }
 
+/// SQLite runs in the server's process, so what it holds at once is bounded (512 MiB for all
+/// its connections): 60 columns of a 16 MiB string built from literals made 2 GB and aborted
+/// the server (red-team finding); it is now SQLite's "out of memory" and the server goes on.
+/// A row far over the byte budget is not decoded; text that is not UTF-8 is not NULL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_memory_is_bounded_and_wide_rows_are_not_decoded() {
+    let (_dir, server, _) = plain_server().await;
+    let client = http_client(&server.url).await;
+    let big = format!(
+        "{}'x'{}",
+        "replace(".repeat(8),
+        ", 'x', 'xxxxxxxx')".repeat(8)
+    );
+    let columns: Vec<String> = (0..60).map(|i| format!("s || '{i}'")).collect();
+    let wide = format!(
+        "WITH t(s) AS (SELECT {big}) SELECT {} FROM t",
+        columns.join(", ")
+    );
+    let r = call(&client, "query", json!({ "sql": wide })).await;
+    assert_eq!(
+        error_code(&r).as_deref(),
+        Some("database_error"),
+        "{}",
+        text(&r)
+    );
+    assert!(text(&r).contains("out of memory"), "{}", text(&r));
+    let pid = server.pid();
+    let rss_mb = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+        })
+        .map(|kb| kb / 1024);
+    assert!(
+        rss_mb.is_some_and(|mb| mb < 1500),
+        "peak RSS {rss_mb:?} MiB"
+    );
+    let three = format!("WITH t(s) AS (SELECT {big}) SELECT length(s), s || '1', s || '2' FROM t");
+    let r = call(&client, "query", json!({ "sql": three })).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let content = r.structured_content.clone().expect("structured");
+    assert_eq!(content["rows"], json!([]), "{}", text(&r));
+    assert_eq!(content["truncated"], json!(true), "{}", text(&r));
+    let r = call(
+        &client,
+        "query",
+        json!({ "sql": "SELECT CAST(X'FF41' AS TEXT) AS t, name FROM customers ORDER BY id LIMIT 1" }),
+    )
+    .await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let content = r.structured_content.clone().expect("structured");
+    assert_eq!(content["rows"][0][0], json!("\u{fffd}A"), "{}", text(&r));
+}
+
 /// A client that sends whole headers, declares a body and never sends it (from thousands of
 /// connections, every connection the server takes) is answered 408 and disconnected within
 /// the body timeout; the server goes on serving.

@@ -351,6 +351,11 @@ async fn collect_sqlite(
             if set.columns.is_empty() {
                 set.columns = columns_of(&row);
             }
+            // A row far past the bytes left is not decoded (as on PostgreSQL).
+            let raw: usize = (0..row.len()).map(|i| value::sqlite_raw_len(&row, i)).sum();
+            if !budget.room_for(&mut set, raw) {
+                break;
+            }
             let values: Vec<serde_json::Value> = (0..row.len())
                 .map(|i| value::sqlite_value(&row, i))
                 .collect();

@@ -246,6 +246,11 @@ impl deadpool::managed::Manager for SqliteManager {
 /// Prepared statements kept per target connection (least recently used ones are closed).
 const STATEMENT_CACHE: usize = 128;
 
+/// The most memory SQLite may hold in this process (all its connections, the store's
+/// included), in bytes: far above what a page cache, a sort or a result within its byte cap
+/// needs.
+const SQLITE_HEAP_LIMIT: u64 = 512 << 20;
+
 impl Database {
     /// Build the pool and read the catalog. Fails if the database cannot be reached.
     pub async fn connect(
@@ -310,6 +315,12 @@ impl Database {
                     .create_if_missing(false)
                     .pragma("query_only", "1")
                     .pragma("trusted_schema", "0")
+                    // SQLite runs in the server's process: what its statements and their
+                    // result rows hold at once is bounded, so a statement that builds too
+                    // much fails with "out of memory" instead of the server being killed (60
+                    // columns of a 16 MiB string built from literals made 2 GB: a red-team
+                    // finding). Process-wide; the first connection sets it.
+                    .pragma("hard_heap_limit", SQLITE_HEAP_LIMIT.to_string())
                     .busy_timeout(Duration::from_secs(5))
                     .statement_cache_capacity(STATEMENT_CACHE)
                     // statements and their durations are the audit trail's business, not log

@@ -590,12 +590,28 @@ pub(crate) fn sqlite_value(row: &SqliteRow, i: usize) -> Json {
         "INTEGER" => row.try_get_unchecked::<i64, _>(i).ok().map(Json::from),
         "REAL" => row.try_get_unchecked::<f64, _>(i).ok().map(number),
         "BLOB" => row
-            .try_get_unchecked::<Vec<u8>, _>(i)
+            .try_get_unchecked::<&[u8], _>(i)
             .ok()
-            .map(|b| Json::String(hex(&b))),
-        _ => row.try_get_unchecked::<String, _>(i).ok().map(Json::String),
+            .map(|b| Json::String(hex(b))),
+        // SQLite keeps whatever bytes a text was given (`CAST(X'FF' AS TEXT)`, `char(55296)`):
+        // text that is not UTF-8 comes with U+FFFD in place of its bad bytes, not as NULL.
+        _ => row
+            .try_get_unchecked::<&[u8], _>(i)
+            .ok()
+            .map(|b| Json::String(String::from_utf8_lossy(b).into_owned())),
     };
     v.unwrap_or(Json::Null)
+}
+
+/// The bytes a SQLite value holds (a number counted as 8), read without copying it.
+pub(crate) fn sqlite_raw_len(row: &SqliteRow, i: usize) -> usize {
+    match row.try_get_raw(i) {
+        Ok(raw) if raw.is_null() => 0,
+        Ok(raw) if matches!(raw.type_info().name(), "TEXT" | "BLOB" | "text" | "blob") => {
+            row.try_get_unchecked::<&[u8], _>(i).map_or(0, <[u8]>::len)
+        }
+        _ => 8,
+    }
 }
 
 #[cfg(test)]
