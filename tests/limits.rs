@@ -177,6 +177,66 @@ impl Forwarder {
     }
 }
 
+/// The pool's sessions in `/metrics`.
+async fn pool_sessions(base: &str) -> f64 {
+    let text = reqwest::get(format!("{base}/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    text.lines()
+        .find(|l| l.starts_with("sqlwarden_pool_connections{"))
+        .and_then(|l| l.split_whitespace().last())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("the gauge: {text}"))
+}
+
+/// A session that received a row of megabytes is not returned to the pool: the driver keeps
+/// its read buffer at the largest message (an 800 MB cell left 300 MB held by a pooled
+/// session, a red-team finding). Small results keep their session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_that_received_a_huge_row_leaves_the_pool() {
+    let cluster = common::pg::cluster();
+    let name = cluster.fresh_db();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = common::mcp::config_file(dir.path(), &cluster.url(&name), "");
+    let server = http_server(&config).await;
+    let client = http_client(&server.url).await;
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT count(*) FROM orders"}),
+    )
+    .await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT count(*) FROM orders"}),
+    )
+    .await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    assert_eq!(pool_sessions(&server.base).await, 1.0);
+    let huge =
+        "SELECT string_agg(md5(g::text) || md5(g::text), '') AS s FROM generate_series(1, 100000) g";
+    let r = call(&client, "query", json!({ "sql": huge })).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    assert_eq!(
+        r.structured_content.clone().expect("structured")["truncated"],
+        json!(true)
+    );
+    assert_eq!(pool_sessions(&server.base).await, 0.0);
+    let r = call(
+        &client,
+        "query",
+        json!({"sql": "SELECT count(*) FROM orders"}),
+    )
+    .await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    assert_eq!(pool_sessions(&server.base).await, 1.0);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_breaker_opens_while_the_database_is_down_and_closes_when_it_is_back() {
     let cluster = common::pg::cluster();

@@ -51,6 +51,10 @@ pub async fn execute(
                     let losses = pool.manager().losses.load(Ordering::Relaxed);
                     obj.ok_at = Some((std::time::Instant::now(), losses));
                 }
+                if obj.oversized && outcome.is_some() {
+                    drop(deadpool::managed::Object::take(obj));
+                    break outcome.unwrap_or(Err(DbError::Cancelled));
+                }
                 match outcome {
                     Some(Ok(set)) => break Ok(set),
                     Some(Err(e)) if session_lost(&e) => {
@@ -172,8 +176,16 @@ async fn run_pg(
         .map_err(db_error)?;
         obj.timeout_ms = want;
     }
-    collect_pg_cached(&mut obj.conn, query, limits, db).await
+    let mut largest = 0;
+    let r = collect_pg_cached(&mut obj.conn, query, limits, db, &mut largest).await;
+    obj.oversized = largest > OVERSIZED_ROW;
+    r
 }
+
+/// A row of more bytes than this leaves its session out of the pool afterwards: the driver
+/// keeps its read buffer at the largest message it received (an 800 MB cell left 300 MB held
+/// by a pooled session, a red-team finding).
+const OVERSIZED_ROW: usize = 4 << 20;
 
 fn obj_manager_opts(
     pool: &deadpool::managed::Pool<super::pool::PgManager>,
@@ -238,8 +250,9 @@ async fn collect_pg_cached(
     query: &GovernedQuery,
     limits: ExecLimits,
     db: &Database,
+    largest: &mut usize,
 ) -> Result<RowSet, DbError> {
-    match collect_pg(conn, query, limits, db).await {
+    match collect_pg(conn, query, limits, db, largest).await {
         Err(DbError::Database {
             code: Some(code), ..
         }) if code == "0A000" => {
@@ -247,7 +260,7 @@ async fn collect_pg_cached(
             Box::pin(conn.clear_cached_statements())
                 .await
                 .map_err(db_error)?;
-            Box::pin(collect_pg(conn, query, limits, db)).await
+            Box::pin(collect_pg(conn, query, limits, db, largest)).await
         }
         r => r,
     }
@@ -258,6 +271,7 @@ async fn collect_pg(
     query: &GovernedQuery,
     limits: ExecLimits,
     db: &Database,
+    largest: &mut usize,
 ) -> Result<RowSet, DbError> {
     // String parameters typed as PostgreSQL would type a literal in their place.
     let generation = db.schema.load().generation;
@@ -284,6 +298,7 @@ async fn collect_pg(
                 .filter_map(|i| row.try_get_raw(i).ok().and_then(|v| v.as_bytes().ok()))
                 .map(<[u8]>::len)
                 .sum::<usize>();
+            *largest = (*largest).max(raw);
             if !budget.room_for(&mut set, raw) {
                 break;
             }

@@ -135,6 +135,9 @@ pub(crate) struct PgConn {
     pub(crate) ok_at: Option<(Instant, u64)>,
     /// Whether this checkout skipped the liveness check ([`TRUSTED_FOR`]).
     pub(crate) unchecked: bool,
+    /// Whether this session received a row so large that its read buffer, which the driver
+    /// keeps at its largest, should not stay in the pool.
+    pub(crate) oversized: bool,
 }
 
 impl deadpool::managed::Manager for PgManager {
@@ -155,6 +158,7 @@ impl deadpool::managed::Manager for PgManager {
                 timeout_ms: self.timeout_ms,
                 ok_at: None,
                 unchecked: false,
+                oversized: false,
             })
         })
         .await
