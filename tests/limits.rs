@@ -218,8 +218,7 @@ async fn a_session_that_received_a_huge_row_leaves_the_pool() {
     .await;
     assert_eq!(error_code(&r), None, "{}", text(&r));
     assert_eq!(pool_sessions(&server.base).await, 1.0);
-    let huge =
-        "SELECT string_agg(md5(g::text) || md5(g::text), '') AS s FROM generate_series(1, 100000) g";
+    let huge = "SELECT string_agg(md5(g::text) || md5(g::text), '') AS s FROM generate_series(1, 100000) g";
     let r = call(&client, "query", json!({ "sql": huge })).await;
     assert_eq!(error_code(&r), None, "{}", text(&r));
     assert_eq!(

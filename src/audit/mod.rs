@@ -249,19 +249,22 @@ impl AuditRecord {
         fn o(v: &Option<String>) -> &str {
             v.as_deref().unwrap_or_default()
         }
+        fn text(s: &str) -> Logged<'_> {
+            Logged(printable(s, true))
+        }
         tracing::info!(
             target: "audit",
-            request_id = %printable(&self.request_id, true),
+            request_id = %text(&self.request_id),
             transport = %self.transport,
-            client = %printable(o(&self.client), true),
-            principal = %printable(o(&self.principal), true),
-            role = %printable(o(&self.role), true),
-            token_id = %printable(o(&self.token_id), true),
+            client = %text(o(&self.client)),
+            principal = %text(o(&self.principal)),
+            role = %text(o(&self.role)),
+            token_id = %text(o(&self.token_id)),
             method = %self.method,
-            tool = %printable(o(&self.tool), true),
-            database = %printable(o(&self.database), true),
-            sql = %printable(o(&self.sql), true),
-            governed_sql = %printable(o(&self.governed_sql), true),
+            tool = %text(o(&self.tool)),
+            database = %text(o(&self.database)),
+            sql = %text(o(&self.sql)),
+            governed_sql = %text(o(&self.governed_sql)),
             param_count = self.param_count,
             decision = %self.decision,
             rule = %o(&self.rule),
@@ -305,6 +308,33 @@ fn cut(s: &mut String, max: usize) {
     s.push_str(&format!("…[{dropped} more bytes]"));
 }
 
+/// Whether the log is the text format, whose fields are `name=value` pairs: there, text a
+/// caller chose is written in quotes, so `SELECT 1 principal=admin role=x` cannot pass for
+/// fields of its own to a log shipper reading pairs (a red-team finding). JSON logs quote
+/// every string already. Set once, when logging starts.
+pub(crate) static QUOTE_LOGGED_TEXT: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Caller text in a log field: quoted (`"..."`, with `\"` and `\\`) in the text log.
+struct Logged<'a>(std::borrow::Cow<'a, str>);
+
+impl std::fmt::Display for Logged<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write;
+        if !QUOTE_LOGGED_TEXT.load(std::sync::atomic::Ordering::Relaxed) {
+            return f.write_str(&self.0);
+        }
+        f.write_char('"')?;
+        for c in self.0.chars() {
+            if matches!(c, '"' | '\\') {
+                f.write_char('\\')?;
+            }
+            f.write_char(c)?;
+        }
+        f.write_char('"')
+    }
+}
+
 /// Caller text made safe for a terminal: control characters (escape sequences, bells,
 /// backspaces, ...) written as `\u{1b}`, so text a caller chose cannot clear the screen,
 /// move the cursor or overwrite other records in `audit tail` or the log. With
@@ -331,4 +361,21 @@ pub(crate) fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// In the text log a caller's text is one quoted value: `principal=admin` inside the SQL
+    /// stays inside the `sql` field.
+    #[test]
+    fn caller_text_is_quoted_in_the_text_log() {
+        let sql = r#"SELECT 1 principal=admin role="x" \ end"#;
+        QUOTE_LOGGED_TEXT.store(true, std::sync::atomic::Ordering::Relaxed);
+        let quoted = Logged(printable(sql, true)).to_string();
+        QUOTE_LOGGED_TEXT.store(false, std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(quoted, r#""SELECT 1 principal=admin role=\"x\" \\ end""#);
+        assert_eq!(Logged(printable(sql, true)).to_string(), sql);
+    }
 }

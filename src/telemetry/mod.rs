@@ -94,6 +94,10 @@ pub fn init(format: LogFormat) -> Guard {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,rmcp=warn"));
     let fmt = tracing_subscriber::fmt::layer();
+    crate::audit::QUOTE_LOGGED_TEXT.store(
+        matches!(format, LogFormat::Text),
+        std::sync::atomic::Ordering::Relaxed,
+    );
     let fmt = match format {
         LogFormat::Text => fmt
             .with_writer(TextLog)
