@@ -159,10 +159,11 @@ pub(crate) async fn authenticate(
     mut req: Request,
     next: Next,
 ) -> Response {
+    // (an IPv6 client's budget is its /64's)
     let ip = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
+        .map(|c| super::proxy::budget_key(c.0.ip()))
         .unwrap_or(IpAddr::from([0, 0, 0, 0]));
     let principal = match state.authenticator.as_ref() {
         Authenticator::None(p) => p.clone(),

@@ -262,7 +262,7 @@ pub async fn serve(
         let client_slot = if proxy::trusted(client.ip(), &proxies) {
             None
         } else {
-            match per_client.admit(client.ip()) {
+            match per_client.admit(proxy::budget_key(client.ip())) {
                 Some(s) => Some(s),
                 None => {
                     if last_refusal_logged

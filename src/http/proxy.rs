@@ -31,11 +31,30 @@ pub(crate) fn trusted(ip: IpAddr, proxies: &[IpNet]) -> bool {
     proxies.iter().any(|n| n.contains(&ip))
 }
 
-/// One `X-Forwarded-For` entry: an address, perhaps with a port (`1.2.3.4:5`, `[::1]:5`).
+/// The key a client's budgets are kept under (connections held, failed authentications,
+/// refusal records): its address, or for IPv6 its /64, since one host is routinely given a
+/// whole /64 and could otherwise take a budget per address (a red-team finding).
+pub(crate) fn budget_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(std::net::Ipv6Addr::from(bits))
+        }
+        v4 => v4,
+    }
+}
+
+/// One `X-Forwarded-For` entry: an address, perhaps with a port (`1.2.3.4:5`, `[::1]:5`) or
+/// in brackets without one (`[::1]`, as some proxies write IPv6).
 fn entry(text: &str) -> Option<IpAddr> {
     let t = text.trim();
     if let Ok(ip) = t.parse::<IpAddr>() {
         return Some(ip);
+    }
+    if let Some(inner) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']'))
+        && let Ok(ip) = inner.parse::<std::net::Ipv6Addr>()
+    {
+        return Some(IpAddr::V6(ip));
     }
     t.parse::<SocketAddr>().ok().map(|s| s.ip())
 }
@@ -119,6 +138,16 @@ mod tests {
         // A chain of trusted proxies is walked through.
         assert_eq!(ip("198.51.100.7, 10.2.2.2, 10.3.3.3"), "198.51.100.7");
         assert_eq!(ip("[2001:db8::1]:443"), "2001:db8::1");
+        assert_eq!(ip("[2001:db8::2]"), "2001:db8::2");
+        assert_eq!(
+            budget_key("2001:db8:1:2:aaaa::1".parse().unwrap()).to_string(),
+            "2001:db8:1:2::"
+        );
+        assert_eq!(
+            budget_key("::ffff:192.0.2.9".parse().unwrap()).to_string(),
+            "192.0.2.9"
+        );
+        assert_eq!(ip("[10.1.1.1]"), "10.0.0.1");
         assert_eq!(ip("198.51.100.7:5555"), "198.51.100.7");
         // Garbage stops the walk at the last hop that can be believed.
         assert_eq!(ip("198.51.100.7, garbage, 10.3.3.3"), "10.3.3.3");

@@ -65,7 +65,11 @@ impl Guard {
         if self.per_address.len() > 10_000 {
             self.per_address.retain_recent();
         }
-        let address = ip.is_none_or(|ip| self.per_address.check_key(&ip).is_ok());
+        let address = ip.is_none_or(|ip| {
+            self.per_address
+                .check_key(&super::proxy::budget_key(ip))
+                .is_ok()
+        });
         address && self.overall.check().is_ok()
     }
 }
