@@ -225,7 +225,24 @@ impl Store {
     /// Apply pending migrations (idempotent; `open` already does it).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let (migrator, result) = match &self.pool {
-            Pool::Sqlite(p) => (&SQLITE_MIGRATIONS, SQLITE_MIGRATIONS.run(p).await),
+            Pool::Sqlite(p) => {
+                // SQLite has no migration lock: two servers starting on a new store both
+                // migrate, and the one whose transaction commits second fails ("table already
+                // exists"; a red-team finding). Each migration is one transaction, so the
+                // loser changed nothing: run again, it finds the migrations applied.
+                let mut result = SQLITE_MIGRATIONS.run(p).await;
+                for _ in 0..3 {
+                    if !matches!(
+                        result,
+                        Err(MigrateError::Execute(_) | MigrateError::ExecuteMigration(..))
+                    ) {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                    result = SQLITE_MIGRATIONS.run(p).await;
+                }
+                (&SQLITE_MIGRATIONS, result)
+            }
             Pool::Postgres(p) => (&POSTGRES_MIGRATIONS, POSTGRES_MIGRATIONS.run(p).await),
         };
         let known = migrator.iter().map(|m| m.version).max().unwrap_or(0);
