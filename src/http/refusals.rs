@@ -61,15 +61,18 @@ impl Guard {
     /// (`Content-Length: 5000000` and no body is a 413): one record each let one address write
     /// 200,000 records, a gigabyte of store, in 20 seconds (red-team finding). The rest are
     /// counted (`sqlwarden_audit_refusals_unrecorded_total`).
-    fn records_unauthenticated(&self, ip: Option<IpAddr>) -> bool {
+    /// (A blocked address's `429`s have a budget of their own, one a second: see
+    /// `auth::AuthState::too_many`; only the overall one applies to them here.)
+    fn records_unauthenticated(&self, ip: Option<IpAddr>, status: StatusCode) -> bool {
         if self.per_address.len() > 10_000 {
             self.per_address.retain_recent();
         }
-        let address = ip.is_none_or(|ip| {
-            self.per_address
-                .check_key(&super::proxy::budget_key(ip))
-                .is_ok()
-        });
+        let address = status == StatusCode::TOO_MANY_REQUESTS
+            || ip.is_none_or(|ip| {
+                self.per_address
+                    .check_key(&super::proxy::budget_key(ip))
+                    .is_ok()
+            });
         address && self.overall.check().is_ok()
     }
 }
@@ -103,7 +106,7 @@ pub(crate) async fn guard(State(guard): State<Arc<Guard>>, req: Request, next: N
         return response;
     }
     let principal = response.extensions().get::<Arc<Principal>>();
-    if principal.is_none() && !guard.records_unauthenticated(ip) {
+    if principal.is_none() && !guard.records_unauthenticated(ip, response.status()) {
         crate::telemetry::metrics::refusal_unrecorded();
         return response;
     }
