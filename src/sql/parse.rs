@@ -330,6 +330,9 @@ fn scan_tokens(tokens: &[TokenWithSpan], dialect: Dialect) -> Result<(), Denial>
             // Every other symbol is, or may be, an operator.
             _ => bump_chain(&mut levels),
         }
+        if let Some(top) = levels.last_mut() {
+            top.deepest = top.deepest.max(top.depth());
+        }
         let depth: usize = levels.iter().map(Level::depth).sum();
         if depth > MAX_CHAIN_DEPTH {
             return Err(Denial::new(
@@ -349,6 +352,11 @@ struct Level {
     chain: usize,
     setops: usize,
     closed: usize,
+    /// The deepest this level has been, over all its chains: a group is as deep as its
+    /// deepest part, not as the chain it ends with (`coalesce(<deep>, 0)` ends with a chain of
+    /// one after the comma; counting that let 20 nested groups of 280 operators through, a
+    /// red-team finding).
+    deepest: usize,
 }
 
 impl Level {
@@ -365,7 +373,7 @@ fn close_level(levels: &mut Vec<Level>) {
         && let Some(inner) = levels.pop()
         && let Some(top) = levels.last_mut()
     {
-        top.closed = top.closed.max(inner.depth() + 1);
+        top.closed = top.closed.max(inner.deepest.max(inner.depth()) + 1);
     }
 }
 

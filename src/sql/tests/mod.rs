@@ -308,6 +308,25 @@ fn long_operator_chains_are_capped_before_they_can_exhaust_the_stack() {
         }
         assert_denied(dialect, &format!("SELECT {nested}"), Rule::SqlTooLong);
     }
+    // A group is as deep as its deepest part, whatever chain it ends with: a comma, THEN,
+    // or AS inside it started a new chain and hid the deep one (red-team finding, 11 KB).
+    for dialect in [PG, LITE] {
+        for (open, close) in [
+            ("coalesce(", ", 0)"),
+            ("CASE WHEN true THEN ", " ELSE 0 END"),
+            ("(SELECT ", " AS a)"),
+            ("ARRAY[", ", 0]"),
+        ] {
+            if dialect == LITE && open == "ARRAY[" {
+                continue; // (no array constructor in SQLite)
+            }
+            let mut nested = "1".to_string();
+            for _ in 0..20 {
+                nested = format!("{open}{nested}{}{close}", "+1".repeat(280));
+            }
+            assert_denied(dialect, &format!("SELECT {nested} AS x"), Rule::SqlTooLong);
+        }
+    }
     // Nested groups of short chains are as deep as they look: fine.
     let mut nested = "id".to_string();
     for _ in 0..20 {
