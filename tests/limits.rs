@@ -491,6 +491,31 @@ async fn sqlite_memory_is_bounded_and_wide_rows_are_not_decoded() {
         rss_mb.is_some_and(|mb| mb < 1500),
         "peak RSS {rss_mb:?} MiB"
     );
+    // Seven 20 MB columns fit SQLite's heap, but copying them ran out of memory in the
+    // driver, whose worker thread panicked; the pool kept handing out the dead connection and
+    // every later call failed. It is dropped now: the next calls work.
+    let twenty = format!(
+        "{}'aaaaaaaaaa'{}, 'a', 'aa')",
+        "replace(".repeat(7),
+        ", 'a', 'aaaaaaaaaa')".repeat(6)
+    );
+    let seven: Vec<String> = (0..7).map(|i| format!("{twenty} AS c{i}")).collect();
+    let r = call(
+        &client,
+        "query",
+        json!({ "sql": format!("SELECT {}", seven.join(", ")) }),
+    )
+    .await;
+    assert!(error_code(&r).is_some(), "{}", text(&r));
+    for _ in 0..10 {
+        let r = call(
+            &client,
+            "query",
+            json!({ "sql": "SELECT count(*) FROM customers" }),
+        )
+        .await;
+        assert_eq!(error_code(&r), None, "{}", text(&r));
+    }
     let three = format!("WITH t(s) AS (SELECT {big}) SELECT length(s), s || '1', s || '2' FROM t");
     let r = call(&client, "query", json!({ "sql": three })).await;
     assert_eq!(error_code(&r), None, "{}", text(&r));

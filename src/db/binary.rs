@@ -65,6 +65,9 @@ pub(super) fn int(b: &[u8]) -> Option<i64> {
 
 /// An array (any lower bounds) with each element read by `element`: nested JSON arrays, one
 /// level per dimension; `None` for a malformed value (the caller shows a placeholder).
+/// The most elements an array is decoded with (see [`array`]).
+pub(super) const MAX_ELEMENTS: usize = 100_000;
+
 pub(super) fn array(bytes: &[u8], element: impl Fn(&[u8]) -> Option<Json>) -> Option<Json> {
     let mut rest = bytes;
     let mut word = || -> Option<i32> {
@@ -88,8 +91,12 @@ pub(super) fn array(bytes: &[u8], element: impl Fn(&[u8]) -> Option<Json>) -> Op
         let _lower_bound = word()?;
     }
     let len = sizes.iter().try_fold(1usize, |n, &s| n.checked_mul(s))?;
-    // Every element takes at least its 4-byte length.
-    if len > rest.len() / 4 {
+    // Every element takes at least its 4-byte length. An element takes ten times that and more
+    // once decoded (a NULL of a nested array, 4 bytes, was 270 bytes of values and vectors: a
+    // 4 MB array of NULLs took 300 MB, a red-team finding), so arrays of more than
+    // MAX_ELEMENTS are not decoded (the caller shows a placeholder); no byte budget a result
+    // has would hold one anyway.
+    if len > rest.len() / 4 || len > MAX_ELEMENTS {
         return None;
     }
     let mut out = Vec::with_capacity(len);
@@ -488,6 +495,20 @@ mod tests {
         let mut lying = one.clone();
         lying[12..16].copy_from_slice(&i32::MAX.to_be_bytes());
         assert_eq!(array(&lying, |e| date(e).map(Json::String)), None);
+        // More elements than MAX_ELEMENTS (NULLs here, 4 bytes each): not decoded.
+        let nulls = |n: usize| {
+            let mut a = Vec::new();
+            for w in [2i32, 1, 23, i32::try_from(n).expect("n"), 1, 1, 1] {
+                a.extend_from_slice(&w.to_be_bytes());
+            }
+            for _ in 0..n {
+                a.extend_from_slice(&(-1i32).to_be_bytes());
+            }
+            a
+        };
+        let at_most = array(&nulls(MAX_ELEMENTS), |_| None).expect("decoded");
+        assert_eq!(at_most.as_array().map(Vec::len), Some(MAX_ELEMENTS));
+        assert_eq!(array(&nulls(MAX_ELEMENTS + 1), |_| None), None);
         let mut empty = Vec::new();
         for w in [0i32, 0, 1082] {
             empty.extend_from_slice(&w.to_be_bytes());

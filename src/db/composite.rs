@@ -11,6 +11,19 @@ pub(super) fn records(bytes: &[u8]) -> Option<serde_json::Value> {
 /// `record_out` prints it: `(1,north,"two words",)`. `None` when a field's type is not one
 /// read here (the caller shows a placeholder) or the value is malformed.
 pub(super) fn record(bytes: &[u8]) -> Option<String> {
+    record_at(bytes, 0)
+}
+
+/// The deepest record nesting printed: a record nested 5,000 deep (built by a recursive CTE in
+/// 225 bytes) recursed once per level here and overflowed a worker's stack (a red-team
+/// finding). Deeper ones are not printed (the caller shows a placeholder), as records that
+/// print far longer than they are.
+const MAX_RECORD_DEPTH: usize = 64;
+
+fn record_at(bytes: &[u8], depth: usize) -> Option<String> {
+    if depth > MAX_RECORD_DEPTH {
+        return None;
+    }
     // Each level of nesting quotes the level inside it again, doubling its quotes and
     // backslashes: `ROW(ROW(...ROW(1)...))` 31 deep printed 2 GB from 400 bytes. Text this
     // much longer than the value is not printed (the caller shows a placeholder).
@@ -35,7 +48,7 @@ pub(super) fn record(bytes: &[u8]) -> Option<String> {
         };
         let (value, r) = rest.split_at_checked(len)?;
         rest = r;
-        let text = field(u32::from_be_bytes(*oid), value)?;
+        let text = field(u32::from_be_bytes(*oid), value, depth)?;
         push_quoted(&mut out, &text);
         if out.len() > most {
             return None;
@@ -67,7 +80,7 @@ fn push_quoted(out: &mut String, text: &str) {
 }
 
 /// A field's value as text, by its type's OID (the common built-in types).
-fn field(oid: u32, b: &[u8]) -> Option<String> {
+fn field(oid: u32, b: &[u8], depth: usize) -> Option<String> {
     let int = super::binary::int;
     Some(match oid {
         16 => if *b.first()? != 0 { "t" } else { "f" }.to_string(),
@@ -87,7 +100,7 @@ fn field(oid: u32, b: &[u8]) -> Option<String> {
         2950 => uuid::Uuid::from_slice(b).ok()?.to_string(),
         1560 | 1562 => super::binary::bits(b)?,
         // a nested record
-        2249 => record(b)?,
+        2249 => record_at(b, depth + 1)?,
         2206 => regtype(b)?,
         _ => return None,
     })
@@ -211,6 +224,31 @@ mod tests {
         field_bytes(&mut unknown, 600, Some(&[0; 16]));
         assert_eq!(record(&unknown), None);
         assert_eq!(record(&i32::MAX.to_be_bytes()), None);
+    }
+
+    /// Records nested deeper than 64 levels are not printed: 5,000 levels (a recursive CTE
+    /// of 225 bytes) recursed once per level and overflowed a worker's stack. Run on a
+    /// 256 KiB thread, far smaller than a worker's.
+    #[test]
+    fn deeply_nested_records_are_not_printed() {
+        fn nested(levels: usize) -> Vec<u8> {
+            let mut r = 1i32.to_be_bytes().to_vec();
+            field_bytes(&mut r, 23, Some(&1i32.to_be_bytes()));
+            for _ in 0..levels {
+                let mut outer = 1i32.to_be_bytes().to_vec();
+                field_bytes(&mut outer, 2249, Some(&r));
+                r = outer;
+            }
+            r
+        }
+        let printed = std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(|| (record(&nested(3)), record(&nested(5000))))
+            .expect("spawn")
+            .join()
+            .expect("no stack overflow");
+        assert_eq!(printed.0.as_deref(), Some(r#"("(""(""""(1)"""")"")")"#));
+        assert_eq!(printed.1, None);
     }
 
     #[test]

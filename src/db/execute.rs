@@ -114,6 +114,14 @@ pub async fn execute(
                 Some(Err(DbError::Database {
                     code: Some(code), ..
                 })) if code == "9" => Err(DbError::Timeout(limits.statement_timeout)),
+                Some(Err(e @ (DbError::Internal(_) | DbError::Unavailable(_)))) => {
+                    // The connection's worker thread may be gone (the driver panics when
+                    // SQLite runs out of memory copying a row's values): never hand it out
+                    // again. It was, and every later call on the database failed (a red-team
+                    // finding).
+                    drop(deadpool::managed::Object::take(obj));
+                    Err(e)
+                }
                 Some(r) => r,
                 None => {
                     // Interrupt the statement through the progress handler. It may still be
@@ -521,6 +529,11 @@ pub(crate) fn db_error(e: sqlx::Error) -> DbError {
         sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => {
             DbError::Internal("a value could not be decoded".into())
         }
+        // (not `Unavailable`: the database is reachable, and the breaker is for when it is not)
+        sqlx::Error::WorkerCrashed => DbError::Internal(
+            "the database connection stopped (SQLite ran out of memory?); the next call gets a new one"
+                .into(),
+        ),
         _ => DbError::Internal("the query could not be executed".into()),
     }
 }
