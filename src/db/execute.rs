@@ -115,10 +115,8 @@ pub async fn execute(
                     code: Some(code), ..
                 })) if code == "9" => Err(DbError::Timeout(limits.statement_timeout)),
                 Some(Err(e @ (DbError::Internal(_) | DbError::Unavailable(_)))) => {
-                    // The connection's worker thread may be gone (the driver panics when
-                    // SQLite runs out of memory copying a row's values): never hand it out
-                    // again. It was, and every later call on the database failed (a red-team
-                    // finding).
+                    // Its worker may be dead (sqlx panics when SQLite runs out of memory copying
+                    // a row): handed out again, it failed every later call (red-team finding).
                     drop(deadpool::managed::Object::take(obj));
                     Err(e)
                 }
@@ -190,9 +188,8 @@ async fn run_pg(
     r
 }
 
-/// A row of more bytes than this leaves its session out of the pool afterwards: the driver
-/// keeps its read buffer at the largest message it received (an 800 MB cell left 300 MB held
-/// by a pooled session, a red-team finding).
+/// A row of more bytes than this closes its session afterwards: the driver keeps its read
+/// buffer at its largest (an 800 MB cell left 300 MB per pooled session, red-team finding).
 const OVERSIZED_ROW: usize = 4 << 20;
 
 fn obj_manager_opts(

@@ -12,6 +12,7 @@ mod composite;
 #[allow(clippy::disallowed_methods)]
 mod execute;
 pub mod hints;
+mod numeric;
 #[allow(clippy::disallowed_methods)]
 mod params;
 mod plan;

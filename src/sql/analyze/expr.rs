@@ -592,10 +592,8 @@ pub(super) fn binary_operator(op: &BinaryOperator) -> Walk {
         | B::QuestionAnd
         | B::QuestionPipe
         | B::AtQuestion
-        | B::AtAt => Ok(()),
-        // PostgreSQL's range and multirange operators: does not extend to the right / left
-        // of, adjacent to (the parser has no name for the last)
-        B::AndLt | B::AndGt => Ok(()),
+        // (ranges: does not extend right / left of, adjacent to, which the parser has no name for)
+        | B::AtAt | B::AndLt | B::AndGt => Ok(()),
         B::Custom(op) if op == "-|-" => Ok(()),
         other => Err(unsupported(&format!("the operator {other}"))),
     }

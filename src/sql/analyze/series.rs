@@ -93,27 +93,29 @@ pub(super) fn cap(args: &mut Vec<FunctionArg>) {
     *start = finite(start.clone());
 }
 
+/// The one result of `CASE WHEN c THEN result [ELSE e] END` (with an ELSE when `otherwise`).
+fn only_result(e: &Expr, otherwise: bool) -> Option<&Expr> {
+    let Expr::Case {
+        conditions,
+        else_result,
+        ..
+    } = e
+    else {
+        return None;
+    };
+    match conditions.as_slice() {
+        [CaseWhen { result, .. }] if else_result.is_some() == otherwise => Some(result),
+        _ => None,
+    }
+}
+
 /// Whether the arguments are exactly what [`cap`] makes of a date/time series (its rewrite,
 /// printed and governed again).
 fn already_capped(start: &Expr, stop: &Expr, step: &Expr) -> bool {
-    let Expr::Case {
-        conditions,
-        else_result: Some(_),
-        ..
-    } = step
-    else {
+    let Some((text, down)) = only_result(step, true).and_then(interval_step) else {
         return false;
     };
-    let [CaseWhen { result, .. }] = conditions.as_slice() else {
-        return false;
-    };
-    let Some((text, down)) = interval_step(result) else {
-        return false;
-    };
-    let Expr::Case { conditions, .. } = start else {
-        return false;
-    };
-    let [CaseWhen { result: a, .. }] = conditions.as_slice() else {
+    let Some(a) = only_result(start, false) else {
         return false;
     };
     *start == finite(a.clone()) && *step == guarded_step(a, stop, &text, down)
@@ -121,21 +123,9 @@ fn already_capped(start: &Expr, stop: &Expr, step: &Expr) -> bool {
 
 /// Whether the step is exactly what [`cap`] makes of a number series' literal step.
 fn number_capped(start: &Expr, stop: &Expr, step: &Expr) -> bool {
-    let Expr::Case {
-        conditions,
-        else_result: Some(_),
-        ..
-    } = step
-    else {
-        return false;
-    };
-    let [CaseWhen { result, .. }] = conditions.as_slice() else {
-        return false;
-    };
-    match number_step(result) {
-        Some(n) => *step == guarded_number_step(start, stop, result, n),
-        None => false,
-    }
+    only_result(step, true).is_some_and(|result| {
+        number_step(result).is_some_and(|n| *step == guarded_number_step(start, stop, result, n))
+    })
 }
 
 /// A number series' step, checked as a date series' is: `CASE WHEN (a) IS NULL OR (b) IS NULL
