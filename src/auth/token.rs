@@ -109,10 +109,9 @@ struct Inner {
     cache_key: [u8; 32],
     verified: moka::future::Cache<[u8; 32], Cached>,
     touched: moka::future::Cache<String, ()>,
-    /// Bounds concurrent argon2 verifications (19 MiB each): a flood of wrong secrets for a
-    /// known id queues here instead of filling the blocking pool and memory.
-    /// One argon2 verification per CPU at a time; a permit is held by the verification itself,
-    /// so a caller that hangs up does not free its slot before the work is done.
+    /// Bounds concurrent argon2 verifications (19 MiB each) to one per CPU: a flood of wrong
+    /// secrets for a known id queues here instead of filling the blocking pool and memory. The
+    /// verification itself holds its permit (see `check`).
     argon2_slots: Arc<tokio::sync::Semaphore>,
 }
 
