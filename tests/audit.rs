@@ -134,18 +134,8 @@ async fn refusals_nobody_authenticated_cannot_fill_the_store() {
     for _ in 0..60 {
         assert_eq!(oversized_post(&server.base, "Bearer x").await, 413);
     }
-    let metrics = reqwest::get(format!("{}/metrics", server.base))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    let unrecorded: f64 = metrics
-        .lines()
-        .find(|l| l.starts_with("sqlwarden_audit_refusals_unrecorded_total"))
-        .and_then(|l| l.split_whitespace().last())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| panic!("the counter: {metrics}"));
+    let unrecorded =
+        common::mcp::metric(&server.base, "sqlwarden_audit_refusals_unrecorded_total").await;
     drop(server);
     let records = export(&cfg);
     let refused = records.iter().filter(|r| r["http_status"] == 413).count();

@@ -179,17 +179,7 @@ impl Forwarder {
 
 /// The pool's sessions in `/metrics`.
 async fn pool_sessions(base: &str) -> f64 {
-    let text = reqwest::get(format!("{base}/metrics"))
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    text.lines()
-        .find(|l| l.starts_with("sqlwarden_pool_connections{"))
-        .and_then(|l| l.split_whitespace().last())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| panic!("the gauge: {text}"))
+    common::mcp::metric(base, "sqlwarden_pool_connections{").await
 }
 
 /// A session that received a row of megabytes is not returned to the pool: the driver keeps

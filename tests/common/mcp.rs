@@ -229,6 +229,22 @@ pub fn error_code(r: &CallToolResult) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The first sample in the server's `/metrics` whose line starts with `prefix` (a metric
+/// name, with `{` to take one with labels).
+pub async fn metric(base: &str, prefix: &str) -> f64 {
+    let text = reqwest::get(format!("{base}/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    text.lines()
+        .find(|l| l.starts_with(prefix))
+        .and_then(|l| l.split_whitespace().last())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{prefix}: {text}"))
+}
+
 /// POST a bare `tools/list` with an optional bearer token: the HTTP status and the
 /// `WWW-Authenticate` header (for authentication tests that must see the raw refusal).
 pub async fn auth_status(url: &str, token: Option<&str>) -> (u16, Option<String>) {
