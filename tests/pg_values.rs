@@ -813,3 +813,56 @@ async fn ranges_render_as_postgresql_prints_them() {
     }
     client.cancel().await.expect("close");
 }
+
+/// A value built through CTE levels and copied by a long chain in one expression made a backend
+/// allocate 13 GB until the kernel killed it, restarting every session of the cluster
+/// (red-team finding): PostgreSQL checks neither a memory limit nor the timeout inside one
+/// expression. Such statements are refused before they reach the database; what analytics
+/// builds still runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn values_built_past_the_databases_memory_are_refused_before_they_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, db) = analyst(dir.path()).await;
+    let cluster = common::pg::cluster();
+    let started = cluster.query_text(&db, "SELECT pg_postmaster_start_time()::text");
+    let chain = |term: &str, n: usize| vec![term; n].join(" || ");
+    let attack = format!(
+        "WITH a AS (SELECT repeat(status, 10) AS s FROM orders LIMIT 1), b AS (SELECT {} AS s FROM a), c AS (SELECT {} AS s FROM b), d AS (SELECT {} AS s FROM c) SELECT length({}) AS n FROM d",
+        chain("s", 64),
+        chain("s", 64),
+        chain("s", 64),
+        chain("s", 130)
+    );
+    let squares = "SELECT length(replace(y, 'a', y)) FROM (SELECT replace(x, 'a', x) AS y FROM (SELECT repeat('ab', 100) AS x) t) u";
+    for sql in [attack.as_str(), squares] {
+        let r = call(&client, "query", json!({ "sql": sql })).await;
+        assert_eq!(
+            error_code(&r).as_deref(),
+            Some("policy_denied"),
+            "{}",
+            text(&r)
+        );
+        assert!(
+            text(&r).contains("too large for the database's memory"),
+            "{}",
+            text(&r)
+        );
+    }
+    // Nothing ran: the cluster was not restarted, and the same session still answers.
+    assert_eq!(
+        cluster.query_text(&db, "SELECT pg_postmaster_start_time()::text"),
+        started
+    );
+    let r = call(
+        &client,
+        "query",
+        json!({ "sql": "SELECT status, string_agg(DISTINCT region, ', ') AS regions, json_build_object('n', count(*), 'first', min(id), 'ids', (array_agg(id ORDER BY id))[1:3]) AS summary, status || ' (' || count(*) || ')' AS label FROM orders GROUP BY status ORDER BY status" }),
+    )
+    .await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let rows = rows(&r);
+    assert!(!rows.is_empty(), "{}", text(&r));
+    assert_eq!(rows[0][1], json!("north"), "{}", text(&r));
+    assert_eq!(rows[0][3], json!("cancelled (43)"), "{}", text(&r));
+    client.cancel().await.expect("close");
+}

@@ -96,6 +96,7 @@ pub(crate) fn analyze(
         walker.anonymous = anonymous_placeholders(statement);
     }
     walker.varying = walker.calls_varying(statement);
+    growth::check(statement, ctx.dialect)?;
     match statement {
         Statement::Query(q) => walker.query(q)?,
         Statement::Explain {
@@ -536,6 +537,7 @@ mod columns;
 mod expr;
 mod functions;
 mod grouping;
+mod growth;
 mod joins;
 mod relations;
 mod searches;

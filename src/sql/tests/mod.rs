@@ -580,4 +580,5 @@ fn value_builders_need_small_literal_sizes() {
 mod barrier;
 mod bounds;
 mod faithful;
+mod growth;
 mod names;

@@ -1,0 +1,552 @@
+//! How large the values a statement builds can grow, in one row.
+//!
+//! PostgreSQL has no memory limit per session, and evaluating one expression does not look at
+//! the statement timeout: every intermediate value of a row's expressions stays allocated until
+//! the row is done, and each may be up to 1 GB. A chain `s || s || ... || s` allocates each
+//! partial result (quadratic in its length), and a value built in a CTE or derived table
+//! compounds through every level that builds on it again. So each statement gets an upper bound
+//! of what its expressions allocate in one row, summed over every node that makes a new value,
+//! in three currencies:
+//! - bytes built from the statement's own literals (`repeat('x', 100)`, `lpad`, `replace`,
+//!   `format`, ... and what compounds from them), exact up to a factor;
+//! - copies of stored values and parameters (their size is the data's, not the caller's, but a
+//!   chain multiplies it);
+//! - values whose size the caller controls through row counts: aggregates that collect
+//!   (`string_agg`, `array_agg`, `json_agg`, `ARRAY(SELECT ...)`), recursive CTE columns, and
+//!   products of two data values (`replace(s, 'a', s)`). Each such node is at most 1 GB, so
+//!   they are counted one per node.
+//!
+//! A statement over any limit is refused before it runs. Growth across rows (an aggregate's
+//! state) is checked by the database between rows, so the statement timeout bounds it.
+
+use sqlparser::ast::{
+    Distinct, Expr, GroupByExpr, LimitClause, ObjectName, OrderByKind, Query, Select, SelectItem,
+    SetExpr, Statement, TableAlias,
+};
+
+use super::super::names::normalize_ident;
+use super::{Denial, Dialect, Rule};
+
+/// Bytes a statement may build from its own literals in one row (summed over every value it
+/// makes).
+pub(crate) const MAX_BUILT_BYTES: u64 = 64 << 20;
+/// Copies of stored values and parameters a statement may make in one row.
+pub(crate) const MAX_BUILT_COPIES: u64 = 1024;
+/// Values of caller-controlled size (collecting aggregates, recursive CTE columns, products of
+/// two data values) a statement may make in one row.
+pub(crate) const MAX_GROWN_VALUES: u64 = 8;
+/// PostgreSQL's largest value: no single value is larger.
+const MAX_VALUE: u64 = 1 << 30;
+/// A value of a fixed-size type (numbers, dates, booleans, ...), rounded up.
+const SCALAR: u64 = 64;
+
+/// An upper bound of a value's size: `fixed` bytes, plus `data` copies of stored values or
+/// parameters, plus `grown` values of caller-controlled size.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Size {
+    fixed: u64,
+    data: u64,
+    grown: u64,
+}
+
+impl Size {
+    const ZERO: Size = Size {
+        fixed: 0,
+        data: 0,
+        grown: 0,
+    };
+
+    fn fixed(n: u64) -> Size {
+        Size {
+            fixed: n.min(MAX_VALUE),
+            ..Size::ZERO
+        }
+    }
+
+    const DATA: Size = Size {
+        fixed: 0,
+        data: 1,
+        grown: 0,
+    };
+
+    const GROWN: Size = Size {
+        fixed: 0,
+        data: 0,
+        grown: 1,
+    };
+
+    /// One value: no part past the largest value the database makes.
+    fn value(self) -> Size {
+        Size {
+            fixed: self.fixed.min(MAX_VALUE),
+            data: self.data,
+            grown: self.grown.min(1),
+        }
+    }
+
+    fn plus(self, o: Size) -> Size {
+        Size {
+            fixed: self.fixed.saturating_add(o.fixed),
+            data: self.data.saturating_add(o.data),
+            grown: self.grown.saturating_add(o.grown),
+        }
+        .value()
+    }
+
+    fn max(self, o: Size) -> Size {
+        Size {
+            fixed: self.fixed.max(o.fixed),
+            data: self.data.max(o.data),
+            grown: self.grown.max(o.grown),
+        }
+    }
+
+    fn times(self, n: u64) -> Size {
+        Size {
+            fixed: self.fixed.saturating_mul(n),
+            data: self.data.saturating_mul(n),
+            grown: self.grown.saturating_mul(n),
+        }
+        .value()
+    }
+
+    /// `self` with each of its characters possibly replaced by all of `o` (`replace`,
+    /// `array_to_string`'s separator per element): at most `self x max(o, 1)`.
+    fn product(self, o: Size) -> Size {
+        let unbounded = |s: Size| s.data > 0 || s.grown > 0;
+        let mut out = self.times(o.fixed.max(1)).plus(Size {
+            fixed: 0,
+            data: o.data.saturating_mul(self.fixed),
+            grown: o.grown.min(self.fixed),
+        });
+        if unbounded(self) && unbounded(o) {
+            out.grown = 1;
+        }
+        out.value()
+    }
+
+    fn is_big(self) -> bool {
+        self.fixed > MAX_BUILT_BYTES
+            || self.data > MAX_BUILT_COPIES
+            || self.grown > MAX_GROWN_VALUES
+    }
+}
+
+/// A relation's output columns: the ones known, and the size of any other (a stored table's
+/// columns are not listed: `Some(Size::DATA)`).
+#[derive(Debug, Clone, Default)]
+struct Shape {
+    columns: Vec<(String, Size)>,
+    open: Option<Size>,
+}
+
+impl Shape {
+    fn stored() -> Shape {
+        Shape {
+            columns: Vec::new(),
+            open: Some(Size::DATA),
+        }
+    }
+
+    fn column(&self, name: &str) -> Option<Size> {
+        let listed = self
+            .columns
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, s)| *s)
+            .reduce(Size::max);
+        match (listed, self.open) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The whole row as one value (`t.*`, `row_to_json(t)`).
+    fn row(&self) -> Size {
+        self.columns
+            .iter()
+            .fold(self.open.unwrap_or(Size::ZERO), |acc, (_, s)| acc.plus(*s))
+    }
+
+    fn first(&self) -> Size {
+        self.columns
+            .first()
+            .map(|(_, s)| *s)
+            .or(self.open)
+            .unwrap_or(Size::DATA)
+    }
+
+    fn renamed(mut self, alias: Option<&TableAlias>, dialect: Dialect) -> Shape {
+        if let Some(alias) = alias {
+            for (column, name) in self.columns.iter_mut().zip(&alias.columns) {
+                column.0 = normalize_ident(dialect, &name.name);
+            }
+            // Names past the known columns rename columns of the open part.
+            if alias.columns.len() > self.columns.len() {
+                let open = self.open.unwrap_or(Size::DATA);
+                for name in &alias.columns[self.columns.len()..] {
+                    self.columns
+                        .push((normalize_ident(dialect, &name.name), open));
+                }
+            }
+        }
+        self
+    }
+}
+
+struct Item {
+    name: String,
+    shape: Shape,
+}
+
+struct Growth {
+    dialect: Dialect,
+    /// CTEs visible, innermost scope last.
+    ctes: Vec<Vec<(String, Shape)>>,
+    /// FROM items per SELECT, innermost last.
+    from: Vec<Vec<Item>>,
+    /// What the statement's new values add up to in one row.
+    built: Size,
+}
+
+/// Refuses a statement whose expressions may build more, in one row, than the limits above.
+pub(super) fn check(statement: &Statement, dialect: Dialect) -> Result<(), Denial> {
+    let query = match statement {
+        Statement::Query(q) => q,
+        Statement::Explain { statement, .. } => match statement.as_ref() {
+            Statement::Query(q) => q,
+            _ => return Ok(()),
+        },
+        _ => return Ok(()),
+    };
+    let mut growth = Growth {
+        dialect,
+        ctes: Vec::new(),
+        from: Vec::new(),
+        built: Size::ZERO,
+    };
+    growth.query(query);
+    let built = growth.built;
+    if !built.is_big() {
+        return Ok(());
+    }
+    let why = if built.fixed > MAX_BUILT_BYTES {
+        format!(
+            "it may build about {} MiB from its literals in one row, at most {} MiB (repeat, lpad, replace, format and || multiply through nested calls, subqueries and CTEs)",
+            built.fixed >> 20,
+            MAX_BUILT_BYTES >> 20
+        )
+    } else if built.data > MAX_BUILT_COPIES {
+        format!(
+            "it may copy stored values or parameters {} times in one row, at most {MAX_BUILT_COPIES} (each step of a || chain copies everything before it; concat(a, b, ...) or format(...) copy each value once)",
+            built.data
+        )
+    } else {
+        format!(
+            "it may make {} values whose size grows with the rows read (string_agg, array_agg, json_agg, ARRAY(SELECT ...), recursive CTE columns, replace of a value by another), or copies of them, in one row; at most {MAX_GROWN_VALUES}",
+            built.grown
+        )
+    };
+    Err(Denial::new(
+        Rule::FunctionNotAllowed,
+        format!("this statement may build values too large for the database's memory: {why}"),
+    ))
+}
+
+impl Growth {
+    fn query(&mut self, q: &Query) -> Shape {
+        self.ctes.push(Vec::new());
+        if let Some(with) = &q.with {
+            for cte in &with.cte_tables {
+                let name = normalize_ident(self.dialect, &cte.alias.name);
+                let shape = if with.recursive {
+                    self.recursive(&name, &cte.query, &cte.alias)
+                } else {
+                    self.query(&cte.query)
+                        .renamed(Some(&cte.alias), self.dialect)
+                };
+                if let Some(scope) = self.ctes.last_mut() {
+                    scope.push((name, shape));
+                }
+            }
+        }
+        let shape = self.set_expr(&q.body);
+        // ORDER BY sees the output columns (and, for a plain SELECT, its FROM items: their
+        // values are in the output or read as stored values).
+        self.from.push(vec![Item {
+            name: String::new(),
+            shape: Shape {
+                columns: shape.columns.clone(),
+                open: Some(shape.open.unwrap_or(Size::DATA)),
+            },
+        }]);
+        if let Some(order_by) = &q.order_by
+            && let OrderByKind::Expressions(list) = &order_by.kind
+        {
+            for o in list {
+                self.expr(&o.expr);
+            }
+        }
+        match &q.limit_clause {
+            Some(LimitClause::LimitOffset {
+                limit,
+                offset,
+                limit_by,
+            }) => {
+                for e in limit
+                    .iter()
+                    .chain(offset.iter().map(|o| &o.value))
+                    .chain(limit_by)
+                {
+                    self.expr(e);
+                }
+            }
+            Some(LimitClause::OffsetCommaLimit { offset, limit }) => {
+                self.expr(offset);
+                self.expr(limit);
+            }
+            None => {}
+        }
+        self.from.pop();
+        self.ctes.pop();
+        shape
+    }
+
+    /// A recursive CTE's columns: what the non-recursive part makes, and, where the recursive
+    /// part makes more from it, a value that grows with every round.
+    fn recursive(&mut self, name: &str, q: &Query, alias: &TableAlias) -> Shape {
+        let SetExpr::SetOperation { left, right, .. } = q.body.as_ref() else {
+            return self.query(q).renamed(Some(alias), self.dialect);
+        };
+        let anchor = self.set_expr(left).renamed(Some(alias), self.dialect);
+        // A first pass to see what one round makes (its values are not counted twice).
+        let counted = self.built;
+        if let Some(scope) = self.ctes.last_mut() {
+            scope.push((name.to_string(), anchor.clone()));
+        }
+        let round = self.set_expr(right);
+        self.built = counted;
+        let mut shape = anchor.clone();
+        for (i, column) in shape.columns.iter_mut().enumerate() {
+            let made = round.columns.get(i).map_or(Size::DATA, |c| c.1);
+            let floor = column.1.plus(Size::fixed(SCALAR));
+            if made.data > floor.data || made.grown > floor.grown || made.fixed > floor.fixed {
+                column.1 = column.1.max(made).plus(Size::GROWN);
+            }
+        }
+        if let Some(scope) = self.ctes.last_mut()
+            && let Some(entry) = scope.iter_mut().rev().find(|(n, _)| n == name)
+        {
+            entry.1 = shape.clone();
+        }
+        self.set_expr(right);
+        if let Some(scope) = self.ctes.last_mut() {
+            scope.retain(|(n, _)| n != name);
+        }
+        shape
+    }
+
+    fn set_expr(&mut self, body: &SetExpr) -> Shape {
+        match body {
+            SetExpr::Select(select) => self.select(select),
+            SetExpr::Query(q) => self.query(q),
+            SetExpr::SetOperation { left, right, .. } => {
+                let l = self.set_expr(left);
+                let r = self.set_expr(right);
+                let mut shape = l;
+                for (i, column) in shape.columns.iter_mut().enumerate() {
+                    column.1 = column.1.max(r.columns.get(i).map_or(r.first(), |c| c.1));
+                }
+                shape.open = match (shape.open, r.open) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                };
+                shape
+            }
+            SetExpr::Values(values) => {
+                let mut columns: Vec<(String, Size)> = Vec::new();
+                for row in &values.rows {
+                    for (i, e) in row.iter().enumerate() {
+                        let size = self.expr(e);
+                        match columns.get_mut(i) {
+                            Some(c) => c.1 = c.1.max(size),
+                            None => columns.push((format!("column{}", i + 1), size)),
+                        }
+                    }
+                }
+                Shape {
+                    columns,
+                    open: None,
+                }
+            }
+            _ => Shape::stored(),
+        }
+    }
+
+    fn select(&mut self, s: &Select) -> Shape {
+        self.from.push(Vec::new());
+        for table in &s.from {
+            self.table_with_joins(table);
+        }
+        for e in s.selection.iter().chain(&s.having).chain(&s.qualify) {
+            self.expr(e);
+        }
+        if let GroupByExpr::Expressions(list, _) = &s.group_by {
+            for e in list {
+                self.expr(e);
+            }
+        }
+        if let Some(Distinct::On(list)) = &s.distinct {
+            for e in list {
+                self.expr(e);
+            }
+        }
+        for window in &s.named_window {
+            if let sqlparser::ast::NamedWindowExpr::WindowSpec(spec) = &window.1 {
+                self.window(spec);
+            }
+        }
+        let mut shape = Shape::default();
+        for item in &s.projection {
+            match item {
+                SelectItem::UnnamedExpr(e) => {
+                    let size = self.expr(e);
+                    shape.columns.push((self.output_name(e), size));
+                }
+                SelectItem::ExprWithAlias { expr, alias } => {
+                    let size = self.expr(expr);
+                    shape
+                        .columns
+                        .push((normalize_ident(self.dialect, alias), size));
+                }
+                SelectItem::ExprWithAliases { expr, aliases } => {
+                    let size = self.expr(expr);
+                    for alias in aliases {
+                        shape
+                            .columns
+                            .push((normalize_ident(self.dialect, alias), size));
+                    }
+                }
+                SelectItem::Wildcard(_) => {
+                    if let Some(level) = self.from.last() {
+                        for item in level {
+                            shape.columns.extend(item.shape.columns.iter().cloned());
+                            if let Some(open) = item.shape.open {
+                                shape.open = Some(shape.open.map_or(open, |o| o.max(open)));
+                            }
+                        }
+                    }
+                }
+                SelectItem::QualifiedWildcard(kind, _) => {
+                    let found = match kind {
+                        sqlparser::ast::SelectItemQualifiedWildcardKind::ObjectName(name) => {
+                            self.item(name).map(|i| i.shape.clone())
+                        }
+                        sqlparser::ast::SelectItemQualifiedWildcardKind::Expr(e) => {
+                            let size = self.expr(e);
+                            Some(Shape {
+                                columns: Vec::new(),
+                                open: Some(size),
+                            })
+                        }
+                    };
+                    let found = found.unwrap_or_else(Shape::stored);
+                    shape.columns.extend(found.columns);
+                    if let Some(open) = found.open {
+                        shape.open = Some(shape.open.map_or(open, |o| o.max(open)));
+                    }
+                }
+            }
+        }
+        self.from.pop();
+        shape
+    }
+
+    fn output_name(&self, e: &Expr) -> String {
+        match e {
+            Expr::Identifier(i) => normalize_ident(self.dialect, i),
+            Expr::CompoundIdentifier(parts) => parts
+                .last()
+                .map(|i| normalize_ident(self.dialect, i))
+                .unwrap_or_default(),
+            Expr::Function(f) => last_name(&f.name),
+            _ => "?column?".to_string(),
+        }
+    }
+
+    fn item(&self, name: &ObjectName) -> Option<&Item> {
+        let wanted = name
+            .0
+            .last()?
+            .as_ident()
+            .map(|i| normalize_ident(self.dialect, i))?;
+        self.from
+            .iter()
+            .rev()
+            .flat_map(|level| level.iter().rev())
+            .find(|item| item.name == wanted)
+    }
+
+    fn column(&self, name: &str) -> Size {
+        for level in self.from.iter().rev() {
+            let found = level
+                .iter()
+                .filter_map(|item| item.shape.column(name))
+                .reduce(Size::max);
+            if let Some(size) = found {
+                return size;
+            }
+        }
+        // A whole row named by its item (`row_to_json(t)`, `t` in PostgreSQL).
+        self.from
+            .iter()
+            .rev()
+            .flat_map(|level| level.iter())
+            .find(|item| item.name == name)
+            .map_or(Size::DATA, |item| item.shape.row())
+    }
+
+    fn qualified(&self, parts: &[sqlparser::ast::Ident]) -> Size {
+        let [qualifier, column] = parts else {
+            return Size::DATA;
+        };
+        let qualifier = normalize_ident(self.dialect, qualifier);
+        let column = normalize_ident(self.dialect, column);
+        self.from
+            .iter()
+            .rev()
+            .flat_map(|level| level.iter().rev())
+            .find(|item| item.name == qualifier)
+            .and_then(|item| item.shape.column(&column))
+            .unwrap_or(Size::DATA)
+    }
+
+    /// A value made by a node: counted in what the row builds.
+    fn made(&mut self, size: Size) -> Size {
+        let size = size.value();
+        self.built = self.built.plus_total(size);
+        size
+    }
+}
+
+impl Size {
+    /// A running total of values made (no per-value bound: many values, each bounded).
+    fn plus_total(self, o: Size) -> Size {
+        Size {
+            fixed: self.fixed.saturating_add(o.fixed),
+            data: self.data.saturating_add(o.data),
+            grown: self.grown.saturating_add(o.grown),
+        }
+    }
+}
+
+fn last_name(name: &ObjectName) -> String {
+    name.0
+        .last()
+        .and_then(|p| p.as_ident())
+        .map(|i| i.value.to_lowercase())
+        .unwrap_or_default()
+}
+
+mod exprs;
+mod relations;

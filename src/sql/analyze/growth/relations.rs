@@ -1,0 +1,145 @@
+//! FROM items: what each makes visible to the expressions of its SELECT.
+
+use sqlparser::ast::{JoinConstraint, JoinOperator, TableFactor, TableWithJoins};
+
+use super::super::super::names::normalize_ident;
+use super::{Growth, Item, Shape, Size, last_name};
+
+impl Growth {
+    pub(super) fn table_with_joins(&mut self, t: &TableWithJoins) {
+        self.relation(&t.relation);
+        for join in &t.joins {
+            self.relation(&join.relation);
+            let constraint = match &join.join_operator {
+                JoinOperator::Join(c)
+                | JoinOperator::Inner(c)
+                | JoinOperator::Left(c)
+                | JoinOperator::LeftOuter(c)
+                | JoinOperator::Right(c)
+                | JoinOperator::RightOuter(c)
+                | JoinOperator::FullOuter(c)
+                | JoinOperator::CrossJoin(c)
+                | JoinOperator::Semi(c)
+                | JoinOperator::LeftSemi(c)
+                | JoinOperator::RightSemi(c)
+                | JoinOperator::Anti(c)
+                | JoinOperator::LeftAnti(c)
+                | JoinOperator::RightAnti(c)
+                | JoinOperator::StraightJoin(c) => Some(c),
+                _ => None,
+            };
+            if let Some(JoinConstraint::On(e)) = constraint {
+                self.expr(e);
+            }
+        }
+    }
+
+    fn push_item(&mut self, name: String, shape: Shape) {
+        if let Some(level) = self.from.last_mut() {
+            level.push(Item { name, shape });
+        }
+    }
+
+    fn relation(&mut self, factor: &TableFactor) {
+        match factor {
+            TableFactor::Table {
+                name, alias, args, ..
+            } => {
+                let bare = match name.0.as_slice() {
+                    [part] => part.as_ident().map(|i| normalize_ident(self.dialect, i)),
+                    _ => None,
+                };
+                let cte = bare.as_ref().and_then(|bare| {
+                    self.ctes
+                        .iter()
+                        .rev()
+                        .flat_map(|scope| scope.iter().rev())
+                        .find(|(n, _)| n == bare)
+                        .map(|(_, shape)| shape.clone())
+                });
+                let shape = if let Some(args) = args {
+                    let size = args
+                        .args
+                        .iter()
+                        .fold(Size::DATA, |acc, a| acc.plus(self.arg(a)));
+                    Shape {
+                        columns: Vec::new(),
+                        open: Some(size),
+                    }
+                } else {
+                    cte.unwrap_or_else(Shape::stored)
+                };
+                let item_name = match alias {
+                    Some(a) => normalize_ident(self.dialect, &a.name),
+                    None => name
+                        .0
+                        .last()
+                        .and_then(|p| p.as_ident())
+                        .map(|i| normalize_ident(self.dialect, i))
+                        .unwrap_or_default(),
+                };
+                self.push_item(item_name, shape.renamed(alias.as_ref(), self.dialect));
+            }
+            TableFactor::Derived {
+                subquery, alias, ..
+            } => {
+                let shape = self.query(subquery).renamed(alias.as_ref(), self.dialect);
+                let name = alias
+                    .as_ref()
+                    .map(|a| normalize_ident(self.dialect, &a.name))
+                    .unwrap_or_default();
+                self.push_item(name, shape);
+            }
+            TableFactor::Function {
+                name, args, alias, ..
+            } => {
+                let size = args.iter().fold(Size::DATA, |acc, a| acc.plus(self.arg(a)));
+                let item_name = alias
+                    .as_ref()
+                    .map(|a| normalize_ident(self.dialect, &a.name))
+                    .unwrap_or_else(|| last_name(name));
+                let shape = Shape {
+                    columns: Vec::new(),
+                    open: Some(size),
+                };
+                self.push_item(item_name, shape.renamed(alias.as_ref(), self.dialect));
+            }
+            TableFactor::UNNEST {
+                alias, array_exprs, ..
+            } => {
+                let size = array_exprs
+                    .iter()
+                    .fold(Size::DATA, |acc, e| acc.max(self.expr(e)));
+                let item_name = alias
+                    .as_ref()
+                    .map(|a| normalize_ident(self.dialect, &a.name))
+                    .unwrap_or_default();
+                let shape = Shape {
+                    columns: Vec::new(),
+                    open: Some(size),
+                };
+                self.push_item(item_name, shape.renamed(alias.as_ref(), self.dialect));
+            }
+            TableFactor::NestedJoin {
+                table_with_joins,
+                alias,
+            } => {
+                let before = self.from.last().map_or(0, Vec::len);
+                self.table_with_joins(table_with_joins);
+                if let Some(alias) = alias {
+                    let whole = self.from.last().map_or(Size::DATA, |level| {
+                        level[before.min(level.len())..]
+                            .iter()
+                            .fold(Size::DATA, |acc, i| acc.max(i.shape.row()))
+                    });
+                    let shape = Shape {
+                        columns: Vec::new(),
+                        open: Some(whole),
+                    };
+                    self.push_item(normalize_ident(self.dialect, &alias.name), shape);
+                }
+            }
+            _ => self.push_item(String::new(), Shape::stored()),
+        }
+    }
+}
