@@ -264,6 +264,15 @@ impl Growth {
         for o in &spec.order_by {
             self.expr(&o.expr);
         }
+        if let Some(frame) = &spec.window_frame {
+            for bound in std::iter::once(&frame.start_bound).chain(&frame.end_bound) {
+                if let sqlparser::ast::WindowFrameBound::Preceding(Some(x))
+                | sqlparser::ast::WindowFrameBound::Following(Some(x)) = bound
+                {
+                    self.expr(x);
+                }
+            }
+        }
     }
 
     fn function(&mut self, f: &Function) -> Size {
