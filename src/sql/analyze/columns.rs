@@ -11,6 +11,8 @@
 
 use super::*;
 
+/// The most columns a select list may have, `*` expanded (PostgreSQL's limit).
+pub(super) const MAX_SELECT_COLUMNS: usize = 1664;
 /// The output name PostgreSQL gives an unnamed select-list expression (`FigureColname`), or
 /// `?column?` where it gives none (as PostgreSQL does). Where governance is unsure of
 /// PostgreSQL's name it gives none either: a name governance takes for a column that
@@ -297,7 +299,9 @@ impl Walker<'_> {
     }
 
     /// The output columns of a SELECT whose FROM items are `items`; `None` when a `*` covers
-    /// an item whose columns are not known, or columns merged by USING or NATURAL.
+    /// an item whose columns are not known, or columns merged by USING or NATURAL. Past
+    /// [`MAX_SELECT_COLUMNS`] the list stops growing (the caller refuses it): `SELECT *` over a
+    /// CTE joined to itself doubles its columns per level, 2^24 names from a 1 KB statement.
     pub(super) fn select_columns(&self, s: &Select, items: &[FromItem]) -> Option<Vec<String>> {
         let mut out = Vec::with_capacity(s.projection.len());
         for item in &s.projection {
@@ -310,6 +314,9 @@ impl Walker<'_> {
                 SelectItem::Wildcard(_) => {
                     for i in items {
                         out.extend(self.columns_of(i)?.iter().cloned());
+                        if out.len() > MAX_SELECT_COLUMNS {
+                            return Some(out);
+                        }
                     }
                 }
                 SelectItem::QualifiedWildcard(
@@ -327,6 +334,9 @@ impl Walker<'_> {
                         .rev()
                         .find(|i| self.col_eq(&i.name, &qualifier))?;
                     out.extend(self.columns_of(i)?.iter().cloned());
+                    if out.len() > MAX_SELECT_COLUMNS {
+                        return Some(out);
+                    }
                 }
                 _ => return None,
             }

@@ -407,6 +407,17 @@ impl<'c> Walker<'c> {
         let items = self.from.pop().unwrap_or_default();
         result?;
         self.last_columns = self.select_columns(s, &items);
+        if let Some(columns) = &self.last_columns
+            && columns.len() > columns::MAX_SELECT_COLUMNS
+        {
+            return Err(Denial::new(
+                Rule::UnsupportedSyntax,
+                format!(
+                    "a select list may have at most {} columns (PostgreSQL's limit), `*` included; name the columns you need",
+                    columns::MAX_SELECT_COLUMNS
+                ),
+            ));
+        }
         self.complete_group_by(s, &items);
         // Only now, with every name checked: move leakproof predicates inside the fences.
         self.push_into_fences(s);

@@ -115,3 +115,79 @@ fn values_analytics_builds_are_allowed() {
     let columns = ["name", "email", "region"].repeat(8).join(" || ', ' || ");
     assert_allowed(PG, &format!("SELECT {columns} FROM customers"));
 }
+
+#[test]
+fn values_hidden_behind_stored_tables_and_operators_are_counted() {
+    // A CTE column read inside a subquery over a stored table (whose columns are not listed)
+    // is still the CTE's value (red-team finding: counted as one stored value).
+    let mut ctes = vec!["l0 AS MATERIALIZED (SELECT repeat('x', 100) AS v)".to_string()];
+    for i in 1..=20 {
+        ctes.push(format!(
+            "l{i} AS MATERIALIZED (SELECT (SELECT v || v FROM customers LIMIT 1) AS v FROM l{})",
+            i - 1
+        ));
+    }
+    let correlated = format!(
+        "WITH {} SELECT octet_length(v || 'a') FROM l20",
+        ctes.join(", ")
+    );
+    let message = assert_too_large(PG, &correlated, &[]);
+    assert!(message.contains("from its literals"), "{message}");
+    let lateral = "SELECT length(z.w) FROM (SELECT repeat('ab', 100) AS v) a, LATERAL (SELECT replace(v, 'a', v) AS y FROM customers LIMIT 1) y, LATERAL (SELECT replace(y, 'a', y) AS w FROM customers LIMIT 1) z";
+    assert_too_large(PG, lateral, &[]);
+    // Operators that make a value of both sides: tsquery `&&`, jsonb `-`.
+    let mut levels = vec!["l0 AS (SELECT to_tsquery('simple', 'abcdefgh') AS q)".to_string()];
+    for i in 1..=26 {
+        levels.push(format!("l{i} AS (SELECT q && q AS q FROM l{})", i - 1));
+    }
+    assert_too_large(
+        PG,
+        &format!("WITH {} SELECT numnode(q) FROM l26", levels.join(", ")),
+        &[],
+    );
+    assert_too_large(
+        PG,
+        &format!(
+            "WITH a AS (SELECT jsonb_agg(status) AS j FROM orders) SELECT octet_length((j{})::text) FROM a",
+            " - 'a'".repeat(40)
+        ),
+        &[],
+    );
+    // JSON path subscript lists multiply.
+    let path = "[0,0,0,0,0,0,0,0,0,0]".repeat(8);
+    assert_too_large(
+        PG,
+        &format!("SELECT jsonb_path_query_array('\"x\"', 'lax ${path}')"),
+        &[],
+    );
+    assert_allowed(
+        PG,
+        "SELECT jsonb_path_query_array('[1,2,3]', '$[0,1]'), '{\"a\":1}'::jsonb - 'a', to_tsquery('simple', 'a') && to_tsquery('simple', 'b')",
+    );
+}
+
+#[test]
+fn select_lists_stop_at_postgresqls_column_limit() {
+    // `SELECT *` over a CTE joined to itself doubles its columns per level: 24 levels were
+    // 2^24 names and 3.7 GB in governance alone (red-team finding).
+    let mut ctes = vec!["c0 AS (SELECT 1 AS a)".to_string()];
+    for i in 1..=30 {
+        ctes.push(format!(
+            "c{i} AS (SELECT * FROM c{} p, c{} q)",
+            i - 1,
+            i - 1
+        ));
+    }
+    let sql = format!("WITH {} SELECT 1 FROM c30", ctes.join(", "));
+    let started = std::time::Instant::now();
+    match run(PG, &sql) {
+        Err(GovernError::Denied(d)) => {
+            assert_eq!(d.rule, Rule::UnsupportedSyntax, "{}", d.message);
+            assert!(d.message.contains("at most 1664 columns"), "{}", d.message);
+        }
+        other => panic!("expected a denial, got {other:?}"),
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let wide: Vec<String> = (0..1600).map(|i| format!("1 AS c{i}")).collect();
+    assert_allowed(PG, &format!("SELECT * FROM (SELECT {}) t", wide.join(", ")));
+}

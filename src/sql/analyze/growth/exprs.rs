@@ -3,7 +3,7 @@
 
 use sqlparser::ast::{
     AccessExpr, BinaryOperator, Expr, Function, FunctionArg, FunctionArgExpr,
-    FunctionArgumentClause, FunctionArguments, Subscript, Value, WindowType,
+    FunctionArgumentClause, FunctionArguments, Subscript, UnaryOperator, Value, WindowType,
 };
 
 use super::super::super::names::normalize_ident;
@@ -83,17 +83,72 @@ impl Growth {
                 let l = self.expr(left);
                 let r = self.expr(right);
                 match op {
-                    BinaryOperator::StringConcat => self.made(l.plus(r)),
-                    // JSON and array access: a part of the left value.
+                    BinaryOperator::Gt
+                    | BinaryOperator::Lt
+                    | BinaryOperator::GtEq
+                    | BinaryOperator::LtEq
+                    | BinaryOperator::Spaceship
+                    | BinaryOperator::Eq
+                    | BinaryOperator::NotEq
+                    | BinaryOperator::And
+                    | BinaryOperator::Or
+                    | BinaryOperator::Xor
+                    | BinaryOperator::Match
+                    | BinaryOperator::Regexp
+                    | BinaryOperator::Glob
+                    | BinaryOperator::PGRegexMatch
+                    | BinaryOperator::PGRegexIMatch
+                    | BinaryOperator::PGRegexNotMatch
+                    | BinaryOperator::PGRegexNotIMatch
+                    | BinaryOperator::PGLikeMatch
+                    | BinaryOperator::PGILikeMatch
+                    | BinaryOperator::PGNotLikeMatch
+                    | BinaryOperator::PGNotILikeMatch
+                    | BinaryOperator::PGStartsWith
+                    | BinaryOperator::AtAt
+                    | BinaryOperator::AtArrow
+                    | BinaryOperator::ArrowAt
+                    | BinaryOperator::AtQuestion
+                    | BinaryOperator::Question
+                    | BinaryOperator::QuestionAnd
+                    | BinaryOperator::QuestionPipe
+                    | BinaryOperator::Overlaps
+                    | BinaryOperator::AndLt
+                    | BinaryOperator::AndGt
+                    | BinaryOperator::LtLtPipe
+                    | BinaryOperator::PipeGtGt
+                    | BinaryOperator::AndLtPipe
+                    | BinaryOperator::PipeAndGt
+                    | BinaryOperator::LtCaret
+                    | BinaryOperator::GtCaret
+                    | BinaryOperator::QuestionHash
+                    | BinaryOperator::QuestionDash
+                    | BinaryOperator::QuestionDashPipe
+                    | BinaryOperator::QuestionDoublePipe
+                    | BinaryOperator::TildeEq => Size::fixed(1),
+                    BinaryOperator::Plus
+                    | BinaryOperator::Multiply
+                    | BinaryOperator::Divide
+                    | BinaryOperator::Modulo
+                    | BinaryOperator::DuckIntegerDivide
+                    | BinaryOperator::MyIntegerDivide
+                    | BinaryOperator::PGExp => Size::fixed(SCALAR),
+                    // A part of the left value (JSON, arrays).
                     BinaryOperator::Arrow
                     | BinaryOperator::LongArrow
                     | BinaryOperator::HashArrow
-                    | BinaryOperator::HashLongArrow
-                    | BinaryOperator::HashMinus
-                    | BinaryOperator::Minus
-                    | BinaryOperator::AtQuestion => l.max(Size::fixed(SCALAR)),
-                    _ => Size::fixed(SCALAR),
+                    | BinaryOperator::HashLongArrow => self.made(l),
+                    // Everything else may make a value of both sides: `||`, jsonb `-` and
+                    // `#-` (a whole copy), tsquery `&&` and `<->`, bit string operators, ...
+                    _ => self.made(l.plus(r)),
                 }
+            }
+            Expr::UnaryOp {
+                op: UnaryOperator::BitwiseNot | UnaryOperator::BangNot,
+                expr,
+            } => {
+                let inner = self.expr(expr);
+                self.made(inner)
             }
             Expr::UnaryOp { expr, .. }
             | Expr::Extract { expr, .. }
@@ -315,6 +370,11 @@ impl Growth {
         if let Some(WindowType::WindowSpec(spec)) = &f.over {
             self.window(spec);
         }
+        self.call(&name, &args, &literals)
+    }
+
+    /// The value of a call to `name` with arguments of these sizes (and literal texts).
+    pub(super) fn call(&mut self, name: &str, args: &[Size], literals: &[Option<String>]) -> Size {
         let arg = |i: usize| args.get(i).copied().unwrap_or(Size::ZERO);
         let count = |i: usize| {
             literals
@@ -324,7 +384,7 @@ impl Growth {
         };
         let sum = args.iter().fold(Size::ZERO, |acc, s| acc.plus(*s));
         let widest = args.iter().fold(Size::ZERO, |acc, s| acc.max(*s));
-        match name.as_str() {
+        match name {
             // Aggregates that collect every row's value, and ARRAY(SELECT ...).
             "string_agg" | "array_agg" | "json_agg" | "jsonb_agg" | "json_object_agg"
             | "jsonb_object_agg" | "xmlagg" | "group_concat" | "json_group_array"
@@ -372,13 +432,22 @@ impl Growth {
             }
             "encode" | "translate" | "quote_ident" | "quote_literal" | "quote_nullable"
             | "quote" | "hex" | "to_char" | "initcap" | "lower" | "upper" => {
-                self.made(sum.times(4).plus(Size::fixed(SCALAR)))
+                self.made(sum.times(8).plus(Size::fixed(SCALAR)))
             }
             "normalize" => self.made(arg(0).times(18)),
+            // Each `[a, b, ...]` of a path yields every listed element: lists multiply.
+            "jsonb_path_query" | "jsonb_path_query_array" | "jsonb_path_query_first" => {
+                match literals.get(1).and_then(|l| l.as_deref()) {
+                    Some(path) => self.made(arg(0).times(path_fan_out(path))),
+                    None => self.made(arg(0).product(arg(1)).times(16)),
+                }
+            }
+            // Every word may be wrapped in the options' StartSel and StopSel.
+            "ts_headline" => self.made(arg(1).product(arg(3)).times(2)),
             "string_to_array" | "regexp_split_to_array" | "tsvector_to_array" => {
                 self.made(arg(0).times(8).plus(Size::fixed(SCALAR)))
             }
-            _ if fixed_result(&name) => Size::fixed(SCALAR),
+            _ if fixed_result(name) => Size::fixed(SCALAR),
             _ => self.made(sum.plus(Size::fixed(SCALAR))),
         }
     }
@@ -530,7 +599,7 @@ fn fixed_result(name: &str) -> bool {
 }
 
 /// A literal argument's text (a count, a width, a format string).
-fn literal(a: &FunctionArg) -> Option<String> {
+pub(super) fn literal(a: &FunctionArg) -> Option<String> {
     match a {
         FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v))) => match &v.value {
             Value::Number(n, _) => Some(n.clone()),
@@ -539,4 +608,31 @@ fn literal(a: &FunctionArg) -> Option<String> {
         },
         _ => None,
     }
+}
+
+/// How many values a JSON path literal may yield per value it reads: the product of its
+/// subscript lists' lengths (`$[0,0,0][0,0,0]` yields nine).
+fn path_fan_out(path: &str) -> u64 {
+    let mut fan: u64 = 1;
+    let mut depth = 0usize;
+    let mut items: u64 = 1;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                depth += 1;
+                if depth == 1 {
+                    items = 1;
+                }
+            }
+            ',' if depth == 1 => items = items.saturating_add(1),
+            ']' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    fan = fan.saturating_mul(items);
+                }
+            }
+            _ => {}
+        }
+    }
+    fan
 }

@@ -37,6 +37,8 @@ pub(crate) const MAX_BUILT_COPIES: u64 = 1024;
 pub(crate) const MAX_GROWN_VALUES: u64 = 8;
 /// PostgreSQL's largest value: no single value is larger.
 const MAX_VALUE: u64 = 1 << 30;
+/// PostgreSQL's most columns in a table or a select list.
+const MAX_COLUMNS: usize = 1664;
 /// A value of a fixed-size type (numbers, dates, booleans, ...), rounded up.
 const SCALAR: u64 = 64;
 
@@ -146,6 +148,26 @@ impl Shape {
             columns: Vec::new(),
             open: Some(Size::DATA),
         }
+    }
+
+    fn listed(&self, name: &str) -> Option<Size> {
+        self.columns
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, s)| *s)
+            .reduce(Size::max)
+    }
+
+    /// At most as many listed columns as a table may have: the rest count as any column.
+    fn capped(mut self) -> Shape {
+        if self.columns.len() > MAX_COLUMNS {
+            let rest = self
+                .columns
+                .drain(MAX_COLUMNS..)
+                .fold(self.open.unwrap_or(Size::ZERO), |acc, (_, s)| acc.max(s));
+            self.open = Some(rest);
+        }
+        self
     }
 
     fn column(&self, name: &str) -> Option<Size> {
@@ -434,6 +456,7 @@ impl Growth {
                             if let Some(open) = item.shape.open {
                                 shape.open = Some(shape.open.map_or(open, |o| o.max(open)));
                             }
+                            shape = std::mem::take(&mut shape).capped();
                         }
                     }
                 }
@@ -457,6 +480,7 @@ impl Growth {
                     }
                 }
             }
+            shape = std::mem::take(&mut shape).capped();
         }
         self.from.pop();
         shape
@@ -487,23 +511,39 @@ impl Growth {
             .find(|item| item.name == wanted)
     }
 
+    /// An unqualified name: the innermost level that lists it, and every level on the way
+    /// whose items are open (a stored table's columns are not listed, so a name found there
+    /// may still be an outer query's column: both are counted).
     fn column(&self, name: &str) -> Size {
+        let mut open: Option<Size> = None;
         for level in self.from.iter().rev() {
-            let found = level
+            let listed = level
                 .iter()
-                .filter_map(|item| item.shape.column(name))
+                .filter_map(|item| item.shape.listed(name))
                 .reduce(Size::max);
-            if let Some(size) = found {
-                return size;
+            let opened = level
+                .iter()
+                .filter_map(|item| item.shape.open)
+                .reduce(Size::max);
+            if let Some(o) = opened {
+                open = Some(open.map_or(o, |x| x.max(o)));
+            }
+            if let Some(size) = listed {
+                return size.max(open.unwrap_or(Size::ZERO));
             }
         }
         // A whole row named by its item (`row_to_json(t)`, `t` in PostgreSQL).
-        self.from
+        let row = self
+            .from
             .iter()
             .rev()
             .flat_map(|level| level.iter())
             .find(|item| item.name == name)
-            .map_or(Size::DATA, |item| item.shape.row())
+            .map(|item| item.shape.row());
+        match (open, row) {
+            (Some(a), Some(b)) => a.max(b),
+            (a, b) => a.or(b).unwrap_or(Size::DATA),
+        }
     }
 
     fn qualified(&self, parts: &[sqlparser::ast::Ident]) -> Size {

@@ -1,8 +1,9 @@
 //! FROM items: what each makes visible to the expressions of its SELECT.
 
-use sqlparser::ast::{JoinConstraint, JoinOperator, TableFactor, TableWithJoins};
+use sqlparser::ast::{FunctionArg, JoinConstraint, JoinOperator, TableFactor, TableWithJoins};
 
 use super::super::super::names::normalize_ident;
+use super::exprs::literal;
 use super::{Growth, Item, Shape, Size, last_name};
 
 impl Growth {
@@ -58,13 +59,9 @@ impl Growth {
                         .map(|(_, shape)| shape.clone())
                 });
                 let shape = if let Some(args) = args {
-                    let size = args
-                        .args
-                        .iter()
-                        .fold(Size::DATA, |acc, a| acc.plus(self.arg(a)));
                     Shape {
                         columns: Vec::new(),
-                        open: Some(size),
+                        open: Some(self.table_function(&last_name(name), &args.args)),
                     }
                 } else {
                     cte.unwrap_or_else(Shape::stored)
@@ -93,7 +90,7 @@ impl Growth {
             TableFactor::Function {
                 name, args, alias, ..
             } => {
-                let size = args.iter().fold(Size::DATA, |acc, a| acc.plus(self.arg(a)));
+                let size = self.table_function(&last_name(name), args);
                 let item_name = alias
                     .as_ref()
                     .map(|a| normalize_ident(self.dialect, &a.name))
@@ -141,5 +138,13 @@ impl Growth {
             }
             _ => self.push_item(String::new(), Shape::stored()),
         }
+    }
+
+    /// The rows of a function in FROM: each value at most what the call would make in a
+    /// select list, and at least a stored value.
+    fn table_function(&mut self, name: &str, args: &[FunctionArg]) -> Size {
+        let sizes: Vec<Size> = args.iter().map(|a| self.arg(a)).collect();
+        let literals: Vec<Option<String>> = args.iter().map(literal).collect();
+        self.call(name, &sizes, &literals).max(Size::DATA)
     }
 }
