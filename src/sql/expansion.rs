@@ -32,6 +32,9 @@ use super::{Denial, Dialect, Rule};
 /// The most copies of the queries below one that inlining may make.
 pub(crate) const MAX_EXPANSION: u64 = 10_000;
 
+/// What a column reference inside a subquery weighs, against one in a plain expression.
+const SUBQUERY_WEIGHT: u64 = 100;
+
 /// The most copies one query's own expressions may hold of what they read; past it, every
 /// CTE and derived table of the statement is fenced.
 const MAX_HEAVY: u64 = 10 * MAX_EXPANSION;
@@ -298,12 +301,29 @@ fn join_references(j: &Join) -> u64 {
     }
 }
 
-/// Column references in `e` (subqueries' included: an upper bound is enough).
+/// Column references in `e` (subqueries' included: an upper bound is enough). A reference
+/// inside a subquery counts [`SUBQUERY_WEIGHT`] times: inlining copies the whole subquery,
+/// which the planner then plans once per copy (`(SELECT v + v FROM t LIMIT 1)` per level took
+/// about 17 KB of planning per copy: 280 MB at twelve levels, and a fence every 10,000 copies
+/// let a longer chain pass that in every segment).
 fn references(e: &Expr) -> u64 {
     let mut n: u64 = 0;
     let _ = sqlparser::ast::visit_expressions(e, |x| {
-        if matches!(x, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) {
-            n = n.saturating_add(1);
+        match x {
+            Expr::Identifier(_) | Expr::CompoundIdentifier(_) => n = n.saturating_add(1),
+            Expr::Subquery(q)
+            | Expr::Exists { subquery: q, .. }
+            | Expr::InSubquery { subquery: q, .. } => {
+                let mut inside: u64 = 0;
+                let _ = sqlparser::ast::visit_expressions(q.as_ref(), |y| {
+                    if matches!(y, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) {
+                        inside = inside.saturating_add(1);
+                    }
+                    ControlFlow::<()>::Continue(())
+                });
+                n = n.saturating_add(inside.saturating_mul(SUBQUERY_WEIGHT - 1));
+            }
+            _ => {}
         }
         ControlFlow::<()>::Continue(())
     });
@@ -407,6 +427,25 @@ mod tests {
         }
         let out = bounded(&sql);
         assert!(out.contains("OFFSET 0"), "{out}");
+    }
+
+    /// A copy of a scalar subquery is planned again: about 17 KB each, so twelve levels of
+    /// `(SELECT v + v FROM t LIMIT 1)` took 280 MB of planning (red-team finding), and a
+    /// fence only every 10,000 copies let each segment of a longer chain do it again.
+    #[test]
+    fn copies_of_subqueries_weigh_as_much_as_they_cost_to_plan() {
+        let mut ctes = vec!["l0 AS (SELECT 1 AS v)".to_string()];
+        for i in 1..=30 {
+            ctes.push(format!(
+                "l{i} AS (SELECT (SELECT v + v FROM t LIMIT 1) AS v FROM l{})",
+                i - 1
+            ));
+        }
+        let out = bounded(&format!("WITH {} SELECT v FROM l30", ctes.join(", ")));
+        assert!(out.matches("OFFSET 0").count() >= 15, "{out}");
+        // One scalar subquery read once is still inlined.
+        let sql = "WITH a AS (SELECT (SELECT max(x) FROM t) AS m) SELECT m FROM a";
+        assert!(!bounded(sql).contains("OFFSET 0"), "{sql}");
     }
 
     #[test]
