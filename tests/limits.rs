@@ -441,13 +441,39 @@ async fn plain_server() -> (tempfile::TempDir, common::mcp::HttpServer, String) 
     (dir, server, addr)
 }
 
+/// A server like [`plain_server`] whose SQLite database also has `documents`: a 16 MiB text
+/// (id 1) and a 20 MiB one (id 2).
+async fn documents_server() -> (tempfile::TempDir, common::mcp::HttpServer) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("policies")).expect("mkdir");
+    write_policy(&dir.path().join("policies"), "plain", "");
+    let db = dir.path().join("documents.db");
+    std::fs::copy(common::sqlite_demo(), &db).expect("copy the demo");
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    conn.execute_batch("CREATE TABLE documents (id INTEGER PRIMARY KEY, body TEXT)")
+        .expect("create");
+    for (id, mib) in [(1, 16), (2, 20)] {
+        conn.execute(
+            "INSERT INTO documents VALUES (?1, ?2)",
+            rusqlite::params![id, "x".repeat(mib << 20)],
+        )
+        .expect("insert");
+    }
+    drop(conn);
+    let url = common::sqlite_url(&db);
+    let server = http_server(&config(dir.path(), &url, "plain")).await;
+    (dir, server)
+}
+
 /// SQLite runs in the server's process, so what it holds at once is bounded (512 MiB for all
 /// its connections): 60 columns of a 16 MiB string built from literals made 2 GB and aborted
-/// the server (red-team finding); it is now SQLite's "out of memory" and the server goes on.
-/// A row far over the byte budget is not decoded; text that is not UTF-8 is not NULL.
+/// the server (red-team finding). Governance now refuses building that much from literals;
+/// copies of a large stored value can still add up, and they are SQLite's "out of memory"
+/// while the server goes on. A row far over the byte budget is not decoded; text that is not
+/// UTF-8 is not NULL.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_memory_is_bounded_and_wide_rows_are_not_decoded() {
-    let (_dir, server, _) = plain_server().await;
+    let (_dir, server) = documents_server().await;
     let client = http_client(&server.url).await;
     let big = format!(
         "{}'x'{}",
@@ -459,6 +485,20 @@ async fn sqlite_memory_is_bounded_and_wide_rows_are_not_decoded() {
         "WITH t(s) AS (SELECT {big}) SELECT {} FROM t",
         columns.join(", ")
     );
+    let r = call(&client, "query", json!({ "sql": wide })).await;
+    assert_eq!(
+        error_code(&r).as_deref(),
+        Some("policy_denied"),
+        "{}",
+        text(&r)
+    );
+    assert!(
+        text(&r).contains("too large for the database's memory"),
+        "{}",
+        text(&r)
+    );
+    let columns: Vec<String> = (0..60).map(|i| format!("body || '{i}'")).collect();
+    let wide = format!("SELECT {} FROM documents WHERE id = 1", columns.join(", "));
     let r = call(&client, "query", json!({ "sql": wide })).await;
     assert_eq!(
         error_code(&r).as_deref(),
@@ -481,19 +521,14 @@ async fn sqlite_memory_is_bounded_and_wide_rows_are_not_decoded() {
         rss_mb.is_some_and(|mb| mb < 1500),
         "peak RSS {rss_mb:?} MiB"
     );
-    // Seven 20 MB columns fit SQLite's heap, but copying them ran out of memory in the
+    // Fourteen 20 MB columns fit SQLite's heap, but copying them ran out of memory in the
     // driver, whose worker thread panicked; the pool kept handing out the dead connection and
     // every later call failed. It is dropped now: the next calls work.
-    let twenty = format!(
-        "{}'aaaaaaaaaa'{}, 'a', 'aa')",
-        "replace(".repeat(7),
-        ", 'a', 'aaaaaaaaaa')".repeat(6)
-    );
-    let seven: Vec<String> = (0..7).map(|i| format!("{twenty} AS c{i}")).collect();
+    let fourteen: Vec<String> = (0..14).map(|i| format!("body || '{i}' AS c{i}")).collect();
     let r = call(
         &client,
         "query",
-        json!({ "sql": format!("SELECT {}", seven.join(", ")) }),
+        json!({ "sql": format!("SELECT {} FROM documents WHERE id = 2", fourteen.join(", ")) }),
     )
     .await;
     assert!(error_code(&r).is_some(), "{}", text(&r));
@@ -506,7 +541,7 @@ async fn sqlite_memory_is_bounded_and_wide_rows_are_not_decoded() {
         .await;
         assert_eq!(error_code(&r), None, "{}", text(&r));
     }
-    let three = format!("WITH t(s) AS (SELECT {big}) SELECT length(s), s || '1', s || '2' FROM t");
+    let three = "SELECT length(body), body || '1', body || '2' FROM documents WHERE id = 1";
     let r = call(&client, "query", json!({ "sql": three })).await;
     assert_eq!(error_code(&r), None, "{}", text(&r));
     let content = r.structured_content.clone().expect("structured");
@@ -691,7 +726,8 @@ async fn sqlite_searches_cannot_outlast_the_timeout() {
     .await;
     assert_eq!(error_code(&r), None, "{}", text(&r));
     // A needle of a million characters, built from a short literal.
-    let big = "replace(replace(replace(replace(replace(replace('aaaaaaaaaa','a','aaaaaaaaaa'),'a','aaaaaaaaaa'),'a','aaaaaaaaaa'),'a','aaaaaaaaaa'),'a','aaaaaaaaaa'),'a','aaaaaaaaaa')";
+    // (Six levels, ten million characters, are now refused for what the row would build.)
+    let big = "replace(replace(replace(replace(replace('aaaaaaaaaa','a','aaaaaaaaaa'),'a','aaaaaaaaaa'),'a','aaaaaaaaaa'),'a','aaaaaaaaaa'),'a','aaaaaaaaaa')";
     let started = Instant::now();
     let r = call(
         &client,
@@ -718,7 +754,7 @@ async fn sqlite_searches_cannot_outlast_the_timeout() {
     .await;
     assert_eq!(error_code(&r), None, "{}", text(&r));
     let rows = r.structured_content.as_ref().expect("rows")["rows"].clone();
-    assert_eq!(rows, json!([[null, 0, 10_000_000]]));
+    assert_eq!(rows, json!([[null, 0, 1_000_000]]));
     assert!(
         started.elapsed() < Duration::from_secs(3),
         "{:?}",

@@ -435,6 +435,8 @@ impl Growth {
                 self.made(sum.times(8).plus(Size::fixed(SCALAR)))
             }
             "normalize" => self.made(arg(0).times(18)),
+            // One character per argument.
+            "char" | "chr" => Size::fixed(4 * args.len().max(1) as u64),
             // Each `[a, b, ...]` of a path yields every listed element: lists multiply.
             "jsonb_path_query" | "jsonb_path_query_array" | "jsonb_path_query_first" => {
                 match literals.get(1).and_then(|l| l.as_deref()) {
