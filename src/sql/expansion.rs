@@ -32,6 +32,10 @@ use super::{Denial, Dialect, Rule};
 /// The most copies of the queries below one that inlining may make.
 pub(crate) const MAX_EXPANSION: u64 = 10_000;
 
+/// The most copies of what they read the sort and group keys of one query (ORDER BY, GROUP BY,
+/// DISTINCT ON, a named window) may hold; past it, every CTE and derived table is fenced.
+const MAX_SORT_KEYS: u64 = MAX_EXPANSION;
+
 /// What a column reference inside a subquery weighs, against one in a plain expression.
 const SUBQUERY_WEIGHT: u64 = 100;
 
@@ -60,7 +64,8 @@ pub(crate) fn bound(statement: &mut Statement, dialect: Dialect) -> Result<(), D
     let mut weigher = Weigher {
         dialect,
         ctes: Vec::new(),
-        heavy: false,
+        heavy: reads_whole_rows(statement, dialect),
+        widest: 1,
     };
     let _ = statement.visit(&mut weigher);
     if weigher.heavy {
@@ -124,6 +129,8 @@ struct Weigher {
     ctes: Vec<(String, u64)>,
     /// Whether some expression would still copy more than the bound allows once inlined.
     heavy: bool,
+    /// What the FROM items of the SELECT weighed last weigh (its ORDER BY reads them).
+    widest: u64,
 }
 
 impl VisitorMut for Weigher {
@@ -148,6 +155,16 @@ impl Weigher {
             }
         }
         let w = self.set_expr(&mut q.body, outer);
+        if let Some(order_by) = &q.order_by
+            && let sqlparser::ast::OrderByKind::Expressions(list) = &order_by.kind
+        {
+            let refs = list
+                .iter()
+                .fold(0u64, |acc, o| acc.max(references(&o.expr)));
+            if refs.saturating_mul(w.max(self.widest)) > MAX_SORT_KEYS {
+                self.heavy = true;
+            }
+        }
         if q.limit_clause.is_some() || q.fetch.is_some() {
             return 1;
         }
@@ -203,11 +220,35 @@ impl Weigher {
                 clauses = clauses.max(join_references(j));
             }
         }
+        // Sort and group keys cost the planner far more per copy than a select list does
+        // (eight references to a chain of weight 8,192 in an ORDER BY took 967 MB).
+        let mut keys = 0;
         if let GroupByExpr::Expressions(exprs, _) = &s.group_by {
             for e in exprs {
-                clauses = clauses.max(references(e));
+                keys = keys.max(references(e));
             }
         }
+        clauses = clauses.max(references_in(&s.qualify));
+        if let Some(sqlparser::ast::Distinct::On(exprs)) = &s.distinct {
+            for e in exprs {
+                keys = keys.max(references(e));
+            }
+        }
+        for window in &s.named_window {
+            if let sqlparser::ast::NamedWindowExpr::WindowSpec(spec) = &window.1 {
+                for e in spec
+                    .partition_by
+                    .iter()
+                    .chain(spec.order_by.iter().map(|o| &o.expr))
+                {
+                    keys = keys.max(references(e));
+                }
+            }
+        }
+        if keys.saturating_mul(widest) > MAX_SORT_KEYS {
+            self.heavy = true;
+        }
+        self.widest = widest;
         if output.max(clauses.saturating_mul(widest)) > MAX_HEAVY {
             self.heavy = true;
         }
@@ -255,6 +296,115 @@ impl Weigher {
             }
             _ => 1,
         }
+    }
+}
+
+/// Whether an expression reads a whole row of a CTE or a FROM item by its name (`x`,
+/// `to_jsonb(x)`, `row(x.*)`): inlined, such a reference becomes a row of every column's
+/// expression, so a chain of them multiplies by its width per level (eight levels of four
+/// columns, 1.1 KB, took 1.4 GB of planning), which column references do not show.
+fn reads_whole_rows(statement: &Statement, dialect: Dialect) -> bool {
+    use super::names::normalize_ident;
+    let mut names: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let _ = sqlparser::ast::visit_relations(statement, |name| {
+        if let Some(ident) = name.0.last().and_then(|p| p.as_ident()) {
+            names.insert(normalize_ident(dialect, ident));
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    let mut columns: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut aliases = AliasNames {
+        dialect,
+        names: &mut names,
+        columns: &mut columns,
+    };
+    let _ = Visit::visit(statement, &mut aliases);
+    // A name that is also some query's output column is read as that column (PostgreSQL
+    // prefers a column to a whole row): `WITH m AS (SELECT ... AS m) SELECT m FROM m`.
+    names.retain(|n| !columns.contains(n));
+    let mut whole = false;
+    let _ = sqlparser::ast::visit_expressions(statement, |e| {
+        let hit = match e {
+            Expr::Identifier(i) => names.contains(&normalize_ident(dialect, i)),
+            Expr::Function(f) => match &f.args {
+                sqlparser::ast::FunctionArguments::List(list) => list.args.iter().any(|a| {
+                    matches!(
+                        a,
+                        sqlparser::ast::FunctionArg::Unnamed(
+                            sqlparser::ast::FunctionArgExpr::QualifiedWildcard(_)
+                        ) | sqlparser::ast::FunctionArg::Named {
+                            arg: sqlparser::ast::FunctionArgExpr::QualifiedWildcard(_),
+                            ..
+                        }
+                    )
+                }),
+                _ => false,
+            },
+            Expr::QualifiedWildcard(..) => true,
+            _ => false,
+        };
+        if hit {
+            whole = true;
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    });
+    whole
+}
+
+/// The aliases of a statement's FROM items and CTEs, added to `names`; the output column names
+/// it gives (select-list aliases, alias column lists), added to `columns`.
+struct AliasNames<'n> {
+    dialect: Dialect,
+    names: &'n mut std::collections::HashSet<String>,
+    columns: &'n mut std::collections::HashSet<String>,
+}
+
+impl Visitor for AliasNames<'_> {
+    type Break = ();
+
+    fn pre_visit_table_factor(&mut self, tf: &TableFactor) -> ControlFlow<()> {
+        let alias = match tf {
+            TableFactor::Table { alias, .. }
+            | TableFactor::Derived { alias, .. }
+            | TableFactor::Function { alias, .. }
+            | TableFactor::UNNEST { alias, .. }
+            | TableFactor::NestedJoin { alias, .. } => alias.as_ref(),
+            _ => None,
+        };
+        if let Some(alias) = alias {
+            self.names
+                .insert(super::names::normalize_ident(self.dialect, &alias.name));
+            for c in &alias.columns {
+                self.columns
+                    .insert(super::names::normalize_ident(self.dialect, &c.name));
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_select(&mut self, s: &Select) -> ControlFlow<()> {
+        for item in &s.projection {
+            if let SelectItem::ExprWithAlias { alias, .. } = item {
+                self.columns
+                    .insert(super::names::normalize_ident(self.dialect, alias));
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_query(&mut self, q: &Query) -> ControlFlow<()> {
+        if let Some(with) = &q.with {
+            for cte in &with.cte_tables {
+                self.names
+                    .insert(super::names::normalize_ident(self.dialect, &cte.alias.name));
+                for c in &cte.alias.columns {
+                    self.columns
+                        .insert(super::names::normalize_ident(self.dialect, &c.name));
+                }
+            }
+        }
+        ControlFlow::Continue(())
     }
 }
 
@@ -446,6 +596,37 @@ mod tests {
         // One scalar subquery read once is still inlined.
         let sql = "WITH a AS (SELECT (SELECT max(x) FROM t) AS m) SELECT m FROM a";
         assert!(!bounded(sql).contains("OFFSET 0"), "{sql}");
+    }
+
+    /// Inlined, a whole-row reference (`x`, `to_jsonb(x)`, `row(x.*)`) is a row of every
+    /// column's expression: eight levels of four columns took 1.4 GB of planning. Sort and
+    /// group keys cost the planner far more per copy than a select list: eight references
+    /// in an ORDER BY to a chain just under the bound took 967 MB (red-team findings).
+    #[test]
+    fn whole_rows_and_sort_keys_over_inlined_chains_are_fenced() {
+        let mut sql = "SELECT id AS c0, id AS c1, id AS c2, id AS c3 FROM t".to_string();
+        for _ in 0..8 {
+            sql = format!(
+                "SELECT length(x::text) + 0 AS c0, length(x::text) + 1 AS c1, length(x::text) + 2 AS c2, length(x::text) + 3 AS c3 FROM ({sql}) x"
+            );
+        }
+        let out = bounded(&format!("SELECT count(c0) FROM ({sql}) y"));
+        assert!(out.matches("OFFSET 0").count() >= 8, "{out}");
+        for tail in [
+            "ORDER BY s+s+s+s+s+s+s+s",
+            "WINDOW w AS (ORDER BY s+s+s+s+s+s+s+s)",
+            "GROUP BY s+s+s+s+s+s+s+s",
+        ] {
+            let mut ctes = vec!["l0 AS (SELECT id::numeric AS s FROM t)".to_string()];
+            for i in 1..=6 {
+                ctes.push(format!("l{i} AS (SELECT s+s+s+s AS s FROM l{})", i - 1));
+            }
+            ctes.push("l7 AS (SELECT s+s AS s FROM l6)".to_string());
+            let sql = format!("WITH {} SELECT 1 FROM l7 {tail}", ctes.join(", "));
+            assert!(bounded(&sql).contains("OFFSET 0"), "{sql}");
+        }
+        let sql = "SELECT to_jsonb(o) FROM (SELECT id, amount FROM t) o ORDER BY id";
+        assert!(bounded(sql).contains("OFFSET 0"), "{sql}");
     }
 
     #[test]

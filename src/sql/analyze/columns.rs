@@ -146,8 +146,8 @@ pub(super) fn values_columns(v: &sqlparser::ast::Values) -> Vec<String> {
 pub(super) fn renamed(
     dialect: Dialect,
     alias: Option<&TableAlias>,
-    base: Option<Vec<String>>,
-) -> Option<Vec<String>> {
+    base: Option<super::Columns>,
+) -> Option<super::Columns> {
     let names: Vec<String> = alias
         .map(|a| {
             a.columns
@@ -159,7 +159,8 @@ pub(super) fn renamed(
     if names.is_empty() {
         return base;
     }
-    let rest = base.map_or_else(Vec::new, |b| b.into_iter().skip(names.len()).collect());
+    let rest: Vec<String> =
+        base.map_or_else(Vec::new, |b| b.iter().skip(names.len()).cloned().collect());
     Some(names.into_iter().chain(rest).collect())
 }
 

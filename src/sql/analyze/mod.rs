@@ -71,14 +71,18 @@ enum ItemKind {
     /// A base table: visible and hidden columns known.
     Table(std::sync::Arc<TableAccess>),
     /// A CTE, derived table, function or renamed table: its output columns where known.
-    Opaque(Option<Vec<String>>),
+    Opaque(Option<Columns>),
 }
+
+/// Output column names, shared by every reference to the CTE or item they belong to (a CTE of
+/// 1,600 columns referenced 4,000 times held 6.4 million names: 400 MB in governance).
+type Columns = std::rc::Rc<[String]>;
 
 /// A CTE in scope: its name and, where known, its columns.
 #[derive(Debug, Clone)]
 struct Cte {
     name: String,
-    columns: Option<Vec<String>>,
+    columns: Option<Columns>,
 }
 
 pub(crate) fn analyze(
@@ -273,7 +277,7 @@ impl<'c> Walker<'c> {
                         c.columns = columns::renamed(
                             self.dialect,
                             Some(&cte.alias),
-                            columns::syntactic_outputs(self.dialect, &cte.query),
+                            columns::syntactic_outputs(self.dialect, &cte.query).map(Columns::from),
                         );
                     }
                     ctes.clone()
@@ -284,7 +288,11 @@ impl<'c> Walker<'c> {
                 self.query(&mut cte.query)?;
                 let computed = self.last_columns.take();
                 if let Some(c) = ctes.get_mut(i) {
-                    c.columns = columns::renamed(self.dialect, Some(&cte.alias), computed);
+                    c.columns = columns::renamed(
+                        self.dialect,
+                        Some(&cte.alias),
+                        computed.map(Columns::from),
+                    );
                 }
             }
             self.set_scope(ctes);
@@ -297,7 +305,7 @@ impl<'c> Walker<'c> {
             let (items, mut aliases) = body_scope.unwrap_or_else(|| {
                 let item = FromItem {
                     name: String::new(),
-                    kind: ItemKind::Opaque(columns.clone()),
+                    kind: ItemKind::Opaque(columns.clone().map(Columns::from)),
                     key: None,
                     table: None,
                     function: false,

@@ -58,7 +58,11 @@ impl Walker<'_> {
                             *with_ordinality,
                         );
                         let fallback = function_name(self.dialect, name);
-                        self.register_opaque(alias.as_ref(), fallback, base);
+                        self.register_opaque(
+                            alias.as_ref(),
+                            fallback,
+                            base.map(super::Columns::from),
+                        );
                         self.note_table_function();
                         Ok(())
                     }
@@ -96,7 +100,7 @@ impl Walker<'_> {
                 }
                 walked?;
                 let base = self.last_columns.take();
-                self.register_opaque(alias.as_ref(), None, base);
+                self.register_opaque(alias.as_ref(), None, base.map(super::Columns::from));
                 Ok(())
             }
             TableFactor::Function {
@@ -115,7 +119,7 @@ impl Walker<'_> {
                 let base =
                     columns::function_columns(self.dialect, name, alias.as_ref(), *with_ordinality);
                 let fallback = function_name(self.dialect, name);
-                self.register_opaque(alias.as_ref(), fallback, base);
+                self.register_opaque(alias.as_ref(), fallback, base.map(super::Columns::from));
                 self.note_table_function();
                 Ok(())
             }
@@ -150,7 +154,11 @@ impl Walker<'_> {
                     }
                     _ => None,
                 };
-                self.register_opaque(alias.as_ref(), Some("unnest".into()), base);
+                self.register_opaque(
+                    alias.as_ref(),
+                    Some("unnest".into()),
+                    base.map(super::Columns::from),
+                );
                 self.note_table_function();
                 Ok(())
             }
@@ -177,7 +185,7 @@ impl Walker<'_> {
                         .filter(|_| !merged);
                     // (hidden behind the alias until this SELECT ends)
                     self.out_of_sight.extend(inner);
-                    self.register_opaque(Some(alias), None, columns);
+                    self.register_opaque(Some(alias), None, columns.map(super::Columns::from));
                 }
                 Ok(())
             }
@@ -210,7 +218,7 @@ impl Walker<'_> {
         &mut self,
         alias: Option<&TableAlias>,
         fallback: Option<String>,
-        base: Option<Vec<String>>,
+        base: Option<super::Columns>,
     ) {
         // (names of aliases are checked in `table_factor`)
         let name = alias
@@ -284,7 +292,7 @@ impl Walker<'_> {
             ItemKind::Opaque(columns::renamed(
                 dialect,
                 alias.as_ref(),
-                Some(access.visible.clone()),
+                Some(super::Columns::from(access.visible.as_slice())),
             ))
         } else {
             ItemKind::Table(access.clone())

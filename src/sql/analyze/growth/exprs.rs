@@ -388,7 +388,10 @@ impl Growth {
             // Aggregates that collect every row's value, and ARRAY(SELECT ...).
             "string_agg" | "array_agg" | "json_agg" | "jsonb_agg" | "json_object_agg"
             | "jsonb_object_agg" | "xmlagg" | "group_concat" | "json_group_array"
-            | "json_group_object" | "range_agg" | "array" => self.made(Size::GROWN),
+            | "json_group_object" | "range_agg" | "array" => {
+                self.collecting = self.collecting.saturating_add(1);
+                Size::GROWN
+            }
             // One of their arguments, unchanged.
             "min" | "max" | "any_value" | "mode" | "first_value" | "last_value" | "nth_value"
             | "lag" | "lead" | "percentile_disc" | "coalesce" | "nullif" | "greatest" | "least"

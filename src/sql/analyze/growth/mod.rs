@@ -24,6 +24,9 @@ use sqlparser::ast::{
     SetExpr, Statement, TableAlias,
 };
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use super::super::names::normalize_ident;
 use super::{Denial, Dialect, Rule};
 
@@ -32,9 +35,13 @@ use super::{Denial, Dialect, Rule};
 pub(crate) const MAX_BUILT_BYTES: u64 = 64 << 20;
 /// Copies of stored values and parameters a statement may make in one row.
 pub(crate) const MAX_BUILT_COPIES: u64 = 1024;
-/// Values of caller-controlled size (collecting aggregates, recursive CTE columns, products of
-/// two data values) a statement may make in one row.
+/// Values made at once from values of caller-controlled size (copies of what collecting
+/// aggregates made, of recursive CTE columns; products of two data values) a statement may
+/// make in one row.
 pub(crate) const MAX_GROWN_VALUES: u64 = 8;
+/// Aggregates that collect their rows' values (`string_agg`, `array_agg`, `json_agg`,
+/// `ARRAY(SELECT ...)`) one statement may have.
+pub(crate) const MAX_COLLECTING: u64 = 32;
 /// PostgreSQL's largest value: no single value is larger.
 const MAX_VALUE: u64 = 1 << 30;
 /// PostgreSQL's most columns in a table or a select list.
@@ -150,14 +157,6 @@ impl Shape {
         }
     }
 
-    fn listed(&self, name: &str) -> Option<Size> {
-        self.columns
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, s)| *s)
-            .reduce(Size::max)
-    }
-
     /// At most as many listed columns as a table may have: the rest count as any column.
     fn capped(mut self) -> Shape {
         if self.columns.len() > MAX_COLUMNS {
@@ -218,17 +217,58 @@ impl Shape {
 
 struct Item {
     name: String,
-    shape: Shape,
+    shape: Rc<Shape>,
+}
+
+/// A SELECT's FROM items, and what an unqualified name found among them may be: the largest
+/// listed column of that name, and the largest column of an item whose columns are not
+/// listed (kept as items are added, so a name is looked up once per level, not per item).
+#[derive(Default)]
+struct Level {
+    items: Vec<Item>,
+    names: HashMap<String, Size>,
+    open: Option<Size>,
+    /// Shapes already merged into `names` (many references to one CTE share one).
+    merged: std::collections::HashSet<*const Shape>,
+}
+
+impl Level {
+    fn of(item: Item) -> Level {
+        let mut level = Level::default();
+        level.push(item);
+        level
+    }
+
+    fn push(&mut self, item: Item) {
+        if !self.merged.insert(Rc::as_ptr(&item.shape)) {
+            self.items.push(item);
+            return;
+        }
+        for (name, size) in &item.shape.columns {
+            self.names
+                .entry(name.clone())
+                .and_modify(|s| *s = s.max(*size))
+                .or_insert(*size);
+        }
+        if let Some(o) = item.shape.open {
+            self.open = Some(self.open.map_or(o, |x| x.max(o)));
+        }
+        self.items.push(item);
+    }
 }
 
 struct Growth {
     dialect: Dialect,
     /// CTEs visible, innermost scope last.
-    ctes: Vec<Vec<(String, Shape)>>,
+    ctes: Vec<Vec<(String, Rc<Shape>)>>,
     /// FROM items per SELECT, innermost last.
-    from: Vec<Vec<Item>>,
+    from: Vec<Level>,
     /// What the statement's new values add up to in one row.
     built: Size,
+    /// Aggregates that collect their rows' values: each grows with the rows, between which
+    /// the database checks the timeout, so they are counted apart from copies of what they
+    /// made (which are made at once).
+    collecting: u64,
 }
 
 /// Refuses a statement whose expressions may build more, in one row, than the limits above.
@@ -246,13 +286,19 @@ pub(super) fn check(statement: &Statement, dialect: Dialect) -> Result<(), Denia
         ctes: Vec::new(),
         from: Vec::new(),
         built: Size::ZERO,
+        collecting: 0,
     };
     growth.query(query);
     let built = growth.built;
-    if !built.is_big() {
+    if !built.is_big() && growth.collecting <= MAX_COLLECTING {
         return Ok(());
     }
-    let why = if built.fixed > MAX_BUILT_BYTES {
+    let why = if growth.collecting > MAX_COLLECTING {
+        format!(
+            "it has {} aggregates that collect their rows (string_agg, array_agg, json_agg, ARRAY(SELECT ...)), each up to 1 GB; at most {MAX_COLLECTING}",
+            growth.collecting
+        )
+    } else if built.fixed > MAX_BUILT_BYTES {
         format!(
             "it may build about {} MiB from its literals in one row, at most {} MiB (repeat, lpad, replace, format and || multiply through nested calls, subqueries and CTEs)",
             built.fixed >> 20,
@@ -265,7 +311,7 @@ pub(super) fn check(statement: &Statement, dialect: Dialect) -> Result<(), Denia
         )
     } else {
         format!(
-            "it may make {} values whose size grows with the rows read (string_agg, array_agg, json_agg, ARRAY(SELECT ...), recursive CTE columns, replace of a value by another), or copies of them, in one row; at most {MAX_GROWN_VALUES}",
+            "it may make {} copies of values whose size grows with the rows read (an aggregate's string or array, a recursive CTE's growing column, replace of a value by another) in one row; at most {MAX_GROWN_VALUES}",
             built.grown
         )
     };
@@ -288,20 +334,20 @@ impl Growth {
                         .renamed(Some(&cte.alias), self.dialect)
                 };
                 if let Some(scope) = self.ctes.last_mut() {
-                    scope.push((name, shape));
+                    scope.push((name, Rc::new(shape)));
                 }
             }
         }
         let shape = self.set_expr(&q.body);
         // ORDER BY sees the output columns (and, for a plain SELECT, its FROM items: their
         // values are in the output or read as stored values).
-        self.from.push(vec![Item {
+        self.from.push(Level::of(Item {
             name: String::new(),
-            shape: Shape {
+            shape: Rc::new(Shape {
                 columns: shape.columns.clone(),
                 open: Some(shape.open.unwrap_or(Size::DATA)),
-            },
-        }]);
+            }),
+        }));
         if let Some(order_by) = &q.order_by
             && let OrderByKind::Expressions(list) = &order_by.kind
         {
@@ -335,35 +381,29 @@ impl Growth {
     }
 
     /// A recursive CTE's columns: what the non-recursive part makes, and, where the recursive
-    /// part makes more from it, a value that grows with every round.
+    /// part makes more from it, a value that grows with every round. The recursive part is
+    /// walked once, reading the CTE's columns as growing values (walked twice, nested
+    /// recursive CTEs doubled the work per level).
     fn recursive(&mut self, name: &str, q: &Query, alias: &TableAlias) -> Shape {
         let SetExpr::SetOperation { left, right, .. } = q.body.as_ref() else {
             return self.query(q).renamed(Some(alias), self.dialect);
         };
         let anchor = self.set_expr(left).renamed(Some(alias), self.dialect);
-        // A first pass to see what one round makes (its values are not counted twice).
-        let counted = self.built;
+        let mut growing = anchor.clone();
+        for column in &mut growing.columns {
+            column.1 = column.1.plus(Size::GROWN);
+        }
         if let Some(scope) = self.ctes.last_mut() {
-            scope.push((name.to_string(), anchor.clone()));
+            scope.push((name.to_string(), Rc::new(growing)));
         }
         let round = self.set_expr(right);
-        self.built = counted;
-        let mut shape = anchor.clone();
-        for (i, column) in shape.columns.iter_mut().enumerate() {
-            let made = round.columns.get(i).map_or(Size::DATA, |c| c.1);
-            let floor = column.1.plus(Size::fixed(SCALAR));
-            if made.data > floor.data || made.grown > floor.grown || made.fixed > floor.fixed {
-                column.1 = column.1.max(made).plus(Size::GROWN);
-            }
-        }
-        if let Some(scope) = self.ctes.last_mut()
-            && let Some(entry) = scope.iter_mut().rev().find(|(n, _)| n == name)
-        {
-            entry.1 = shape.clone();
-        }
-        self.set_expr(right);
         if let Some(scope) = self.ctes.last_mut() {
             scope.retain(|(n, _)| n != name);
+        }
+        let mut shape = anchor;
+        for (i, column) in shape.columns.iter_mut().enumerate() {
+            let made = round.columns.get(i).map_or(Size::DATA, |c| c.1);
+            column.1 = column.1.max(made);
         }
         shape
     }
@@ -406,7 +446,7 @@ impl Growth {
     }
 
     fn select(&mut self, s: &Select) -> Shape {
-        self.from.push(Vec::new());
+        self.from.push(Level::default());
         for table in &s.from {
             self.table_with_joins(table);
         }
@@ -451,7 +491,7 @@ impl Growth {
                 }
                 SelectItem::Wildcard(_) => {
                     if let Some(level) = self.from.last() {
-                        for item in level {
+                        for item in &level.items {
                             shape.columns.extend(item.shape.columns.iter().cloned());
                             if let Some(open) = item.shape.open {
                                 shape.open = Some(shape.open.map_or(open, |o| o.max(open)));
@@ -463,7 +503,7 @@ impl Growth {
                 SelectItem::QualifiedWildcard(kind, _) => {
                     let found = match kind {
                         sqlparser::ast::SelectItemQualifiedWildcardKind::ObjectName(name) => {
-                            self.item(name).map(|i| i.shape.clone())
+                            self.item(name).map(|i| Shape::clone(&i.shape))
                         }
                         sqlparser::ast::SelectItemQualifiedWildcardKind::Expr(e) => {
                             let size = self.expr(e);
@@ -507,7 +547,7 @@ impl Growth {
         self.from
             .iter()
             .rev()
-            .flat_map(|level| level.iter().rev())
+            .flat_map(|level| level.items.iter().rev())
             .find(|item| item.name == wanted)
     }
 
@@ -517,18 +557,10 @@ impl Growth {
     fn column(&self, name: &str) -> Size {
         let mut open: Option<Size> = None;
         for level in self.from.iter().rev() {
-            let listed = level
-                .iter()
-                .filter_map(|item| item.shape.listed(name))
-                .reduce(Size::max);
-            let opened = level
-                .iter()
-                .filter_map(|item| item.shape.open)
-                .reduce(Size::max);
-            if let Some(o) = opened {
+            if let Some(o) = level.open {
                 open = Some(open.map_or(o, |x| x.max(o)));
             }
-            if let Some(size) = listed {
+            if let Some(size) = level.names.get(name) {
                 return size.max(open.unwrap_or(Size::ZERO));
             }
         }
@@ -537,7 +569,7 @@ impl Growth {
             .from
             .iter()
             .rev()
-            .flat_map(|level| level.iter())
+            .flat_map(|level| level.items.iter())
             .find(|item| item.name == name)
             .map(|item| item.shape.row());
         match (open, row) {
@@ -555,7 +587,7 @@ impl Growth {
         self.from
             .iter()
             .rev()
-            .flat_map(|level| level.iter().rev())
+            .flat_map(|level| level.items.iter().rev())
             .find(|item| item.name == qualifier)
             .and_then(|item| item.shape.column(&column))
             .unwrap_or(Size::DATA)

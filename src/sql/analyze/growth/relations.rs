@@ -3,6 +3,8 @@
 use sqlparser::ast::{FunctionArg, JoinConstraint, JoinOperator, TableFactor, TableWithJoins};
 
 use super::super::super::names::normalize_ident;
+use std::rc::Rc;
+
 use super::exprs::literal;
 use super::{Growth, Item, Shape, Size, last_name};
 
@@ -36,6 +38,10 @@ impl Growth {
     }
 
     fn push_item(&mut self, name: String, shape: Shape) {
+        self.push_shared(name, Rc::new(shape));
+    }
+
+    fn push_shared(&mut self, name: String, shape: Rc<Shape>) {
         if let Some(level) = self.from.last_mut() {
             level.push(Item { name, shape });
         }
@@ -59,12 +65,12 @@ impl Growth {
                         .map(|(_, shape)| shape.clone())
                 });
                 let shape = if let Some(args) = args {
-                    Shape {
+                    Rc::new(Shape {
                         columns: Vec::new(),
                         open: Some(self.table_function(&last_name(name), &args.args)),
-                    }
+                    })
                 } else {
-                    cte.unwrap_or_else(Shape::stored)
+                    cte.unwrap_or_else(|| Rc::new(Shape::stored()))
                 };
                 let item_name = match alias {
                     Some(a) => normalize_ident(self.dialect, &a.name),
@@ -75,7 +81,13 @@ impl Growth {
                         .map(|i| normalize_ident(self.dialect, i))
                         .unwrap_or_default(),
                 };
-                self.push_item(item_name, shape.renamed(alias.as_ref(), self.dialect));
+                match alias {
+                    Some(a) if !a.columns.is_empty() => {
+                        let renamed = Shape::clone(&shape).renamed(Some(a), self.dialect);
+                        self.push_item(item_name, renamed);
+                    }
+                    _ => self.push_shared(item_name, shape),
+                }
             }
             TableFactor::Derived {
                 subquery, alias, ..
@@ -121,11 +133,11 @@ impl Growth {
                 table_with_joins,
                 alias,
             } => {
-                let before = self.from.last().map_or(0, Vec::len);
+                let before = self.from.last().map_or(0, |level| level.items.len());
                 self.table_with_joins(table_with_joins);
                 if let Some(alias) = alias {
                     let whole = self.from.last().map_or(Size::DATA, |level| {
-                        level[before.min(level.len())..]
+                        level.items[before.min(level.items.len())..]
                             .iter()
                             .fold(Size::DATA, |acc, i| acc.max(i.shape.row()))
                     });
