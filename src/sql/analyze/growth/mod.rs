@@ -29,6 +29,7 @@ use std::rc::Rc;
 
 use super::super::names::normalize_ident;
 use super::{Denial, Dialect, Rule};
+use size::Size;
 
 /// Bytes a statement may build from its own literals in one row (summed over every value it
 /// makes).
@@ -48,98 +49,6 @@ const MAX_VALUE: u64 = 1 << 30;
 const MAX_COLUMNS: usize = 1664;
 /// A value of a fixed-size type (numbers, dates, booleans, ...), rounded up.
 const SCALAR: u64 = 64;
-
-/// An upper bound of a value's size: `fixed` bytes, plus `data` copies of stored values or
-/// parameters, plus `grown` values of caller-controlled size.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) struct Size {
-    fixed: u64,
-    data: u64,
-    grown: u64,
-}
-
-impl Size {
-    const ZERO: Size = Size {
-        fixed: 0,
-        data: 0,
-        grown: 0,
-    };
-
-    fn fixed(n: u64) -> Size {
-        Size {
-            fixed: n.min(MAX_VALUE),
-            ..Size::ZERO
-        }
-    }
-
-    const DATA: Size = Size {
-        fixed: 0,
-        data: 1,
-        grown: 0,
-    };
-
-    const GROWN: Size = Size {
-        fixed: 0,
-        data: 0,
-        grown: 1,
-    };
-
-    /// One value: no part past the largest value the database makes.
-    fn value(self) -> Size {
-        Size {
-            fixed: self.fixed.min(MAX_VALUE),
-            data: self.data,
-            grown: self.grown.min(1),
-        }
-    }
-
-    fn plus(self, o: Size) -> Size {
-        Size {
-            fixed: self.fixed.saturating_add(o.fixed),
-            data: self.data.saturating_add(o.data),
-            grown: self.grown.saturating_add(o.grown),
-        }
-        .value()
-    }
-
-    fn max(self, o: Size) -> Size {
-        Size {
-            fixed: self.fixed.max(o.fixed),
-            data: self.data.max(o.data),
-            grown: self.grown.max(o.grown),
-        }
-    }
-
-    fn times(self, n: u64) -> Size {
-        Size {
-            fixed: self.fixed.saturating_mul(n),
-            data: self.data.saturating_mul(n),
-            grown: self.grown.saturating_mul(n),
-        }
-        .value()
-    }
-
-    /// `self` with each of its characters possibly replaced by all of `o` (`replace`,
-    /// `array_to_string`'s separator per element): at most `self x max(o, 1)`.
-    fn product(self, o: Size) -> Size {
-        let unbounded = |s: Size| s.data > 0 || s.grown > 0;
-        let mut out = self.times(o.fixed.max(1)).plus(Size {
-            fixed: 0,
-            data: o.data.saturating_mul(self.fixed),
-            grown: o.grown.min(self.fixed),
-        });
-        if unbounded(self) && unbounded(o) {
-            out.grown = 1;
-        }
-        out.value()
-    }
-
-    fn is_big(self) -> bool {
-        self.fixed > MAX_BUILT_BYTES
-            || self.data > MAX_BUILT_COPIES
-            || self.grown > MAX_GROWN_VALUES
-    }
-}
 
 /// A relation's output columns: the ones known, and the size of any other (a stored table's
 /// columns are not listed: `Some(Size::DATA)`).
@@ -601,17 +510,6 @@ impl Growth {
     }
 }
 
-impl Size {
-    /// A running total of values made (no per-value bound: many values, each bounded).
-    fn plus_total(self, o: Size) -> Size {
-        Size {
-            fixed: self.fixed.saturating_add(o.fixed),
-            data: self.data.saturating_add(o.data),
-            grown: self.grown.saturating_add(o.grown),
-        }
-    }
-}
-
 fn last_name(name: &ObjectName) -> String {
     name.0
         .last()
@@ -620,5 +518,7 @@ fn last_name(name: &ObjectName) -> String {
         .unwrap_or_default()
 }
 
+mod calls;
 mod exprs;
 mod relations;
+mod size;

@@ -1,11 +1,11 @@
 //! FROM items: what each makes visible to the expressions of its SELECT.
 
-use sqlparser::ast::{FunctionArg, JoinConstraint, JoinOperator, TableFactor, TableWithJoins};
+use sqlparser::ast::{FunctionArg, JoinConstraint, TableFactor, TableWithJoins};
 
 use super::super::super::names::normalize_ident;
 use std::rc::Rc;
 
-use super::exprs::literal;
+use super::calls::literal;
 use super::{Growth, Item, Shape, Size, last_name};
 
 impl Growth {
@@ -13,24 +13,7 @@ impl Growth {
         self.relation(&t.relation);
         for join in &t.joins {
             self.relation(&join.relation);
-            let constraint = match &join.join_operator {
-                JoinOperator::Join(c)
-                | JoinOperator::Inner(c)
-                | JoinOperator::Left(c)
-                | JoinOperator::LeftOuter(c)
-                | JoinOperator::Right(c)
-                | JoinOperator::RightOuter(c)
-                | JoinOperator::FullOuter(c)
-                | JoinOperator::CrossJoin(c)
-                | JoinOperator::Semi(c)
-                | JoinOperator::LeftSemi(c)
-                | JoinOperator::RightSemi(c)
-                | JoinOperator::Anti(c)
-                | JoinOperator::LeftAnti(c)
-                | JoinOperator::RightAnti(c)
-                | JoinOperator::StraightJoin(c) => Some(c),
-                _ => None,
-            };
+            let constraint = join_constraint!(&join.join_operator);
             if let Some(JoinConstraint::On(e)) = constraint {
                 self.expr(e);
             }

@@ -1,0 +1,275 @@
+//! Calls: the size of a function's value from its arguments' (see the parent module).
+
+use sqlparser::ast::{Expr, FunctionArg, FunctionArgExpr, Value};
+
+use super::{Growth, SCALAR, Size};
+
+impl Growth {
+    /// The value of a call to `name` with arguments of these sizes (and literal texts).
+    pub(super) fn call(&mut self, name: &str, args: &[Size], literals: &[Option<String>]) -> Size {
+        let arg = |i: usize| args.get(i).copied().unwrap_or(Size::ZERO);
+        let count = |i: usize| {
+            literals
+                .get(i)
+                .and_then(|l| l.as_deref())
+                .and_then(|l| l.parse::<u64>().ok())
+        };
+        let sum = args.iter().fold(Size::ZERO, |acc, s| acc.plus(*s));
+        let widest = args.iter().fold(Size::ZERO, |acc, s| acc.max(*s));
+        match name {
+            // Aggregates that collect every row's value, and ARRAY(SELECT ...).
+            "string_agg" | "array_agg" | "json_agg" | "jsonb_agg" | "json_object_agg"
+            | "jsonb_object_agg" | "xmlagg" | "group_concat" | "json_group_array"
+            | "json_group_object" | "range_agg" | "array" => {
+                self.collecting = self.collecting.saturating_add(1);
+                Size::GROWN
+            }
+            // One of their arguments, unchanged.
+            "min" | "max" | "any_value" | "mode" | "first_value" | "last_value" | "nth_value"
+            | "lag" | "lead" | "percentile_disc" | "coalesce" | "nullif" | "greatest" | "least"
+            | "ifnull" => widest,
+            "repeat" => match count(1) {
+                Some(n) => self.made(arg(0).times(n)),
+                None => self.made(arg(0).product(arg(1))),
+            },
+            "lpad" | "rpad" => match count(1) {
+                Some(n) => self.made(Size::fixed(n.saturating_mul(4))),
+                None => self.made(arg(0).product(arg(2))),
+            },
+            "replace" | "array_replace" => self.made(arg(0).product(arg(2))),
+            // Every match (the empty pattern matches between characters) replaced by the
+            // replacement, whose `\&` and `\1` copy the match again.
+            "regexp_replace" => self.made(arg(0).product(arg(2)).times(2)),
+            "array_to_string" => self.made(arg(0).product(arg(1).plus(arg(2)))),
+            "jsonb_pretty" => self.made(arg(0).product(arg(0))),
+            "format" | "printf" => {
+                let specs = literals
+                    .first()
+                    .and_then(|l| l.as_deref())
+                    .map_or(1, |fmt| fmt.matches('%').count() as u64);
+                let values = args.iter().skip(1).fold(Size::ZERO, |acc, s| acc.plus(*s));
+                self.made(
+                    arg(0)
+                        .plus(values.times(specs))
+                        .plus(Size::fixed(specs.saturating_mul(4000))),
+                )
+            }
+            "concat_ws" => {
+                let n = args.len().saturating_sub(1) as u64;
+                let values = args.iter().skip(1).fold(Size::ZERO, |acc, s| acc.plus(*s));
+                self.made(values.plus(arg(0).times(n)))
+            }
+            "to_json" | "to_jsonb" | "row_to_json" | "json_build_object" | "jsonb_build_object"
+            | "json_build_array" | "jsonb_build_array" | "json_object" | "jsonb_object"
+            | "array_to_json" | "json_array" | "json_quote" => {
+                // Escapes: a control character prints as six.
+                self.made(sum.times(6).plus(Size::fixed(SCALAR)))
+            }
+            "encode" | "translate" | "quote_ident" | "quote_literal" | "quote_nullable"
+            | "quote" | "hex" | "to_char" | "initcap" | "lower" | "upper" => {
+                self.made(sum.times(8).plus(Size::fixed(SCALAR)))
+            }
+            "normalize" => self.made(arg(0).times(18)),
+            // One character per argument.
+            "char" | "chr" => Size::fixed(4 * args.len().max(1) as u64),
+            // Each `[a, b, ...]` of a path yields every listed element: lists multiply.
+            "jsonb_path_query" | "jsonb_path_query_array" | "jsonb_path_query_first" => {
+                match literals.get(1).and_then(|l| l.as_deref()) {
+                    Some(path) => self.made(arg(0).times(path_fan_out(path))),
+                    None => self.made(arg(0).product(arg(1)).times(16)),
+                }
+            }
+            // Every word may be wrapped in the options' StartSel and StopSel.
+            "ts_headline" => self.made(arg(1).product(arg(3)).times(2)),
+            "string_to_array" | "regexp_split_to_array" | "tsvector_to_array" => {
+                self.made(arg(0).times(8).plus(Size::fixed(SCALAR)))
+            }
+            _ if fixed_result(name) => Size::fixed(SCALAR),
+            _ => self.made(sum.plus(Size::fixed(SCALAR))),
+        }
+    }
+}
+
+/// Functions whose value is a number, a date, a boolean or a digest, whatever their input.
+fn fixed_result(name: &str) -> bool {
+    matches!(
+        name,
+        "count"
+            | "sum"
+            | "avg"
+            | "stddev"
+            | "stddev_pop"
+            | "stddev_samp"
+            | "variance"
+            | "var_pop"
+            | "var_samp"
+            | "corr"
+            | "covar_pop"
+            | "covar_samp"
+            | "regr_slope"
+            | "regr_intercept"
+            | "regr_r2"
+            | "regr_count"
+            | "regr_avgx"
+            | "regr_avgy"
+            | "regr_sxx"
+            | "regr_syy"
+            | "regr_sxy"
+            | "bool_and"
+            | "bool_or"
+            | "every"
+            | "bit_and"
+            | "bit_or"
+            | "bit_xor"
+            | "percentile_cont"
+            | "grouping"
+            | "row_number"
+            | "rank"
+            | "dense_rank"
+            | "percent_rank"
+            | "cume_dist"
+            | "ntile"
+            | "abs"
+            | "round"
+            | "sign"
+            | "ceil"
+            | "ceiling"
+            | "floor"
+            | "trunc"
+            | "mod"
+            | "power"
+            | "pow"
+            | "sqrt"
+            | "cbrt"
+            | "exp"
+            | "ln"
+            | "log"
+            | "log10"
+            | "div"
+            | "degrees"
+            | "radians"
+            | "pi"
+            | "width_bucket"
+            | "scale"
+            | "gcd"
+            | "lcm"
+            | "random"
+            | "random_normal"
+            | "length"
+            | "char_length"
+            | "character_length"
+            | "octet_length"
+            | "bit_length"
+            | "strpos"
+            | "position"
+            | "instr"
+            | "unicode"
+            | "ascii"
+            | "regexp_count"
+            | "regexp_instr"
+            | "regexp_like"
+            | "starts_with"
+            | "md5"
+            | "sha224"
+            | "sha256"
+            | "sha384"
+            | "sha512"
+            | "now"
+            | "current_date"
+            | "current_time"
+            | "current_timestamp"
+            | "localtime"
+            | "localtimestamp"
+            | "statement_timestamp"
+            | "transaction_timestamp"
+            | "clock_timestamp"
+            | "date_part"
+            | "extract"
+            | "date_trunc"
+            | "date_bin"
+            | "age"
+            | "make_date"
+            | "make_time"
+            | "make_timestamp"
+            | "make_timestamptz"
+            | "make_interval"
+            | "to_date"
+            | "to_timestamp"
+            | "to_number"
+            | "isfinite"
+            | "json_array_length"
+            | "jsonb_array_length"
+            | "json_typeof"
+            | "jsonb_typeof"
+            | "jsonb_path_exists"
+            | "jsonb_path_match"
+            | "jsonb_exists"
+            | "jsonb_exists_any"
+            | "jsonb_exists_all"
+            | "array_length"
+            | "cardinality"
+            | "array_position"
+            | "array_lower"
+            | "array_upper"
+            | "array_ndims"
+            | "num_nulls"
+            | "num_nonnulls"
+            | "ts_rank"
+            | "ts_rank_cd"
+            | "numnode"
+            | "isempty"
+            | "lower_inc"
+            | "upper_inc"
+            | "lower_inf"
+            | "upper_inf"
+            | "get_byte"
+            | "get_bit"
+            | "bit_count"
+            | "gen_random_uuid"
+            | "generate_series"
+            | "generate_subscripts"
+            | "date"
+            | "julianday"
+            | "unixepoch"
+            | "typeof"
+    )
+}
+
+/// A literal argument's text (a count, a width, a format string).
+pub(super) fn literal(a: &FunctionArg) -> Option<String> {
+    match a {
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v))) => match &v.value {
+            Value::Number(n, _) => Some(n.clone()),
+            Value::SingleQuotedString(s) => Some(s.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// How many values a JSON path literal may yield per value it reads: the product of its
+/// subscript lists' lengths (`$[0,0,0][0,0,0]` yields nine).
+fn path_fan_out(path: &str) -> u64 {
+    let mut fan: u64 = 1;
+    let mut depth = 0usize;
+    let mut items: u64 = 1;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                depth += 1;
+                if depth == 1 {
+                    items = 1;
+                }
+            }
+            ',' if depth == 1 => items = items.saturating_add(1),
+            ']' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    fan = fan.saturating_mul(items);
+                }
+            }
+            _ => {}
+        }
+    }
+    fan
+}
