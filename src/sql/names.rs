@@ -161,3 +161,16 @@ pub fn parse_table_name(dialect: Dialect, text: &str) -> Option<Vec<String>> {
     let parts = normalize_name(dialect, &name)?;
     (1..=2).contains(&parts.len()).then_some(parts)
 }
+
+/// The alias of a FROM item, for the kinds of items governance allows.
+pub(crate) fn alias_of(tf: &sqlparser::ast::TableFactor) -> Option<&sqlparser::ast::TableAlias> {
+    use sqlparser::ast::TableFactor;
+    match tf {
+        TableFactor::Table { alias, .. }
+        | TableFactor::Derived { alias, .. }
+        | TableFactor::Function { alias, .. }
+        | TableFactor::UNNEST { alias, .. }
+        | TableFactor::NestedJoin { alias, .. } => alias.as_ref(),
+        _ => None,
+    }
+}

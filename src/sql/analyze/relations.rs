@@ -4,15 +4,7 @@ use super::*;
 
 impl Walker<'_> {
     pub(super) fn table_factor(&mut self, tf: &mut TableFactor) -> Walk {
-        let alias = match tf {
-            TableFactor::Table { alias, .. }
-            | TableFactor::Derived { alias, .. }
-            | TableFactor::Function { alias, .. }
-            | TableFactor::UNNEST { alias, .. }
-            | TableFactor::NestedJoin { alias, .. } => alias.as_ref(),
-            _ => None,
-        };
-        if let Some(a) = alias {
+        if let Some(a) = super::super::names::alias_of(tf) {
             check_name(&a.name)?;
             a.columns.iter().try_for_each(|c| check_name(&c.name))?;
         }

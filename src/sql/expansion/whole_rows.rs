@@ -73,15 +73,7 @@ impl Visitor for AliasNames<'_> {
     type Break = ();
 
     fn pre_visit_table_factor(&mut self, tf: &TableFactor) -> ControlFlow<()> {
-        let alias = match tf {
-            TableFactor::Table { alias, .. }
-            | TableFactor::Derived { alias, .. }
-            | TableFactor::Function { alias, .. }
-            | TableFactor::UNNEST { alias, .. }
-            | TableFactor::NestedJoin { alias, .. } => alias.as_ref(),
-            _ => None,
-        };
-        if let Some(alias) = alias {
+        if let Some(alias) = crate::sql::names::alias_of(tf) {
             self.names
                 .insert(normalize_ident(self.dialect, &alias.name));
             for c in &alias.columns {

@@ -4,9 +4,21 @@ use sqlparser::ast::{Expr, FunctionArg, FunctionArgExpr, Value};
 
 use super::{Growth, SCALAR, Size};
 
+/// The rows a collecting aggregate's literal bytes are counted for (`string_agg(repeat('x',
+/// 100), ...)` over a series grows by its literal bytes per row: 32 of them over 1.2 MB values
+/// took 76 MB per row, a red-team finding).
+const AGGREGATED_ROWS: u64 = 1000;
+
 impl Growth {
-    /// The value of a call to `name` with arguments of these sizes (and literal texts).
-    pub(super) fn call(&mut self, name: &str, args: &[Size], literals: &[Option<String>]) -> Size {
+    /// The value of a call to `name` with arguments of these sizes (and literal texts, and
+    /// whether each is a JSON value).
+    pub(super) fn call(
+        &mut self,
+        name: &str,
+        args: &[Size],
+        literals: &[Option<String>],
+        json: &[bool],
+    ) -> Size {
         let arg = |i: usize| args.get(i).copied().unwrap_or(Size::ZERO);
         let count = |i: usize| {
             literals
@@ -14,6 +26,7 @@ impl Growth {
                 .and_then(|l| l.as_deref())
                 .and_then(|l| l.parse::<u64>().ok())
         };
+        let text = |i: usize| literals.get(i).and_then(|l| l.as_deref());
         let sum = args.iter().fold(Size::ZERO, |acc, s| acc.plus(*s));
         let widest = args.iter().fold(Size::ZERO, |acc, s| acc.max(*s));
         match name {
@@ -22,6 +35,10 @@ impl Growth {
             | "jsonb_object_agg" | "xmlagg" | "group_concat" | "json_group_array"
             | "json_group_object" | "range_agg" | "array" => {
                 self.collecting = self.collecting.saturating_add(1);
+                // The statement's own bytes in each row's value (and separator) add up over
+                // the rows: counted for a thousand of them.
+                let per_row = Size::fixed(sum.fixed.saturating_mul(AGGREGATED_ROWS));
+                self.built = self.built.plus_total(per_row);
                 Size::GROWN
             }
             // One of their arguments, unchanged.
@@ -30,27 +47,50 @@ impl Growth {
             | "ifnull" => widest,
             "repeat" => match count(1) {
                 Some(n) => self.made(arg(0).times(n)),
-                None => self.made(arg(0).product(arg(1))),
+                None => self.made(arg(0).product(arg(1), arg(1).fixed)),
             },
             "lpad" | "rpad" => match count(1) {
                 Some(n) => self.made(Size::fixed(n.saturating_mul(4))),
-                None => self.made(arg(0).product(arg(2))),
+                None => self.made(arg(0).product(arg(2), arg(2).fixed)),
             },
-            "replace" | "array_replace" => self.made(arg(0).product(arg(2))),
-            // Every match (the empty pattern matches between characters) replaced by the
-            // replacement, whose `\&` and `\1` copy the match again.
-            "regexp_replace" => self.made(arg(0).product(arg(2)).times(2)),
-            "array_to_string" => self.made(arg(0).product(arg(1).plus(arg(2)))),
-            "jsonb_pretty" => self.made(arg(0).product(arg(0))),
+            // Each match of the searched text (at least its length) becomes the replacement.
+            "replace" | "array_replace" => {
+                let searched = text(1).map_or(1, |t| t.len().max(1) as u64);
+                let factor = arg(2).fixed.div_ceil(searched);
+                self.made(arg(0).product(arg(2), factor))
+            }
+            // A pattern may match the empty string between characters, and a replacement's
+            // `\&` and `\1` copy the match again.
+            "regexp_replace" => {
+                let copies = text(2).is_none_or(|r| r.contains('\\'));
+                let out = arg(0).product(arg(2), arg(2).fixed.saturating_add(1));
+                self.made(if copies { out.times(2) } else { out })
+            }
+            "array_to_string" => {
+                let separators = arg(1).plus(arg(2));
+                self.made(arg(0).product(separators, separators.fixed))
+            }
+            // Indentation per level: quadratic in the nesting a literal can write, a few
+            // times a stored value.
+            "jsonb_pretty" => self.made(Size {
+                fixed: arg(0).fixed.saturating_mul(arg(0).fixed.max(1)),
+                ..arg(0).escaped(4, 4)
+            }),
+            // Each argument once, at up to three-digit widths; a positional `%1$s` may
+            // repeat one as often as the format has specifiers.
             "format" | "printf" => {
-                let specs = literals
-                    .first()
-                    .and_then(|l| l.as_deref())
-                    .map_or(1, |fmt| fmt.matches('%').count() as u64);
+                let format = text(0);
+                let specs = format.map_or(1, |f| f.matches('%').count() as u64);
+                let positional = format.is_none_or(|f| f.contains('$'));
                 let values = args.iter().skip(1).fold(Size::ZERO, |acc, s| acc.plus(*s));
+                let values = if positional {
+                    values.times(specs)
+                } else {
+                    values
+                };
                 self.made(
                     arg(0)
-                        .plus(values.times(specs))
+                        .plus(values)
                         .plus(Size::fixed(specs.saturating_mul(4000))),
                 )
             }
@@ -59,16 +99,25 @@ impl Growth {
                 let values = args.iter().skip(1).fold(Size::ZERO, |acc, s| acc.plus(*s));
                 self.made(values.plus(arg(0).times(n)))
             }
+            // Escapes: a control character of the caller's prints as six; a stored text
+            // grows by its quotes and backslashes (a JSON argument is not escaped again).
             "to_json" | "to_jsonb" | "row_to_json" | "json_build_object" | "jsonb_build_object"
             | "json_build_array" | "jsonb_build_array" | "json_object" | "jsonb_object"
             | "array_to_json" | "json_array" | "json_quote" => {
-                // Escapes: a control character prints as six.
-                self.made(sum.times(6).plus(Size::fixed(SCALAR)))
+                let escaped = args.iter().enumerate().fold(Size::ZERO, |acc, (i, s)| {
+                    let embedded = json.get(i).copied().unwrap_or(false);
+                    acc.plus(if embedded { *s } else { s.escaped(6, 2) })
+                });
+                self.made(escaped.plus(Size::fixed(SCALAR)))
             }
-            "encode" | "translate" | "quote_ident" | "quote_literal" | "quote_nullable"
-            | "quote" | "hex" | "to_char" | "initcap" | "lower" | "upper" => {
-                self.made(sum.times(8).plus(Size::fixed(SCALAR)))
+            // Quotes and backslashes doubled.
+            "quote_ident" | "quote_literal" | "quote_nullable" | "quote" => {
+                self.made(sum.times(2).plus(Size::fixed(SCALAR)))
             }
+            // Case mappings grow a character to at most three.
+            "initcap" | "lower" | "upper" => self.made(sum.escaped(3, 1)),
+            "to_char" => self.made(sum.escaped(8, 2).plus(Size::fixed(SCALAR))),
+            "encode" | "translate" | "hex" => self.made(sum.times(4).plus(Size::fixed(SCALAR))),
             "normalize" => self.made(arg(0).times(18)),
             // One character per argument.
             "char" | "chr" => Size::fixed(4 * args.len().max(1) as u64),
@@ -76,11 +125,11 @@ impl Growth {
             "jsonb_path_query" | "jsonb_path_query_array" | "jsonb_path_query_first" => {
                 match literals.get(1).and_then(|l| l.as_deref()) {
                     Some(path) => self.made(arg(0).times(path_fan_out(path))),
-                    None => self.made(arg(0).product(arg(1)).times(16)),
+                    None => self.made(arg(0).product(arg(1), 16)),
                 }
             }
             // Every word may be wrapped in the options' StartSel and StopSel.
-            "ts_headline" => self.made(arg(1).product(arg(3)).times(2)),
+            "ts_headline" => self.made(arg(1).product(arg(3), arg(3).fixed).times(2)),
             "string_to_array" | "regexp_split_to_array" | "tsvector_to_array" => {
                 self.made(arg(0).times(8).plus(Size::fixed(SCALAR)))
             }

@@ -20,7 +20,7 @@ impl Growth {
             Expr::Identifier(i) => self.column(&normalize_ident(self.dialect, i)),
             Expr::CompoundIdentifier(parts) => self.qualified(parts),
             Expr::Value(v) => match &v.value {
-                Value::Placeholder(_) => Size::DATA,
+                Value::Placeholder(_) => Size::PARAM,
                 Value::Null | Value::Boolean(_) => Size::fixed(1),
                 Value::SingleQuotedString(s)
                 | Value::EscapedStringLiteral(s)
@@ -138,7 +138,7 @@ impl Growth {
                     BinaryOperator::Arrow
                     | BinaryOperator::LongArrow
                     | BinaryOperator::HashArrow
-                    | BinaryOperator::HashLongArrow => self.made(l),
+                    | BinaryOperator::HashLongArrow => self.made(l.element()),
                     // Everything else may make a value of both sides: `||`, jsonb `-` and
                     // `#-` (a whole copy), tsquery `&&` and `<->`, bit string operators, ...
                     _ => self.made(l.plus(r)),
@@ -266,14 +266,16 @@ impl Growth {
                 self.made(total)
             }
             Expr::CompoundFieldAccess { root, access_chain } => {
-                let inner = self.expr(root);
+                let mut inner = self.expr(root);
                 for access in access_chain {
                     match access {
                         AccessExpr::Dot(x) => {
                             self.expr(x);
+                            inner = inner.element();
                         }
                         AccessExpr::Subscript(Subscript::Index { index }) => {
                             self.expr(index);
+                            inner = inner.element();
                         }
                         AccessExpr::Subscript(Subscript::Slice {
                             lower_bound,
@@ -290,7 +292,7 @@ impl Growth {
             }
             Expr::JsonAccess { value, .. } => {
                 let inner = self.expr(value);
-                self.made(inner)
+                self.made(inner.element())
             }
             Expr::Function(f) => self.function(f),
             // Nothing else passes governance (the walker refuses it); a stored value's size.
@@ -333,6 +335,7 @@ impl Growth {
 
     fn function(&mut self, f: &Function) -> Size {
         let name = last_name(&f.name);
+        let mut json = Vec::new();
         let (args, literals): (Vec<Size>, Vec<Option<String>>) = match &f.args {
             FunctionArguments::List(list) => {
                 let mut sizes = Vec::with_capacity(list.args.len());
@@ -340,6 +343,7 @@ impl Growth {
                 for a in &list.args {
                     sizes.push(self.arg(a));
                     literals.push(literal(a));
+                    json.push(is_json(a));
                 }
                 for clause in &list.clauses {
                     match clause {
@@ -371,6 +375,40 @@ impl Growth {
         if let Some(WindowType::WindowSpec(spec)) = &f.over {
             self.window(spec);
         }
-        self.call(&name, &args, &literals)
+        self.call(&name, &args, &literals, &json)
+    }
+}
+
+/// Whether an argument is a JSON value by its syntax (a JSON builder's or aggregate's result,
+/// a cast to JSON, a member): a JSON builder embeds it as it is, without escaping it again.
+fn is_json(a: &FunctionArg) -> bool {
+    fn json(e: &Expr) -> bool {
+        match e {
+            Expr::Nested(x) => json(x),
+            Expr::Cast { data_type, .. } => matches!(
+                data_type,
+                sqlparser::ast::DataType::JSON | sqlparser::ast::DataType::JSONB
+            ),
+            Expr::Function(f) => {
+                let name = last_name(&f.name);
+                name.starts_with("json")
+                    || name.starts_with("to_json")
+                    || name == "row_to_json"
+                    || name == "array_to_json"
+            }
+            Expr::BinaryOp {
+                op: BinaryOperator::Arrow | BinaryOperator::HashArrow,
+                ..
+            } => true,
+            _ => false,
+        }
+    }
+    match a {
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(e))
+        | FunctionArg::Named {
+            arg: FunctionArgExpr::Expr(e),
+            ..
+        } => json(e),
+        _ => false,
     }
 }

@@ -34,15 +34,18 @@ use size::Size;
 /// Bytes a statement may build from its own literals in one row (summed over every value it
 /// makes).
 pub(crate) const MAX_BUILT_BYTES: u64 = 64 << 20;
-/// Copies of stored values and parameters a statement may make in one row.
-pub(crate) const MAX_BUILT_COPIES: u64 = 1024;
+/// Copies of stored values a statement may make in one row.
+pub(crate) const MAX_BUILT_COPIES: u64 = 2048;
+/// Copies of the caller's parameters a statement may make in one row (each up to the
+/// request's size, 4 MiB).
+pub(crate) const MAX_PARAM_COPIES: u64 = 128;
 /// Values made at once from values of caller-controlled size (copies of what collecting
 /// aggregates made, of recursive CTE columns; products of two data values) a statement may
 /// make in one row.
-pub(crate) const MAX_GROWN_VALUES: u64 = 8;
+pub(crate) const MAX_GROWN_VALUES: u64 = 16;
 /// Aggregates that collect their rows' values (`string_agg`, `array_agg`, `json_agg`,
 /// `ARRAY(SELECT ...)`) one statement may have.
-pub(crate) const MAX_COLLECTING: u64 = 32;
+pub(crate) const MAX_COLLECTING: u64 = 64;
 /// PostgreSQL's largest value: no single value is larger.
 const MAX_VALUE: u64 = 1 << 30;
 /// PostgreSQL's most columns in a table or a select list.
@@ -215,8 +218,13 @@ pub(super) fn check(statement: &Statement, dialect: Dialect) -> Result<(), Denia
         )
     } else if built.data > MAX_BUILT_COPIES {
         format!(
-            "it may copy stored values or parameters {} times in one row, at most {MAX_BUILT_COPIES} (each step of a || chain copies everything before it; concat(a, b, ...) or format(...) copy each value once)",
+            "it may copy stored values {} times in one row, at most {MAX_BUILT_COPIES} (each step of a || chain copies everything before it; concat(a, b, ...) or format(...) copy each value once)",
             built.data
+        )
+    } else if built.param > MAX_PARAM_COPIES {
+        format!(
+            "it may copy its parameters {} times in one row, at most {MAX_PARAM_COPIES} (each step of a || chain copies everything before it; concat(a, b, ...) or format(...) copy each value once)",
+            built.param
         )
     } else {
         format!(

@@ -140,6 +140,6 @@ impl Growth {
     fn table_function(&mut self, name: &str, args: &[FunctionArg]) -> Size {
         let sizes: Vec<Size> = args.iter().map(|a| self.arg(a)).collect();
         let literals: Vec<Option<String>> = args.iter().map(literal).collect();
-        self.call(name, &sizes, &literals).max(Size::DATA)
+        self.call(name, &sizes, &literals, &[]).max(Size::DATA)
     }
 }

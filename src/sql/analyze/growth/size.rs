@@ -1,13 +1,16 @@
-//! Sizes: an upper bound of a value, in bytes, copies of stored values and grown values.
+//! Sizes: an upper bound of a value, in bytes, copies of stored values, copies of the
+//! caller's parameters and grown values.
 
-use super::{MAX_BUILT_BYTES, MAX_BUILT_COPIES, MAX_GROWN_VALUES, MAX_VALUE};
+use super::{MAX_BUILT_BYTES, MAX_BUILT_COPIES, MAX_GROWN_VALUES, MAX_PARAM_COPIES, MAX_VALUE};
 
-/// An upper bound of a value's size: `fixed` bytes, plus `data` copies of stored values or
-/// parameters, plus `grown` values of caller-controlled size.
+/// An upper bound of a value's size: `fixed` bytes, plus `data` copies of stored values, plus
+/// `param` copies of the caller's parameters (up to the request's size each), plus `grown`
+/// values of caller-controlled size.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct Size {
     pub(super) fixed: u64,
     pub(super) data: u64,
+    pub(super) param: u64,
     pub(super) grown: u64,
 }
 
@@ -15,7 +18,23 @@ impl Size {
     pub(super) const ZERO: Size = Size {
         fixed: 0,
         data: 0,
+        param: 0,
         grown: 0,
+    };
+
+    pub(super) const DATA: Size = Size {
+        data: 1,
+        ..Size::ZERO
+    };
+
+    pub(super) const PARAM: Size = Size {
+        param: 1,
+        ..Size::ZERO
+    };
+
+    pub(super) const GROWN: Size = Size {
+        grown: 1,
+        ..Size::ZERO
     };
 
     pub(super) fn fixed(n: u64) -> Size {
@@ -25,82 +44,89 @@ impl Size {
         }
     }
 
-    pub(super) const DATA: Size = Size {
-        fixed: 0,
-        data: 1,
-        grown: 0,
-    };
-
-    pub(super) const GROWN: Size = Size {
-        fixed: 0,
-        data: 0,
-        grown: 1,
-    };
+    fn map(self, o: Size, f: impl Fn(u64, u64) -> u64) -> Size {
+        Size {
+            fixed: f(self.fixed, o.fixed),
+            data: f(self.data, o.data),
+            param: f(self.param, o.param),
+            grown: f(self.grown, o.grown),
+        }
+    }
 
     /// One value: no part past the largest value the database makes.
     pub(super) fn value(self) -> Size {
         Size {
             fixed: self.fixed.min(MAX_VALUE),
-            data: self.data,
             grown: self.grown.min(1),
+            ..self
         }
     }
 
     pub(super) fn plus(self, o: Size) -> Size {
-        Size {
-            fixed: self.fixed.saturating_add(o.fixed),
-            data: self.data.saturating_add(o.data),
-            grown: self.grown.saturating_add(o.grown),
-        }
-        .value()
+        self.map(o, u64::saturating_add).value()
     }
 
     pub(super) fn max(self, o: Size) -> Size {
-        Size {
-            fixed: self.fixed.max(o.fixed),
-            data: self.data.max(o.data),
-            grown: self.grown.max(o.grown),
-        }
+        self.map(o, u64::max)
     }
 
     pub(super) fn times(self, n: u64) -> Size {
+        self.map(Size::ZERO, |a, _| a.saturating_mul(n)).value()
+    }
+
+    /// A value that may print the caller's own bytes `factor` times larger (escapes, case
+    /// mappings): literals and parameters are the caller's, stored values are the data's and
+    /// grow with what they hold, counted `data_factor` times.
+    pub(super) fn escaped(self, factor: u64, data_factor: u64) -> Size {
         Size {
-            fixed: self.fixed.saturating_mul(n),
-            data: self.data.saturating_mul(n),
-            grown: self.grown.saturating_mul(n),
+            fixed: self.fixed.saturating_mul(factor),
+            data: self.data.saturating_mul(data_factor),
+            param: self.param.saturating_mul(factor),
+            grown: self.grown,
         }
         .value()
     }
 
-    /// `self` with each of its characters possibly replaced by all of `o` (`replace`,
-    /// `array_to_string`'s separator per element): at most `self x max(o, 1)`.
-    pub(super) fn product(self, o: Size) -> Size {
-        let unbounded = |s: Size| s.data > 0 || s.grown > 0;
-        let mut out = self.times(o.fixed.max(1)).plus(Size {
+    /// Whether the size depends on something other than the statement's literals.
+    fn unbounded(self) -> bool {
+        self.data > 0 || self.param > 0 || self.grown > 0
+    }
+
+    /// `self` with parts of it replaced by up to `factor` copies of `o`'s bytes each (`replace`,
+    /// `array_to_string`'s separator per element): at most `self x max(factor, 1)`, and a
+    /// grown value when both sides are data.
+    pub(super) fn product(self, o: Size, factor: u64) -> Size {
+        let mut out = self.times(factor.max(1)).plus(Size {
             fixed: 0,
             data: o.data.saturating_mul(self.fixed),
+            param: o.param.saturating_mul(self.fixed),
             grown: o.grown.min(self.fixed),
         });
-        if unbounded(self) && unbounded(o) {
+        if self.unbounded() && o.unbounded() {
             out.grown = 1;
         }
         out.value()
     }
 
+    /// An element of this value (a subscript, a JSON member): as large as the value's parts,
+    /// but a grown value's element is one of what it collected (a stored value).
+    pub(super) fn element(self) -> Size {
+        Size {
+            data: self.data.saturating_add(self.grown),
+            grown: 0,
+            ..self
+        }
+    }
+
     pub(super) fn is_big(self) -> bool {
         self.fixed > MAX_BUILT_BYTES
             || self.data > MAX_BUILT_COPIES
+            || self.param > MAX_PARAM_COPIES
             || self.grown > MAX_GROWN_VALUES
     }
-}
 
-impl Size {
     /// A running total of values made (no per-value bound: many values, each bounded).
     pub(super) fn plus_total(self, o: Size) -> Size {
-        Size {
-            fixed: self.fixed.saturating_add(o.fixed),
-            data: self.data.saturating_add(o.data),
-            grown: self.grown.saturating_add(o.grown),
-        }
+        self.map(o, u64::saturating_add)
     }
 }
