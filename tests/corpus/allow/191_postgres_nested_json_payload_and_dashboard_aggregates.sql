@@ -1,0 +1,6 @@
+-- role: analyst
+-- attrs: region=north
+-- dialect: postgres
+-- expect: allow
+-- why: an API-style payload of nested JSON builders over json_agg, and a dashboard of a dozen latest-value aggregates: a JSON value embedded in another is not escaped again, and an element of an aggregate's array is one of its values (the row-growth bound must leave reports like these alone).
+SELECT json_build_object('data', json_agg(json_build_object('type', 'order', 'id', o.id, 'attributes', json_build_object('status', o.status, 'region', o.region), 'relationships', json_build_object('customer', json_build_object('data', json_build_object('type', 'customer', 'id', o.customer_id)))))) AS body, (array_agg(o.status ORDER BY o.id DESC))[1] AS s1, (array_agg(o.status ORDER BY o.id DESC))[2] AS s2, (array_agg(o.status ORDER BY o.id DESC))[3] AS s3, (array_agg(o.status ORDER BY o.id DESC))[4] AS s4, (array_agg(o.status ORDER BY o.id DESC))[5] AS s5, (array_agg(o.status ORDER BY o.id DESC))[6] AS s6, (array_agg(o.status ORDER BY o.id DESC))[7] AS s7, (array_agg(o.status ORDER BY o.id DESC))[8] AS s8, (array_agg(o.status ORDER BY o.id DESC))[9] AS s9, (array_agg(o.status ORDER BY o.id DESC))[10] AS s10 FROM (SELECT * FROM orders ORDER BY id LIMIT 25) o
