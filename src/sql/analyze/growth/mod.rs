@@ -6,15 +6,18 @@
 //! partial result (quadratic in its length), and a value built in a CTE or derived table
 //! compounds through every level that builds on it again. So each statement gets an upper bound
 //! of what its expressions allocate in one row, summed over every node that makes a new value,
-//! in three currencies:
+//! in four currencies ([`size::Size`]):
 //! - bytes built from the statement's own literals (`repeat('x', 100)`, `lpad`, `replace`,
-//!   `format`, ... and what compounds from them), exact up to a factor;
-//! - copies of stored values and parameters (their size is the data's, not the caller's, but a
-//!   chain multiplies it);
-//! - values whose size the caller controls through row counts: aggregates that collect
-//!   (`string_agg`, `array_agg`, `json_agg`, `ARRAY(SELECT ...)`), recursive CTE columns, and
-//!   products of two data values (`replace(s, 'a', s)`). Each such node is at most 1 GB, so
-//!   they are counted one per node.
+//!   `format`, ... and what compounds from them), exact up to a factor; an aggregate's literal
+//!   bytes count for [`calls`]' thousand rows;
+//! - copies of stored values (their size is the data's, not the caller's, but a chain
+//!   multiplies it);
+//! - copies of the caller's parameters (as large as the request: counted apart, fewer);
+//! - values whose size the caller controls through row counts: copies of what collecting
+//!   aggregates (`string_agg`, `array_agg`, `json_agg`, `ARRAY(SELECT ...)`) made, recursive
+//!   CTE columns, and products of two data values (`replace(s, 'a', s)`). Each such node is
+//!   at most 1 GB, so they are counted one per node; the aggregates themselves are counted
+//!   apart.
 //!
 //! A statement over any limit is refused before it runs. Growth across rows (an aggregate's
 //! state) is checked by the database between rows, so the statement timeout bounds it.
