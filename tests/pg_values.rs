@@ -866,3 +866,57 @@ async fn values_built_past_the_databases_memory_are_refused_before_they_run() {
     assert_eq!(rows[0][3], json!("cancelled (43)"), "{}", text(&r));
     client.cancel().await.expect("close");
 }
+
+/// A computed count or width (a text bar chart, an indented hierarchy) runs, checked when the
+/// statement runs: over the bound, the statement fails with the reason before it builds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn computed_counts_and_widths_are_checked_when_the_statement_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (client, _db) = analyst(dir.path()).await;
+    let r = call(
+        &client,
+        "query",
+        json!({ "sql": "SELECT status, repeat('#', (count(*) / 50)::int) AS bar, count(*) AS n FROM orders GROUP BY status ORDER BY status" }),
+    )
+    .await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    for row in rows(&r) {
+        let n = row[2].as_i64().expect("count");
+        assert_eq!(row[1], json!("#".repeat((n / 50) as usize)), "{}", text(&r));
+    }
+    let r = call(
+        &client,
+        "query",
+        json!({ "sql": "WITH RECURSIVE t(n, lvl) AS (SELECT 1, 0 UNION ALL SELECT n + 1, lvl + 1 FROM t WHERE n < 3) SELECT repeat('  ', lvl) || n AS line, lpad(n::text, lvl + 2, '0') AS padded FROM t ORDER BY n" }),
+    )
+    .await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    assert_eq!(
+        rows(&r),
+        vec![
+            json!(["1", "01"]),
+            json!(["  2", "002"]),
+            json!(["    3", "0003"])
+        ],
+        "{}",
+        text(&r)
+    );
+    let r = call(
+        &client,
+        "query",
+        json!({ "sql": "SELECT repeat('x', (count(*))::int) FROM orders" }),
+    )
+    .await;
+    assert_eq!(
+        error_code(&r).as_deref(),
+        Some("database_error"),
+        "{}",
+        text(&r)
+    );
+    assert!(
+        text(&r).contains("repeat(...) was given a count or width over 100"),
+        "{}",
+        text(&r)
+    );
+    client.cancel().await.expect("close");
+}

@@ -147,6 +147,16 @@ impl Walker<'_> {
                         super::searches::guard(e, max);
                     }
                 }
+                Some(
+                    crate::dialect::Bound::Count { arg, max }
+                    | crate::dialect::Bound::Width { arg, max },
+                ) => {
+                    if let Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(e))) =
+                        list.args.get_mut(arg)
+                    {
+                        super::sizes::guard(e, &name, max);
+                    }
+                }
                 _ => {}
             }
         }
@@ -227,7 +237,8 @@ impl Walker<'_> {
                 matches!(arg(0), Some(Expr::Value(v)) if matches!(&v.value, Value::SingleQuotedString(s) if format_is_bounded(s)))
             }
             Bound::Count { arg: i, max } => {
-                let count_ok = matches!(arg(i), Some(Expr::Value(v)) if matches!(&v.value, Value::Number(n, _) if n.parse::<u64>().is_ok_and(|n| n <= max)));
+                let count_ok = matches!(arg(i), Some(Expr::Value(v)) if matches!(&v.value, Value::Number(n, _) if n.parse::<u64>().is_ok_and(|n| n <= max)))
+                    || self.guarded_size(arg(i));
                 // A literal, or a column of a stored table: never a value the statement built
                 // (a CTE's `repeat(...)` repeated again multiplies).
                 let base_ok = match arg(0) {
@@ -241,6 +252,7 @@ impl Walker<'_> {
             }
             Bound::Width { arg: i, max } => {
                 matches!(arg(i), Some(Expr::Value(v)) if matches!(&v.value, Value::Number(n, _) if n.parse::<u64>().is_ok_and(|n| n <= max)))
+                    || self.guarded_size(arg(i))
             }
             Bound::Needle { arg: i, max } => {
                 if let Some(haystack) = arg(0) {
@@ -311,11 +323,44 @@ impl Walker<'_> {
         }
     }
 
+    /// Whether a count or width that is no literal may be checked when the statement runs
+    /// (`sizes::guard`, PostgreSQL): it is read twice, so it must read the same both times.
+    /// A count that builds with `repeat`, `lpad` or `rpad` itself is refused: each guard reads
+    /// its count three times, so nested guards would grow the statement as a power.
+    fn guarded_size(&self, e: Option<&Expr>) -> bool {
+        self.dialect == Dialect::Postgres
+            && e.is_some_and(|e| {
+                !matches!(e, Expr::Value(_)) && !self.may_vary(e) && !self.builds_sizes(e)
+            })
+    }
+
+    fn builds_sizes(&self, e: &Expr) -> bool {
+        let mut found = false;
+        let _ = sqlparser::ast::visit_expressions(e, |x| {
+            if let Expr::Function(f) = x
+                && self.function_name(&f.name).is_ok_and(|n| {
+                    matches!(
+                        self.dialect.function_bound(&n),
+                        Some(
+                            crate::dialect::Bound::Count { .. }
+                                | crate::dialect::Bound::Width { .. }
+                        )
+                    )
+                })
+            {
+                found = true;
+                return std::ops::ControlFlow::Break(());
+            }
+            std::ops::ControlFlow::Continue(())
+        });
+        found
+    }
+
     pub(super) fn unbounded(&self, name: &str) -> Denial {
         Denial::new(
             Rule::FunctionNotAllowed,
             format!(
-                "{name}(...) is allowed only with small literal sizes (widths of at most 3 digits, counts of at most 100-1000) over a column or literal; it can otherwise build huge values"
+                "{name}(...) is allowed only with small sizes (widths of at most 3 digits, counts of at most 100-1000, or on PostgreSQL a computed count or width, checked when the statement runs, that does not call random() or the like) over a column or literal; it can otherwise build huge values"
             ),
         )
     }

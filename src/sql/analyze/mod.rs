@@ -562,6 +562,7 @@ mod relations;
 mod searches;
 mod series;
 mod signs;
+mod sizes;
 mod types;
 
 use expr::check_name;

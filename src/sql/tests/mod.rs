@@ -533,9 +533,28 @@ fn value_builders_need_small_literal_sizes() {
         Rule::FunctionNotAllowed,
     );
     assert_denied(PG, "SELECT lpad('x', 1000000000)", Rule::FunctionNotAllowed);
+    // A computed count or width is checked when the statement runs (PostgreSQL), unless it
+    // may read differently twice or builds with repeat itself (nested guards would grow the
+    // statement as a power).
+    let sql = assert_allowed(PG, "SELECT lpad(name, id) FROM customers");
+    assert!(
+        sql.contains("lpad(name, CASE WHEN (id) IS NULL OR (id) <= 1000 THEN id ELSE (SELECT CAST(concat('lpad(...) was given a count or width over 1000"),
+        "{sql}"
+    );
+    assert_eq!(
+        assert_allowed(PG, &sql),
+        sql,
+        "the guard is not guarded again"
+    );
+    for sql in [
+        "SELECT repeat('x', (random() * 10)::int)",
+        "SELECT repeat('x', length(repeat('y', length(name)))) FROM customers",
+    ] {
+        assert_denied(PG, sql, Rule::FunctionNotAllowed);
+    }
     assert_denied(
-        PG,
-        "SELECT lpad(name, id) FROM customers",
+        LITE,
+        "SELECT substr(name, 1, 3) || printf('%.*c', id, ' ') FROM customers",
         Rule::FunctionNotAllowed,
     );
     // Chained through CTEs or a derived table, each repeat multiplies the last.
@@ -566,7 +585,7 @@ fn value_builders_need_small_literal_sizes() {
         "SELECT lpad(id::text, 6, '0'), rpad(extract(month FROM created_at)::text, 2, '0'), lpad(upper(name), 30) FROM customers",
     );
     assert_denied(
-        PG,
+        LITE,
         "SELECT repeat('x', id) FROM orders",
         Rule::FunctionNotAllowed,
     );

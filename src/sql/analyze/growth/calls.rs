@@ -10,6 +10,16 @@ use super::{Growth, SCALAR, Size};
 const AGGREGATED_ROWS: u64 = 1000;
 
 impl Growth {
+    /// The most a computed count or width of `name` may be when the statement runs.
+    fn size_bound(&self, name: &str) -> Option<u64> {
+        match self.dialect.function_bound(name)? {
+            crate::dialect::Bound::Count { max, .. } | crate::dialect::Bound::Width { max, .. } => {
+                Some(max)
+            }
+            _ => None,
+        }
+    }
+
     /// The value of a call to `name` with arguments of these sizes (and literal texts, and
     /// whether each is a JSON value).
     pub(super) fn call(
@@ -45,11 +55,13 @@ impl Growth {
             "min" | "max" | "any_value" | "mode" | "first_value" | "last_value" | "nth_value"
             | "lag" | "lead" | "percentile_disc" | "coalesce" | "nullif" | "greatest" | "least"
             | "ifnull" => widest,
-            "repeat" => match count(1) {
+            // A count or width that is no literal is checked against the bound when the
+            // statement runs (`analyze::sizes`).
+            "repeat" => match count(1).or_else(|| self.size_bound(name)) {
                 Some(n) => self.made(arg(0).times(n)),
                 None => self.made(arg(0).product(arg(1), arg(1).fixed)),
             },
-            "lpad" | "rpad" => match count(1) {
+            "lpad" | "rpad" => match count(1).or_else(|| self.size_bound(name)) {
                 Some(n) => self.made(Size::fixed(n.saturating_mul(4))),
                 None => self.made(arg(0).product(arg(2), arg(2).fixed)),
             },
