@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::mcp::{HttpServer, call, error_code, http_client, http_server, text};
+use common::mcp::{HttpServer, assert_refused, call, error_code, http_client, http_server, text};
 use serde_json::json;
 use tokio::task::JoinHandle;
 
@@ -486,27 +486,11 @@ async fn sqlite_memory_is_bounded_and_wide_rows_are_not_decoded() {
         columns.join(", ")
     );
     let r = call(&client, "query", json!({ "sql": wide })).await;
-    assert_eq!(
-        error_code(&r).as_deref(),
-        Some("policy_denied"),
-        "{}",
-        text(&r)
-    );
-    assert!(
-        text(&r).contains("too large for the database's memory"),
-        "{}",
-        text(&r)
-    );
+    assert_refused(&r, "policy_denied", "too large for the database's memory");
     let columns: Vec<String> = (0..60).map(|i| format!("body || '{i}'")).collect();
     let wide = format!("SELECT {} FROM documents WHERE id = 1", columns.join(", "));
     let r = call(&client, "query", json!({ "sql": wide })).await;
-    assert_eq!(
-        error_code(&r).as_deref(),
-        Some("database_error"),
-        "{}",
-        text(&r)
-    );
-    assert!(text(&r).contains("out of memory"), "{}", text(&r));
+    assert_refused(&r, "database_error", "out of memory");
     let pid = server.pid();
     let rss_mb = std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()

@@ -229,6 +229,13 @@ pub fn error_code(r: &CallToolResult) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Asserts an error result with this stable code whose text says `says`.
+#[track_caller]
+pub fn assert_refused(r: &CallToolResult, code: &str, says: &str) {
+    assert_eq!(error_code(r).as_deref(), Some(code), "{}", text(r));
+    assert!(text(r).contains(says), "expected {says:?} in: {}", text(r));
+}
+
 /// The first sample in the server's `/metrics` whose line starts with `prefix` (a metric
 /// name, with `{` to take one with labels).
 pub async fn metric(base: &str, prefix: &str) -> f64 {

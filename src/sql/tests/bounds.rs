@@ -503,3 +503,90 @@ fn sqlite_json_paths_are_bounded() {
         assert_role_allowed("analyst", LITE, sql);
     }
 }
+
+#[test]
+fn value_builders_need_small_literal_sizes() {
+    assert_allowed(LITE, "SELECT printf('%.2f', price) FROM products");
+    assert_allowed(
+        PG,
+        "SELECT format('%s-%s', id, name), lpad(name, 20), repeat('*', 5) FROM customers",
+    );
+    assert_allowed(PG, "SELECT id FROM orders ORDER BY random() LIMIT 10");
+    assert_denied(
+        LITE,
+        "SELECT printf('%1000000000d', 1)",
+        Rule::FunctionNotAllowed,
+    );
+    assert_denied(
+        PG,
+        "SELECT format('%2000000000s', 'x')",
+        Rule::FunctionNotAllowed,
+    );
+    assert_denied(
+        PG,
+        "SELECT repeat(repeat('x', 100), 100)",
+        Rule::FunctionNotAllowed,
+    );
+    assert_denied(PG, "SELECT lpad('x', 1000000000)", Rule::FunctionNotAllowed);
+    // A computed count or width is checked when the statement runs (PostgreSQL), unless it
+    // may read differently twice or builds with repeat itself (nested guards would grow the
+    // statement as a power).
+    let sql = assert_allowed(PG, "SELECT lpad(name, id) FROM customers");
+    assert!(
+        sql.contains("lpad(name, CASE WHEN (id) IS NULL OR (id) <= 1000 THEN id ELSE (SELECT CAST(concat('lpad(...) was given a count or width over 1000"),
+        "{sql}"
+    );
+    assert_eq!(
+        assert_allowed(PG, &sql),
+        sql,
+        "the guard is not guarded again"
+    );
+    for sql in [
+        "SELECT repeat('x', (random() * 10)::int)",
+        "SELECT repeat('x', length(repeat('y', length(name)))) FROM customers",
+    ] {
+        assert_denied(PG, sql, Rule::FunctionNotAllowed);
+    }
+    assert_denied(
+        LITE,
+        "SELECT substr(name, 1, 3) || printf('%.*c', id, ' ') FROM customers",
+        Rule::FunctionNotAllowed,
+    );
+    // Chained through CTEs or a derived table, each repeat multiplies the last.
+    for dialect in [PG, LITE] {
+        assert_denied(
+            dialect,
+            "WITH a AS (SELECT repeat('x', 100) AS s), b AS (SELECT repeat(s, 100) AS s FROM a) SELECT length(s) FROM b",
+            Rule::FunctionNotAllowed,
+        );
+        assert_denied(
+            dialect,
+            "SELECT repeat(t.s, 100) FROM (SELECT repeat('x', 100) AS s) AS t",
+            Rule::FunctionNotAllowed,
+        );
+        assert_denied(
+            dialect,
+            "SELECT repeat(s, 100) FROM (SELECT repeat(name, 100) AS s FROM customers) AS t",
+            Rule::FunctionNotAllowed,
+        );
+        assert_allowed(
+            dialect,
+            "SELECT repeat(c.name, 3), repeat(name, 2) FROM customers c",
+        );
+    }
+    // lpad and rpad cut or pad to their width: any first argument keeps the value small.
+    assert_allowed(
+        PG,
+        "SELECT lpad(id::text, 6, '0'), rpad(extract(month FROM created_at)::text, 2, '0'), lpad(upper(name), 30) FROM customers",
+    );
+    assert_denied(
+        LITE,
+        "SELECT repeat('x', id) FROM orders",
+        Rule::FunctionNotAllowed,
+    );
+    assert_denied(
+        LITE,
+        "SELECT printf(name, 1) FROM customers",
+        Rule::FunctionNotAllowed,
+    );
+}
