@@ -51,8 +51,6 @@ pub(crate) const MAX_GROWN_VALUES: u64 = 16;
 pub(crate) const MAX_COLLECTING: u64 = 64;
 /// PostgreSQL's largest value: no single value is larger.
 const MAX_VALUE: u64 = 1 << 30;
-/// PostgreSQL's most columns in a table or a select list.
-const MAX_COLUMNS: usize = 1664;
 /// A value of a fixed-size type (numbers, dates, booleans, ...), rounded up.
 const SCALAR: u64 = 64;
 
@@ -74,10 +72,10 @@ impl Shape {
 
     /// At most as many listed columns as a table may have: the rest count as any column.
     fn capped(mut self) -> Shape {
-        if self.columns.len() > MAX_COLUMNS {
+        if self.columns.len() > super::columns::MAX_SELECT_COLUMNS {
             let rest = self
                 .columns
-                .drain(MAX_COLUMNS..)
+                .drain(super::columns::MAX_SELECT_COLUMNS..)
                 .fold(self.open.unwrap_or(Size::ZERO), |acc, (_, s)| acc.max(s));
             self.open = Some(rest);
         }
