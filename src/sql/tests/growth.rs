@@ -175,6 +175,18 @@ fn values_hidden_behind_stored_tables_and_operators_are_counted() {
         ),
         &[],
     );
+    // A part of a builder around an aggregate may be the whole aggregate: twenty copies of
+    // it are twenty aggregates' worth (red-team finding: 1,600 of them were allowed as one
+    // stored value each).
+    let parts = vec!["j->0"; 20].join(", ");
+    let message = assert_too_large(
+        PG,
+        &format!(
+            "WITH g AS (SELECT jsonb_build_array(jsonb_agg(l)) AS j FROM order_lines l) SELECT {parts} FROM g"
+        ),
+        &[],
+    );
+    assert!(message.contains("grows with the rows"), "{message}");
     // JSON path subscript lists multiply.
     let path = "[0,0,0,0,0,0,0,0,0,0]".repeat(8);
     assert_too_large(

@@ -41,10 +41,9 @@ impl Growth {
         let widest = args.iter().fold(Size::ZERO, |acc, s| acc.max(*s));
         match name {
             // Aggregates that collect every row's value, and ARRAY(SELECT ...).
-            "string_agg" | "array_agg" | "json_agg" | "jsonb_agg" | "json_object_agg"
-            | "jsonb_object_agg" | "xmlagg" | "group_concat" | "json_group_array"
-            | "json_group_object" | "range_agg" | "array" => {
+            _ if collecting(name) => {
                 self.collecting = self.collecting.saturating_add(1);
+                self.collected = Some(sum);
                 // The statement's own bytes in each row's value (and separator) add up over
                 // the rows: counted for a thousand of them.
                 let per_row = Size::fixed(sum.fixed.saturating_mul(AGGREGATED_ROWS));
@@ -149,6 +148,25 @@ impl Growth {
             _ => self.made(sum.plus(Size::fixed(SCALAR))),
         }
     }
+}
+
+/// Aggregates that collect every row's value, and `ARRAY(SELECT ...)`.
+pub(super) fn collecting(name: &str) -> bool {
+    matches!(
+        name,
+        "string_agg"
+            | "array_agg"
+            | "json_agg"
+            | "jsonb_agg"
+            | "json_object_agg"
+            | "jsonb_object_agg"
+            | "xmlagg"
+            | "group_concat"
+            | "json_group_array"
+            | "json_group_object"
+            | "range_agg"
+            | "array"
+    )
 }
 
 /// Functions whose value is a number, a date, a boolean or a digest, whatever their input.

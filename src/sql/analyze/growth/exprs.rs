@@ -7,7 +7,7 @@ use sqlparser::ast::{
 };
 
 use super::super::super::names::normalize_ident;
-use super::calls::literal;
+use super::calls::{collecting, literal};
 use super::{Growth, SCALAR, Size, last_name};
 
 impl Growth {
@@ -138,7 +138,10 @@ impl Growth {
                     BinaryOperator::Arrow
                     | BinaryOperator::LongArrow
                     | BinaryOperator::HashArrow
-                    | BinaryOperator::HashLongArrow => self.made(l.element()),
+                    | BinaryOperator::HashLongArrow => {
+                        let part = self.element_of(left, l);
+                        self.made(part)
+                    }
                     // Everything else may make a value of both sides: `||`, jsonb `-` and
                     // `#-` (a whole copy), tsquery `&&` and `<->`, bit string operators, ...
                     _ => self.made(l.plus(r)),
@@ -266,16 +269,21 @@ impl Growth {
                 self.made(total)
             }
             Expr::CompoundFieldAccess { root, access_chain } => {
-                let mut inner = self.expr(root);
-                for access in access_chain {
+                let whole = self.expr(root);
+                let mut inner = whole;
+                for (i, access) in access_chain.iter().enumerate() {
                     match access {
                         AccessExpr::Dot(x) => {
                             self.expr(x);
-                            inner = inner.element();
+                            if i == 0 {
+                                inner = self.element_of(root, whole);
+                            }
                         }
                         AccessExpr::Subscript(Subscript::Index { index }) => {
                             self.expr(index);
-                            inner = inner.element();
+                            if i == 0 {
+                                inner = self.element_of(root, whole);
+                            }
                         }
                         AccessExpr::Subscript(Subscript::Slice {
                             lower_bound,
@@ -291,8 +299,9 @@ impl Growth {
                 self.made(inner)
             }
             Expr::JsonAccess { value, .. } => {
-                let inner = self.expr(value);
-                self.made(inner.element())
+                let whole = self.expr(value);
+                let part = self.element_of(value, whole);
+                self.made(part)
             }
             Expr::Function(f) => self.function(f),
             // Nothing else passes governance (the walker refuses it); a stored value's size.
@@ -314,6 +323,21 @@ impl Growth {
             FunctionArgExpr::Wildcard | FunctionArgExpr::WildcardWithOptions(_) => {
                 Size::fixed(SCALAR)
             }
+        }
+    }
+
+    /// A part of `whole` read from `root` (a subscript, a JSON member): an element of a
+    /// collecting aggregate called right there is one of the values it collected; a part of
+    /// anything else may be all of it (`jsonb_build_array(jsonb_agg(t))->0` is the aggregate).
+    fn element_of(&mut self, root: &Expr, whole: Size) -> Size {
+        let mut e = root;
+        while let Expr::Nested(x) = e {
+            e = x;
+        }
+        let collected = self.collected.take();
+        match (e, collected) {
+            (Expr::Function(f), Some(element)) if collecting(&last_name(&f.name)) => element,
+            _ => whole,
         }
     }
 
@@ -389,13 +413,31 @@ fn is_json(a: &FunctionArg) -> bool {
                 data_type,
                 sqlparser::ast::DataType::JSON | sqlparser::ast::DataType::JSONB
             ),
-            Expr::Function(f) => {
-                let name = last_name(&f.name);
-                name.starts_with("json")
-                    || name.starts_with("to_json")
-                    || name == "row_to_json"
-                    || name == "array_to_json"
-            }
+            Expr::Function(f) => matches!(
+                last_name(&f.name).as_str(),
+                "json_build_object"
+                    | "jsonb_build_object"
+                    | "json_build_array"
+                    | "jsonb_build_array"
+                    | "json_object"
+                    | "jsonb_object"
+                    | "to_json"
+                    | "to_jsonb"
+                    | "row_to_json"
+                    | "array_to_json"
+                    | "json_agg"
+                    | "jsonb_agg"
+                    | "json_object_agg"
+                    | "jsonb_object_agg"
+                    | "jsonb_set"
+                    | "jsonb_insert"
+                    | "json_strip_nulls"
+                    | "jsonb_strip_nulls"
+                    | "json_extract_path"
+                    | "jsonb_extract_path"
+                    | "jsonb_path_query_array"
+                    | "jsonb_path_query_first"
+            ),
             Expr::BinaryOp {
                 op: BinaryOperator::Arrow | BinaryOperator::HashArrow,
                 ..

@@ -182,6 +182,8 @@ struct Growth {
     /// the database checks the timeout, so they are counted apart from copies of what they
     /// made (which are made at once).
     collecting: u64,
+    /// What the collecting aggregate made last collected per row (its elements' size).
+    collected: Option<Size>,
 }
 
 /// Refuses a statement whose expressions may build more, in one row, than the limits above.
@@ -200,6 +202,7 @@ pub(super) fn check(statement: &Statement, dialect: Dialect) -> Result<(), Denia
         from: Vec::new(),
         built: Size::ZERO,
         collecting: 0,
+        collected: None,
     };
     growth.query(query);
     let built = growth.built;

@@ -108,16 +108,6 @@ impl Size {
         out.value()
     }
 
-    /// An element of this value (a subscript, a JSON member): as large as the value's parts,
-    /// but a grown value's element is one of what it collected (a stored value).
-    pub(super) fn element(self) -> Size {
-        Size {
-            data: self.data.saturating_add(self.grown),
-            grown: 0,
-            ..self
-        }
-    }
-
     pub(super) fn is_big(self) -> bool {
         self.fixed > MAX_BUILT_BYTES
             || self.data > MAX_BUILT_COPIES
