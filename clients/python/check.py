@@ -18,6 +18,9 @@ CASES = [
     ("query", {"sql": "DELETE FROM orders"}, True, "policy_denied"),
     ("query", {"sql": "SELEC 1"}, True, "parse_error"),
     ("query", {"sql": "SELECT 1", "database": "nope"}, True, "policy_denied"),
+    # A value that would square itself twice: refused before it runs (the row-growth bound).
+    ("query", {"sql": "SELECT length(replace(y, 'a', y)) AS n FROM (SELECT replace(x, 'a', x)"
+               " AS y FROM (SELECT '" + "a" * 200 + "' AS x) t) u"}, True, "policy_denied"),
     ("list_tables", {}, False, None),
     ("describe_table", {"table": "orders"}, False, None),
     ("describe_table", {"table": "customers_secret"}, True, None),

@@ -22,6 +22,8 @@ const cases = [
   ["query", { sql: "SELEC 1" }, true, "parse_error"],
   ["query", { sql: "SELECT id FROM orders", max_rows: 2 }, false],
   ["query", { sql: "SELECT 1", database: "nope" }, true, "policy_denied"],
+  // A value that would square itself twice: refused before it runs (the row-growth bound).
+  ["query", { sql: "SELECT length(replace(y, 'a', y)) AS n FROM (SELECT replace(x, 'a', x) AS y FROM (SELECT '" + "a".repeat(200) + "' AS x) t) u" }, true, "policy_denied"],
   ["list_tables", {}, false],
   ["list_tables", { database: "nope" }, true],
   ["describe_table", { table: "orders" }, false],
