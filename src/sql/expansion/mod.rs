@@ -61,24 +61,18 @@ pub(crate) fn bound(statement: &mut Statement, dialect: Dialect) -> Result<(), D
     let mut copies = Copies::default();
     let _ = Visit::visit(&*statement, &mut copies);
     if copies.worst > MAX_COPIES {
-        return Err(Denial::new(
-            Rule::UnsupportedSyntax,
-            format!(
-                "this statement is too complex: BETWEEN and IN copy their left side, and nested they would make about {} copies (at most {MAX_COPIES}); write the nested tests once, in a CTE or with CASE",
-                copies.worst
-            ),
-        ));
+        return Err(too_complex(format!(
+            "BETWEEN and IN copy their left side, and nested they would make about {} copies (at most {MAX_COPIES}); write the nested tests once, in a CTE or with CASE",
+            copies.worst
+        )));
     }
     let mut sets = GroupingSets::default();
     let _ = Visit::visit(&*statement, &mut sets);
     if sets.worst > MAX_GROUPING_WORK {
-        return Err(Denial::new(
-            Rule::UnsupportedSyntax,
-            format!(
-                "this statement is too complex: its GROUP BY makes {} grouping sets of {} keys (sets times keys at most {MAX_GROUPING_WORK}); group by fewer CUBE or ROLLUP items, or list the GROUPING SETS you need",
-                sets.sets, sets.keys
-            ),
-        ));
+        return Err(too_complex(format!(
+            "its GROUP BY makes {} grouping sets of {} keys (sets times keys at most {MAX_GROUPING_WORK}); group by fewer CUBE or ROLLUP items, or list the GROUPING SETS you need",
+            sets.sets, sets.keys
+        )));
     }
     let mut weigher = Weigher {
         dialect,
@@ -91,6 +85,14 @@ pub(crate) fn bound(statement: &mut Statement, dialect: Dialect) -> Result<(), D
         let _ = statement.visit(&mut FenceAll { dialect });
     }
     Ok(())
+}
+
+/// A statement whose planning or parse analysis would multiply past a bound.
+fn too_complex(why: String) -> Denial {
+    Denial::new(
+        Rule::UnsupportedSyntax,
+        format!("this statement is too complex: {why}"),
+    )
 }
 
 /// Column references per expression, BETWEEN and IN copies counted (see the module docs).
