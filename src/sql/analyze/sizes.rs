@@ -1,7 +1,11 @@
 //! Computed counts and widths of value builders (`repeat(s, depth)`, `lpad(x, n)`), checked
-//! when the statement runs (PostgreSQL): `CASE WHEN n IS NULL OR n <= max THEN n ELSE (SELECT
-//! CAST(concat('<message>') AS INTEGER)) END`. The failing branch is a scalar subquery, which
-//! PostgreSQL evaluates only when a row reaches it (see `series`).
+//! when the statement runs (PostgreSQL): `CASE WHEN n IS NULL OR n <= max THEN LEAST(n, max)
+//! ELSE (SELECT CAST(concat('<message>') AS INTEGER)) END`. The failing branch is a scalar
+//! subquery, which PostgreSQL evaluates only when a row reaches it (see `series`).
+//!
+//! `n` is read more than once. Volatile counts are refused before this (`guarded_size`), but a
+//! subquery may still read two different rows (`LIMIT 1` over a parallel scan), so the count
+//! that is used is clamped as well: the check gives the error, the clamp the bound.
 
 use sqlparser::ast::{BinaryOperator, CaseWhen, CastKind, DataType, Expr, Value};
 
@@ -18,7 +22,12 @@ pub(super) fn guard(e: &mut Expr, name: &str, max: u64) {
         ..
     } = &*e
         && let [w] = conditions.as_slice()
-        && *e == guarded(&w.result, name, max)
+        && let Expr::Function(least) = &w.result
+        && let sqlparser::ast::FunctionArguments::List(list) = &least.args
+        && let Some(sqlparser::ast::FunctionArg::Unnamed(sqlparser::ast::FunctionArgExpr::Expr(
+            Expr::Nested(n),
+        ))) = list.args.first()
+        && *e == guarded(n, name, max)
     {
         return;
     }
@@ -27,6 +36,7 @@ pub(super) fn guard(e: &mut Expr, name: &str, max: u64) {
 
 fn guarded(n: &Expr, name: &str, max: u64) -> Expr {
     let nested = || Box::new(Expr::Nested(Box::new(n.clone())));
+    let limit = || Expr::value(Value::Number(max.to_string(), false));
     let message = format!(
         "{name}(...) was given a count or width over {max} when the statement ran: keep it at most {max}"
     );
@@ -50,10 +60,10 @@ fn guarded(n: &Expr, name: &str, max: u64) -> Expr {
                 right: Box::new(Expr::BinaryOp {
                     left: nested(),
                     op: BinaryOperator::LtEq,
-                    right: Box::new(Expr::value(Value::Number(max.to_string(), false))),
+                    right: Box::new(limit()),
                 }),
             },
-            result: n.clone(),
+            result: crate::sql::rewrite::call("least", vec![*nested(), limit()]),
         }],
         else_result: Some(Box::new(fail)),
     }
