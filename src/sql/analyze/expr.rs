@@ -112,14 +112,17 @@ impl Walker<'_> {
                 Ok(())
             }
             Expr::Identifier(ident) => {
-                check_name(ident)?;
+                quote_reserved(ident, self.dialect())?;
                 if let Some(key) = self.rowid_key(std::slice::from_ref(ident)) {
                     *ident = key;
                 }
                 self.column(std::slice::from_ref(ident))
             }
             Expr::CompoundIdentifier(parts) => {
-                parts.iter().try_for_each(check_name)?;
+                let dialect = self.dialect();
+                parts
+                    .iter_mut()
+                    .try_for_each(|p| quote_reserved(p, dialect))?;
                 if let Some(key) = self.rowid_key(parts)
                     && let Some(last) = parts.last_mut()
                 {
@@ -450,7 +453,8 @@ impl Walker<'_> {
 
 /// Reserved words (PostgreSQL's list, which covers SQLite's structural ones) that sqlparser
 /// sometimes accepts as bare names. Printed bare, the database would read them as keywords and
-/// the statement would change shape, so a bare one used as a name is refused; quoted is fine.
+/// the statement would change shape: a bare one naming a table is refused, and one naming a
+/// column or an output column is quoted (see [`quote_reserved`]); quoted is fine.
 pub(super) const RESERVED: &[&str] = &[
     "ALL",
     "ANALYSE",
@@ -521,16 +525,41 @@ pub(super) const RESERVED: &[&str] = &[
     "WITH",
 ];
 
+fn is_reserved(ident: &Ident) -> bool {
+    ident.quote_style.is_none()
+        && RESERVED
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(&ident.value))
+}
+
+/// A bare reserved word sqlparser took for a column or output name (`max(d) AS from`,
+/// `x.case` for a CTE column PostgreSQL named `case`), quoted so that the database reads the
+/// name governance read: on PostgreSQL in lower case, as it folds the bare word; on SQLite in
+/// backquotes, which never turn into a string as a double-quoted missing name does. A table's
+/// name or alias is still refused ([`check_name`]): `FROM ONLY orders` is a table `ONLY` to
+/// sqlparser.
+pub(super) fn quote_reserved(ident: &mut Ident, dialect: Dialect) -> Walk {
+    if ident.value.is_empty() {
+        return Err(unsupported("an empty quoted name"));
+    }
+    if is_reserved(ident) {
+        match dialect {
+            Dialect::Postgres => {
+                ident.value = ident.value.to_ascii_lowercase();
+                ident.quote_style = Some('"');
+            }
+            Dialect::Sqlite => ident.quote_style = Some('`'),
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn check_name(ident: &Ident) -> Walk {
     // (PostgreSQL refuses `""`; governance keeps nameless FROM items under the empty name)
     if ident.value.is_empty() {
         return Err(unsupported("an empty quoted name"));
     }
-    if ident.quote_style.is_none()
-        && RESERVED
-            .iter()
-            .any(|r| r.eq_ignore_ascii_case(&ident.value))
-    {
+    if is_reserved(ident) {
         return Err(Denial::new(
             Rule::UnsupportedSyntax,
             format!(

@@ -532,7 +532,7 @@ impl<'c> Walker<'c> {
         match item {
             SelectItem::UnnamedExpr(e) => self.expr(e),
             SelectItem::ExprWithAlias { expr: e, alias } => {
-                check_name(alias)?;
+                expr::quote_reserved(alias, self.dialect())?;
                 self.expr(e)
             }
             SelectItem::Wildcard(opts) => plain_wildcard(opts),

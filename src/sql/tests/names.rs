@@ -292,6 +292,46 @@ fn empty_quoted_names_are_refused() {
     }
 }
 
+/// A bare reserved word sqlparser reads as a column or output name (`AS from`, `x.case`) is
+/// quoted as the name governance read, in lower case on PostgreSQL (as it folds the bare
+/// word) and in backquotes on SQLite (never a string); one it reads as a table is refused.
+#[test]
+fn reserved_words_as_column_names_are_quoted_and_as_tables_refused() {
+    let pg = assert_allowed(
+        Dialect::Postgres,
+        "SELECT min(ordered_at) AS FROM, max(ordered_at) AS to, count(*) AS end FROM orders",
+    );
+    assert!(
+        pg.contains(r#"AS "from", max(ordered_at) AS "to", count(*) AS "end""#),
+        "{pg}"
+    );
+    let pg = assert_allowed(
+        Dialect::Postgres,
+        "WITH x AS (SELECT CASE WHEN status = 'shipped' THEN 1 END, ARRAY[1] FROM orders) SELECT x.case, x.array FROM x",
+    );
+    assert!(pg.contains(r#"SELECT x."case", x."array" FROM x"#), "{pg}");
+    let lite = assert_allowed(
+        Dialect::Sqlite,
+        "SELECT max(ordered_at) AS End, min(id) AS desc FROM orders ORDER BY end",
+    );
+    assert!(
+        lite.contains("AS `End`, min(id) AS `desc`") && lite.contains("ORDER BY `end`"),
+        "{lite}"
+    );
+    for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+        assert_denied(
+            dialect,
+            "SELECT region FROM ONLY orders",
+            Rule::UnsupportedSyntax,
+        );
+        assert_denied(
+            dialect,
+            "SELECT 1 FROM orders AS from",
+            Rule::UnsupportedSyntax,
+        );
+    }
+}
+
 /// ORDER BY a bare name that is also an output name sorts by the output column (PostgreSQL):
 /// `id::text` is the output `id`, sorted as text, so the sort may not move into the fence,
 /// where it would sort the integer column.
