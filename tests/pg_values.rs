@@ -834,7 +834,12 @@ async fn values_built_past_the_databases_memory_are_refused_before_they_run() {
         chain("s", 130)
     );
     let squares = "SELECT length(replace(y, 'a', y)) FROM (SELECT replace(x, 'a', x) AS y FROM (SELECT repeat('ab', 100) AS x) t) u";
-    for sql in [attack.as_str(), squares] {
+    // 8 bytes that print as 131,072 digits, copied 300 times (about 6.7 GB in one row).
+    let digits = format!(
+        "WITH a AS (SELECT CAST('9e131071' AS numeric)::text AS t) SELECT length({}) FROM a",
+        chain("t", 300)
+    );
+    for sql in [attack.as_str(), squares, digits.as_str()] {
         let r = call(&client, "query", json!({ "sql": sql })).await;
         assert_refused(&r, "policy_denied", "too large for the database's memory");
     }
@@ -850,10 +855,18 @@ async fn values_built_past_the_databases_memory_are_refused_before_they_run() {
     )
     .await;
     assert_eq!(error_code(&r), None, "{}", text(&r));
-    let rows = rows(&r);
-    assert!(!rows.is_empty(), "{}", text(&r));
-    assert_eq!(rows[0][1], json!("north"), "{}", text(&r));
-    assert_eq!(rows[0][3], json!("cancelled (43)"), "{}", text(&r));
+    let got = rows(&r);
+    assert!(!got.is_empty(), "{}", text(&r));
+    assert_eq!(got[0][1], json!("north"), "{}", text(&r));
+    assert_eq!(got[0][3], json!("cancelled (43)"), "{}", text(&r));
+    let r = call(
+        &client,
+        "query",
+        json!({ "sql": "SELECT round(exp(avg(ln(unit_price))), 2)::text AS geometric_mean, (9e3 + 0.5)::text AS x FROM order_lines" }),
+    )
+    .await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    assert_eq!(rows(&r)[0][1], json!("9000.5"), "{}", text(&r));
     client.cancel().await.expect("close");
 }
 

@@ -334,3 +334,76 @@ fn parameters_and_aggregated_literals_are_bounded() {
         "SELECT string_agg(repeat('-', 20) || status, '; ') FROM orders",
     );
 }
+
+/// Red-team round 5: a `numeric` prints up to 131,072 digits from a few bytes (`9e131071`, a
+/// power, a text put together and read as a number or JSON); a JSON path's `**` copies every
+/// level of its value; a regular expression copies its match per capture group; splitting a
+/// string costs tens of bytes per character. Each was allowed and measured in hundreds of MB
+/// to GBs of one backend.
+#[test]
+fn numbers_paths_and_matches_that_outgrow_their_text_are_counted() {
+    let t300 = chain("t", 300);
+    for value in [
+        "CAST('9e131071' AS numeric)::text",
+        "9e131071::text",
+        "(10::numeric ^ 131071)::text",
+        "power(10::numeric, 131071)::text",
+        "exp(301000::numeric)::text",
+        "abs(-9e131071)::text",
+        "('9e' || '131071')::numeric::text",
+        "concat('9e', 131071)::numeric::text",
+        "('[9e' || '131071]')::jsonb::text",
+        "'[9e131071]'::jsonb::text",
+    ] {
+        assert_too_large(
+            PG,
+            &format!("WITH a AS (SELECT {value} AS t) SELECT length({t300}) FROM a"),
+            &[],
+        );
+    }
+    // Squared 16 times in a recursive CTE: 65,536 digits, a growing value.
+    assert_too_large(
+        PG,
+        &format!(
+            "WITH RECURSIVE s(n, i) AS (SELECT 2::numeric, 0 UNION ALL SELECT n * n, i + 1 FROM s WHERE i < 16) SELECT length({t300}) FROM (SELECT n::text AS t FROM s) x"
+        ),
+        &[],
+    );
+    let deep = format!(
+        "({} || '1' || {})::jsonb",
+        chain("repeat('[[[[[[[[[[', 100)", 2),
+        chain("repeat(']]]]]]]]]]', 100)", 2)
+    );
+    assert_too_large(
+        PG,
+        &format!("SELECT jsonb_path_query_array({deep}, '$.**')"),
+        &[],
+    );
+    let text = format!("repeat('{}', 100)", "x".repeat(10_000));
+    let groups = format!("{}(.*){}", "(".repeat(300), ")".repeat(300));
+    assert_too_large(
+        PG,
+        &format!("SELECT cardinality(regexp_match({text}, '{groups}'))"),
+        &[],
+    );
+    assert_too_large(
+        PG,
+        &format!(
+            "SELECT cardinality(regexp_split_to_array({text}, '')), cardinality(string_to_array({text}, NULL))"
+        ),
+        &[],
+    );
+    // What reports do with numbers passes: percentages cast to numeric and rounded inside
+    // JSON payloads, geometric means, squares, compound growth, exponents in literals.
+    for sql in [
+        "SELECT json_agg(json_build_object('status', status, 'share', round(CAST(n AS numeric) * 100 / total, 1))) FROM (SELECT status, count(*) AS n, sum(count(*)) OVER () AS total FROM orders GROUP BY status) s",
+        "SELECT order_id, exp(avg(ln(unit_price))) AS geometric_mean, sum(power(unit_price, 2)) AS squares, stddev(quantity * unit_price) FROM order_lines GROUP BY order_id",
+        "SELECT order_id, round(sum(quantity * unit_price) / 1e6, 2) AS millions, sum(unit_price) * power(1.05, 3) AS grown, (sum(unit_price) ^ 2)::text || ' EUR' FROM order_lines GROUP BY order_id",
+        "WITH RECURSIVE y(n, amount) AS (SELECT 0, 100.0::numeric UNION ALL SELECT n + 1, amount * 1.05 FROM y WHERE n < 30) SELECT string_agg(n || ': ' || round(amount, 2), ', ') FROM y",
+        "SELECT array_agg(CAST(unit_price AS numeric(12, 2)) ORDER BY order_id), jsonb_agg(to_jsonb(round(unit_price::numeric, 2))) FROM order_lines",
+        "SELECT regexp_match(name, '^(\\w+)\\s+(\\w+)$'), string_to_array(city, ' ') FROM customers",
+        "WITH c AS (SELECT split_part(name, ' ', 2) AS part, lower(city) AS city FROM customers) SELECT json_agg(json_build_object('n', CAST(length(part) AS numeric), 'c', city)), array_agg(CAST(nullif(regexp_replace(part, '[^0-9]', '', 'g'), '') AS numeric(20, 0))) FROM c",
+    ] {
+        assert_allowed(PG, sql);
+    }
+}

@@ -8,7 +8,7 @@ use sqlparser::ast::{
 
 use super::super::super::names::normalize_ident;
 use super::calls::{collecting, literal};
-use super::{Growth, SCALAR, Size, last_name};
+use super::{Dialect, Growth, SCALAR, Size, last_name, numbers};
 
 impl Growth {
     pub(super) fn exprs<'e>(&mut self, list: impl IntoIterator<Item = &'e Expr>) -> Vec<Size> {
@@ -26,11 +26,11 @@ impl Growth {
                 | Value::EscapedStringLiteral(s)
                 | Value::NationalStringLiteral(s)
                 | Value::HexStringLiteral(s)
-                | Value::Number(s, _) => Size::fixed(s.len() as u64),
-                Value::DollarQuotedString(d) => Size::fixed(d.value.len() as u64),
+                | Value::Number(s, _) => self.literal_text(s),
+                Value::DollarQuotedString(d) => self.literal_text(&d.value),
                 other => Size::fixed(other.to_string().len() as u64),
             },
-            Expr::TypedString(ts) => Size::fixed(ts.value.to_string().len() as u64),
+            Expr::TypedString(ts) => self.literal_text(&ts.value.to_string()),
             Expr::Nested(x) | Expr::Collate { expr: x, .. } | Expr::Named { expr: x, .. } => {
                 self.expr(x)
             }
@@ -127,13 +127,26 @@ impl Growth {
                     | BinaryOperator::QuestionDashPipe
                     | BinaryOperator::QuestionDoublePipe
                     | BinaryOperator::TildeEq => Size::fixed(1),
+                    _ if self.dialect == Dialect::Sqlite
+                        && matches!(
+                            op,
+                            BinaryOperator::Plus
+                                | BinaryOperator::Multiply
+                                | BinaryOperator::Divide
+                                | BinaryOperator::Modulo
+                                | BinaryOperator::DuckIntegerDivide
+                                | BinaryOperator::MyIntegerDivide
+                        ) =>
+                    {
+                        Size::fixed(SCALAR)
+                    }
                     BinaryOperator::Plus
-                    | BinaryOperator::Multiply
-                    | BinaryOperator::Divide
                     | BinaryOperator::Modulo
                     | BinaryOperator::DuckIntegerDivide
-                    | BinaryOperator::MyIntegerDivide
-                    | BinaryOperator::PGExp => Size::fixed(SCALAR),
+                    | BinaryOperator::MyIntegerDivide => numbers::sum(l, r),
+                    BinaryOperator::Multiply => numbers::product(l, r),
+                    BinaryOperator::Divide => numbers::quotient(l, r),
+                    BinaryOperator::PGExp => numbers::power(l, number_literal(right).as_deref()),
                     // A part of the left value (JSON, arrays).
                     BinaryOperator::Arrow
                     | BinaryOperator::LongArrow
@@ -144,7 +157,7 @@ impl Growth {
                     }
                     // Everything else may make a value of both sides: `||`, jsonb `-` and
                     // `#-` (a whole copy), tsquery `&&` and `<->`, bit string operators, ...
-                    _ => self.made(l.plus(r)),
+                    _ => self.made(l.plus(r)).assembled(),
                 }
             }
             Expr::UnaryOp {
@@ -153,6 +166,23 @@ impl Growth {
             } => {
                 let inner = self.expr(expr);
                 self.made(inner)
+            }
+            // A number's sign, absolute value, roots, rounding: at most the number.
+            Expr::UnaryOp {
+                op:
+                    UnaryOperator::Minus
+                    | UnaryOperator::Plus
+                    | UnaryOperator::PGAbs
+                    | UnaryOperator::PGSquareRoot
+                    | UnaryOperator::PGCubeRoot,
+                expr,
+            }
+            | Expr::Ceil { expr, .. }
+            | Expr::Floor { expr, .. }
+                if self.dialect == Dialect::Postgres =>
+            {
+                let inner = self.expr(expr);
+                numbers::sum(inner, Size::ZERO)
             }
             Expr::UnaryOp { expr, .. }
             | Expr::Extract { expr, .. }
@@ -178,9 +208,19 @@ impl Growth {
                 self.expr(&interval.value);
                 Size::fixed(SCALAR)
             }
-            Expr::Cast { expr, .. } | Expr::Convert { expr, .. } => {
+            Expr::Cast {
+                expr, data_type, ..
+            } => {
                 let inner = self.expr(expr);
+                let value = match self.dialect {
+                    Dialect::Postgres => numbers::cast(inner, data_type),
+                    Dialect::Sqlite => None,
+                };
                 // Printed as text, a value may double (quotes and escapes of arrays, records).
+                self.made(value.unwrap_or_else(|| inner.times(2).plus(Size::fixed(SCALAR))))
+            }
+            Expr::Convert { expr, .. } => {
+                let inner = self.expr(expr);
                 self.made(inner.times(2).plus(Size::fixed(SCALAR)))
             }
             Expr::Substring {
@@ -223,7 +263,7 @@ impl Growth {
                 if let Some(x) = overlay_for {
                     self.expr(x);
                 }
-                self.made(inner.plus(what))
+                self.made(inner.plus(what)).assembled()
             }
             Expr::Case {
                 operand,
@@ -307,6 +347,16 @@ impl Growth {
             // Nothing else passes governance (the walker refuses it); a stored value's size.
             _ => Size::DATA,
         }
+    }
+
+    /// A literal's bytes, and on PostgreSQL the digits of every exponent in it written out
+    /// (`9e131071`, `'[1e131071]'`: see [`numbers`]).
+    fn literal_text(&self, text: &str) -> Size {
+        let extra = match self.dialect {
+            Dialect::Postgres => numbers::exponent_digits(text),
+            Dialect::Sqlite => 0,
+        };
+        Size::fixed((text.len() as u64).saturating_add(extra))
     }
 
     pub(super) fn arg(&mut self, a: &FunctionArg) -> Size {
@@ -452,5 +502,17 @@ fn is_json(a: &FunctionArg) -> bool {
             ..
         } => json(e),
         _ => false,
+    }
+}
+
+/// A number literal's text (`2`, `0.5`), through parentheses.
+fn number_literal(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Nested(x) => number_literal(x),
+        Expr::Value(v) => match &v.value {
+            Value::Number(n, _) => Some(n.clone()),
+            _ => None,
+        },
+        _ => None,
     }
 }

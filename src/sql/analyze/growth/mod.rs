@@ -532,5 +532,6 @@ fn last_name(name: &ObjectName) -> String {
 
 mod calls;
 mod exprs;
+mod numbers;
 mod relations;
 mod size;

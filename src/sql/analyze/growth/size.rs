@@ -5,13 +5,16 @@ use super::{MAX_BUILT_BYTES, MAX_BUILT_COPIES, MAX_GROWN_VALUES, MAX_PARAM_COPIE
 
 /// An upper bound of a value's size: `fixed` bytes, plus `data` copies of stored values, plus
 /// `param` copies of the caller's parameters (up to the request's size each), plus `grown`
-/// values of caller-controlled size.
+/// values of caller-controlled size. `assembled`: the value may be text the statement put
+/// together from pieces (`'9e' || '131071'`), which, read as a number (a cast to `numeric` or
+/// JSON), may be far longer than its bytes (see [`super::numbers`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct Size {
     pub(super) fixed: u64,
     pub(super) data: u64,
     pub(super) param: u64,
     pub(super) grown: u64,
+    pub(super) assembled: bool,
 }
 
 impl Size {
@@ -20,6 +23,7 @@ impl Size {
         data: 0,
         param: 0,
         grown: 0,
+        assembled: false,
     };
 
     pub(super) const DATA: Size = Size {
@@ -50,6 +54,15 @@ impl Size {
             data: f(self.data, o.data),
             param: f(self.param, o.param),
             grown: f(self.grown, o.grown),
+            assembled: self.assembled || o.assembled,
+        }
+    }
+
+    /// The same size, as text the statement put together.
+    pub(super) fn assembled(self) -> Size {
+        Size {
+            assembled: true,
+            ..self
         }
     }
 
@@ -83,6 +96,7 @@ impl Size {
             data: self.data.saturating_mul(data_factor),
             param: self.param.saturating_mul(factor),
             grown: self.grown,
+            assembled: self.assembled,
         }
         .value()
     }
@@ -101,6 +115,7 @@ impl Size {
             data: o.data.saturating_mul(self.fixed),
             param: o.param.saturating_mul(self.fixed),
             grown: o.grown.min(self.fixed),
+            assembled: o.assembled,
         });
         if self.unbounded() && o.unbounded() {
             out.grown = 1;

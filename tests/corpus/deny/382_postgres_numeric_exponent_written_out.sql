@@ -1,0 +1,6 @@
+-- role: analyst
+-- attrs: region=north
+-- dialect: postgres
+-- expect: deny function_not_allowed
+-- why: '9e131071' is 8 bytes, but as a numeric it prints 131,072 digits; 300 copies of it in a || chain allocate about 6.7 GB in one row (quadratic). The row-growth bound writes exponents out.
+WITH a AS (SELECT CAST('9e131071' AS numeric)::text AS t) SELECT length(t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t) FROM a

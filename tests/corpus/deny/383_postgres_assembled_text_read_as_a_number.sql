@@ -1,0 +1,6 @@
+-- role: analyst
+-- attrs: region=north
+-- dialect: postgres
+-- expect: deny function_not_allowed
+-- why: text put together from pieces ('9e' || '131071') carries no exponent in any literal, but read as a numeric it prints 131,072 digits: a cast of assembled text to numeric counts as the largest number.
+WITH a AS (SELECT ('9e' || '131071')::numeric::text AS t) SELECT length(t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t||t) FROM a
