@@ -21,8 +21,9 @@
 //!
 //! Must never put a token, a secret or a hash into a log, an error or `Debug` output.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
@@ -113,6 +114,45 @@ struct Inner {
     /// secrets for a known id queues here instead of filling the blocking pool and memory. The
     /// verification itself holds its permit (see `check`).
     argon2_slots: Arc<tokio::sync::Semaphore>,
+    /// One verification at a time per presented token (keyed as the cache): requests that
+    /// bring the same token while it is checked wait for that check and then find it cached,
+    /// instead of each running argon2 (500 at once with one valid token took both slots for
+    /// 14 s and locked every other token out, a red-team finding).
+    in_flight: std::sync::Mutex<HashMap<[u8; 32], Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// A request's place in the line of one presented token's verifications; the line is
+/// forgotten when its last request is done or dropped.
+struct Gate<'a> {
+    inner: &'a Inner,
+    key: [u8; 32],
+    lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl<'a> Gate<'a> {
+    fn new(inner: &'a Inner, key: [u8; 32]) -> Self {
+        let lock = Arc::clone(lock_map(inner).entry(key).or_default());
+        Gate { inner, key, lock }
+    }
+}
+
+impl Drop for Gate<'_> {
+    fn drop(&mut self) {
+        let mut map = lock_map(self.inner);
+        // The map's and this request's: no one else waits.
+        if Arc::strong_count(&self.lock) == 2 {
+            map.remove(&self.key);
+        }
+    }
+}
+
+fn lock_map(
+    inner: &Inner,
+) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Arc<tokio::sync::Mutex<()>>>> {
+    inner
+        .in_flight
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Token issuing and verification over the governance store. Cheap to clone.
@@ -148,6 +188,7 @@ impl Tokens {
                 argon2_slots: Arc::new(tokio::sync::Semaphore::new(
                     std::thread::available_parallelism().map_or(2, |n| n.get()),
                 )),
+                in_flight: std::sync::Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -266,10 +307,36 @@ impl Tokens {
 
     /// The principal a bearer token stands for.
     pub async fn verify(&self, bearer: &str) -> Result<Principal, AuthError> {
+        self.verify_noting(bearer, &AtomicBool::new(false)).await
+    }
+
+    /// [`Self::verify`], setting `hashing` once this request's own argon2 verification has
+    /// begun (it then runs to its end even if the request is dropped; see `check`).
+    pub async fn verify_noting(
+        &self,
+        bearer: &str,
+        hashing: &AtomicBool,
+    ) -> Result<Principal, AuthError> {
         let (id, secret) = parse(bearer).ok_or(AuthError::Invalid)?;
         if let Some(answer) = self.verified(bearer).await {
             return answer;
         }
+        let gate = Gate::new(&self.inner, self.cache_key(bearer));
+        let _turn = gate.lock.lock().await;
+        // Checked by the request this one waited for, if that one succeeded.
+        match self.verified(bearer).await {
+            Some(answer) => answer,
+            None => self.verify_in_store(bearer, id, secret, hashing).await,
+        }
+    }
+
+    async fn verify_in_store(
+        &self,
+        bearer: &str,
+        id: &str,
+        secret: &str,
+        hashing: &AtomicBool,
+    ) -> Result<Principal, AuthError> {
         let t = now();
         let row = sql::get(&self.inner.store.pool, id)
             .await
@@ -278,11 +345,13 @@ impl Tokens {
         if row.revoked_at.is_some() || row.expires_at.is_some_and(|e| e <= t) {
             return Err(AuthError::Invalid);
         }
-        let valid_until = if self.check(secret, &row.secret_hash).await? {
+        let valid_until = if self.check(secret, &row.secret_hash, hashing).await? {
             row.expires_at
         } else {
             match (&row.previous_hash, row.previous_valid_until) {
-                (Some(prev), Some(until)) if t < until && self.check(secret, prev).await? => {
+                (Some(prev), Some(until))
+                    if t < until && self.check(secret, prev, hashing).await? =>
+                {
                     Some(row.expires_at.map_or(until, |e| e.min(until)))
                 }
                 _ => return Err(AuthError::Invalid),
@@ -315,7 +384,12 @@ impl Tokens {
 
     /// Does `secret` match the PHC string `phc`? (argon2 compares in constant time.) At most
     /// one verification per CPU runs at a time.
-    async fn check(&self, secret: &str, phc: &str) -> Result<bool, AuthError> {
+    async fn check(
+        &self,
+        secret: &str,
+        phc: &str,
+        hashing: &AtomicBool,
+    ) -> Result<bool, AuthError> {
         // The permit moves into the blocking task: a request dropped while argon2 runs (the
         // client hung up) used to free its slot at once while its 19 MiB verification went on,
         // so hanging up after each guess ran any number of them at a time (2.8 GB in a
@@ -324,6 +398,7 @@ impl Tokens {
             .acquire_owned()
             .await
             .map_err(|_| AuthError::Invalid)?;
+        hashing.store(true, Ordering::Relaxed);
         crate::telemetry::metrics::token_verified(false);
         let secret = secret.to_string();
         let phc = phc.to_string();

@@ -19,8 +19,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::auth::Authenticator;
-use crate::auth::token::AuthError;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::auth::token::{AuthError, Tokens};
+use crate::auth::{Authenticator, Principal};
 
 /// Failed authentications allowed per client address and minute before it is refused.
 const FAILURES_PER_MINUTE: u32 = 20;
@@ -78,19 +80,23 @@ impl AuthState {
         if self.failures.len() > FORGET_ABOVE {
             self.failures.retain_recent();
         }
-        if self.failures.check_key(&ip).is_err() {
+        if self.failures.check_key(&ip).is_err() && !self.blocked.contains_key(&ip) {
             tracing::warn!(client = %ip, "too many failed authentications; refusing this address for a while");
             self.blocked.insert(ip, ());
         }
     }
 }
 
-/// A verification under way, counted as a failure if its request is dropped before it ends
-/// (a client that hangs up mid-check is guessing, as far as the lockout is concerned: such
-/// checks were never counted, and an address was never refused however many it sent).
+/// A verification under way, counted as a failure if its request is dropped after its argon2
+/// check began (that check runs to its end anyway: a client that hangs up mid-check is
+/// guessing, as far as the lockout is concerned; such checks were never counted, and an
+/// address was never refused however many it sent). One dropped while it waited for its turn
+/// cost nothing and is not counted: a client with a valid token that gave up in a queue was
+/// locked out after 20 such (red-team finding).
 struct Attempt<'a> {
     state: &'a AuthState,
     ip: IpAddr,
+    hashing: AtomicBool,
     settled: bool,
 }
 
@@ -99,13 +105,14 @@ impl<'a> Attempt<'a> {
         Attempt {
             state,
             ip,
+            hashing: AtomicBool::new(false),
             settled: false,
         }
     }
 
     /// The verification's outcome, which the caller counts as it does any other.
-    async fn settle<T>(mut self, check: impl std::future::Future<Output = T>) -> T {
-        let outcome = check.await;
+    async fn verify(mut self, tokens: &Tokens, token: &str) -> Result<Principal, AuthError> {
+        let outcome = tokens.verify_noting(token, &self.hashing).await;
         self.settled = true;
         outcome
     }
@@ -113,7 +120,7 @@ impl<'a> Attempt<'a> {
 
 impl Drop for Attempt<'_> {
     fn drop(&mut self) {
-        if !self.settled {
+        if !self.settled && self.hashing.load(Ordering::Relaxed) {
             self.state.failed(self.ip);
         }
     }
@@ -207,7 +214,7 @@ pub(crate) async fn authenticate(
                         return state.unauthorized();
                     }
                     (Some(token), _) => {
-                        match Attempt::new(&state, ip).settle(tokens.verify(token)).await {
+                        match Attempt::new(&state, ip).verify(tokens, token).await {
                             Ok(p) => Arc::new(p),
                             Err(AuthError::Invalid) => {
                                 state.failed(ip);
