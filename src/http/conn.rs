@@ -7,6 +7,11 @@
 //!   timeout starts only at a request's first byte (and the HTTP/1-or-2 detection waits for
 //!   bytes with no timer at all), so without this, connections that send nothing are held
 //!   forever and a few thousand of them lock every client out.
+//! - **A reply that stops moving is dropped.** A connection whose writes are blocked (the client
+//!   does not read) and that sent less than [`MIN_PROGRESS`] in [`IDLE`] is closed, request
+//!   running or not: each such connection holds its whole unwritten reply (a client reading a
+//!   byte every few seconds held 1.2 MB per connection for as long as it liked, 240 MB for 200
+//!   connections in a red-team run).
 //! - **One address holds at most [`PER_CLIENT`] connections at once**, so one client cannot
 //!   take the server's whole bound in the [`IDLE`] it takes to drop them. Trusted proxies
 //!   (`[server] trusted_proxies`) carry many clients' connections and are exempt.
@@ -25,6 +30,9 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 /// How long a connection may sit with no request running and no byte read or written.
 pub(crate) const IDLE: Duration = Duration::from_secs(10);
 
+/// Bytes a connection whose writes are blocked must get out per [`IDLE`] to be kept.
+pub(crate) const MIN_PROGRESS: u64 = 16 * 1024;
+
 /// Connections one client address may hold at once.
 pub(crate) const PER_CLIENT: usize = 256;
 
@@ -39,6 +47,10 @@ pub(crate) struct Activity {
     last_ms: AtomicU64,
     /// Requests running on the connection.
     running: AtomicUsize,
+    /// Bytes written so far.
+    written: AtomicU64,
+    /// Whether the last write found the socket full.
+    blocked: std::sync::atomic::AtomicBool,
 }
 
 impl Activity {
@@ -47,6 +59,8 @@ impl Activity {
             start: Instant::now(),
             last_ms: AtomicU64::new(0),
             running: AtomicUsize::new(0),
+            written: AtomicU64::new(0),
+            blocked: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -70,14 +84,45 @@ impl Activity {
         Running(self.clone())
     }
 
-    /// Resolves once the connection has been idle for [`IDLE`].
+    fn wrote(&self, polled: &Poll<io::Result<usize>>) {
+        match polled {
+            Poll::Ready(Ok(n)) if *n > 0 => {
+                self.touch();
+                self.written.fetch_add(*n as u64, Ordering::Relaxed);
+                self.blocked.store(false, Ordering::Relaxed);
+            }
+            Poll::Pending => self.blocked.store(true, Ordering::Relaxed),
+            _ => {}
+        }
+    }
+
+    /// Resolves once the connection has been idle for [`IDLE`], or its writes have been
+    /// blocked for that long with less than [`MIN_PROGRESS`] written.
     pub(crate) async fn idle(&self) {
-        let mut tick = tokio::time::interval(TICK);
+        self.idle_after(IDLE, TICK).await;
+    }
+
+    async fn idle_after(&self, limit: Duration, every: Duration) {
+        let mut tick = tokio::time::interval(every);
+        // Since when the writes have been blocked, and what had been written then.
+        let mut stalled: Option<(Instant, u64)> = None;
         loop {
             tick.tick().await;
-            if self.idle_for(IDLE) {
+            if self.idle_for(limit) {
                 return;
             }
+            let written = self.written.load(Ordering::Relaxed);
+            stalled = match stalled {
+                _ if !self.blocked.load(Ordering::Relaxed) => None,
+                None => Some((Instant::now(), written)),
+                Some((since, mark)) if since.elapsed() >= limit => {
+                    if written.saturating_sub(mark) < MIN_PROGRESS {
+                        return;
+                    }
+                    Some((Instant::now(), written))
+                }
+                kept => kept,
+            };
         }
     }
 }
@@ -126,9 +171,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Watched<T> {
         data: &[u8],
     ) -> Poll<io::Result<usize>> {
         let polled = Pin::new(&mut self.inner).poll_write(cx, data);
-        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
-            self.activity.touch();
-        }
+        self.activity.wrote(&polled);
         polled
     }
 
@@ -138,9 +181,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Watched<T> {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
-        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
-            self.activity.touch();
-        }
+        self.activity.wrote(&polled);
         polled
     }
 
@@ -200,6 +241,49 @@ impl Drop for ClientSlot {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A client that sends a byte now and then but reads nothing keeps the connection busy by
+    /// its reads; its reply stops moving, so it is closed all the same, request running or
+    /// not. One that reads, however slowly past the minimum, is kept.
+    #[tokio::test]
+    async fn a_reply_that_stops_moving_closes_the_connection() {
+        for reads in [false, true] {
+            let (server, client) = tokio::io::duplex(1024);
+            let activity = Activity::new();
+            let _running = activity.request();
+            let (mut from_client, mut to_client) =
+                tokio::io::split(Watched::new(server, activity.clone()));
+            let (mut client_reads, mut client_writes) = tokio::io::split(client);
+            let reply = tokio::spawn(async move {
+                let _ = to_client.write_all(&vec![b'x'; 8 << 20]).await;
+            });
+            let request = tokio::spawn(async move {
+                let mut byte = [0u8; 1];
+                while from_client.read(&mut byte).await.is_ok_and(|n| n > 0) {}
+            });
+            let trickle = tokio::spawn(async move {
+                loop {
+                    let _ = client_writes.write_all(b"x").await;
+                    if reads {
+                        let mut buf = vec![0u8; MIN_PROGRESS as usize];
+                        let _ = client_reads.read_exact(&mut buf).await;
+                    }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+            });
+            let closed = tokio::time::timeout(
+                Duration::from_millis(600),
+                activity.idle_after(Duration::from_millis(100), Duration::from_millis(10)),
+            )
+            .await
+            .is_ok();
+            assert_eq!(closed, !reads, "reads: {reads}");
+            reply.abort();
+            request.abort();
+            trickle.abort();
+        }
+    }
 
     #[test]
     fn a_client_holds_a_bounded_number_of_connections() {
