@@ -45,6 +45,12 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot create the governance store file {}", .path.display())]
+    CreateFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot open the governance store at {location}")]
     Connect {
         location: String,
@@ -143,6 +149,10 @@ impl Store {
             })?;
         }
         let location = path.display().to_string();
+        create_private(path).map_err(|source| StoreError::CreateFile {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -311,6 +321,21 @@ pub(crate) fn now() -> i64 {
         .unwrap_or(0)
 }
 
+/// Create a store file readable by its owner only (the audit trail holds SQL text and
+/// principals; SQLite gives the `-wal` and `-shm` files the same mode). An existing file is
+/// left as it is: its mode is the operator's.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,6 +373,17 @@ mod tests {
         let store = Store::open(&url).await.unwrap();
         assert!(path.exists());
         assert_eq!(store.version().await.unwrap(), store.known_version());
+        // The audit trail holds SQL text and principals: the owner's alone, and so are the
+        // files SQLite keeps beside it.
+        #[cfg(unix)]
+        for file in ["store.db", "store.db-wal", "store.db-shm"] {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path.with_file_name(file))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{file}");
+        }
         // Opening again is idempotent.
         Store::open(&url).await.unwrap();
         assert!(matches!(
