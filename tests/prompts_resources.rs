@@ -348,6 +348,18 @@ async fn schema_resources_list_and_read_as_the_role() {
         .await
         .expect_err("not ours");
     assert!(e.contains("unknown resource"), "{e}");
+    // A huge name is not sent back whole.
+    for uri in [
+        format!("file:///{}", "a".repeat(300_000)),
+        format!("schema://main/{}", "a".repeat(300_000)),
+    ] {
+        let e = read(&analyst, &uri).await.expect_err("no such resource");
+        assert!(
+            e.len() < 1_000 && e.contains("(300"),
+            "{}",
+            &e[..e.len().min(2_000)]
+        );
+    }
     let t = read(&analyst, "template://top_customers")
         .await
         .expect("read template");

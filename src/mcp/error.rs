@@ -137,3 +137,17 @@ impl From<DbError> for ToolError {
         }
     }
 }
+
+/// A name the caller sent (a resource URI, a prompt or template name), as an error repeats
+/// it: at most 200 bytes, so an error is never a copy of a huge request.
+pub(crate) fn shown(name: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 200;
+    if name.len() <= MAX {
+        return name.into();
+    }
+    let mut end = MAX;
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes)", &name[..end], name.len()).into()
+}

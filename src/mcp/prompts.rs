@@ -130,7 +130,7 @@ pub(crate) async fn get(
             )
             .await;
             return Err(McpError::invalid_params(
-                format!("unknown prompt {name}"),
+                format!("unknown prompt {}", super::error::shown(name)),
                 None,
             ));
         }

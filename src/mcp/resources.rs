@@ -99,7 +99,8 @@ pub(crate) async fn read(
         refused(server, ctx, &uri).await;
         return Err(McpError::resource_not_found(
             format!(
-                "unknown resource {uri}: use schema://{{database}}/{{table}} or template://{{name}}"
+                "unknown resource {}: use schema://{{database}}/{{table}} or template://{{name}}",
+                super::error::shown(&uri)
             ),
             None,
         ));
@@ -160,7 +161,7 @@ fn read_template(
     let registry = server.state.registry.load();
     let Some(t) = registry.templates.get(name).filter(|t| t.allows(&role)) else {
         return Err(McpError::resource_not_found(
-            format!("no template {name}"),
+            format!("no template {}", super::error::shown(name)),
             None,
         ));
     };

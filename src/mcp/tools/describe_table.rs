@@ -53,7 +53,8 @@ pub(crate) async fn describe(
         Rule::TableNotGranted,
         format!(
             "table {} does not exist or is not granted to role {}; call list_tables to see the tables you may query",
-            args.table, role.name
+            crate::mcp::error::shown(&args.table),
+            role.name
         ),
     ));
     let resolved = parse_table_name(db.dialect, args.table.trim())
