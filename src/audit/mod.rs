@@ -9,6 +9,7 @@
 //! Must never record a secret: no tokens (only token ids), no passwords or connection strings,
 //! and parameter values only when the operator turns `[audit] log_params` on.
 
+mod budget;
 mod chain;
 mod writer;
 

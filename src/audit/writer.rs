@@ -51,6 +51,7 @@ struct Inner {
     tx: mpsc::Sender<Job>,
     config: AuditConfig,
     lost: AtomicU64,
+    text: super::budget::TextBudget,
 }
 
 impl std::fmt::Debug for Auditor {
@@ -74,6 +75,7 @@ impl Auditor {
             tx,
             config,
             lost: AtomicU64::new(0),
+            text: super::budget::TextBudget::default(),
         });
         let weak = Arc::downgrade(&inner);
         match store.file_appender() {
@@ -126,6 +128,9 @@ impl Auditor {
     /// queued. `Err` only when the record is lost and the caller must fail closed.
     pub async fn record(&self, mut record: AuditRecord) -> Result<(), AuditError> {
         record.bound();
+        if let Some(inner) = &self.inner {
+            inner.text.charge(&mut record);
+        }
         record.log();
         let Some(inner) = &self.inner else {
             return Ok(());
@@ -172,6 +177,9 @@ impl Auditor {
     /// Record without waiting (a request dropped mid-way: no one is left to wait).
     pub fn record_detached(&self, mut record: AuditRecord) {
         record.bound();
+        if let Some(inner) = &self.inner {
+            inner.text.charge(&mut record);
+        }
         record.log();
         let Some(inner) = &self.inner else {
             return;

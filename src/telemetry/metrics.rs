@@ -54,6 +54,8 @@ pub const AUDIT_RECORDS: &str = "sqlwarden_audit_records_written_total";
 pub const AUDIT_LOST: &str = "sqlwarden_audit_records_lost_total";
 /// Refusals of a blocked address answered without a record of their own.
 pub const AUDIT_UNRECORDED: &str = "sqlwarden_audit_refusals_unrecorded_total";
+/// Records whose SQL text was cut to its principal's per-minute budget.
+pub const AUDIT_TEXT_CUT: &str = "sqlwarden_audit_text_cut_total";
 /// Bearer token verifications by path (`cached`, `argon2`).
 pub const TOKEN_VERIFICATIONS: &str = "sqlwarden_token_verifications_total";
 /// 1 while the server accepts new work, 0 once it is draining for shutdown.
@@ -102,6 +104,10 @@ fn describe() {
         AUDIT_UNRECORDED,
         "Refusals of an address blocked for failed authentications that got no audit record (one a second per address is recorded)."
     );
+    describe_counter!(
+        AUDIT_TEXT_CUT,
+        "Audit records whose SQL text was cut to 1 KiB: their principal had sent more than 8 MiB of it in a minute."
+    );
     describe_counter!(DENIALS, "Policy denials by rule id.");
     describe_histogram!(CALL_SECONDS, metrics::Unit::Seconds, "Tool call latency.");
     describe_counter!(ROWS, "Rows returned to clients.");
@@ -149,6 +155,7 @@ fn describe() {
     }
     counter!(AUDIT_RECORDS).absolute(0);
     counter!(AUDIT_UNRECORDED).absolute(0);
+    counter!(AUDIT_TEXT_CUT).absolute(0);
 }
 
 /// A tool's name as a label: one of the known tools, else `other`.
@@ -241,6 +248,11 @@ pub fn token_verified(cached: bool) {
 /// budget (see `http::refusals::Guard`).
 pub fn refusal_unrecorded() {
     counter!(AUDIT_UNRECORDED).increment(1);
+}
+
+/// An audit record's SQL text was cut to its principal's budget (see `audit::budget`).
+pub fn audit_text_cut() {
+    counter!(AUDIT_TEXT_CUT).increment(1);
 }
 
 /// An audit batch of `records` was committed in `elapsed`.
