@@ -432,7 +432,9 @@ fn rewrite_hint(message: &str, sql: &str) -> Option<&'static str> {
     } else if upper.contains("INDEXED BY") || upper.contains("NOT INDEXED") {
         Some("index hints (INDEXED BY, NOT INDEXED) are not supported: leave them out")
     } else if upper.contains("GROUP BY DISTINCT") {
-        Some("GROUP BY DISTINCT is not supported: write GROUP BY without DISTINCT")
+        Some(
+            "GROUP BY DISTINCT is not supported: list each grouping set once in GROUPING SETS (...) instead (without DISTINCT, repeated sets give repeated rows)",
+        )
     } else if upper.contains("ROWS FROM") {
         Some(
             "ROWS FROM (...) is not supported: call each function in FROM WITH ORDINALITY and join them on the ordinality",

@@ -354,6 +354,8 @@ fn numbers_paths_and_matches_that_outgrow_their_text_are_counted() {
         "concat('9e', 131071)::numeric::text",
         "('[9e' || '131071]')::jsonb::text",
         "'[9e131071]'::jsonb::text",
+        "(U&'9\\0065131071'::numeric)::text",
+        "U&'[9\\0065131071]'::jsonb::text",
     ] {
         assert_too_large(
             PG,
@@ -392,6 +394,20 @@ fn numbers_paths_and_matches_that_outgrow_their_text_are_counted() {
             "SELECT cardinality(regexp_split_to_array({text}, '')), cardinality(string_to_array({text}, NULL))"
         ),
         &[],
+    );
+    // Full-text search parses a word record per token first: about 42 bytes a character.
+    let words = format!("repeat('{}', 100)", "a ".repeat(500));
+    assert_too_large(
+        PG,
+        &format!(
+            "WITH a AS (SELECT {} AS z) SELECT length(to_tsvector('simple', z)) FROM a",
+            chain(&words, 20)
+        ),
+        &[],
+    );
+    assert_allowed(
+        PG,
+        "SELECT name, ts_rank(to_tsvector('english', name || ' ' || city), plainto_tsquery('english', 'north coffee')) AS rank FROM customers WHERE to_tsvector('english', name || ' ' || city) @@ websearch_to_tsquery('english', 'coffee -tea') ORDER BY rank DESC",
     );
     // What reports do with numbers passes: percentages cast to numeric and rounded inside
     // JSON payloads, geometric means, squares, compound growth, exponents in literals.

@@ -19,18 +19,8 @@ impl Growth {
         match e {
             Expr::Identifier(i) => self.column(&normalize_ident(self.dialect, i)),
             Expr::CompoundIdentifier(parts) => self.qualified(parts),
-            Expr::Value(v) => match &v.value {
-                Value::Placeholder(_) => Size::PARAM,
-                Value::Null | Value::Boolean(_) => Size::fixed(1),
-                Value::SingleQuotedString(s)
-                | Value::EscapedStringLiteral(s)
-                | Value::NationalStringLiteral(s)
-                | Value::HexStringLiteral(s)
-                | Value::Number(s, _) => self.literal_text(s),
-                Value::DollarQuotedString(d) => self.literal_text(&d.value),
-                other => Size::fixed(other.to_string().len() as u64),
-            },
-            Expr::TypedString(ts) => self.literal_text(&ts.value.to_string()),
+            Expr::Value(v) => self.value(&v.value),
+            Expr::TypedString(ts) => self.value(&ts.value.value),
             Expr::Nested(x) | Expr::Collate { expr: x, .. } | Expr::Named { expr: x, .. } => {
                 self.expr(x)
             }
@@ -346,6 +336,28 @@ impl Growth {
             Expr::Function(f) => self.function(f),
             // Nothing else passes governance (the walker refuses it); a stored value's size.
             _ => Size::DATA,
+        }
+    }
+
+    /// A literal's size: its decoded text (sqlparser decodes `E'\x65'` and `U&'\0065'`),
+    /// with every exponent written out. A form not listed counts as text put together
+    /// (see [`Size::assembled`]): `U&'9\0065131071'` was sized by its escaped spelling and
+    /// its 131,072 digits went uncounted (red-team finding).
+    fn value(&self, v: &Value) -> Size {
+        match v {
+            Value::Placeholder(_) => Size::PARAM,
+            Value::Null | Value::Boolean(_) => Size::fixed(1),
+            Value::SingleQuotedString(s)
+            | Value::EscapedStringLiteral(s)
+            | Value::NationalStringLiteral(s)
+            | Value::HexStringLiteral(s)
+            | Value::Number(s, _) => self.literal_text(s),
+            Value::DollarQuotedString(d) => self.literal_text(&d.value),
+            Value::UnicodeStringLiteral(s) => self.literal_text(s).assembled(),
+            other => self
+                .literal_text(&other.to_string())
+                .plus(Size::fixed(SCALAR))
+                .assembled(),
         }
     }
 
