@@ -768,3 +768,51 @@ async fn sqlite_searches_cannot_outlast_the_timeout() {
     );
     still_serves(&server).await;
 }
+
+/// A reply held unread over HTTP/2 (the stream's window kept at zero, so the socket never
+/// blocks) while the client pings to look busy closes its connection: such replies were held
+/// whole for as long as the client liked (400 of them, 256 MB, in a red-team run).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_held_unread_over_http2_closes_the_connection() {
+    let (_dir, server, addr) = plain_server().await;
+    let tcp = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    let (client, mut connection) = h2::client::Builder::new()
+        .initial_window_size(0)
+        .handshake::<_, bytes::Bytes>(tcp)
+        .await
+        .expect("HTTP/2 handshake");
+    let mut ping = connection.ping_pong().expect("ping handle");
+    let driven = tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    let mut client = client.ready().await.expect("ready");
+    let request = axum::http::Request::builder()
+        .method("POST")
+        .uri(format!("http://{addr}/mcp"))
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2025-06-18")
+        .body(())
+        .expect("request");
+    let (response, mut body) = client.send_request(request, false).expect("send");
+    let call = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+        "params": {"name": "query", "arguments": {"sql": "SELECT * FROM order_lines"}}});
+    body.send_data(bytes::Bytes::from(call.to_string()), true)
+        .expect("body");
+    let response = response.await.expect("response");
+    assert_eq!(response.status(), 200);
+    // The reply's body is never taken; a ping every second says the client is there.
+    let started = Instant::now();
+    while !driven.is_finished() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "still open after {:?}",
+            started.elapsed()
+        );
+        let _ = tokio::time::timeout(Duration::from_secs(1), ping.ping(h2::Ping::opaque())).await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    still_serves(&server).await;
+}

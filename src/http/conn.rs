@@ -8,10 +8,12 @@
 //!   bytes with no timer at all), so without this, connections that send nothing are held
 //!   forever and a few thousand of them lock every client out.
 //! - **A reply that stops moving is dropped.** A connection whose writes are blocked (the client
-//!   does not read) and that sent less than [`MIN_PROGRESS`] in [`IDLE`] is closed, request
-//!   running or not: each such connection holds its whole unwritten reply (a client reading a
-//!   byte every few seconds held 1.2 MB per connection for as long as it liked, 240 MB for 200
-//!   connections in a red-team run).
+//!   does not read) or that holds replies not sent yet (`super::replies`: over HTTP/2 a stream
+//!   window of zero holds them without blocking the socket), and that sent less than
+//!   [`MIN_PROGRESS`] in [`IDLE`], is closed, request running or not, whatever the client still
+//!   sends; so is one that has held unsent replies for [`REPLY_DEADLINE`]. Each such connection
+//!   holds its replies whole (a client reading a byte every few seconds held 1.2 MB per
+//!   connection for as long as it liked; 400 HTTP/2 replies held at window zero, 256 MB).
 //! - **One address holds at most [`PER_CLIENT`] connections at once**, so one client cannot
 //!   take the server's whole bound in the [`IDLE`] it takes to drop them. Trusted proxies
 //!   (`[server] trusted_proxies`) carry many clients' connections and are exempt.
@@ -33,6 +35,9 @@ pub(crate) const IDLE: Duration = Duration::from_secs(10);
 /// Bytes a connection whose writes are blocked must get out per [`IDLE`] to be kept.
 pub(crate) const MIN_PROGRESS: u64 = 16 * 1024;
 
+/// The longest a connection may hold replies its client has not taken, without a break.
+pub(crate) const REPLY_DEADLINE: Duration = Duration::from_secs(60);
+
 /// Connections one client address may hold at once.
 pub(crate) const PER_CLIENT: usize = 256;
 
@@ -51,6 +56,10 @@ pub(crate) struct Activity {
     written: AtomicU64,
     /// Whether the last write found the socket full.
     blocked: std::sync::atomic::AtomicBool,
+    /// Bytes of replies not handed to the connection yet (`super::replies::Reply`).
+    unsent: AtomicU64,
+    /// Milliseconds from `start` (plus one; 0: none) since when `unsent` has not been zero.
+    unsent_since: AtomicU64,
 }
 
 impl Activity {
@@ -61,12 +70,43 @@ impl Activity {
             running: AtomicUsize::new(0),
             written: AtomicU64::new(0),
             blocked: std::sync::atomic::AtomicBool::new(false),
+            unsent: AtomicU64::new(0),
+            unsent_since: AtomicU64::new(0),
         })
     }
 
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
     fn touch(&self) {
-        let ms = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
-        self.last_ms.store(ms, Ordering::Relaxed);
+        self.last_ms.store(self.now_ms(), Ordering::Relaxed);
+    }
+
+    /// Bytes of replies on this connection not sent yet.
+    pub(crate) fn unsent(&self) -> u64 {
+        self.unsent.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn add_unsent(&self, n: u64) {
+        if n > 0 && self.unsent.fetch_add(n, Ordering::Relaxed) == 0 {
+            self.unsent_since
+                .store(self.now_ms().saturating_add(1), Ordering::Relaxed);
+        }
+    }
+
+    pub(crate) fn sub_unsent(&self, n: u64) {
+        if n > 0 && self.unsent.fetch_sub(n, Ordering::Relaxed) == n {
+            self.unsent_since.store(0, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether replies have been waiting on this connection, without a break, for `limit`.
+    fn replies_waiting_for(&self, limit: Duration) -> bool {
+        match self.unsent_since.load(Ordering::Relaxed) {
+            0 => false,
+            since => Duration::from_millis(self.now_ms().saturating_sub(since - 1)) > limit,
+        }
     }
 
     /// Whether the connection has been idle for longer than `limit`.
@@ -99,21 +139,22 @@ impl Activity {
     /// Resolves once the connection has been idle for [`IDLE`], or its writes have been
     /// blocked for that long with less than [`MIN_PROGRESS`] written.
     pub(crate) async fn idle(&self) {
-        self.idle_after(IDLE, TICK).await;
+        self.idle_after(IDLE, REPLY_DEADLINE, TICK).await;
     }
 
-    async fn idle_after(&self, limit: Duration, every: Duration) {
+    async fn idle_after(&self, limit: Duration, deadline: Duration, every: Duration) {
         let mut tick = tokio::time::interval(every);
         // Since when the writes have been blocked, and what had been written then.
         let mut stalled: Option<(Instant, u64)> = None;
         loop {
             tick.tick().await;
-            if self.idle_for(limit) {
+            if self.idle_for(limit) || self.replies_waiting_for(deadline) {
                 return;
             }
             let written = self.written.load(Ordering::Relaxed);
+            let waiting = self.blocked.load(Ordering::Relaxed) || self.unsent() > 0;
             stalled = match stalled {
-                _ if !self.blocked.load(Ordering::Relaxed) => None,
+                _ if !waiting => None,
                 None => Some((Instant::now(), written)),
                 Some((since, mark)) if since.elapsed() >= limit => {
                     if written.saturating_sub(mark) < MIN_PROGRESS {
@@ -274,7 +315,11 @@ mod tests {
             });
             let closed = tokio::time::timeout(
                 Duration::from_millis(600),
-                activity.idle_after(Duration::from_millis(100), Duration::from_millis(10)),
+                activity.idle_after(
+                    Duration::from_millis(100),
+                    Duration::from_secs(60),
+                    Duration::from_millis(10),
+                ),
             )
             .await
             .is_ok();

@@ -27,6 +27,7 @@ mod cors;
 mod direct;
 pub(crate) mod proxy;
 mod refusals;
+mod replies;
 
 const LOOPBACK_ORIGINS: &[&str] = &["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"];
 
@@ -215,6 +216,11 @@ const MAX_CONNECTIONS: usize = 4096;
 /// a few header bytes now and then would otherwise be held open forever).
 const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// Concurrent streams one HTTP/2 connection may have (hyper's default is 200): each may hold
+/// a chunk of a reply its client never takes (see `replies`). MCP clients send one request
+/// at a time per connection, or a few.
+pub(crate) const MAX_HTTP2_STREAMS: u32 = 16;
+
 /// Serve on `listener` until `shutdown.stop_accepting` fires and the running requests end.
 pub async fn serve(
     state: Arc<AppState>,
@@ -231,7 +237,10 @@ pub async fn serve(
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_READ_TIMEOUT);
-    builder.http2().timer(TokioTimer::new());
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_concurrent_streams(MAX_HTTP2_STREAMS);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     let per_client = Arc::new(conn::PerClient::default());
@@ -284,18 +293,26 @@ pub async fn serve(
         let service = hyper::service::service_fn(
             move |mut request: axum::http::Request<hyper::body::Incoming>| {
                 let running = requests.request();
+                let replies = requests.clone();
+                let busy = replies::too_much_unsent(&requests);
                 // behind a trusted proxy, the address it forwarded for
                 let client = proxy::client(client, request.headers(), &proxies);
                 request
                     .extensions_mut()
                     .insert(axum::extract::ConnectInfo(client));
                 let mut app = app.clone();
-                let answer =
-                    tower_service::Service::call(&mut app, request.map(axum::body::Body::new));
+                let answer = (!busy).then(|| {
+                    tower_service::Service::call(&mut app, request.map(axum::body::Body::new))
+                });
                 async move {
+                    let Some(answer) = answer else {
+                        return Ok(replies::busy());
+                    };
                     let response = answer.await;
                     drop(running);
-                    response
+                    response.map(|r| {
+                        r.map(|body| axum::body::Body::new(replies::Reply::new(body, replies)))
+                    })
                 }
             },
         );
