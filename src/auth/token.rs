@@ -345,18 +345,34 @@ impl Tokens {
         if row.revoked_at.is_some() || row.expires_at.is_some_and(|e| e <= t) {
             return Err(AuthError::Invalid);
         }
-        let valid_until = if self.check(secret, &row.secret_hash, hashing).await? {
-            row.expires_at
+        let (valid_until, matched) = if self.check(secret, &row.secret_hash, hashing).await? {
+            (row.expires_at, &row.secret_hash)
         } else {
             match (&row.previous_hash, row.previous_valid_until) {
                 (Some(prev), Some(until))
                     if t < until && self.check(secret, prev, hashing).await? =>
                 {
-                    Some(row.expires_at.map_or(until, |e| e.min(until)))
+                    (Some(row.expires_at.map_or(until, |e| e.min(until))), prev)
                 }
                 _ => return Err(AuthError::Invalid),
             }
         };
+        // The check may have waited long for its argon2 slot (behind a flood of guesses): a
+        // revocation or rotation meanwhile must hold, so the row is read again (a token revoked
+        // while its check waited was accepted 44 s later, a red-team finding).
+        let now_row = sql::get(&self.inner.store.pool, id)
+            .await
+            .map_err(AuthError::Unavailable)?
+            .ok_or(AuthError::Invalid)?;
+        let t = now();
+        let still = now_row.revoked_at.is_none()
+            && now_row.expires_at.is_none_or(|e| e > t)
+            && (now_row.secret_hash == *matched
+                || (now_row.previous_hash.as_deref() == Some(matched.as_str())
+                    && now_row.previous_valid_until.is_some_and(|u| t < u)));
+        if !still {
+            return Err(AuthError::Invalid);
+        }
         let attrs: BTreeMap<String, String> = serde_json::from_str(&row.attrs).map_err(|_| {
             AuthError::Unavailable(StoreError::Corrupt {
                 id: row.id.clone(),
@@ -510,6 +526,37 @@ mod tests {
             matches!(t.verify(bearer).await, Err(AuthError::Invalid)),
             "expected Invalid for a bad token"
         );
+    }
+
+    /// A token revoked while its check waited for an argon2 slot (behind a flood of guesses)
+    /// is refused when the check ends, and so is the old secret of one rotated meanwhile.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_token_revoked_while_its_check_waits_is_refused() {
+        let (_d, t) = tokens().await;
+        for rotate in [false, true] {
+            let (info, token) = t.create("ana", "analyst", attrs(), None).await.unwrap();
+            let slots = Arc::clone(&t.inner.argon2_slots);
+            let all = u32::try_from(slots.available_permits()).unwrap();
+            let held = slots.acquire_many(all).await.unwrap();
+            let waiting = {
+                let t = t.clone();
+                let token = token.clone();
+                tokio::spawn(async move { t.verify(&token).await })
+            };
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            if rotate {
+                t.rotate(&info.id, Duration::ZERO).await.unwrap();
+            } else {
+                assert!(t.revoke(&info.id).await.unwrap());
+            }
+            drop(held);
+            let answer = waiting.await.unwrap();
+            assert!(
+                matches!(answer, Err(AuthError::Invalid)),
+                "rotate: {rotate}"
+            );
+            assert_invalid(&t, &token).await;
+        }
     }
 
     #[tokio::test]

@@ -80,8 +80,11 @@ impl AuthState {
         if self.failures.len() > FORGET_ABOVE {
             self.failures.retain_recent();
         }
-        if self.failures.check_key(&ip).is_err() && !self.blocked.contains_key(&ip) {
-            tracing::warn!(client = %ip, "too many failed authentications; refusing this address for a while");
+        if self.failures.check_key(&ip).is_err() {
+            if !self.blocked.contains_key(&ip) {
+                tracing::warn!(client = %ip, "too many failed authentications; refusing this address for a while");
+            }
+            // (again each time: the block runs from the last failure over the budget)
             self.blocked.insert(ip, ());
         }
     }
