@@ -532,7 +532,7 @@ impl<'c> Walker<'c> {
         match item {
             SelectItem::UnnamedExpr(e) => self.expr(e),
             SelectItem::ExprWithAlias { expr: e, alias } => {
-                expr::quote_reserved(alias, self.dialect())?;
+                quote_reserved(alias, self.dialect())?;
                 self.expr(e)
             }
             SelectItem::Wildcard(opts) => plain_wildcard(opts),
@@ -559,12 +559,13 @@ mod grouping;
 mod growth;
 mod joins;
 mod relations;
+mod reserved;
 mod searches;
 mod series;
 mod signs;
 mod sizes;
 mod types;
 
-use expr::check_name;
 use functions::plain_wildcard;
 use relations::attr_call;
+use reserved::{check_name, quote_reserved};
