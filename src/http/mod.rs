@@ -294,7 +294,10 @@ pub async fn serve(
             move |mut request: axum::http::Request<hyper::body::Incoming>| {
                 let running = requests.request();
                 let replies = requests.clone();
-                let busy = replies::too_much_unsent(&requests);
+                // (probes and metrics stay answered: an orchestrator must not restart a
+                // server whose clients hold replies unread)
+                let busy = !matches!(request.uri().path(), "/healthz" | "/readyz" | "/metrics")
+                    && replies::too_much_unsent(&requests);
                 // behind a trusted proxy, the address it forwarded for
                 let client = proxy::client(client, request.headers(), &proxies);
                 request
