@@ -373,6 +373,43 @@ async fn a_token_sent_many_times_at_once_is_hashed_once_and_waiting_is_no_guess(
     assert_eq!(auth_status(&server.url, Some(&later)).await.0, 200);
 }
 
+/// Guesses sent all at once from one address are checked at most 20 at a time (failures are
+/// counted as checks end, so 1,000 queued at once were all checked with argon2, a red-team
+/// finding); the rest are refused at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guesses_sent_at_once_are_checked_at_most_twenty_at_a_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = format!("sqlite://{}", dir.path().join("store.db").display());
+    let (id, _) = create(&store, "ana", "analyst", &["region=north"], &[]);
+    let server = server(&dir.path().join("a"), &store).await;
+    let metrics = format!("{}/metrics", server.base);
+    let argon2_runs = |text: &str| -> u64 {
+        text.lines()
+            .find(|l| l.starts_with("sqlwarden_token_verifications_total{path=\"argon2\"}"))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse::<f64>().ok())
+            .map_or(0, |v| v as u64)
+    };
+    let before = argon2_runs(&common::process::body(&metrics).await);
+    let guesses: Vec<_> = (0..60)
+        .map(|i| {
+            let (url, guess) = (server.url.clone(), format!("swd_{id}_{i:064x}"));
+            tokio::spawn(async move { auth_status(&url, Some(&guess)).await.0 })
+        })
+        .collect();
+    let mut codes = Vec::new();
+    for g in guesses {
+        codes.push(g.await.expect("request"));
+    }
+    let checked = argon2_runs(&common::process::body(&metrics).await) - before;
+    assert!(checked <= 20, "{checked} guesses checked: {codes:?}");
+    assert!(codes.iter().all(|c| *c == 401 || *c == 429), "{codes:?}");
+    assert!(
+        codes.iter().filter(|c| **c == 429).count() >= 40,
+        "{codes:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_without_credentials_count_as_failures() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -8,6 +8,7 @@
 //! it (no store read, no hashing), so one guesser behind a shared address (a proxy, a NAT) does
 //! not lock out the callers already at work. Never logs a credential.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -30,6 +31,12 @@ const FAILURES_PER_MINUTE: u32 = 20;
 const FORGET_ABOVE: usize = 10_000;
 /// How long an address that went over stays refused.
 const BLOCK: Duration = Duration::from_secs(60);
+/// Different credentials one address may have checked at once. Failures are counted when
+/// checks end, so without this an address queued any number of guesses before its first 20
+/// failures landed (1,000 over HTTP/2 streams, every one checked with argon2, while other
+/// callers' checks waited up to 38 s: a red-team finding). Requests bringing the same token
+/// share one check and count once.
+const CHECKING_PER_ADDRESS: usize = FAILURES_PER_MINUTE as usize;
 
 /// Shared by every request of one HTTP server.
 pub(crate) struct AuthState {
@@ -40,6 +47,10 @@ pub(crate) struct AuthState {
     recorded: moka::sync::Cache<IpAddr, ()>,
     /// `WWW-Authenticate` value sent with a 401.
     challenge: HeaderValue,
+    /// Credentials being checked, per address: how many requests bring each.
+    checking: std::sync::Mutex<HashMap<IpAddr, HashMap<u64, usize>>>,
+    /// Keys `checking` (random per process).
+    hasher: std::hash::RandomState,
 }
 
 impl AuthState {
@@ -58,7 +69,42 @@ impl AuthState {
                 .build(),
             challenge: HeaderValue::from_str(challenge)
                 .unwrap_or_else(|_| HeaderValue::from_static("Bearer")),
+            checking: std::sync::Mutex::new(HashMap::new()),
+            hasher: std::hash::RandomState::new(),
         }
+    }
+
+    /// A place among the credentials `ip` has checked at once, or `None` when it has
+    /// [`CHECKING_PER_ADDRESS`] others under way.
+    fn checking(&self, ip: IpAddr, token: &str) -> Option<Checking<'_>> {
+        let key = std::hash::BuildHasher::hash_one(&self.hasher, token);
+        let mut all = self
+            .checking
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mine = all.entry(ip).or_default();
+        if !mine.contains_key(&key) && mine.len() >= CHECKING_PER_ADDRESS {
+            if mine.is_empty() {
+                all.remove(&ip);
+            }
+            return None;
+        }
+        *mine.entry(key).or_insert(0) += 1;
+        Some(Checking {
+            state: self,
+            ip,
+            key,
+        })
+    }
+
+    /// 429 for an address with too many credentials under check at once (no failure counted).
+    fn too_many_at_once(&self) -> Response {
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "1")],
+            r#"{"error":"too_many_requests","error_description":"too many credentials are being checked for this address at once"}"#,
+        )
+            .into_response()
     }
 
     fn unauthorized(&self) -> Response {
@@ -125,6 +171,34 @@ impl Drop for Attempt<'_> {
     fn drop(&mut self) {
         if !self.settled && self.hashing.load(Ordering::Relaxed) {
             self.state.failed(self.ip);
+        }
+    }
+}
+
+/// One request's credential under check (see [`AuthState::checking`]).
+struct Checking<'a> {
+    state: &'a AuthState,
+    ip: IpAddr,
+    key: u64,
+}
+
+impl Drop for Checking<'_> {
+    fn drop(&mut self) {
+        let mut all = self
+            .state
+            .checking
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(mine) = all.get_mut(&self.ip) {
+            if let Some(n) = mine.get_mut(&self.key) {
+                *n -= 1;
+                if *n == 0 {
+                    mine.remove(&self.key);
+                }
+            }
+            if mine.is_empty() {
+                all.remove(&self.ip);
+            }
         }
     }
 }
@@ -217,7 +291,16 @@ pub(crate) async fn authenticate(
                         return state.unauthorized();
                     }
                     (Some(token), _) => {
-                        match Attempt::new(&state, ip).verify(tokens, token).await {
+                        let verified = match tokens.verified(token).await {
+                            Some(answer) => answer,
+                            None => {
+                                let Some(_place) = state.checking(ip, token) else {
+                                    return state.too_many_at_once();
+                                };
+                                Attempt::new(&state, ip).verify(tokens, token).await
+                            }
+                        };
+                        match verified {
                             Ok(p) => Arc::new(p),
                             Err(AuthError::Invalid) => {
                                 state.failed(ip);
