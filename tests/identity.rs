@@ -306,6 +306,16 @@ async fn guesses_abandoned_mid_check_count_as_failures() {
     assert_eq!(auth_status(&server.url, Some(&good)).await.0, 429);
 }
 
+/// Tokens checked with argon2 so far (`/metrics`).
+async fn argon2_runs(server: &HttpServer) -> u64 {
+    let text = common::process::body(&format!("{}/metrics", server.base)).await;
+    text.lines()
+        .find(|l| l.starts_with("sqlwarden_token_verifications_total{path=\"argon2\"}"))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse::<f64>().ok())
+        .map_or(0, |v| v as u64)
+}
+
 /// Many requests bringing one token at once are checked once: the others wait for that check
 /// and find the token verified (500 at once each ran argon2, took both slots for 14 s and
 /// locked every other token out, a red-team finding). A request dropped while it waits for
@@ -319,15 +329,7 @@ async fn a_token_sent_many_times_at_once_is_hashed_once_and_waiting_is_no_guess(
     let (_, impatient_token) = create(&store, "bo", "analyst", &["region=south"], &[]);
     let (_, later) = create(&store, "cy", "analyst", &["region=east"], &[]);
     let server = server(&dir.path().join("a"), &store).await;
-    let argon2_runs = |text: &str| -> u64 {
-        text.lines()
-            .find(|l| l.starts_with("sqlwarden_token_verifications_total{path=\"argon2\"}"))
-            .and_then(|l| l.rsplit(' ').next())
-            .and_then(|v| v.parse::<f64>().ok())
-            .map_or(0, |v| v as u64)
-    };
-    let metrics = format!("{}/metrics", server.base);
-    let before = argon2_runs(&common::process::body(&metrics).await);
+    let before = argon2_runs(&server).await;
     let at_once: Vec<_> = (0..40)
         .map(|_| {
             let (url, token) = (server.url.clone(), good.clone());
@@ -337,7 +339,7 @@ async fn a_token_sent_many_times_at_once_is_hashed_once_and_waiting_is_no_guess(
     for call in at_once {
         assert_eq!(call.await.expect("request"), 200);
     }
-    let after = argon2_runs(&common::process::body(&metrics).await);
+    let after = argon2_runs(&server).await;
     assert_eq!(after - before, 1, "one argon2 check for 40 requests");
 
     // 30 requests with another valid token, given up after a millisecond: all but the one
@@ -382,15 +384,7 @@ async fn guesses_sent_at_once_are_checked_at_most_twenty_at_a_time() {
     let store = format!("sqlite://{}", dir.path().join("store.db").display());
     let (id, _) = create(&store, "ana", "analyst", &["region=north"], &[]);
     let server = server(&dir.path().join("a"), &store).await;
-    let metrics = format!("{}/metrics", server.base);
-    let argon2_runs = |text: &str| -> u64 {
-        text.lines()
-            .find(|l| l.starts_with("sqlwarden_token_verifications_total{path=\"argon2\"}"))
-            .and_then(|l| l.rsplit(' ').next())
-            .and_then(|v| v.parse::<f64>().ok())
-            .map_or(0, |v| v as u64)
-    };
-    let before = argon2_runs(&common::process::body(&metrics).await);
+    let before = argon2_runs(&server).await;
     let guesses: Vec<_> = (0..60)
         .map(|i| {
             let (url, guess) = (server.url.clone(), format!("swd_{id}_{i:064x}"));
@@ -401,7 +395,7 @@ async fn guesses_sent_at_once_are_checked_at_most_twenty_at_a_time() {
     for g in guesses {
         codes.push(g.await.expect("request"));
     }
-    let checked = argon2_runs(&common::process::body(&metrics).await) - before;
+    let checked = argon2_runs(&server).await - before;
     assert!(checked <= 20, "{checked} guesses checked: {codes:?}");
     assert!(codes.iter().all(|c| *c == 401 || *c == 429), "{codes:?}");
     assert!(
