@@ -30,7 +30,7 @@ use sqlparser::ast::{
 use super::{Denial, Dialect, Rule};
 
 mod whole_rows;
-use whole_rows::reads_whole_rows;
+use whole_rows::WholeRows;
 
 /// The most copies of the queries below one that inlining may make.
 pub(crate) const MAX_EXPANSION: u64 = 10_000;
@@ -58,26 +58,47 @@ pub(crate) const MAX_COPIES: u64 = 100_000;
 /// Refuse an expression that multiplies in parse analysis; fence what would multiply when
 /// inlined.
 pub(crate) fn bound(statement: &mut Statement, dialect: Dialect) -> Result<(), Denial> {
-    let mut copies = Copies::default();
-    let _ = Visit::visit(&*statement, &mut copies);
+    // One walk for the two refusals, whole-row references and what may be inlined at all.
+    let mut survey = Survey {
+        copies: Copies::default(),
+        sets: GroupingSets::default(),
+        whole_rows: WholeRows::new(dialect),
+        inlinable: false,
+        projections: false,
+    };
+    let _ = Visit::visit(&*statement, &mut survey);
+    let copies = survey.copies;
     if copies.worst > MAX_COPIES {
         return Err(too_complex(format!(
             "BETWEEN and IN copy their left side, and nested they would make about {} copies (at most {MAX_COPIES}); write the nested tests once, in a CTE or with CASE",
             copies.worst
         )));
     }
-    let mut sets = GroupingSets::default();
-    let _ = Visit::visit(&*statement, &mut sets);
+    let sets = survey.sets;
     if sets.worst > MAX_GROUPING_WORK {
         return Err(too_complex(format!(
             "its GROUP BY makes {} grouping sets of {} keys (sets times keys at most {MAX_GROUPING_WORK}); group by fewer CUBE or ROLLUP items, or list the GROUPING SETS you need",
             sets.sets, sets.keys
         )));
     }
+    // Only a CTE or derived table without a LIMIT, OFFSET or FETCH is inlined, and only such
+    // a query is ever fenced below: without one, there is nothing to do. A whole row read
+    // anywhere fences them all.
+    if !survey.inlinable && !survey.projections {
+        return Ok(());
+    }
+    if survey.whole_rows.found() {
+        let _ = statement.visit(&mut FenceAll { dialect });
+        return Ok(());
+    }
+    // Column picks alone multiply nothing (see `plain_projection`).
+    if !survey.inlinable {
+        return Ok(());
+    }
     let mut weigher = Weigher {
         dialect,
         ctes: Vec::new(),
-        heavy: reads_whole_rows(statement, dialect),
+        heavy: false,
         widest: 1,
     };
     let _ = statement.visit(&mut weigher);
@@ -85,6 +106,112 @@ pub(crate) fn bound(statement: &mut Statement, dialect: Dialect) -> Result<(), D
         let _ = statement.visit(&mut FenceAll { dialect });
     }
     Ok(())
+}
+
+/// What [`bound`] learns in one walk of the statement.
+struct Survey {
+    copies: Copies,
+    sets: GroupingSets,
+    whole_rows: WholeRows,
+    /// Whether some CTE or derived table may be inlined by the planner (has no LIMIT, OFFSET
+    /// or FETCH) and is more than a [`plain_projection`].
+    inlinable: bool,
+    /// Whether some derived table that may be inlined is a [`plain_projection`].
+    projections: bool,
+}
+
+impl Visitor for Survey {
+    type Break = ();
+
+    fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
+        self.whole_rows.expr(e);
+        self.copies.pre_visit_expr(e)
+    }
+
+    fn post_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
+        self.copies.post_visit_expr(e)
+    }
+
+    fn pre_visit_query(&mut self, q: &Query) -> ControlFlow<()> {
+        self.whole_rows.query(q);
+        if let Some(with) = &q.with
+            && with.cte_tables.iter().any(|c| unfenced(&c.query))
+        {
+            self.inlinable = true;
+        }
+        self.sets.pre_visit_query(q)
+    }
+
+    fn pre_visit_select(&mut self, s: &Select) -> ControlFlow<()> {
+        self.whole_rows.select(s);
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_relation(&mut self, name: &sqlparser::ast::ObjectName) -> ControlFlow<()> {
+        self.whole_rows.relation(name);
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, tf: &TableFactor) -> ControlFlow<()> {
+        self.whole_rows.table_factor(tf);
+        if let TableFactor::Derived {
+            subquery, lateral, ..
+        } = tf
+            && unfenced(subquery)
+        {
+            if !*lateral && plain_projection(subquery) {
+                self.projections = true;
+            } else {
+                self.inlinable = true;
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// A query the planner may inline into its reader.
+fn unfenced(q: &Query) -> bool {
+    q.limit_clause.is_none() && q.fetch.is_none()
+}
+
+/// Whether `q` only picks columns of one table (`SELECT "a", COALESCE("b") AS "b" FROM t`, the
+/// shape of a role's column-limited view of a table): inlined, each of its columns is one
+/// column reference, so it multiplies nothing, and any query that could multiply it is a CTE
+/// or derived table of its own, weighed in turn. (A CTE's name in its FROM counts as a table
+/// here: the CTE itself makes the statement inlinable.) Only a whole-row reference to it
+/// (`to_jsonb(x)`) fences it, as it fences everything.
+fn plain_projection(q: &Query) -> bool {
+    let SetExpr::Select(s) = q.body.as_ref() else {
+        return false;
+    };
+    let [twj] = s.from.as_slice() else {
+        return false;
+    };
+    let column = |e: &Expr| matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_));
+    let picked = |e: &Expr| match e {
+        Expr::Function(f) => match &f.args {
+            sqlparser::ast::FunctionArguments::List(list) => {
+                f.over.is_none()
+                    && f.filter.is_none()
+                    && matches!(list.args.as_slice(),
+                        [sqlparser::ast::FunctionArg::Unnamed(
+                            sqlparser::ast::FunctionArgExpr::Expr(a),
+                        )] if column(a))
+            }
+            _ => false,
+        },
+        e => column(e),
+    };
+    q.with.is_none()
+        && twj.joins.is_empty()
+        && matches!(&twj.relation, TableFactor::Table { args: None, .. })
+        && matches!(&s.group_by, GroupByExpr::Expressions(e, _) if e.is_empty())
+        && s.having.is_none()
+        && s.distinct.is_none()
+        && s.projection.iter().all(|item| match item {
+            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => picked(e),
+            _ => false,
+        })
 }
 
 /// A statement whose planning or parse analysis would multiply past a bound.
@@ -414,7 +541,7 @@ impl VisitorMut for FenceAll {
 }
 
 fn fence_once(q: &mut Query, dialect: Dialect) {
-    if q.limit_clause.is_none() && q.fetch.is_none() {
+    if unfenced(q) {
         super::analyze::barrier::fence(q, dialect);
     }
 }
