@@ -1,5 +1,6 @@
 //! Governance pipeline benchmark: parse -> analyze/authorize -> rewrite -> print, no database;
-//! then a repeated statement through the decision cache.
+//! then a repeated statement through the decision cache, and sqlparser alone parsing the same
+//! text (the floor under any new statement's governance).
 //! Run: `cargo bench --bench governance`.
 
 use std::hint::black_box;
@@ -93,6 +94,20 @@ fn bench(c: &mut Criterion) {
         group.bench_function(*name, |b| {
             b.iter(|| {
                 decisions.govern(black_box(sql), &[], Purpose::Query { max_rows: 1000 }, &ctx)
+            })
+        });
+    }
+    group.finish();
+    // The floor: sqlparser alone tokenizing and parsing the caller's text, as governance does
+    // first for every new statement (and once more for the governed text it prints).
+    let mut group = c.benchmark_group("sqlparser_alone");
+    for (name, sql) in QUERIES {
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                Dialect::Postgres
+                    .parser()
+                    .try_with_sql(black_box(sql))
+                    .and_then(|mut p| p.parse_statements())
             })
         });
     }
