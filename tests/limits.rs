@@ -444,9 +444,14 @@ async fn plain_server() -> (tempfile::TempDir, common::mcp::HttpServer, String) 
 /// A server like [`plain_server`] whose SQLite database also has `documents`: a 16 MiB text
 /// (id 1) and a 20 MiB one (id 2).
 async fn documents_server() -> (tempfile::TempDir, common::mcp::HttpServer) {
+    documents_server_with("").await
+}
+
+/// [`documents_server`] with `limits` in its role's `[limits]`.
+async fn documents_server_with(limits: &str) -> (tempfile::TempDir, common::mcp::HttpServer) {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("policies")).expect("mkdir");
-    write_policy(&dir.path().join("policies"), "plain", "");
+    write_policy(&dir.path().join("policies"), "plain", limits);
     let db = dir.path().join("documents.db");
     std::fs::copy(common::sqlite_demo(), &db).expect("copy the demo");
     let conn = rusqlite::Connection::open(&db).expect("open");
@@ -815,4 +820,84 @@ async fn a_reply_held_unread_over_http2_closes_the_connection() {
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
     still_serves(&server).await;
+}
+
+/// While one connection holds more replies unread than it may (16 MiB), its next request is
+/// answered 503 before any work, and that refusal has its audit record like every other HTTP
+/// refusal. Replies of 7 MB each (twice that on the wire: text and structured content) are
+/// held at an HTTP/2 window of zero.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_over_unread_replies_is_refused_503_and_recorded() {
+    let (dir, server) = documents_server_with("max_result_bytes = 33554432").await;
+    let addr = server
+        .base
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let tcp = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    let (client, connection) = h2::client::Builder::new()
+        .initial_window_size(0)
+        .handshake::<_, bytes::Bytes>(tcp)
+        .await
+        .expect("HTTP/2 handshake");
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    let mut statuses = Vec::new();
+    let mut held = Vec::new();
+    for id in 1..=4 {
+        let mut ready = client.clone().ready().await.expect("ready");
+        let request = axum::http::Request::builder()
+            .method("POST")
+            .uri(format!("http://{addr}/mcp"))
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", "2025-06-18")
+            .body(())
+            .expect("request");
+        let (response, mut body) = ready.send_request(request, false).expect("send");
+        let call = json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
+            "params": {"name": "query", "arguments": {
+                "sql": "SELECT substr(body, 1, 7000000) AS b FROM documents WHERE id = 1"}}});
+        body.send_data(bytes::Bytes::from(call.to_string()), true)
+            .expect("body");
+        let response = response.await.expect("response");
+        statuses.push(response.status().as_u16());
+        held.push(response);
+    }
+    assert_eq!(
+        statuses,
+        [200, 200, 503, 503],
+        "the third reply's request found 28 MB unread"
+    );
+    let out = std::process::Command::new(common::bin())
+        .arg("--config")
+        .arg(dir.path().join("sqlwarden.toml"))
+        .args(["audit", "export", "--format", "jsonl"])
+        .output()
+        .expect("audit export");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let refused: Vec<_> = records
+        .iter()
+        .filter(|r| r["http_status"] == 503)
+        .map(|r| (r["code"].as_str(), r["decision"].as_str()))
+        .collect();
+    assert_eq!(
+        refused,
+        [(Some("unavailable"), Some("deny")); 2],
+        "{records:#?}"
+    );
+    let answered = records.iter().filter(|r| r["tool"] == "query").count();
+    assert_eq!(answered, 2, "{records:#?}");
+    drop(held);
 }

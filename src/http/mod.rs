@@ -109,6 +109,8 @@ pub fn router(state: Arc<AppState>, opts: &HttpOptions, cancel: CancellationToke
             auth,
             auth::authenticate,
         ))
+        // While too many replies wait to be read, a 503 before any work (recorded).
+        .layer(axum::middleware::from_fn(replies::refuse_busy))
         // Outermost: body bound, and the audit record of every HTTP-level refusal.
         .layer(axum::middleware::from_fn_with_state(
             refusals::Guard::new(state.clone()),
@@ -303,14 +305,13 @@ pub async fn serve(
                 request
                     .extensions_mut()
                     .insert(axum::extract::ConnectInfo(client));
+                if busy {
+                    request.extensions_mut().insert(replies::Busy);
+                }
                 let mut app = app.clone();
-                let answer = (!busy).then(|| {
-                    tower_service::Service::call(&mut app, request.map(axum::body::Body::new))
-                });
+                let answer =
+                    tower_service::Service::call(&mut app, request.map(axum::body::Body::new));
                 async move {
-                    let Some(answer) = answer else {
-                        return Ok(replies::busy());
-                    };
                     let response = answer.await;
                     drop(running);
                     response.map(|r| {

@@ -1,7 +1,8 @@
 //! The layers around `/mcp` that refuse at the HTTP level. Outermost, [`guard`]: bounds the
 //! declared body length (413) and writes the audit record of every request refused at the HTTP
-//! level (401 and 429 from authentication, 403 from Host/Origin validation, 413, and the
-//! transport's 406 and 415 for a wrong Accept or Content-Type), which never
+//! level (401 and 429 from authentication, 403 from Host/Origin validation, 413, 503 while
+//! too many replies wait unread or credentials cannot be checked, and the transport's 405 for
+//! GET and DELETE, 406 and 415 for a wrong Accept or Content-Type), which never
 //! reach a tool and so are recorded nowhere else; [`json_rpc_shape`] records the bodies it
 //! refuses itself. Inside authentication, [`json_rpc_shape`]:
 //! answers a body that is not one JSON-RPC message with the JSON-RPC error for it (400 with
@@ -141,6 +142,11 @@ fn guard_code(status: StatusCode) -> Option<&'static str> {
         // answered before any handler, so recorded here.
         StatusCode::NOT_ACCEPTABLE => "not_acceptable",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        // GET (a stream of server messages) and DELETE (ending a session) of a server that
+        // keeps no sessions.
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        // Too many replies waiting to be read, or credentials that cannot be checked.
+        StatusCode::SERVICE_UNAVAILABLE => "unavailable",
         _ => return None,
     })
 }

@@ -11,7 +11,8 @@
 //!   (see `conn::Activity::idle`);
 //! - a new request is answered 503 at once, before any work, while the server holds more
 //!   than [`MAX_UNSENT`] of unsent replies, or its connection more than
-//!   [`MAX_UNSENT_PER_CONNECTION`].
+//!   [`MAX_UNSENT_PER_CONNECTION`] (health probes, `/metrics` and the OAuth metadata document
+//!   excepted). The refusal is recorded in the audit trail like the other HTTP refusals.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -44,8 +45,24 @@ pub(crate) fn too_much_unsent(activity: &Activity) -> bool {
     UNSENT.load(Ordering::Relaxed) > MAX_UNSENT || activity.unsent() > MAX_UNSENT_PER_CONNECTION
 }
 
+/// Put on a request that arrived while too many replies wait to be read: [`refuse_busy`]
+/// answers it 503 inside the audit layer, so the refusal gets its record.
+#[derive(Clone, Copy)]
+pub(crate) struct Busy;
+
+/// Answer a request marked [`Busy`] at once, before authentication or any other work.
+pub(crate) async fn refuse_busy(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if req.extensions().get::<Busy>().is_some() {
+        return busy();
+    }
+    next.run(req).await
+}
+
 /// The answer to a request refused while too many replies wait to be read.
-pub(crate) fn busy() -> axum::response::Response {
+fn busy() -> axum::response::Response {
     use axum::response::IntoResponse;
     crate::telemetry::metrics::limit_refused("unread_replies");
     (
