@@ -280,6 +280,19 @@ async fn every_request_kind_has_exactly_one_record_and_no_secret() {
             .status();
         assert_eq!(status.as_u16(), expected);
     }
+    // A stream of server messages and the end of a session, which a server that keeps no
+    // sessions does not offer.
+    for method in [reqwest::Method::GET, reqwest::Method::DELETE] {
+        let status = reqwest::Client::new()
+            .request(method.clone(), &server.url)
+            .header("authorization", &bearer)
+            .header("accept", "text/event-stream")
+            .send()
+            .await
+            .expect("request")
+            .status();
+        assert_eq!(status.as_u16(), 405, "{method}");
+    }
     // Bodies that are not one JSON-RPC message.
     for body in ["{\"jsonrpc\": \"2.0\", \"id\": 25, \"method\": ", "[]"] {
         let status = raw_post(&server.url, &[("authorization", &bearer)], body.to_string()).await;
@@ -288,7 +301,7 @@ async fn every_request_kind_has_exactly_one_record_and_no_secret() {
     drop(client);
 
     let records = export(&cfg);
-    assert_eq!(records.len(), 20, "one record per request: {records:#?}");
+    assert_eq!(records.len(), 22, "one record per request: {records:#?}");
     let ids: std::collections::HashSet<&str> = records
         .iter()
         .filter_map(|r| r["request_id"].as_str())
@@ -388,6 +401,16 @@ async fn every_request_kind_has_exactly_one_record_and_no_secret() {
         "authenticated before the Origin check"
     );
     find(&records, |r| r["http_status"] == 413, "the 413");
+    let not_allowed: Vec<_> = records
+        .iter()
+        .filter(|r| r["http_status"] == 405)
+        .map(|r| (r["code"].as_str(), r["principal"].as_str()))
+        .collect();
+    assert_eq!(
+        not_allowed,
+        [(Some("method_not_allowed"), Some("ana")); 2],
+        "GET and DELETE"
+    );
     for (status, code) in [
         (406, "not_acceptable"),
         (415, "unsupported_media_type"),
@@ -958,5 +981,92 @@ async fn a_nul_byte_costs_no_record_on_a_postgres_store() {
         })
         .count();
     assert_eq!(named, 16, "the NUL tool names' records");
+    assert_verifies(&cfg);
+}
+
+/// Over stdio, rmcp answers a request sent before `initialize` (without the stateless
+/// protocol's `_meta`) by itself, never reaching the handler that records calls: such a
+/// `tools/call` is now answered, in rmcp's words, and recorded; the calls after `initialize`
+/// are recorded as always, each once.
+#[test]
+fn a_stdio_call_before_initialize_is_answered_and_recorded() {
+    use std::io::{BufRead, BufReader, Write};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = config(dir.path(), "", None);
+    let mut child = Command::new(common::bin())
+        .args([
+            "serve",
+            "--role",
+            "analyst",
+            "--attr",
+            "region=north",
+            "--config",
+        ])
+        .arg(&cfg)
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn sqlwarden");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let lines = [
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_tables","arguments":{}}}"#,
+        r#"{"jsonrpc":"2.0","id":2,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"0"}}}"#,
+        r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+        r#"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_tables","arguments":{}}}"#,
+    ];
+    for line in lines {
+        stdin.write_all(line.as_bytes()).expect("write");
+        stdin.write_all(b"\n").expect("write");
+    }
+    stdin.flush().expect("flush");
+    let mut replies = std::collections::BTreeMap::new();
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    while replies.len() < 3 {
+        let mut line = String::new();
+        if out.read_line(&mut line).expect("read") == 0 {
+            break;
+        }
+        let v: Value = serde_json::from_str(&line).expect("a JSON line");
+        if let Some(id) = v["id"].as_i64() {
+            replies.insert(id, v);
+        }
+    }
+    drop(stdin);
+    let _ = child.wait();
+    assert_eq!(replies[&1]["error"]["code"], -32602, "{:?}", replies[&1]);
+    assert!(
+        replies[&1]["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("_meta")),
+        "{:?}",
+        replies[&1]
+    );
+    assert!(replies[&2]["result"]["protocolVersion"].is_string());
+    assert!(
+        replies[&3]["result"]["content"].is_array(),
+        "{:?}",
+        replies[&3]
+    );
+    let records = export(&cfg);
+    let calls: Vec<_> = records
+        .iter()
+        .filter(|r| r["method"] == "tools/call")
+        .map(|r| {
+            (
+                r["transport"].as_str(),
+                r["decision"].as_str(),
+                r["code"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            (Some("stdio"), Some("error"), Some("invalid_params")),
+            (Some("stdio"), Some("allow"), None),
+        ],
+        "{records:#?}"
+    );
     assert_verifies(&cfg);
 }

@@ -46,6 +46,8 @@ pub struct LineTransport<R, W> {
     pending: Arc<AtomicUsize>,
     /// The session's handler: a refused request of an audited kind is recorded as its caller's.
     server: Option<Sqlwarden>,
+    /// Whether rmcp has begun serving the session (see [`Self::before_session`]).
+    begun: bool,
 }
 
 /// Error replies held at once for a client that does not read them; more are not written.
@@ -64,6 +66,7 @@ where
             write: Arc::new(Mutex::new(write)),
             pending: Arc::new(AtomicUsize::new(0)),
             server: None,
+            begun: false,
         }
     }
 
@@ -203,6 +206,61 @@ where
     }
 }
 
+impl<R, W> LineTransport<R, W> {
+    /// Until a session begins (an `initialize` request, or a request carrying the stateless
+    /// protocol's `_meta`), rmcp answers any other request itself, without the handler that
+    /// records calls. A `tools/call`, `prompts/get` or `resources/read` it would refuse for
+    /// its missing metadata is refused here instead, in rmcp's words, so that it is recorded
+    /// first like every refused request; one naming a protocol version rmcp does not know is
+    /// left to rmcp's answer and recorded on the side.
+    fn before_session(&mut self, message: &RxJsonRpcMessage<RoleServer>) -> Option<Malformed> {
+        use rmcp::model::{ClientRequest, GetMeta, JsonRpcMessage, ProtocolVersion};
+        if self.begun {
+            return None;
+        }
+        let JsonRpcMessage::Request(request) = message else {
+            return None;
+        };
+        match &request.request {
+            ClientRequest::InitializeRequest(_) => {
+                self.begun = true;
+                return None;
+            }
+            ClientRequest::PingRequest(_) | ClientRequest::DiscoverRequest(_) => return None,
+            _ => {}
+        }
+        let meta = request.request.get_meta();
+        let missing = meta.missing_required_keys(&ProtocolVersion::V_2026_07_28);
+        let known = meta
+            .protocol_version()
+            .is_some_and(|v| ProtocolVersion::KNOWN_VERSIONS.contains(&v));
+        if missing.is_empty() && known {
+            // rmcp serves it through the handler, and every request after it.
+            self.begun = true;
+            return None;
+        }
+        let audited = audited_method(request.request.method())?;
+        if !missing.is_empty() {
+            return Some(Malformed {
+                code: -32602,
+                message: format!(
+                    "request _meta is missing or has malformed required fields: {}",
+                    missing.join(", ")
+                ),
+                id: serde_json::to_value(&request.id).ok(),
+                notification: false,
+                audited: Some(audited),
+            });
+        }
+        if let Some(server) = &self.server {
+            let caller = Caller::of(server, &StdioRequest);
+            let record = Call::refusal(server, caller, audited, "", "invalid_request");
+            server.state.auditor.record_detached(record);
+        }
+        None
+    }
+}
+
 async fn write_line<W: AsyncWrite + Unpin>(write: &Mutex<W>, bytes: &[u8]) -> std::io::Result<()> {
     let mut write = write.lock().await;
     write.write_all(bytes).await?;
@@ -242,7 +300,10 @@ where
             let taken = self.take_line();
             self.line.clear();
             match taken {
-                Ok(Some(message)) => return Some(message),
+                Ok(Some(message)) => match self.before_session(&message) {
+                    Some(refused) => self.answer(refused),
+                    None => return Some(message),
+                },
                 Ok(None) => {}
                 Err(malformed) => self.answer(malformed),
             }
@@ -410,5 +471,24 @@ mod tests {
                 .is_some_and(|m| m.contains("longer than")),
             "{answered:?}"
         );
+    }
+
+    /// Before `initialize`, an audited request rmcp would refuse for its missing metadata is
+    /// answered here; other requests pass to rmcp's own answer, and so does everything once a
+    /// session has begun.
+    #[tokio::test]
+    async fn an_audited_request_before_initialize_is_answered_here() {
+        let lines = [
+            r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_tables"}}"#,
+            r#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#,
+            r#"{"jsonrpc":"2.0","id":3,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"0"}}}"#,
+            r#"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"list_tables"}}"#,
+        ];
+        let (taken, answered) = run(format!("{}\n", lines.join("\n")).into_bytes()).await;
+        let taken: Vec<_> = taken.iter().map(|m| m["id"].clone()).collect();
+        assert_eq!(taken, [2, 3, 4].map(|i| serde_json::json!(i)));
+        assert_eq!(answered.len(), 1, "{answered:?}");
+        assert_eq!(answered[0]["id"], 1);
+        assert_eq!(answered[0]["error"]["code"], -32602);
     }
 }
