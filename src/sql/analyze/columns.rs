@@ -257,6 +257,34 @@ pub(super) fn merges_columns(twj: &TableWithJoins) -> bool {
 }
 
 impl Walker<'_> {
+    /// An unqualified system column (SQLite's `rowid`, PostgreSQL's `ctid`, ...) that no FROM
+    /// item shows, where the SELECT reads a table through the role's view of it: that derived
+    /// table has no such column, so SQLite would answer NULL for every row (a wrong result
+    /// that looks right) and PostgreSQL an error that names no reason. Refused with one.
+    /// ([`Self::rowid_key`] already turned the `rowid` of a table whose `INTEGER PRIMARY KEY`
+    /// the role sees into that column.)
+    pub(super) fn system_column_of_view(&self, column: &str) -> Result<(), Denial> {
+        if !self.system_column(column) {
+            return Ok(());
+        }
+        let viewed = self.from.last().and_then(|items| {
+            items.iter().find(|i| match &i.kind {
+                ItemKind::Table(access) => access.restricted(),
+                _ => false,
+            })
+        });
+        match viewed {
+            Some(item) => Err(Denial::new(
+                Rule::ColumnHidden,
+                format!(
+                    "{column} is not available on {}, which role {} reads through its policy (a filtered or column-limited view of the table has no {column}); select the table's key columns instead",
+                    item.name, self.policy.name
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// SQLite's `rowid` (`_rowid_`, `oid`) of a filtered table, which its derived table does
     /// not have: the table's `INTEGER PRIMARY KEY` column, which is that rowid (and which
     /// SQLite names the result column after, too), when the role may see it.

@@ -525,6 +525,7 @@ impl Walker<'_> {
                 {
                     return Err(self.unqualified_hidden(column));
                 }
+                self.system_column_of_view(column)?;
                 // No FROM item in scope shows the name (hidden or no column at all): one
                 // answer for both (the database's "no such column" would tell them apart).
                 if self.no_such_column(&parts[0], column) {

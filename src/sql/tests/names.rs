@@ -356,8 +356,7 @@ fn order_by_an_output_name_stays_outside_the_fence() {
 }
 
 /// SQLite's rowid of a filtered table (a derived table, which has none) is its INTEGER
-/// PRIMARY KEY, which is that rowid; a table without one keeps the name (the database's own
-/// "no such column" follows), and PostgreSQL has no such names.
+/// PRIMARY KEY, which is that rowid; a table without one has none to give.
 #[test]
 fn sqlite_rowid_of_a_filtered_table_is_its_integer_key() {
     let q = run_as(
@@ -373,9 +372,31 @@ fn sqlite_rowid_of_a_filtered_table_is_its_integer_key() {
     );
     assert!(q.sql().contains("\"id\" < 50"), "{}", q.sql());
     assert!(!q.sql().to_lowercase().contains("rowid"), "{}", q.sql());
-    // A table read as it is keeps its rowid; a composite key has no column to stand for it.
-    let q = run_as("analyst", LITE, "SELECT max(rowid) FROM order_lines").expect("allowed");
-    assert!(q.sql().contains("max(rowid)"), "{}", q.sql());
+    // A filtered table without an INTEGER PRIMARY KEY has no column to stand for its rowid:
+    // refused with the reason (SQLite answered NULL for every row of the derived table), as is
+    // PostgreSQL's ctid of a filtered table (an error that gave no reason).
+    for (dialect, sql, name) in [
+        (LITE, "SELECT max(rowid) FROM order_lines", "rowid"),
+        (
+            LITE,
+            "SELECT order_id FROM order_lines ORDER BY _rowid_",
+            "_rowid_",
+        ),
+        (PG, "SELECT ctid, id FROM orders", "ctid"),
+    ] {
+        let Err(GovernError::Denied(d)) = run_as("analyst", dialect, sql) else {
+            panic!("{sql}: expected a denial");
+        };
+        assert_eq!(d.rule, Rule::ColumnHidden, "{sql}");
+        assert!(
+            d.message.contains(&format!("{name} is not available on ")),
+            "{sql}: {}",
+            d.message
+        );
+    }
+    // A column-limited table's rowid is its INTEGER PRIMARY KEY too.
+    let q = run_as("analyst", LITE, "SELECT max(rowid) FROM products").expect("allowed");
+    assert!(q.sql().starts_with("SELECT max(\"id\")"), "{}", q.sql());
     // An output column named rowid is what ORDER BY rowid names.
     let q = run_as(
         "analyst",
