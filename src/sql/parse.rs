@@ -520,6 +520,13 @@ fn statement_keyword(statement: &Statement) -> String {
 /// emoji (`👩‍💻`), are how emoji are written, and models put them in labels. A run of selectors
 /// (which can smuggle hidden text) is still refused.
 fn first_invisible(sql: &str) -> Option<(usize, char)> {
+    // Printable ASCII, tabs and line breaks (most statements): nothing to look for.
+    if sql
+        .bytes()
+        .all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r'))
+    {
+        return None;
+    }
     let mut previous: Option<char> = None;
     let mut chars = sql.char_indices().peekable();
     while let Some((pos, c)) = chars.next() {
