@@ -257,6 +257,17 @@ pub(super) fn merges_columns(twj: &TableWithJoins) -> bool {
 }
 
 impl Walker<'_> {
+    /// A name the database gives every row of a table without it being a declared column
+    /// (SQLite's rowid, PostgreSQL's system columns): left to the database for a table read as
+    /// it is; a restricted table's derived table has none (see [`Self::no_system_column`]).
+    pub(super) fn system_column(&self, column: &str) -> bool {
+        let names: &[&str] = match self.dialect {
+            Dialect::Sqlite => &["rowid", "_rowid_", "oid"],
+            Dialect::Postgres => &["ctid", "xmin", "xmax", "cmin", "cmax", "tableoid"],
+        };
+        names.iter().any(|c| column.eq_ignore_ascii_case(c))
+    }
+
     /// An unqualified system column (SQLite's `rowid`, PostgreSQL's `ctid`, ...) that no FROM
     /// item shows, where the SELECT reads a table through the role's view of it: that derived
     /// table has no such column, so SQLite would answer NULL for every row (a wrong result
@@ -274,15 +285,20 @@ impl Walker<'_> {
             })
         });
         match viewed {
-            Some(item) => Err(Denial::new(
-                Rule::ColumnHidden,
-                format!(
-                    "{column} is not available on {}, which role {} reads through its policy (a filtered or column-limited view of the table has no {column}); select the table's key columns instead",
-                    item.name, self.policy.name
-                ),
-            )),
+            Some(item) => Err(self.no_system_column(item, column)),
             None => Ok(()),
         }
+    }
+
+    /// The refusal of system column `column` of `item`, a table read through the role's view.
+    pub(super) fn no_system_column(&self, item: &FromItem, column: &str) -> Denial {
+        Denial::new(
+            Rule::ColumnHidden,
+            format!(
+                "{column} is not available on {}, which role {} reads through its policy (a filtered or column-limited view of the table has no {column}); select the table's key columns instead",
+                item.name, self.policy.name
+            ),
+        )
     }
 
     /// SQLite's `rowid` (`_rowid_`, `oid`) of a filtered table, which its derived table does

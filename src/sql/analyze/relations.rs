@@ -447,17 +447,6 @@ impl Walker<'_> {
             || (self.dialect == Dialect::Sqlite && ident.quote_style == Some('"')))
     }
 
-    /// A name the database gives every row of a table without it being a declared column
-    /// (SQLite's rowid, PostgreSQL's system columns); left to the database. A filtered table's
-    /// derived table has none of them.
-    pub(super) fn system_column(&self, column: &str) -> bool {
-        let names: &[&str] = match self.dialect {
-            Dialect::Sqlite => &["rowid", "_rowid_", "oid"],
-            Dialect::Postgres => &["ctid", "xmin", "xmax", "cmin", "cmax", "tableoid"],
-        };
-        names.iter().any(|c| column.eq_ignore_ascii_case(c))
-    }
-
     pub(super) fn normalized(&self, parts: &[Ident]) -> Vec<String> {
         parts
             .iter()
@@ -534,6 +523,19 @@ impl Walker<'_> {
                 Ok(())
             }
             [.., qualifier, column] => match self.item_named(qualifier) {
+                // A system column of a table read through the role's view, which has none
+                // (one answer whether or not a hidden column has the name).
+                Some(
+                    item @ FromItem {
+                        kind: ItemKind::Table(access),
+                        ..
+                    },
+                ) if access.restricted()
+                    && self.system_column(column)
+                    && !self.exposes(item, column) =>
+                {
+                    Err(self.no_system_column(item, column))
+                }
                 Some(item) if self.hides(item, column) => Err(self.hidden(qualifier, column)),
                 // A system column of a table read as it is (not a filtered derived table).
                 Some(FromItem {

@@ -383,6 +383,8 @@ fn sqlite_rowid_of_a_filtered_table_is_its_integer_key() {
             "_rowid_",
         ),
         (PG, "SELECT ctid, id FROM orders", "ctid"),
+        (LITE, "SELECT l.rowid FROM order_lines l", "rowid"),
+        (PG, "SELECT o.xmin FROM orders o", "xmin"),
     ] {
         let Err(GovernError::Denied(d)) = run_as("analyst", dialect, sql) else {
             panic!("{sql}: expected a denial");
