@@ -793,14 +793,7 @@ async fn a_reply_held_unread_over_http2_closes_the_connection() {
         let _ = connection.await;
     });
     let mut client = client.ready().await.expect("ready");
-    let request = axum::http::Request::builder()
-        .method("POST")
-        .uri(format!("http://{addr}/mcp"))
-        .header("content-type", "application/json")
-        .header("accept", "application/json, text/event-stream")
-        .header("mcp-protocol-version", "2025-06-18")
-        .body(())
-        .expect("request");
+    let request = h2_post(&addr);
     let (response, mut body) = client.send_request(request, false).expect("send");
     let call = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
         "params": {"name": "query", "arguments": {"sql": "SELECT * FROM order_lines"}}});
@@ -849,14 +842,7 @@ async fn a_request_over_unread_replies_is_refused_503_and_recorded() {
     let mut held = Vec::new();
     for id in 1..=4 {
         let mut ready = client.clone().ready().await.expect("ready");
-        let request = axum::http::Request::builder()
-            .method("POST")
-            .uri(format!("http://{addr}/mcp"))
-            .header("content-type", "application/json")
-            .header("accept", "application/json, text/event-stream")
-            .header("mcp-protocol-version", "2025-06-18")
-            .body(())
-            .expect("request");
+        let request = h2_post(&addr);
         let (response, mut body) = ready.send_request(request, false).expect("send");
         let call = json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
             "params": {"name": "query", "arguments": {
@@ -872,21 +858,7 @@ async fn a_request_over_unread_replies_is_refused_503_and_recorded() {
         [200, 200, 503, 503],
         "the third reply's request found 28 MB unread"
     );
-    let out = std::process::Command::new(common::bin())
-        .arg("--config")
-        .arg(dir.path().join("sqlwarden.toml"))
-        .args(["audit", "export", "--format", "jsonl"])
-        .output()
-        .expect("audit export");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let records: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line"))
-        .collect();
+    let records = common::mcp::audit_records(&dir.path().join("sqlwarden.toml"));
     let refused: Vec<_> = records
         .iter()
         .filter(|r| r["http_status"] == 503)
@@ -900,4 +872,16 @@ async fn a_request_over_unread_replies_is_refused_503_and_recorded() {
     let answered = records.iter().filter(|r| r["tool"] == "query").count();
     assert_eq!(answered, 2, "{records:#?}");
     drop(held);
+}
+
+/// The headers of a POST to `/mcp` on `addr` over HTTP/2 (the body is sent on the stream).
+fn h2_post(addr: &str) -> axum::http::Request<()> {
+    axum::http::Request::builder()
+        .method("POST")
+        .uri(format!("http://{addr}/mcp"))
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2025-06-18")
+        .body(())
+        .expect("request")
 }
