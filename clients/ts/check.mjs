@@ -3,7 +3,8 @@
 // output schema (errors included) and throws when it does not match, so a refusal that reaches
 // us as a result proves the whole path works in this client.
 // usage: node check.mjs <sqlwarden binary> <demo db path> <free port>
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { dirname, join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -83,6 +84,27 @@ try {
     "stdio",
     new StdioClientTransport({ command: bin, args: ["demo", "--stdio", "--db", db], env: { ...process.env, RUST_LOG: "warn" }, stderr: "inherit" }),
   );
+  // The audit trail as the server kept it: one record per call, allowed and refused alike,
+  // over each transport; and one for the SDK's GET /mcp after initialize (a server that keeps
+  // no sessions answers it 405, which the SDK takes as "no stream").
+  const out = execFileSync(bin, ["audit", "export", "--format", "jsonl"], {
+    env: { ...process.env, RUST_LOG: "warn", SQLWARDEN_STORE_URL: `sqlite://${join(dirname(db), "demo-store.db")}` },
+  }).toString();
+  const records = out.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+  for (const transport of ["http", "stdio"]) {
+    const calls = records.filter((r) => r.transport === transport && r.method === "tools/call").length;
+    if (calls !== cases.length) {
+      console.error(`FAIL audit: ${calls} tools/call records over ${transport}, expected ${cases.length}`);
+      failures++;
+    }
+  }
+  const streams = records.filter((r) => r.http_status === 405 && r.code === "method_not_allowed").length;
+  if (streams !== 1) {
+    console.error(`FAIL audit: ${streams} records of the SDK's GET /mcp, expected 1`);
+    failures++;
+  } else {
+    console.log(`ok   audit: ${records.length} records, one per call over each transport, and the SDK's GET /mcp`);
+  }
 } finally {
   server.kill();
 }
