@@ -58,6 +58,30 @@ async def run(label, target, mode):
     return failures
 
 
+def audit_calls(binary, db):
+    """The audit trail as the server kept it: one record per call, allowed and refused alike,
+    over each transport (both protocol modes)."""
+    store = os.path.join(os.path.dirname(os.path.abspath(db)), "demo-store.db")
+    out = subprocess.run(
+        [binary, "audit", "export", "--format", "jsonl"],
+        capture_output=True,
+        check=True,
+        env={**os.environ, "RUST_LOG": "warn", "SQLWARDEN_STORE_URL": f"sqlite://{store}"},
+    ).stdout.decode()
+    records = [json.loads(line) for line in out.splitlines() if line.strip()]
+    failures = 0
+    for transport in ("http", "stdio"):
+        calls = sum(1 for r in records
+                    if r["transport"] == transport and r["method"] == "tools/call")
+        if calls != 2 * len(CASES):
+            print(f"FAIL audit: {calls} tools/call records over {transport},"
+                  f" expected {2 * len(CASES)}")
+            failures += 1
+    if not failures:
+        print(f"ok   audit: {len(records)} records, one per call over each transport")
+    return failures
+
+
 async def main():
     binary, db, port = sys.argv[1:4]
     server = subprocess.Popen(
@@ -76,6 +100,7 @@ async def main():
                 env={**os.environ, "RUST_LOG": "warn"},
             )
             failures += await run("stdio", stdio, mode)
+        failures += audit_calls(binary, db)
     finally:
         server.kill()
     if failures:

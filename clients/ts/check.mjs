@@ -4,7 +4,7 @@
 // us as a result proves the whole path works in this client.
 // usage: node check.mjs <sqlwarden binary> <demo db path> <free port>
 import { execFileSync, spawn } from "node:child_process";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -88,7 +88,7 @@ try {
   // over each transport; and one for the SDK's GET /mcp after initialize (a server that keeps
   // no sessions answers it 405, which the SDK takes as "no stream").
   const out = execFileSync(bin, ["audit", "export", "--format", "jsonl"], {
-    env: { ...process.env, RUST_LOG: "warn", SQLWARDEN_STORE_URL: `sqlite://${join(dirname(db), "demo-store.db")}` },
+    env: { ...process.env, RUST_LOG: "warn", SQLWARDEN_STORE_URL: `sqlite://${join(dirname(resolve(db)), "demo-store.db")}` },
   }).toString();
   const records = out.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
   for (const transport of ["http", "stdio"]) {
