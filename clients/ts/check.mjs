@@ -65,6 +65,18 @@ async function run(label, transport) {
   await client.close();
 }
 
+// Records in the demo's audit trail (a store that other demos in the same directory share):
+// `tools/call` per transport, and 405s answering a GET /mcp.
+function auditCounts() {
+  const out = execFileSync(bin, ["audit", "export", "--format", "jsonl"], {
+    env: { ...process.env, RUST_LOG: "warn", SQLWARDEN_STORE_URL: `sqlite://${join(dirname(resolve(db)), "demo-store.db")}` },
+  }).toString();
+  const records = out.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+  const calls = (t) => records.filter((r) => r.transport === t && r.method === "tools/call").length;
+  const streams = records.filter((r) => r.http_status === 405 && r.code === "method_not_allowed").length;
+  return { http: calls("http"), stdio: calls("stdio"), streams };
+}
+
 const server = spawn(bin, ["demo", "--db", db, "--http", `127.0.0.1:${port}`], {
   stdio: ["ignore", "ignore", "inherit"],
   env: { ...process.env, RUST_LOG: "warn" },
@@ -79,6 +91,7 @@ try {
     if (i > 300) throw new Error("the demo did not become ready");
     await new Promise((r) => setTimeout(r, 100));
   }
+  const before = auditCounts();
   await run("http", new StreamableHTTPClientTransport(url));
   await run(
     "stdio",
@@ -87,23 +100,20 @@ try {
   // The audit trail as the server kept it: one record per call, allowed and refused alike,
   // over each transport; and one for the SDK's GET /mcp after initialize (a server that keeps
   // no sessions answers it 405, which the SDK takes as "no stream").
-  const out = execFileSync(bin, ["audit", "export", "--format", "jsonl"], {
-    env: { ...process.env, RUST_LOG: "warn", SQLWARDEN_STORE_URL: `sqlite://${join(dirname(resolve(db)), "demo-store.db")}` },
-  }).toString();
-  const records = out.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+  const after = auditCounts();
   for (const transport of ["http", "stdio"]) {
-    const calls = records.filter((r) => r.transport === transport && r.method === "tools/call").length;
+    const calls = after[transport] - before[transport];
     if (calls !== cases.length) {
       console.error(`FAIL audit: ${calls} tools/call records over ${transport}, expected ${cases.length}`);
       failures++;
     }
   }
-  const streams = records.filter((r) => r.http_status === 405 && r.code === "method_not_allowed").length;
+  const streams = after.streams - before.streams;
   if (streams !== 1) {
     console.error(`FAIL audit: ${streams} records of the SDK's GET /mcp, expected 1`);
     failures++;
   } else {
-    console.log(`ok   audit: ${records.length} records, one per call over each transport, and the SDK's GET /mcp`);
+    console.log("ok   audit: one record per call over each transport, and one for the SDK's GET /mcp");
   }
 } finally {
   server.kill();
