@@ -12,9 +12,16 @@ const THREAD_STACK: usize = 8 << 20;
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     let telemetry = sqlwarden::telemetry::init(cli.log_format);
+    // The audit writer commits what was queued when a worker runs out of work (see
+    // `sqlwarden::audit::runtime_idle`), not at every record.
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    sqlwarden::audit::commit_when_idle(workers);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
         .enable_all()
         .thread_stack_size(THREAD_STACK)
+        .on_thread_park(sqlwarden::audit::runtime_idle)
+        .on_thread_unpark(sqlwarden::audit::runtime_busy)
         .build()
     {
         Ok(rt) => rt,

@@ -1070,3 +1070,77 @@ fn a_stdio_call_before_initialize_is_answered_and_recorded() {
     );
     assert_verifies(&cfg);
 }
+
+/// `async` durability: callers do not wait for the commit, and the writer commits when the
+/// server's runtime runs out of work (or the queue grows), not once per record. Every call of
+/// a concurrent load is in the store once, soon after its reply, while the server keeps
+/// running, and the chain verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn async_records_reach_the_store_while_the_server_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = config(dir.path(), "[audit]\ndurability = \"async\"\n", None);
+    let server = http_server(&cfg).await;
+    let mut tasks = Vec::new();
+    for worker in 0..4 {
+        let url = server.url.clone();
+        tasks.push(tokio::spawn(async move {
+            let client =
+                ().serve(StreamableHttpClientTransport::from_uri(url))
+                    .await
+                    .expect("initialize");
+            let mut sent = Vec::new();
+            for i in 0..40 {
+                let sql = format!("SELECT {} AS k", worker * 1_000 + i);
+                let r = call(&client, "query", json!({"sql": sql})).await;
+                assert_eq!(error_code(&r), None, "{}", text(&r));
+                sent.push(sql);
+            }
+            // One refused call per client: denials take the same path.
+            let r = call(
+                &client,
+                "query",
+                json!({"sql": "SELECT email FROM customers"}),
+            )
+            .await;
+            assert_eq!(error_code(&r).as_deref(), Some("policy_denied"));
+            sent
+        }));
+    }
+    let mut sent = Vec::new();
+    for t in tasks {
+        sent.extend(t.await.expect("client"));
+    }
+    let replied = std::time::Instant::now();
+    let records = loop {
+        let records = export(&cfg);
+        let calls = records
+            .iter()
+            .filter(|r| r["method"] == "tools/call")
+            .count();
+        if calls >= sent.len() + 4 || replied.elapsed() > std::time::Duration::from_secs(5) {
+            break records;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let mut seen = std::collections::HashMap::new();
+    for r in records.iter().filter(|r| r["method"] == "tools/call") {
+        *seen
+            .entry(r["sql"].as_str().unwrap_or("").to_string())
+            .or_insert(0) += 1;
+    }
+    for sql in &sent {
+        assert_eq!(seen.get(sql), Some(&1), "{sql} has one record: {seen:?}");
+    }
+    assert_eq!(
+        seen.get("SELECT email FROM customers"),
+        Some(&4),
+        "each denial has its record"
+    );
+    assert!(
+        replied.elapsed() < std::time::Duration::from_secs(5),
+        "records reached the store within {:?} of the last reply",
+        replied.elapsed()
+    );
+    assert_verifies(&cfg);
+    drop(server);
+}

@@ -9,12 +9,14 @@
 //! Must never record a secret: no tokens (only token ids), no passwords or connection strings,
 //! and parameter values only when the operator turns `[audit] log_params` on.
 
+mod bell;
 mod budget;
 mod chain;
 mod writer;
 
 use serde::Serialize;
 
+pub use bell::{commit_when_idle, runtime_busy, runtime_idle};
 pub use chain::{Chain, ChainError, GENESIS, KEY_ENV, Verified, verify};
 pub use writer::{AuditError, Auditor};
 

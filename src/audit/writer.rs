@@ -4,7 +4,8 @@
 //! only for room in the queue, so nothing is dropped while the store works.
 //!
 //! With a SQLite store the writer is a thread of its own with its own connection
-//! ([`FileAppender`]); with PostgreSQL, a task on the runtime keeping one pooled connection.
+//! ([`FileAppender`]), woken through its [`Bell`]; with PostgreSQL, a task on the runtime keeping
+//! one pooled connection.
 //!
 //! A batch that cannot be written is retried once; then its callers get
 //! [`AuditError::Unavailable`] (sync) or the records are counted as lost and logged (async, or
@@ -16,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot};
 
+use super::bell::{Bell, RING_AFTER, RING_AT};
 use super::{AuditConfig, AuditRecord, Chain, Durability};
 use crate::store::{AuditConn, FileAppender, Store, StoreError};
 
@@ -24,6 +26,11 @@ const MAX_BATCH: usize = 512;
 
 /// How long a failed append waits before its one retry.
 const RETRY_AFTER: Duration = Duration::from_millis(100);
+
+/// How long the SQLite writer sleeps before it looks at the queue without a ring: the longest an
+/// `async` record waits on a runtime that stays busy with fewer than [`RING_AT`] queued, and how
+/// soon the writer notices that every sender is gone.
+const IDLE_LOOK: Duration = Duration::from_millis(250);
 
 /// The record could not be made durable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -52,6 +59,19 @@ struct Inner {
     config: AuditConfig,
     lost: AtomicU64,
     text: super::budget::TextBudget,
+    /// The SQLite writer thread's doorbell (`None`: the PostgreSQL writer, a task woken by the
+    /// queue itself).
+    bell: Option<Arc<Bell>>,
+}
+
+impl Inner {
+    /// A job is in the queue; `urgent`: wake the writer now, whatever the runtime is doing.
+    fn queued(&self, urgent: bool) {
+        if let Some(bell) = &self.bell {
+            let backlog = self.tx.max_capacity() - self.tx.capacity();
+            bell.queued(urgent || backlog >= RING_AT.min(self.tx.max_capacity() / 2 + 1));
+        }
+    }
 }
 
 impl std::fmt::Debug for Auditor {
@@ -71,22 +91,25 @@ impl Auditor {
             return Auditor::log_only();
         }
         let (tx, rx) = mpsc::channel(config.queue.max(1));
+        let appender = store.file_appender();
+        let bell = appender.is_some().then(Bell::register);
         let inner = Arc::new(Inner {
             tx,
             config,
             lost: AtomicU64::new(0),
             text: super::budget::TextBudget::default(),
+            bell: bell.clone(),
         });
         let weak = Arc::downgrade(&inner);
-        match store.file_appender() {
-            Some(mut appender) => {
+        match appender.zip(bell) {
+            Some((mut appender, bell)) => {
                 if let Err(e) = appender.start_checkpoints() {
                     // The appender's connection then checkpoints, as SQLite does by default.
                     tracing::error!(error = %e, "cannot start the audit store's checkpoint thread");
                 }
                 let spawned = std::thread::Builder::new()
                     .name("sqlwarden-audit".into())
-                    .spawn(move || write_thread(appender, chain, rx, weak));
+                    .spawn(move || write_thread(appender, chain, rx, weak, &bell));
                 if let Err(e) = spawned {
                     // Without its writer no record can be kept: the queue is closed, and
                     // every call fails closed (or counts its record as lost with fail_open).
@@ -149,7 +172,10 @@ impl Auditor {
         };
         match inner.config.durability {
             Durability::Async => match inner.tx.send(Job::Record(Box::new(record), None)).await {
-                Ok(()) => Ok(()),
+                Ok(()) => {
+                    inner.queued(false);
+                    Ok(())
+                }
                 Err(_) => fail(inner),
             },
             Durability::Log => Ok(()),
@@ -163,7 +189,22 @@ impl Auditor {
                 {
                     return fail(inner);
                 }
-                match done.await {
+                inner.queued(false);
+                let mut done = done;
+                let answer = if inner.bell.is_some() && Bell::deferred() {
+                    // The runtime's idle hook rings for this record; should the runtime stay
+                    // busy, ring it here.
+                    match tokio::time::timeout(RING_AFTER, &mut done).await {
+                        Ok(answer) => answer,
+                        Err(_) => {
+                            inner.queued(true);
+                            done.await
+                        }
+                    }
+                } else {
+                    done.await
+                };
+                match answer {
                     Ok(Ok(())) => Ok(()),
                     // The writer counted and logged it already.
                     Ok(Err(e)) if !inner.config.fail_open => Err(e),
@@ -185,11 +226,15 @@ impl Auditor {
             return;
         };
         match inner.tx.try_send(Job::Record(Box::new(record), None)) {
-            Ok(()) => {}
+            Ok(()) => inner.queued(false),
             Err(mpsc::error::TrySendError::Full(job)) => {
-                let tx = inner.tx.clone();
+                let inner = Arc::clone(inner);
                 if let Ok(rt) = tokio::runtime::Handle::try_current() {
-                    rt.spawn(async move { tx.send(job).await });
+                    rt.spawn(async move {
+                        if inner.tx.send(job).await.is_ok() {
+                            inner.queued(false);
+                        }
+                    });
                 }
             }
             Err(mpsc::error::TrySendError::Closed(_)) => {
@@ -206,6 +251,7 @@ impl Auditor {
         };
         let (tx, rx) = oneshot::channel();
         if inner.tx.send(Job::Flush(tx)).await.is_ok() {
+            inner.queued(true);
             let _ = rx.await;
         }
     }
@@ -348,16 +394,28 @@ async fn write_loop(
     }
 }
 
-/// The writer over a SQLite store: a thread of its own that blocks on the queue and on the
-/// file, so a batch costs no hand-offs between the runtime and a database thread.
+/// The writer over a SQLite store: a thread of its own that blocks on the file, so a batch costs
+/// no hand-offs between the runtime and a database thread. It sleeps until its bell rings
+/// (see [`Bell`]), then commits everything queued.
 fn write_thread(
     mut appender: FileAppender,
     chain: Chain,
     mut rx: mpsc::Receiver<Job>,
     inner: std::sync::Weak<Inner>,
+    bell: &Bell,
 ) {
+    bell.attach();
     let mut batch = Batch::new();
-    while let Some(first) = rx.blocking_recv() {
+    loop {
+        bell.answer();
+        let first = match rx.try_recv() {
+            Ok(job) => job,
+            Err(mpsc::error::TryRecvError::Empty) => {
+                std::thread::park_timeout(IDLE_LOOK);
+                continue;
+            }
+            Err(mpsc::error::TryRecvError::Disconnected) => return,
+        };
         batch.fill(first, &mut rx);
         let started = Instant::now();
         let mut result = Ok(());
