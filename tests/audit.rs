@@ -1010,6 +1010,7 @@ fn a_stdio_call_before_initialize_is_answered_and_recorded() {
         .expect("spawn sqlwarden");
     let mut stdin = child.stdin.take().expect("stdin");
     let lines = [
+        r#"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"list_tables","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"1999-01-01","io.modelcontextprotocol/clientCapabilities":{}}}}"#,
         r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_tables","arguments":{}}}"#,
         r#"{"jsonrpc":"2.0","id":2,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"0"}}}"#,
         r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
@@ -1022,7 +1023,7 @@ fn a_stdio_call_before_initialize_is_answered_and_recorded() {
     stdin.flush().expect("flush");
     let mut replies = std::collections::BTreeMap::new();
     let mut out = BufReader::new(child.stdout.take().expect("stdout"));
-    while replies.len() < 3 {
+    while replies.len() < 4 {
         let mut line = String::new();
         if out.read_line(&mut line).expect("read") == 0 {
             break;
@@ -1042,6 +1043,9 @@ fn a_stdio_call_before_initialize_is_answered_and_recorded() {
         "{:?}",
         replies[&1]
     );
+    // A protocol version rmcp does not know: rmcp's answer, given after the record.
+    assert_eq!(replies[&4]["error"]["code"], -32022, "{:?}", replies[&4]);
+    assert_eq!(replies[&4]["error"]["data"]["requested"], "1999-01-01");
     assert!(replies[&2]["result"]["protocolVersion"].is_string());
     assert!(
         replies[&3]["result"]["content"].is_array(),
@@ -1049,7 +1053,7 @@ fn a_stdio_call_before_initialize_is_answered_and_recorded() {
         replies[&3]
     );
     let records = export(&cfg);
-    let calls: Vec<_> = records
+    let mut calls: Vec<_> = records
         .iter()
         .filter(|r| r["method"] == "tools/call")
         .map(|r| {
@@ -1060,11 +1064,14 @@ fn a_stdio_call_before_initialize_is_answered_and_recorded() {
             )
         })
         .collect();
+    // The two refusals are answered by tasks of their own, in either order.
+    calls.sort();
     assert_eq!(
         calls,
         [
-            (Some("stdio"), Some("error"), Some("invalid_params")),
             (Some("stdio"), Some("allow"), None),
+            (Some("stdio"), Some("error"), Some("invalid_params")),
+            (Some("stdio"), Some("error"), Some("invalid_request")),
         ],
         "{records:#?}"
     );

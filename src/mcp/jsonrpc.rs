@@ -215,6 +215,8 @@ pub(crate) struct Malformed {
     pub(crate) notification: bool,
     /// A request of a kind that is audited (see [`audited_method`]): its refusal is recorded.
     pub(crate) audited: Option<&'static str>,
+    /// The error's `data`, when it has one.
+    pub(crate) data: Option<serde_json::Value>,
 }
 
 impl Malformed {
@@ -245,6 +247,7 @@ pub(crate) fn check_message(body: &[u8]) -> Result<serde_json::Value, Malformed>
             id: None,
             notification: false,
             audited: None,
+            data: None,
         })
     };
     let value: serde_json::Value = match serde_json::from_slice(body) {
@@ -299,6 +302,7 @@ pub(crate) fn check_message(body: &[u8]) -> Result<serde_json::Value, Malformed>
                 audited: id.and(method.as_str().and_then(audited_method)),
                 id: id.cloned(),
                 notification: id.is_none(),
+                data: None,
             })
         }
         _ => Ok(value),

@@ -118,6 +118,7 @@ where
                 id: None,
                 notification: false,
                 audited: None,
+                data: None,
             });
         }
     }
@@ -143,11 +144,11 @@ where
             }
             return;
         }
-        let reply = serde_json::json!({
-            "jsonrpc": "2.0",
-            "id": malformed.id,
-            "error": {"code": malformed.code, "message": malformed.message},
-        });
+        let mut error = serde_json::json!({"code": malformed.code, "message": malformed.message});
+        if let Some(data) = malformed.data {
+            error["data"] = data;
+        }
+        let reply = serde_json::json!({"jsonrpc": "2.0", "id": malformed.id, "error": error});
         let mut bytes = reply.to_string().into_bytes();
         bytes.push(b'\n');
         let write = self.write.clone();
@@ -201,6 +202,7 @@ where
                         .and_then(audited_method),
                 ),
                 id: value.get("id").cloned(),
+                data: None,
             }),
         }
     }
@@ -210,9 +212,9 @@ impl<R, W> LineTransport<R, W> {
     /// Until a session begins (an `initialize` request, or a request carrying the stateless
     /// protocol's `_meta`), rmcp answers any other request itself, without the handler that
     /// records calls. A `tools/call`, `prompts/get` or `resources/read` it would refuse for
-    /// its missing metadata is refused here instead, in rmcp's words, so that it is recorded
-    /// first like every refused request; one naming a protocol version rmcp does not know is
-    /// left to rmcp's answer and recorded on the side.
+    /// its missing metadata or for a protocol version it does not know is refused here instead,
+    /// in rmcp's words (code, message and data), so that it is recorded first like every
+    /// refused request.
     fn before_session(&mut self, message: &RxJsonRpcMessage<RoleServer>) -> Option<Malformed> {
         use rmcp::model::{ClientRequest, GetMeta, JsonRpcMessage, ProtocolVersion};
         if self.begun {
@@ -250,14 +252,23 @@ impl<R, W> LineTransport<R, W> {
                 id: serde_json::to_value(&request.id).ok(),
                 notification: false,
                 audited: Some(audited),
+                data: None,
             });
         }
-        if let Some(server) = &self.server {
-            let caller = Caller::of(server, &StdioRequest);
-            let record = Call::refusal(server, caller, audited, "", "invalid_request");
-            server.state.auditor.record_detached(record);
-        }
-        None
+        // A protocol version rmcp does not know: its answer, given here after the record.
+        let requested = meta.protocol_version()?;
+        let error = rmcp::model::ErrorData::unsupported_protocol_version(
+            requested,
+            ProtocolVersion::KNOWN_VERSIONS,
+        );
+        Some(Malformed {
+            code: i64::from(error.code.0),
+            message: error.message.into_owned(),
+            id: serde_json::to_value(&request.id).ok(),
+            notification: false,
+            audited: Some(audited),
+            data: error.data,
+        })
     }
 }
 
@@ -490,5 +501,44 @@ mod tests {
         assert_eq!(answered.len(), 1, "{answered:?}");
         assert_eq!(answered[0]["id"], 1);
         assert_eq!(answered[0]["error"]["code"], -32602);
+    }
+
+    /// A stateless request naming a protocol version rmcp does not know gets rmcp's own answer
+    /// (-32022 with the requested and supported versions), from here, so its record comes
+    /// first; one naming a known version begins the session and passes to rmcp.
+    #[tokio::test]
+    async fn an_unknown_protocol_version_before_initialize_is_answered_here() {
+        let meta = |v: &str| {
+            format!(
+                r#"{{"io.modelcontextprotocol/protocolVersion":"{v}","io.modelcontextprotocol/clientCapabilities":{{}}}}"#
+            )
+        };
+        let lines = [
+            format!(
+                r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{{"name":"list_tables","_meta":{}}}}}"#,
+                meta("1999-01-01")
+            ),
+            format!(
+                r#"{{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{{"name":"list_tables","_meta":{}}}}}"#,
+                meta(rmcp::model::ProtocolVersion::V_2026_07_28.as_str())
+            ),
+        ];
+        let (taken, answered) = run(format!("{}\n", lines.join("\n")).into_bytes()).await;
+        let taken: Vec<_> = taken.iter().map(|m| m["id"].clone()).collect();
+        assert_eq!(taken, [serde_json::json!(2)]);
+        assert_eq!(answered.len(), 1, "{answered:?}");
+        assert_eq!(answered[0]["id"], 1);
+        assert_eq!(answered[0]["error"]["code"], -32022);
+        assert_eq!(
+            answered[0]["error"]["message"],
+            "Unsupported protocol version"
+        );
+        assert_eq!(answered[0]["error"]["data"]["requested"], "1999-01-01");
+        assert!(
+            answered[0]["error"]["data"]["supported"]
+                .as_array()
+                .is_some_and(|v| !v.is_empty()),
+            "{answered:?}"
+        );
     }
 }
