@@ -9,12 +9,23 @@ use clap::Parser;
 /// recursively, and their depth is capped with this margin in mind.
 const THREAD_STACK: usize = 8 << 20;
 
+/// The runtime's worker threads as tokio counts them by default: `TOKIO_WORKER_THREADS` when set
+/// to a positive number, else the CPUs this process may use. Set explicitly because the audit
+/// writer's idle hook must know how many workers there are.
+fn worker_threads() -> usize {
+    std::env::var("TOKIO_WORKER_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
+
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     let telemetry = sqlwarden::telemetry::init(cli.log_format);
     // The audit writer commits what was queued when a worker runs out of work (see
     // `sqlwarden::audit::runtime_idle`), not at every record.
-    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let workers = worker_threads();
     sqlwarden::audit::commit_when_idle(workers);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
