@@ -26,7 +26,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use argon2::password_hash::phc::Output;
+use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, PasswordHasher, Version};
 use serde::Serialize;
 
 use super::Principal;
@@ -420,10 +421,7 @@ impl Tokens {
         let phc = phc.to_string();
         tokio::task::spawn_blocking(move || {
             let _slot = slot;
-            match argon2() {
-                Ok(a) => a.verify_password(secret.as_bytes(), phc.as_str()).is_ok(),
-                Err(_) => false,
-            }
+            verify(secret.as_bytes(), &phc)
         })
         .await
         .map_err(|e| AuthError::Unavailable(StoreError::Blocking(e)))
@@ -449,6 +447,47 @@ fn parse(bearer: &str) -> Option<(&str, &str)> {
         s.len() == n && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
     };
     (hex(id, ID_HEX) && hex(secret, SECRET_BYTES * 2)).then_some((id, secret))
+}
+
+/// Bytes reserved for a verification's memory: more than glibc's largest dynamic mmap threshold
+/// (32 MiB on 64-bit), so the block always gets a mapping of its own, returned to the system
+/// when it is freed. Argon2's own 19 MiB allocation did not: after the first was freed, glibc
+/// raised its threshold above that size and served the next ones from the arena of whichever
+/// blocking thread ran them, where they stayed (600 MB resident after two floods of wrong
+/// secrets). Only the pages argon2 uses are ever touched.
+const OWN_MAPPING: usize = 33 << 20;
+
+/// Does `secret` hash to the argon2 PHC string `phc`? As `PasswordVerifier::verify_password`,
+/// with memory of our own ([`OWN_MAPPING`]); the outputs are compared in constant time.
+fn verify(secret: &[u8], phc: &str) -> bool {
+    let Ok(hash) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (&hash.salt, &hash.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (
+        Algorithm::try_from(hash.algorithm.as_str()),
+        Params::try_from(&hash),
+    ) else {
+        return false;
+    };
+    let version = match hash.version.map(Version::try_from).transpose() {
+        Ok(v) => v.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    let blocks = params.block_count();
+    let mut memory: Vec<Block> = Vec::with_capacity(blocks.max(OWN_MAPPING / Block::SIZE));
+    memory.resize(blocks, Block::new());
+    let mut computed = vec![0u8; expected.len()];
+    let hashed = Argon2::new(algorithm, version, params).hash_password_into_with_memory(
+        secret,
+        salt,
+        &mut computed,
+        memory.as_mut_slice(),
+    );
+    drop(memory);
+    hashed.is_ok() && Output::new(&computed).is_ok_and(|c| &c == expected)
 }
 
 fn argon2() -> Result<Argon2<'static>, argon2::Error> {

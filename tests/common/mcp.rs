@@ -106,12 +106,12 @@ pub struct HttpServer {
 }
 
 impl HttpServer {
-    /// SIGKILL the server (no shutdown, no flush) and reap it.
     /// The server's process id (for /proc figures).
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
 
+    /// SIGKILL the server (no shutdown, no flush) and reap it.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -153,3 +153,38 @@ async fn rotation_keeps_the_old_secret_only_for_the_grace() {
         Err(StoreError::NoSuchToken { .. })
     ));
 }
+
+/// The verifier with memory of its own agrees with argon2's: the secret a PHC string was made
+/// from matches, anything else (another secret, a cut or altered hash, another algorithm's
+/// string) does not, and a hash made with other parameters is checked with its own.
+#[tokio::test]
+async fn the_own_memory_verifier_agrees_with_argon2() {
+    let phc = hash("s3cret".to_string()).await.expect("hash");
+    assert!(verify(b"s3cret", &phc));
+    assert!(!verify(b"s3creT", &phc));
+    assert!(!verify(b"", &phc));
+    let cut = &phc[..phc.len() - 4];
+    assert!(!verify(b"s3cret", cut));
+    let last = phc.chars().last().expect("non-empty");
+    let altered = format!(
+        "{}{}",
+        &phc[..phc.len() - 1],
+        if last == 'A' { 'B' } else { 'A' }
+    );
+    assert!(!verify(b"s3cret", &altered));
+    assert!(!verify(
+        b"s3cret",
+        "$pbkdf2-sha256$i=1000$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
+    ));
+    assert!(!verify(b"s3cret", "not a hash"));
+    let small = Argon2::new(
+        Algorithm::Argon2i,
+        Version::V0x10,
+        Params::new(64, 1, 1, Some(16)).expect("params"),
+    )
+    .hash_password(b"other")
+    .expect("hash")
+    .to_string();
+    assert!(verify(b"other", &small));
+    assert!(!verify(b"s3cret", &small));
+}
