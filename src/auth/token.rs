@@ -477,7 +477,14 @@ fn verify(secret: &[u8], phc: &str) -> bool {
         Err(_) => return false,
     };
     let blocks = params.block_count();
-    let mut memory: Vec<Block> = Vec::with_capacity(blocks.max(OWN_MAPPING / Block::SIZE));
+    let mut memory: Vec<Block> = Vec::new();
+    if memory
+        .try_reserve_exact(blocks.max(OWN_MAPPING / Block::SIZE))
+        .is_err()
+    {
+        // (argon2's own allocation fails the same way, as an error rather than an abort)
+        return false;
+    }
     memory.resize(blocks, Block::new());
     let mut computed = vec![0u8; expected.len()];
     let hashed = Argon2::new(algorithm, version, params).hash_password_into_with_memory(
