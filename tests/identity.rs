@@ -404,19 +404,6 @@ async fn guesses_sent_at_once_are_checked_at_most_twenty_at_a_time() {
     );
 }
 
-/// The server's resident memory now, in MiB.
-fn resident_mib(server: &HttpServer) -> u64 {
-    std::fs::read_to_string(format!("/proc/{}/status", server.pid()))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
-}
-
 /// Guesses from many clients (each under its failure budget) cost argon2 verifications of
 /// 19 MiB each, at most one per CPU at a time; once they end, that memory is the system's
 /// again. It was not: glibc served every verification after the first from a thread's arena
@@ -436,7 +423,7 @@ async fn a_flood_of_wrong_secrets_leaves_no_memory_behind() {
         status_via_proxy(&server.url, &good, "198.51.100.1").await,
         200
     );
-    let before = resident_mib(&server);
+    let before = common::process::status_mib(server.pid(), "VmRSS").unwrap_or(0);
     let before_runs = argon2_runs(&server).await;
     // 16 clients at once, 10 guesses each (under the 20 a minute that block a client).
     let clients: Vec<_> = (0..16)
@@ -459,7 +446,7 @@ async fn a_flood_of_wrong_secrets_leaves_no_memory_behind() {
         assert!(codes.iter().all(|c| *c == 401), "{codes:?}");
     }
     assert_eq!(argon2_runs(&server).await - before_runs, 160);
-    let after = resident_mib(&server);
+    let after = common::process::status_mib(server.pid(), "VmRSS").unwrap_or(u64::MAX);
     assert!(
         after < before + 48,
         "resident {before} MiB before 160 wrong secrets, {after} MiB after"

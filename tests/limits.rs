@@ -496,16 +496,7 @@ async fn sqlite_memory_is_bounded_and_wide_rows_are_not_decoded() {
     let wide = format!("SELECT {} FROM documents WHERE id = 1", columns.join(", "));
     let r = call(&client, "query", json!({ "sql": wide })).await;
     assert_refused(&r, "database_error", "out of memory");
-    let pid = server.pid();
-    let rss_mb = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-        })
-        .map(|kb| kb / 1024);
+    let rss_mb = common::process::status_mib(server.pid(), "VmHWM");
     assert!(
         rss_mb.is_some_and(|mb| mb < 1500),
         "peak RSS {rss_mb:?} MiB"

@@ -122,3 +122,16 @@ pub async fn body(url: &str) -> String {
         .await
         .expect("body")
 }
+
+/// A `/proc/<pid>/status` figure in MiB (`VmRSS`, `VmHWM`, ...), if the process is there.
+pub fn status_mib(pid: u32, field: &str) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find(|l| l.split(':').next() == Some(field))?
+        .split_whitespace()
+        .nth(1)?
+        .parse::<u64>()
+        .ok()
+        .map(|kb| kb / 1024)
+}
