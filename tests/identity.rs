@@ -377,7 +377,8 @@ async fn a_token_sent_many_times_at_once_is_hashed_once_and_waiting_is_no_guess(
 
 /// Guesses sent all at once from one address are checked at most 20 at a time (failures are
 /// counted as checks end, so 1,000 queued at once were all checked with argon2, a red-team
-/// finding); the rest are refused at once.
+/// finding); the rest are refused at once. (The budget of 20 failures a minute refills one
+/// every 3 s: on a slow machine, whose checks take that long, one more may be checked.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guesses_sent_at_once_are_checked_at_most_twenty_at_a_time() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -385,6 +386,7 @@ async fn guesses_sent_at_once_are_checked_at_most_twenty_at_a_time() {
     let (id, _) = create(&store, "ana", "analyst", &["region=north"], &[]);
     let server = server(&dir.path().join("a"), &store).await;
     let before = argon2_runs(&server).await;
+    let started = Instant::now();
     let guesses: Vec<_> = (0..60)
         .map(|i| {
             let (url, guess) = (server.url.clone(), format!("swd_{id}_{i:064x}"));
@@ -395,13 +397,16 @@ async fn guesses_sent_at_once_are_checked_at_most_twenty_at_a_time() {
     for g in guesses {
         codes.push(g.await.expect("request"));
     }
+    let refilled = started.elapsed().as_secs() / 3;
     let checked = argon2_runs(&server).await - before;
-    assert!(checked <= 20, "{checked} guesses checked: {codes:?}");
-    assert!(codes.iter().all(|c| *c == 401 || *c == 429), "{codes:?}");
     assert!(
-        codes.iter().filter(|c| **c == 429).count() >= 40,
-        "{codes:?}"
+        checked <= 20 + refilled,
+        "{checked} guesses checked in {:?}: {codes:?}",
+        started.elapsed()
     );
+    assert!(codes.iter().all(|c| *c == 401 || *c == 429), "{codes:?}");
+    let refused = codes.iter().filter(|c| **c == 429).count() as u64;
+    assert_eq!(refused, 60 - checked, "{codes:?}");
 }
 
 /// Guesses from many clients (each under its failure budget) cost argon2 verifications of
