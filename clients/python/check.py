@@ -8,9 +8,11 @@ import os
 import subprocess
 import sys
 
+import httpx2
 from ready import wait_ready
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
 
 CASES = [
     ("query", {"sql": "SELECT count(*) AS n FROM orders"}, False, None),
@@ -88,6 +90,49 @@ def audit_check(before, after):
     return failures
 
 
+async def regions_as(url, bearer, statuses):
+    """The regions `SELECT DISTINCT region FROM customers` shows a caller with this token;
+    the HTTP status of every answer goes into `statuses`."""
+    async def seen(response):
+        statuses.append(response.status_code)
+
+    async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {bearer}"},
+                                  event_hooks={"response": [seen]}) as http:
+        async with Client(streamable_http_client(url, http_client=http)) as client:
+            r = await client.call_tool(
+                "query", {"sql": "SELECT DISTINCT region FROM customers ORDER BY 1"})
+            return (r.structured_content or {}).get("rows")
+
+
+async def token_check(url, db):
+    """A caller with a token of its own (the demo's analyst of the south) gets that
+    principal's rows, not the anonymous principal's (north); a wrong secret for the same id
+    is refused."""
+    failures = 0
+    with open(os.path.join(os.path.dirname(os.path.abspath(db)), "demo-tokens.json")) as f:
+        token = next(t["token"] for t in json.load(f) if t["principal"] == "ana-south")
+    regions = await regions_as(url, token, [])
+    if regions != [["south"]]:
+        print(f"FAIL token: the south analyst's token saw regions {regions}")
+        failures += 1
+    else:
+        print("ok   token: a bearer token's own principal and rows")
+    wrong = token[:-1] + ("1" if token.endswith("0") else "0")
+    statuses = []
+    try:
+        seen = await regions_as(url, wrong, statuses)
+        print(f"FAIL token: a wrong secret was accepted (saw {seen})")
+        failures += 1
+    except Exception as e:  # noqa: BLE001 - the SDK wraps the refusal; the status tells
+        # (in `auto` mode the SDK tries server/discover, then initialize: both refused)
+        if not statuses or any(code != 401 for code in statuses):
+            print(f"FAIL token: a wrong secret was answered {statuses}: {e!r}"[:400])
+            failures += 1
+        else:
+            print("ok   token: a wrong secret is refused with 401")
+    return failures
+
+
 async def main():
     binary, db, port = sys.argv[1:4]
     server = subprocess.Popen(
@@ -108,12 +153,13 @@ async def main():
             )
             failures += await run("stdio", stdio, mode)
         failures += audit_check(before, audit_calls(binary, db))
+        failures += await token_check(f"http://127.0.0.1:{port}/mcp", db)
     finally:
         server.kill()
     if failures:
         print(f"{failures} failure(s)")
         sys.exit(1)
-    print("python sdk: every tool allowed and refused, over http and stdio: ok")
+    print("python sdk: every tool allowed and refused, over http and stdio, and a bearer token: ok")
 
 
 asyncio.run(main())

@@ -4,6 +4,7 @@
 // us as a result proves the whole path works in this client.
 // usage: node check.mjs <sqlwarden binary> <demo db path> <free port>
 import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -65,6 +66,20 @@ async function run(label, transport) {
   await client.close();
 }
 
+// The regions `SELECT DISTINCT region FROM customers` shows a caller with this bearer token.
+async function regionsAs(url, bearer) {
+  const client = new Client({ name: "sqlwarden-ci", version: "1.0.0" });
+  await client.connect(
+    new StreamableHTTPClientTransport(url, { requestInit: { headers: { Authorization: `Bearer ${bearer}` } } }),
+  );
+  try {
+    const r = await client.callTool({ name: "query", arguments: { sql: "SELECT DISTINCT region FROM customers ORDER BY 1" } });
+    return r.structuredContent?.rows;
+  } finally {
+    await client.close();
+  }
+}
+
 // Records in the demo's audit trail (a store that other demos in the same directory share):
 // `tools/call` per transport, and 405s answering a GET /mcp.
 function auditCounts() {
@@ -115,6 +130,31 @@ try {
   } else {
     console.log("ok   audit: one record per call over each transport, and one for the SDK's GET /mcp");
   }
+  // A caller with a token of its own (the demo's analyst of the south) gets that principal's
+  // rows, not the anonymous principal's (north); a wrong secret for the same id is refused.
+  const tokens = JSON.parse(readFileSync(join(dirname(resolve(db)), "demo-tokens.json"), "utf8"));
+  const token = tokens.find((t) => t.principal === "ana-south").token;
+  const regions = JSON.stringify(await regionsAs(url, token));
+  if (regions !== JSON.stringify([["south"]])) {
+    console.error(`FAIL token: the south analyst's token saw regions ${regions}`);
+    failures++;
+  } else {
+    console.log("ok   token: a bearer token's own principal and rows");
+  }
+  const wrong = token.slice(0, -1) + (token.endsWith("0") ? "1" : "0");
+  try {
+    const seen = JSON.stringify(await regionsAs(url, wrong));
+    console.error(`FAIL token: a wrong secret was accepted (saw ${seen})`);
+    failures++;
+  } catch (e) {
+    // (the SDK's StreamableHTTPError carries the HTTP status as `code`)
+    if (e?.code !== 401 || !String(e).includes("unauthorized")) {
+      console.error(`FAIL token: a wrong secret failed otherwise than with 401 (code ${e?.code}): ${String(e).slice(0, 300)}`);
+      failures++;
+    } else {
+      console.log("ok   token: a wrong secret is refused with 401");
+    }
+  }
 } finally {
   server.kill();
 }
@@ -122,4 +162,4 @@ if (failures > 0) {
   console.error(`${failures} failure(s)`);
   process.exit(1);
 }
-console.log("typescript sdk 1.x: every tool allowed and refused, over http and stdio: ok");
+console.log("typescript sdk 1.x: every tool allowed and refused, over http and stdio, and a bearer token: ok");
