@@ -416,11 +416,13 @@ where
             (Ok(rows), Ok(Ok(expected))) => {
                 if normalized(&expected) != normalized(&rows) {
                     failures.push(format!(
-                        "{tag} {} [{}]: rows differ from the hand-filtered result ({} vs {} expected)",
+                        "{tag} {} [{}]: rows differ from the hand-filtered result ({} vs {} expected)\n{:?}\n{:?}",
                         case.file,
                         case.role,
                         rows.rows.len(),
-                        expected.rows.len()
+                        expected.rows.len(),
+                        normalized(&rows),
+                        normalized(&expected)
                     ));
                 }
             }

@@ -1,0 +1,8 @@
+-- role: readonly_admin
+-- dialect: postgres
+-- expect: allow
+-- why: string_agg and array_agg with ORDER BY inside the call, and array_length of the result.
+SELECT department, string_agg(name, ', ' ORDER BY hired_at) AS team, array_length(array_agg(id ORDER BY id), 1) AS size
+FROM employees
+GROUP BY department
+ORDER BY department
