@@ -1,0 +1,1 @@
+SELECT length(json_patch('{"a":0}', '{"b":0}'))

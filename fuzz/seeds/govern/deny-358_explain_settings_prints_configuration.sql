@@ -1,0 +1,1 @@
+EXPLAIN (SETTINGS) SELECT id FROM products

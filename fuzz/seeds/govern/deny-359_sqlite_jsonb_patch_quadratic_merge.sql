@@ -1,0 +1,1 @@
+SELECT jsonb_patch(jsonb('{"a":0}'), '{"b":0}')

@@ -1,0 +1,1 @@
+SELECT to_tsvector('hr_secret.nope', name) FROM customers

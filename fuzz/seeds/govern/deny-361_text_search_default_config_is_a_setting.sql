@@ -1,0 +1,1 @@
+SELECT to_tsvector('Häuser der Katzen')
