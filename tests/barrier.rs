@@ -58,6 +58,13 @@ const BOTH: &[&str] = &[
     "SELECT count(*) FROM orders o, customers c WHERE c.id = o.customer_id AND o.customer_id IN (1, 2, 3, 15, 34, 36)",
     "SELECT c.id, count(o.id) AS n FROM customers c LEFT JOIN orders o ON o.customer_id = c.id AND o.customer_id > 20 GROUP BY c.id ORDER BY c.id",
     "SELECT count(*) FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE o.customer_id BETWEEN 10 AND 30",
+    // A fence narrowed by the caller hands its keys to the other fence of an inner join
+    // (PostgreSQL): the same rows, and still no caller expression on another region's row.
+    "SELECT c.id, o.id FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.city = 'Detroit' ORDER BY 1, 2",
+    "SELECT count(*) FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.city = 'Detroit' AND 1/(CASE WHEN o.customer_id = 15 THEN 0 ELSE 1 END) = 1",
+    "SELECT c.segment, count(*) AS n FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status = 'shipped' GROUP BY c.segment ORDER BY 1",
+    "SELECT count(*) FROM orders o, customers c WHERE o.customer_id = c.id AND o.status = 'returned' AND c.city <> 'Chicago'",
+    "SELECT count(*) FROM customers c LEFT JOIN orders o ON o.customer_id = c.id WHERE c.city = 'Detroit'",
 ];
 
 const POSTGRES_ONLY: &[&str] = &[
@@ -279,6 +286,12 @@ async fn postgres_filtered_lookups_keep_their_index() {
         (
             "SELECT id, status FROM orders WHERE id > 10 ORDER BY id LIMIT 5",
             "orders_pkey",
+        ),
+        // A join of a fence the caller narrowed with another: the other is read by its key
+        // (the keys of the narrowed fence are carried into it), not all of it.
+        (
+            "SELECT c.name, o.id, o.status FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.city = 'Detroit'",
+            "idx_orders_customer_id",
         ),
     ] {
         let params = if sql.contains("$1") {

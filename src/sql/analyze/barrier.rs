@@ -19,10 +19,11 @@
 //! inner or left join into that join's own table. Everything else stays above the fence.
 //! SQLite comparisons never raise, so there any comparison of a column with a literal moves.
 //!
-//! Two more things move in where they keep the result the same, because a fence also keeps the
-//! planner from doing them itself: the ORDER BY and LIMIT of a plain single-table SELECT
-//! (`push_order_into_fence`), and, on PostgreSQL, a key range carried across an inner join's
-//! integer equality into the other table's fence (`derive_key_ranges`).
+//! More moves in where it keeps the result the same, because a fence also keeps the planner
+//! from doing it itself: the ORDER BY and LIMIT of a plain single-table SELECT
+//! (`push_order_into_fence`); on PostgreSQL, a key range carried across an inner join's integer
+//! equality into the other table's fence (`derive_key_ranges`), and a narrowed parent's keys
+//! into its child's fence (`reduce_by_join_keys`).
 
 use sqlparser::ast::{Offset, OffsetRows, OrderBySort};
 
@@ -90,6 +91,12 @@ struct Target<'q, 'c> {
     /// Predicates the caller wrote that moved in, by the one column each constrains (for
     /// `derive_key_ranges`).
     moved: Vec<(String, Expr)>,
+    /// Every predicate that moved in, by the one column it bounds if it is a range (for
+    /// `reduce_by_join_keys`).
+    narrowed_by: Vec<Option<String>>,
+    /// A predicate that moved in names something besides the table's own columns (an outer
+    /// query's column): the fence reads right only where it stands.
+    correlated: bool,
     /// The names of every FROM item of the SELECT (a qualifier among them is no outer
     /// reference).
     level: std::rc::Rc<Vec<String>>,
@@ -213,6 +220,28 @@ fn conjunct(e: Expr) -> Expr {
     }
 }
 
+/// AND `e` (its columns already named by the base table) into the fence's WHERE.
+fn and_into_fence(e: Expr, target: &mut Target<'_, '_>) {
+    let SetExpr::Select(inner) = target.query.body.as_mut() else {
+        return;
+    };
+    inner.selection = Some(match inner.selection.take() {
+        // The row filter keeps its own parentheses: it may be an OR.
+        Some(filter) if !target.pushed => Expr::BinaryOp {
+            left: Box::new(Expr::Nested(Box::new(filter))),
+            op: BinaryOperator::And,
+            right: Box::new(conjunct(e)),
+        },
+        Some(before) => Expr::BinaryOp {
+            left: Box::new(before),
+            op: BinaryOperator::And,
+            right: Box::new(conjunct(e)),
+        },
+        None => e,
+    });
+    target.pushed = true;
+}
+
 impl<'c> Walker<'c> {
     /// Move the leakproof predicates of a walked SELECT into the fenced tables they filter.
     pub(super) fn push_into_fences(&self, s: &mut Select) {
@@ -291,7 +320,11 @@ impl<'c> Walker<'c> {
             }
             *selection = and_all(kept);
         }
+        // What the caller's own predicates narrowed, before ranges are carried across.
+        let narrowed: Vec<Vec<Option<String>>> =
+            targets.iter().map(|t| t.narrowed_by.clone()).collect();
         self.derive_key_ranges(&mut targets, &equalities);
+        self.reduce_by_join_keys(&mut targets, &equalities, &narrowed);
     }
 
     /// The fence a FROM item is, with what the barrier needs to know about it.
@@ -325,6 +358,8 @@ impl<'c> Walker<'c> {
             from_where,
             pushed: false,
             moved: Vec::new(),
+            narrowed_by: Vec::new(),
+            correlated: false,
             level: level.clone(),
         })
     }
@@ -351,34 +386,23 @@ impl<'c> Walker<'c> {
 
     /// AND a predicate into the fence's WHERE, its columns named by the base table.
     fn move_into(&self, mut e: Expr, target: &mut Target<'_, '_>, unqualified: bool) {
-        if let Some(col) = self.range_column(&e, target, unqualified) {
-            target.moved.push((col, e.clone()));
+        let range = self.range_column(&e, target, unqualified);
+        if let Some(col) = &range {
+            target.moved.push((col.clone(), e.clone()));
         }
+        target.narrowed_by.push(range);
         let table = quoted(&target.table.name.name);
+        let mut outer = false;
         let _ = sqlparser::ast::visit_expressions_mut(&mut e, |x| {
             if let Some(col) = self.column_of(x, target, unqualified) {
                 *x = Expr::CompoundIdentifier(vec![table.clone(), quoted(&col)]);
+            } else if matches!(x, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) {
+                outer = true;
             }
             std::ops::ControlFlow::<()>::Continue(())
         });
-        let SetExpr::Select(inner) = target.query.body.as_mut() else {
-            return;
-        };
-        inner.selection = Some(match inner.selection.take() {
-            // The row filter keeps its own parentheses: it may be an OR.
-            Some(filter) if !target.pushed => Expr::BinaryOp {
-                left: Box::new(Expr::Nested(Box::new(filter))),
-                op: BinaryOperator::And,
-                right: Box::new(conjunct(e)),
-            },
-            Some(before) => Expr::BinaryOp {
-                left: Box::new(before),
-                op: BinaryOperator::And,
-                right: Box::new(conjunct(e)),
-            },
-            None => e,
-        });
-        target.pushed = true;
+        target.correlated |= outer;
+        and_into_fence(e, target);
     }
 
     /// The visible column of `target` that `e` names, in the catalog's spelling.

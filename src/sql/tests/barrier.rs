@@ -382,6 +382,112 @@ fn key_ranges_do_not_cross_where_that_could_change_the_rows() {
 }
 
 #[test]
+fn a_narrowed_fence_hands_its_keys_to_the_other_fence_of_an_inner_join() {
+    // o.status moved into the orders fence; o.id = ol.order_id carries that fence's keys into
+    // order_lines' fence, the orders fence itself selecting the key.
+    let keys = "\"order_lines\".\"order_id\" IN (SELECT \"id\" FROM \"public\".\"orders\" WHERE (\"orders\".region = $";
+    let narrowed = "AND \"orders\".\"status\" = 'shipped' OFFSET 0) OFFSET 0) ";
+    for sql in [
+        "SELECT count(*) FROM orders o JOIN order_lines ol ON ol.order_id = o.id WHERE o.status = 'shipped'",
+        "SELECT count(*) FROM order_lines ol JOIN orders o ON o.id = ol.order_id AND o.status = 'shipped'",
+        "SELECT count(*) FROM order_lines ol, orders o WHERE o.status = 'shipped' AND ol.order_id = o.id",
+    ] {
+        let out = governed(PG, sql, &[]);
+        assert!(out.contains(keys), "{sql}: {out}");
+        assert!(out.contains(narrowed), "{sql}: {out}");
+        assert_eq!(out.matches(" IN (SELECT \"id\" FROM").count(), 1, "{out}");
+    }
+    for (sql, why) in [
+        (
+            "SELECT count(*) FROM orders o LEFT JOIN order_lines ol ON ol.order_id = o.id WHERE o.status = 'shipped'",
+            "the lines are on the nullable side",
+        ),
+        (
+            "SELECT count(*) FROM orders o JOIN order_lines ol ON ol.order_id = o.id",
+            "nothing narrowed either fence",
+        ),
+        (
+            "SELECT count(*) FROM orders o JOIN order_lines ol ON ol.order_id = o.id WHERE o.status || 'x' = 'shippedx'",
+            "the caller's predicate can raise and stays above the fence",
+        ),
+        (
+            "SELECT count(*) FROM orders o JOIN order_lines ol ON ol.order_id = o.id OR ol.line_no = 1 WHERE o.status = 'shipped'",
+            "an equality under OR",
+        ),
+        (
+            "SELECT count(*) FROM orders o JOIN customers c ON c.name = o.status WHERE o.status = 'shipped'",
+            "the keys are not integers",
+        ),
+        (
+            "SELECT count(*) FROM orders o JOIN order_lines ol ON ol.order_id = o.id WHERE o.id > 100",
+            "a range on the key itself is carried across as a range",
+        ),
+        (
+            "SELECT count(*) FROM orders o JOIN order_lines ol ON ol.order_id = o.id \
+             WHERE o.status = 'shipped' AND ol.quantity > 3",
+            "the caller narrowed the lines too",
+        ),
+        (
+            "SELECT count(*) FROM order_lines ol JOIN orders o ON o.id = ol.order_id WHERE ol.quantity > 3",
+            "the narrowed side's column is no primary key (the many side)",
+        ),
+    ] {
+        let out = governed(PG, sql, &[]);
+        assert!(!out.contains("IN (SELECT \"id\" FROM"), "{why}: {out}");
+        assert!(!out.contains("IN (SELECT \"status\" FROM"), "{why}: {out}");
+        assert!(
+            !out.contains("IN (SELECT \"order_id\" FROM"),
+            "{why}: {out}"
+        );
+        assert!(!out.contains("'shippedx' OFFSET 0)"), "{why}: {out}");
+    }
+    // Down a chain of parents: customers narrowed, orders take their keys, and order_lines
+    // take the keys of orders so reduced.
+    let out = governed(
+        PG,
+        "SELECT count(*) FROM customers c JOIN orders o ON o.customer_id = c.id \
+         JOIN order_lines l ON l.order_id = o.id WHERE c.city = 'Detroit'",
+        &[],
+    );
+    let customers =
+        " IN (SELECT \"id\" FROM \"public\".\"customers\" WHERE (\"customers\".region = $";
+    assert_eq!(out.matches(customers).count(), 2, "{out}");
+    assert!(
+        out.contains("\"order_lines\".\"order_id\" IN (SELECT \"id\" FROM \"public\".\"orders\""),
+        "{out}"
+    );
+    // A fence that reads an outer query's column hands no keys (inside another fence, an outer
+    // name could mean that fence's own table); the same fence narrowed by a constant does.
+    for (sql, keys) in [
+        (
+            "SELECT o.id FROM orders o WHERE (SELECT count(*) FROM order_lines l JOIN orders o2 \
+             ON o2.id = l.order_id WHERE o2.customer_id = o.customer_id) > 1",
+            0,
+        ),
+        (
+            "SELECT o.id FROM orders o WHERE (SELECT count(*) FROM order_lines l JOIN orders o2 \
+             ON o2.id = l.order_id WHERE o2.customer_id = 7) > 1",
+            1,
+        ),
+    ] {
+        let out = governed(PG, sql, &[]);
+        assert_eq!(
+            out.matches(" IN (SELECT \"id\"").count(),
+            keys,
+            "{sql}: {out}"
+        );
+        assert!(out.matches("o.customer_id").count() <= 1, "{sql}: {out}");
+    }
+    // SQLite: no fence takes another's keys.
+    let out = governed(
+        LITE,
+        "SELECT count(*) FROM orders o JOIN order_lines ol ON ol.order_id = o.id WHERE o.status = 'shipped'",
+        &[],
+    );
+    assert!(!out.contains("IN (SELECT \"id\" FROM"), "{out}");
+}
+
+#[test]
 fn a_correlated_key_equality_moves_inside_the_fence_on_postgres() {
     // Per outer order, an index lookup of its lines, not the whole filtered order_lines.
     let out = governed(

@@ -64,6 +64,97 @@ impl<'c> Walker<'c> {
         }
     }
 
+    /// A join of a narrowed fence with a filtered child reads the whole child: PostgreSQL
+    /// cannot take join keys into a fence, so `orders o JOIN order_lines l ON l.order_id = o.id
+    /// WHERE o.ordered_at >= '2024-12-01'` read every line of the region and semi-joined them
+    /// with the region's orders (180 ms on 600k lines against 0.8 ms by hand). Where an inner
+    /// join equates a fenced parent's single-column integer primary key with an integer column
+    /// of the same type of another fence, the caller's own predicates narrowed the parent, and
+    /// nothing narrowed the other, the other's fence also keeps only the rows whose key is among
+    /// the parent's: `l.order_id IN (SELECT "id" FROM <o's fence>)`, the same fence (its row
+    /// filter and the predicates moved into it), selecting the key alone. A row it removes has
+    /// no partner in the join. It reveals nothing: the keys are of rows the role sees, the
+    /// subquery runs no expression of the caller's that is not leakproof, and the comparison is
+    /// integer equality, which is. With it, PostgreSQL finds the few keys first and reads their
+    /// lines by index. A fence narrowed only by a range on the join key gives nothing more than
+    /// the range that `derive_key_ranges` carries across, and hands no keys; a child reduced so
+    /// hands its keys on to its own children (`customers` narrowed → `orders` → `order_lines`),
+    /// each fence reduced once at most.
+    pub(super) fn reduce_by_join_keys(
+        &self,
+        targets: &mut [Target<'_, '_>],
+        equalities: &[(Expr, Expr)],
+        narrowed: &[Vec<Option<String>>],
+    ) {
+        if !self.dialect.comparisons_can_raise() || targets.len() < 2 {
+            return;
+        }
+        let key = |targets: &[Target<'_, '_>], e: &Expr| -> Option<(usize, String)> {
+            targets.iter().enumerate().find_map(|(i, t)| {
+                let col = self.column_of(e, t, false)?;
+                let ty = t.table.column_type(&col)?;
+                (t.from_where && pg_class(ty) == Some(Class::Integer)).then_some((i, col))
+            })
+        };
+        // (parent, its primary key, child, the child's column)
+        let mut edges: Vec<(usize, String, usize, String)> = Vec::new();
+        for (left, right) in equalities {
+            let (Some((i, x)), Some((j, y))) = (key(targets, left), key(targets, right)) else {
+                continue;
+            };
+            let (Some(a), Some(b)) = (targets.get(i), targets.get(j)) else {
+                continue;
+            };
+            if i == j || a.table.column_type(&x) != b.table.column_type(&y) {
+                continue;
+            }
+            let primary = |t: &Target<'_, '_>, col: &str| matches!(t.table.primary_key.as_slice(), [k] if self.col_eq(k, col));
+            if primary(a, &x) {
+                edges.push((i, x.clone(), j, y.clone()));
+            }
+            if primary(b, &y) {
+                edges.push((j, y, i, x));
+            }
+        }
+        // Parents the caller narrowed (a range on the key itself is carried across by
+        // `derive_key_ranges`), then, one join further each round, children they reduced.
+        let mut reduced = vec![false; targets.len()];
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for (from, from_col, to, to_col) in &edges {
+                let narrows = reduced.get(*from).copied().unwrap_or(false)
+                    || narrowed.get(*from).is_some_and(|by| {
+                        by.iter()
+                            .any(|col| !col.as_ref().is_some_and(|c| self.col_eq(c, from_col)))
+                    });
+                let open = !reduced.get(*to).copied().unwrap_or(true)
+                    && targets.get(*to).is_some_and(|t| t.narrowed_by.is_empty());
+                if !narrows || !open {
+                    continue;
+                }
+                let Some(keys) = targets.get(*from).and_then(|t| keys_of(t, from_col)) else {
+                    continue;
+                };
+                let Some(target) = targets.get_mut(*to) else {
+                    continue;
+                };
+                let column =
+                    Expr::CompoundIdentifier(vec![quoted(&target.table.name.name), quoted(to_col)]);
+                let e = Expr::InSubquery {
+                    expr: Box::new(column),
+                    subquery: Box::new(keys),
+                    negated: false,
+                };
+                and_into_fence(e, target);
+                if let Some(r) = reduced.get_mut(*to) {
+                    *r = true;
+                }
+                changed = true;
+            }
+        }
+    }
+
     /// The one column of `target` that a moved predicate bounds by constants (`col op k`,
     /// `k op col`, `col BETWEEN k1 AND k2`, `col IN (k, ...)`), if it has that shape.
     pub(super) fn range_column(
@@ -131,4 +222,34 @@ pub(super) fn column_equalities(e: &Expr) -> Vec<(Expr, Expr)> {
         }
     }
     out
+}
+
+/// `SELECT "col" FROM ... WHERE <filter and moved predicates> OFFSET 0`: a fence as it stands,
+/// selecting one key column. `None` unless the fence is a plain SELECT with nothing but the
+/// fence's own OFFSET (no ORDER BY or LIMIT moved in) and reads nothing from outside itself (a
+/// correlated predicate's outer name could mean another table inside the other fence).
+fn keys_of(target: &Target<'_, '_>, col: &str) -> Option<Query> {
+    let q: &Query = target.query;
+    let only_fence = matches!(&q.limit_clause, Some(LimitClause::LimitOffset {
+        limit: None,
+        offset: Some(offset),
+        limit_by,
+    }) if limit_by.is_empty() && offset.value == Expr::value(Value::Number("0".into(), false)));
+    if target.correlated
+        || !only_fence
+        || q.with.is_some()
+        || q.order_by.is_some()
+        || q.fetch.is_some()
+        || !q.locks.is_empty()
+    {
+        return None;
+    }
+    let SetExpr::Select(select) = q.body.as_ref() else {
+        return None;
+    };
+    let mut keys = q.clone();
+    let mut only_key = select.clone();
+    only_key.projection = vec![SelectItem::UnnamedExpr(Expr::Identifier(quoted(col)))];
+    keys.body = Box::new(SetExpr::Select(only_key));
+    Some(keys)
 }
