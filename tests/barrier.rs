@@ -68,6 +68,10 @@ const BOTH: &[&str] = &[
 ];
 
 const POSTGRES_ONLY: &[&str] = &[
+    // Date literals against the timestamp column, written as timestamps inside the fence.
+    "SELECT count(*) FROM orders WHERE ordered_at >= DATE '2025-06-01' AND ordered_at < DATE '2025-07-01'",
+    "SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.ordered_at BETWEEN '2025-01-01'::date AND DATE '2025-01-31' ORDER BY 1",
+    "SELECT count(*) FROM orders WHERE ordered_at = DATE '2025-03-02' OR ordered_at <> CAST('2024-01-01' AS DATE)",
     "SELECT count(*) FROM orders WHERE CAST(status || customer_id::text AS int) = 1",
     "SELECT name FROM customers WHERE id = 15 AND CAST(name AS int) = 1",
 ];
@@ -286,6 +290,11 @@ async fn postgres_filtered_lookups_keep_their_index() {
         (
             "SELECT id, status FROM orders WHERE id > 10 ORDER BY id LIMIT 5",
             "orders_pkey",
+        ),
+        // A date literal against the timestamp column is compared as its midnight's timestamp.
+        (
+            "SELECT id FROM orders WHERE ordered_at >= DATE '2025-12-30'",
+            "idx_orders_ordered_at",
         ),
         // A join of a fence the caller narrowed with another: the other is read by its key
         // (the keys of the narrowed fence are carried into it), not all of it.

@@ -13,10 +13,10 @@
 //! leak, which is PostgreSQL's `security_barrier` rule done by the rewrite: comparisons of the
 //! table's own columns with constants where the comparison is leakproof (PostgreSQL marks them in
 //! `pg_proc.proleakproof`: same-type `= <> < <= > >=` of integers, floats, text, booleans, dates,
-//! timestamps, uuids; not numeric, not date against timestamp), `IS NULL`, `IN (constants)`,
-//! `BETWEEN`, and AND/OR/NOT of those. A predicate moves only where that keeps its meaning: a
-//! WHERE conjunct into a table not on the nullable side of an outer join, an ON conjunct of an
-//! inner or left join into that join's own table. Everything else stays above the fence.
+//! timestamps, uuids; not numeric, not date against timestamp but see `dates`), `IS NULL`, `IN
+//! (constants)`, `BETWEEN`, and AND/OR/NOT of those; only where the meaning stays: a WHERE
+//! conjunct into a table not on the nullable side of an outer join, an ON conjunct of an inner
+//! or left join into that join's own table. Everything else stays above the fence.
 //! SQLite comparisons never raise, so there any comparison of a column with a literal moves.
 //!
 //! More moves in where it keeps the result the same, because a fence also keeps the planner
@@ -32,6 +32,7 @@ use crate::sql::names::{CatalogTable, quoted};
 
 mod columns;
 mod correlated;
+mod dates;
 mod keys;
 mod order;
 
@@ -91,11 +92,9 @@ struct Target<'q, 'c> {
     /// Predicates the caller wrote that moved in, by the one column each constrains (for
     /// `derive_key_ranges`).
     moved: Vec<(String, Expr)>,
-    /// Every predicate that moved in, by the one column it bounds if it is a range (for
-    /// `reduce_by_join_keys`).
+    /// Every predicate that moved in, by the column it bounds if a range (`reduce_by_join_keys`).
     narrowed_by: Vec<Option<String>>,
-    /// A predicate that moved in names something besides the table's own columns (an outer
-    /// query's column): the fence reads right only where it stands.
+    /// A moved predicate names an outer query's column: the fence reads right only in place.
     correlated: bool,
     /// The names of every FROM item of the SELECT (a qualifier among them is no outer
     /// reference).
@@ -309,8 +308,9 @@ impl<'c> Walker<'c> {
                 equalities.extend(column_equalities(part));
             }
             let mut kept = Vec::new();
-            'conjunct: for part in parts {
+            'conjunct: for mut part in parts {
                 for target in targets.iter_mut().filter(|t| t.from_where) {
+                    self.dates_as_timestamps(&mut part, target, single);
                     if self.leakproof(&part, target, single) {
                         self.move_into(part, target, single);
                         continue 'conjunct;
@@ -374,7 +374,8 @@ impl<'c> Walker<'c> {
         let mut parts = Vec::new();
         conjuncts(e, &mut parts);
         let mut kept = Vec::new();
-        for part in parts {
+        for mut part in parts {
+            self.dates_as_timestamps(&mut part, target, unqualified);
             if self.leakproof(&part, target, unqualified) {
                 self.move_into(part, target, unqualified);
             } else {

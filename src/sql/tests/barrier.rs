@@ -85,10 +85,13 @@ fn predicates_that_can_raise_stay_above_the_fence() {
 
 #[test]
 fn postgres_moves_only_comparisons_it_marks_leakproof() {
-    // numeric comparisons are not leakproof; date against timestamp casts every row.
+    // numeric comparisons are not leakproof; date against timestamp is not either, and only a
+    // plain date literal can be written as the timestamp it is compared as (below).
     for sql in [
         "SELECT * FROM order_lines WHERE unit_price > 10",
-        "SELECT * FROM orders WHERE ordered_at >= DATE '2025-01-01'",
+        "SELECT * FROM orders WHERE ordered_at >= DATE 'infinity'",
+        "SELECT * FROM orders WHERE ordered_at >= DATE '2025-01-01' + 1",
+        "SELECT * FROM orders WHERE ordered_at::date >= DATE '2025-01-01'",
         "SELECT * FROM orders WHERE id = 1.5",
         "SELECT * FROM orders WHERE id = 99999999999999999999",
         "SELECT * FROM orders WHERE status = 5",
@@ -109,6 +112,32 @@ fn postgres_moves_only_comparisons_it_marks_leakproof() {
         let (inside, _) = split(PG, sql);
         assert!(inside.contains(" AND "), "{sql}: not moved: {inside}");
     }
+    // A date literal against a timestamp column is the timestamp of its midnight: written so,
+    // the same-type comparison moves in (and PostgreSQL's date index can serve it).
+    for (sql, inside_text) in [
+        (
+            "SELECT * FROM orders WHERE ordered_at >= DATE '2025-01-01'",
+            "\"orders\".\"ordered_at\" >= TIMESTAMP '2025-01-01' OFFSET 0",
+        ),
+        (
+            "SELECT * FROM orders WHERE ordered_at < '2025-02-01'::date",
+            "\"orders\".\"ordered_at\" < TIMESTAMP '2025-02-01' OFFSET 0",
+        ),
+        (
+            "SELECT * FROM orders o WHERE o.ordered_at BETWEEN CAST('2025-01-01' AS DATE) AND DATE '2025-01-31'",
+            "\"orders\".\"ordered_at\" BETWEEN TIMESTAMP '2025-01-01' AND TIMESTAMP '2025-01-31' OFFSET 0",
+        ),
+    ] {
+        let out = governed(PG, sql, &[]);
+        assert!(out.contains(inside_text), "{sql}: {out}");
+    }
+    // SQLite is left as written.
+    let out = governed(
+        LITE,
+        "SELECT * FROM orders WHERE ordered_at >= DATE '2025-01-01'",
+        &[],
+    );
+    assert!(!out.contains("TIMESTAMP"), "{out}");
     // Caller parameters: bound as text, int8, float8 or bool by their JSON type.
     let moved = governed(
         PG,

@@ -108,7 +108,10 @@ impl<'c> Walker<'c> {
             if i == j || a.table.column_type(&x) != b.table.column_type(&y) {
                 continue;
             }
-            let primary = |t: &Target<'_, '_>, col: &str| matches!(t.table.primary_key.as_slice(), [k] if self.col_eq(k, col));
+            let primary = |t: &Target<'_, '_>, col: &str| match t.table.primary_key.as_slice() {
+                [k] => self.col_eq(k, col),
+                _ => false,
+            };
             if primary(a, &x) {
                 edges.push((i, x.clone(), j, y.clone()));
             }
