@@ -247,12 +247,10 @@ fn keys_of(target: &Target<'_, '_>, col: &str) -> Option<Query> {
     {
         return None;
     }
-    let SetExpr::Select(select) = q.body.as_ref() else {
+    let mut keys = q.clone();
+    let SetExpr::Select(select) = keys.body.as_mut() else {
         return None;
     };
-    let mut keys = q.clone();
-    let mut only_key = select.clone();
-    only_key.projection = vec![SelectItem::UnnamedExpr(Expr::Identifier(quoted(col)))];
-    keys.body = Box::new(SetExpr::Select(only_key));
+    select.projection = vec![SelectItem::UnnamedExpr(Expr::Identifier(quoted(col)))];
     Some(keys)
 }
