@@ -727,6 +727,61 @@ async fn a_store_that_cannot_be_written_fails_calls_closed() {
     assert_verifies(&cfg);
 }
 
+/// A store locked for a moment by another process (`audit prune`, `token create`) delays the
+/// calls that record meanwhile (the writer waits for the lock, up to 5 s); none fails, and each
+/// has its record, in one verifiable chain, once the lock is released.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_locked_for_a_moment_delays_calls_and_loses_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = config(dir.path(), "", None);
+    let server = http_server(&cfg).await;
+    let client = common::mcp::http_client(&server.url).await;
+    let r = call(&client, "query", json!({"sql": "SELECT 1 AS one"})).await;
+    assert_eq!(error_code(&r), None, "{}", text(&r));
+    let url = format!("sqlite://{}", dir.path().join("store.db").display());
+    let mut lock = sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("connect");
+    sqlx::raw_sql("BEGIN EXCLUSIVE")
+        .execute(&mut lock)
+        .await
+        .expect("lock");
+    let locked = std::time::Instant::now();
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        sqlx::raw_sql("ROLLBACK")
+            .execute(&mut lock)
+            .await
+            .expect("unlock");
+    });
+    let q = |i: i32| json!({ "sql": format!("SELECT {i} AS n") });
+    let replies = tokio::join!(
+        call(&client, "query", q(2)),
+        call(&client, "query", q(3)),
+        call(&client, "query", q(4)),
+        call(&client, "query", q(5)),
+    );
+    for r in [replies.0, replies.1, replies.2, replies.3] {
+        assert_eq!(error_code(&r), None, "{}", text(&r));
+    }
+    assert!(
+        locked.elapsed() >= std::time::Duration::from_millis(1500),
+        "a reply came before its record could be committed: {:?}",
+        locked.elapsed()
+    );
+    release.await.expect("unlock task");
+    let mut sqls: Vec<String> = export(&cfg)
+        .iter()
+        .filter_map(|r| r["sql"].as_str().map(str::to_string))
+        .collect();
+    sqls.sort();
+    assert_eq!(
+        sqls,
+        ["SELECT 1 AS one", "SELECT 2 AS n", "SELECT 3 AS n", "SELECT 4 AS n", "SELECT 5 AS n"]
+    );
+    assert_verifies(&cfg);
+}
+
 /// A SQLite store written by an older sqlwarden (schema version 2, `seq` a BIGINT key beside
 /// the rowid) is upgraded in place: same records, same chain, `seq` now the rowid, and appends
 /// go on from the old head.
