@@ -777,7 +777,13 @@ async fn a_store_locked_for_a_moment_delays_calls_and_loses_nothing() {
     sqls.sort();
     assert_eq!(
         sqls,
-        ["SELECT 1 AS one", "SELECT 2 AS n", "SELECT 3 AS n", "SELECT 4 AS n", "SELECT 5 AS n"]
+        [
+            "SELECT 1 AS one",
+            "SELECT 2 AS n",
+            "SELECT 3 AS n",
+            "SELECT 4 AS n",
+            "SELECT 5 AS n"
+        ]
     );
     assert_verifies(&cfg);
 }

@@ -14,9 +14,10 @@ fn attrs() -> BTreeMap<String, String> {
 }
 
 async fn assert_invalid(t: &Tokens, bearer: &str) {
+    let r = t.verify(bearer).await;
     assert!(
-        matches!(t.verify(bearer).await, Err(AuthError::Invalid)),
-        "expected Invalid for a bad token"
+        matches!(r, Err(AuthError::Invalid)),
+        "expected Invalid for the bad token {bearer:?}, got {r:?}"
     );
 }
 
