@@ -26,6 +26,12 @@ row_filter = "customer_id IN (SELECT id FROM customers WHERE region = attr('regi
 [tables.customers]
 deny_columns = ["email", "phone", "national_id", "birth_date"]
 row_filter = "region = attr('region')"
+[tables.order_lines]
+row_filter = "order_id IN (SELECT o.id FROM orders o WHERE o.customer_id IN (SELECT id FROM customers WHERE region = attr('region')))"
+# No row filter: the whole table (products), or its derived table hiding columns (employees).
+[tables.products]
+[tables.employees]
+deny_columns = ["email", "salary"]
 "#;
 
 /// What the north analyst may see, made real: every other customer and their orders deleted.
@@ -65,6 +71,16 @@ const BOTH: &[&str] = &[
     "SELECT c.segment, count(*) AS n FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status = 'shipped' GROUP BY c.segment ORDER BY 1",
     "SELECT count(*) FROM orders o, customers c WHERE o.customer_id = c.id AND o.status = 'returned' AND c.city <> 'Chicago'",
     "SELECT count(*) FROM customers c LEFT JOIN orders o ON o.customer_id = c.id WHERE c.city = 'Detroit'",
+    // A table without a row filter that the caller narrowed hands its keys to the fence it is
+    // joined to (PostgreSQL): the same rows, and no caller expression on a hidden line (order 3
+    // is an east customer's, with toys among its lines).
+    "SELECT p.name, count(*) AS n FROM order_lines l JOIN products p ON p.id = l.product_id WHERE p.category = 'Toys & Games' GROUP BY p.name ORDER BY 1",
+    "SELECT count(*) FROM order_lines l JOIN products p ON p.id = l.product_id WHERE p.category = 'Toys & Games' AND 1/(CASE WHEN l.order_id = 3 THEN 0 ELSE 1 END) = 1",
+    "SELECT count(*) FROM products p JOIN order_lines l ON l.product_id = p.id AND p.sku IN ('TOY-0067', 'BOO-0091') AND 1/(CASE WHEN l.order_id = 3 THEN 0 ELSE 1 END) = 1",
+    "SELECT l.order_id, l.line_no FROM order_lines l, products p WHERE l.product_id = p.id AND p.id IN (67, 74) ORDER BY 1, 2",
+    "SELECT p.id, count(l.order_id) AS n FROM products p LEFT JOIN order_lines l ON l.product_id = p.id WHERE p.category = 'Toys & Games' GROUP BY p.id ORDER BY 1",
+    "SELECT e.department, count(*) AS n FROM orders o JOIN employees e ON e.id = o.employee_id WHERE e.department = 'Sales' GROUP BY 1",
+    "SELECT count(*) FROM employees e JOIN orders o ON o.employee_id = e.id JOIN order_lines l ON l.order_id = o.id WHERE e.department IN ('Finance', 'Operations') AND 1/(CASE WHEN l.order_id = 3 THEN 0 ELSE 1 END) = 1",
 ];
 
 const POSTGRES_ONLY: &[&str] = &[
@@ -301,6 +317,12 @@ async fn postgres_filtered_lookups_keep_their_index() {
         (
             "SELECT c.name, o.id, o.status FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.city = 'Detroit'",
             "idx_orders_customer_id",
+        ),
+        // The same from a table without a row filter: the lines of one product are read by
+        // their product index, not every line of the region.
+        (
+            "SELECT l.order_id, l.quantity FROM order_lines l JOIN products p ON p.id = l.product_id WHERE p.sku = 'TOY-0067'",
+            "idx_order_lines_product_id",
         ),
     ] {
         let params = if sql.contains("$1") {

@@ -136,7 +136,7 @@ pub(crate) fn scalar_subquery(expr: Expr) -> Expr {
     )))
 }
 
-fn select_over(
+pub(crate) fn select_over(
     relation: Option<TableFactor>,
     projection: Vec<SelectItem>,
     selection: Option<Expr>,

@@ -22,8 +22,9 @@
 //! More moves in where it keeps the result the same, because a fence also keeps the planner
 //! from doing it itself: the ORDER BY and LIMIT of a plain single-table SELECT
 //! (`push_order_into_fence`); on PostgreSQL, a key range carried across an inner join's integer
-//! equality into the other table's fence (`derive_key_ranges`), and a narrowed parent's keys
-//! into its child's fence (`reduce_by_join_keys`).
+//! equality into the other table's fence (`derive_key_ranges`), a narrowed parent's keys
+//! into its child's fence (`reduce_by_join_keys`), and the keys of a table without a row filter
+//! that the caller narrowed with leakproof predicates (`open`).
 
 use sqlparser::ast::{Offset, OffsetRows, OrderBySort};
 
@@ -31,13 +32,16 @@ use super::*;
 use crate::sql::names::{CatalogTable, quoted};
 
 mod columns;
+mod conjuncts;
 mod correlated;
 mod dates;
 mod keys;
+mod open;
 mod order;
 
 pub(super) use columns::statistics_blind;
 
+use conjuncts::{and_all, and_into_fence, conjuncts};
 use correlated::ANY_NAME;
 use keys::column_equalities;
 
@@ -54,6 +58,10 @@ impl Fence {
             query: query as *const Query,
             table,
         }
+    }
+
+    fn is(&self, query: &Query) -> bool {
+        std::ptr::eq(self.query, query)
     }
 }
 
@@ -78,12 +86,20 @@ pub(crate) fn fence(query: &mut Query, dialect: Dialect) {
     });
 }
 
-/// A fenced table of one SELECT's FROM list.
-struct Target<'q, 'c> {
+/// A table of one SELECT's FROM list as the caller's predicates name it.
+struct Rel<'c> {
     /// The name the SELECT uses for it (its alias).
     name: String,
     access: &'c TableAccess,
     table: &'c CatalogTable,
+    /// The names of every FROM item of the SELECT (a qualifier among them is no outer
+    /// reference).
+    level: std::rc::Rc<Vec<String>>,
+}
+
+/// A fenced table of one SELECT's FROM list.
+struct Target<'q, 'c> {
+    rel: Rel<'c>,
     query: &'q mut Query,
     /// Not on the nullable side of an outer join: WHERE conjuncts may move into it.
     from_where: bool,
@@ -96,9 +112,14 @@ struct Target<'q, 'c> {
     narrowed_by: Vec<Option<String>>,
     /// A moved predicate names an outer query's column: the fence reads right only in place.
     correlated: bool,
-    /// The names of every FROM item of the SELECT (a qualifier among them is no outer
-    /// reference).
-    level: std::rc::Rc<Vec<String>>,
+}
+
+impl<'c> std::ops::Deref for Target<'_, 'c> {
+    type Target = Rel<'c>;
+
+    fn deref(&self) -> &Rel<'c> {
+        &self.rel
+    }
 }
 
 /// How a PostgreSQL column type compares leakproof-ly with constants.
@@ -168,79 +189,6 @@ fn is_integer_literal(n: &str) -> bool {
     !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && n.parse::<i64>().is_ok()
 }
 
-/// `a AND b AND (c AND d)` -> `[a, b, c, d]`; any other expression is one conjunct.
-fn conjuncts(e: Expr, out: &mut Vec<Expr>) {
-    match e {
-        Expr::BinaryOp {
-            left,
-            op: BinaryOperator::And,
-            right,
-        } => {
-            conjuncts(*left, out);
-            conjuncts(*right, out);
-        }
-        Expr::Nested(inner)
-            if matches!(
-                *inner,
-                Expr::BinaryOp {
-                    op: BinaryOperator::And,
-                    ..
-                }
-            ) =>
-        {
-            conjuncts(*inner, out)
-        }
-        other => out.push(other),
-    }
-}
-
-fn and_all(parts: Vec<Expr>) -> Option<Expr> {
-    parts
-        .into_iter()
-        .map(conjunct)
-        .reduce(|left, right| Expr::BinaryOp {
-            left: Box::new(left),
-            op: BinaryOperator::And,
-            right: Box::new(right),
-        })
-}
-
-/// `e` ready to be an operand of AND. The printer adds no parentheses of its own: an OR put
-/// under an AND without them prints as `x AND a OR b`, which the database reads as
-/// `(x AND a) OR b`, so a moved `a OR b` would widen the row filter it joins.
-fn conjunct(e: Expr) -> Expr {
-    match e {
-        // The only operators that bind more loosely than AND (on both databases).
-        Expr::BinaryOp {
-            op: BinaryOperator::Or | BinaryOperator::Xor,
-            ..
-        } => Expr::Nested(Box::new(e)),
-        other => other,
-    }
-}
-
-/// AND `e` (its columns already named by the base table) into the fence's WHERE.
-fn and_into_fence(e: Expr, target: &mut Target<'_, '_>) {
-    let SetExpr::Select(inner) = target.query.body.as_mut() else {
-        return;
-    };
-    inner.selection = Some(match inner.selection.take() {
-        // The row filter keeps its own parentheses: it may be an OR.
-        Some(filter) if !target.pushed => Expr::BinaryOp {
-            left: Box::new(Expr::Nested(Box::new(filter))),
-            op: BinaryOperator::And,
-            right: Box::new(conjunct(e)),
-        },
-        Some(before) => Expr::BinaryOp {
-            left: Box::new(before),
-            op: BinaryOperator::And,
-            right: Box::new(conjunct(e)),
-        },
-        None => e,
-    });
-    target.pushed = true;
-}
-
 impl<'c> Walker<'c> {
     /// Move the leakproof predicates of a walked SELECT into the fenced tables they filter.
     pub(super) fn push_into_fences(&self, s: &mut Select) {
@@ -253,6 +201,10 @@ impl<'c> Walker<'c> {
             from, selection, ..
         } = s;
         let mut targets: Vec<Target<'_, 'c>> = Vec::new();
+        // Tables without a row filter, and the caller's conjuncts that stay above the fences
+        // (of WHERE and of inner joins' ON), for `reduce_by_open_keys`.
+        let mut opens: Vec<open::Open<'c>> = Vec::new();
+        let mut residue: Vec<Expr> = Vec::new();
         // `a.x = b.y` conjuncts of WHERE and of inner joins' ON (see `derive_key_ranges`).
         let mut equalities: Vec<(Expr, Expr)> = Vec::new();
         for twj in from.iter_mut() {
@@ -272,7 +224,10 @@ impl<'c> Walker<'c> {
             }
             let TableWithJoins { relation, joins } = twj;
             let relation_padded = padded_later.first().copied().unwrap_or(true);
-            targets.extend(self.target(relation, !relation_padded, &level));
+            match self.open(relation, !relation_padded, &level) {
+                Some(o) => opens.push(o),
+                None => targets.extend(self.target(relation, !relation_padded, &level)),
+            }
             for (k, join) in joins.iter_mut().enumerate() {
                 let Join {
                     relation,
@@ -286,16 +241,32 @@ impl<'c> Walker<'c> {
                     _ => (false, None),
                 };
                 let padded = left_like || padded_later.get(k + 1).copied().unwrap_or(true);
-                let Some(mut target) = self.target(relation, !padded, &level) else {
+                let inner = !left_like && !padded;
+                let open = self.open(relation, !padded, &level);
+                let Some(mut target) = open
+                    .is_none()
+                    .then(|| self.target(relation, !padded, &level))
+                    .flatten()
+                else {
+                    opens.extend(open);
+                    if let Some(JoinConstraint::On(on)) = constraint
+                        && inner
+                    {
+                        equalities.extend(column_equalities(on));
+                        conjuncts(on.clone(), &mut residue);
+                    }
                     continue;
                 };
                 // The join's own ON conjuncts that read only its table filter that table.
                 if let Some(JoinConstraint::On(on)) = constraint {
-                    if !left_like && !padded {
+                    if inner {
                         equalities.extend(column_equalities(on));
                     }
                     let taken = std::mem::replace(on, Expr::value(Value::Boolean(true)));
                     let kept = self.move_conjuncts(taken, &mut target, false);
+                    if inner && let Some(kept) = &kept {
+                        conjuncts(kept.clone(), &mut residue);
+                    }
                     *on = kept.unwrap_or_else(|| Expr::value(Value::Boolean(true)));
                 }
                 targets.push(target);
@@ -318,13 +289,22 @@ impl<'c> Walker<'c> {
                 }
                 kept.push(part);
             }
+            if !opens.is_empty() {
+                residue.extend(kept.iter().cloned());
+            }
             *selection = and_all(kept);
         }
         // What the caller's own predicates narrowed, before ranges are carried across.
         let narrowed: Vec<Vec<Option<String>>> =
             targets.iter().map(|t| t.narrowed_by.clone()).collect();
         self.derive_key_ranges(&mut targets, &equalities);
-        self.reduce_by_join_keys(&mut targets, &equalities, &narrowed);
+        let opened = if opens.is_empty() {
+            Vec::new()
+        } else {
+            self.narrow_open(&mut opens, &residue);
+            self.reduce_by_open_keys(&mut targets, &opens, &equalities)
+        };
+        self.reduce_by_join_keys(&mut targets, &equalities, &narrowed, &opened);
     }
 
     /// The fence a FROM item is, with what the barrier needs to know about it.
@@ -351,16 +331,18 @@ impl<'c> Walker<'c> {
             .find(|f| std::ptr::eq(f.query, &**subquery))?;
         let (policy, catalog) = (self.policy, self.catalog);
         Some(Target {
-            name: normalize_ident(self.dialect, &alias.name),
-            access: policy.access(&fence.table)?,
-            table: catalog.get(&fence.table.schema, &fence.table.name)?,
+            rel: Rel {
+                name: normalize_ident(self.dialect, &alias.name),
+                access: policy.access(&fence.table)?,
+                table: catalog.get(&fence.table.schema, &fence.table.name)?,
+                level: level.clone(),
+            },
             query: subquery,
             from_where,
             pushed: false,
             moved: Vec::new(),
             narrowed_by: Vec::new(),
             correlated: false,
-            level: level.clone(),
         })
     }
 
@@ -407,7 +389,7 @@ impl<'c> Walker<'c> {
     }
 
     /// The visible column of `target` that `e` names, in the catalog's spelling.
-    fn column_of(&self, e: &Expr, target: &Target<'_, '_>, unqualified: bool) -> Option<String> {
+    fn column_of(&self, e: &Expr, target: &Rel<'_>, unqualified: bool) -> Option<String> {
         let name = match e {
             Expr::Identifier(id) if unqualified => normalize_ident(self.dialect, id),
             Expr::CompoundIdentifier(parts) => match parts.as_slice() {
@@ -430,7 +412,7 @@ impl<'c> Walker<'c> {
     fn typed_column(
         &self,
         e: &Expr,
-        target: &Target<'_, '_>,
+        target: &Rel<'_>,
         unqualified: bool,
     ) -> Option<Option<String>> {
         match e {
@@ -444,7 +426,7 @@ impl<'c> Walker<'c> {
 
     /// Whether `e` reads only `target`'s columns and cannot raise or leak through timing on any
     /// row: safe to evaluate on rows the row filter excludes.
-    fn leakproof(&self, e: &Expr, target: &Target<'_, '_>, unqualified: bool) -> bool {
+    fn leakproof(&self, e: &Expr, target: &Rel<'_>, unqualified: bool) -> bool {
         let column = |x: &Expr| self.typed_column(x, target, unqualified);
         match e {
             Expr::Nested(x) => self.leakproof(x, target, unqualified),

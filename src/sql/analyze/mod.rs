@@ -155,6 +155,8 @@ pub(crate) struct Walker<'c> {
     anonymous: Vec<Location>,
     /// Filtered tables' derived tables, fenced (see `barrier`).
     fences: Vec<barrier::Fence>,
+    /// Column-hiding derived tables of tables without a row filter (see `barrier::open`).
+    plain: Vec<barrier::Fence>,
     /// Series made so far: one per statement, so bounded series cannot multiply (see `series`).
     series: std::cell::Cell<usize>,
     /// Whether the statement calls, anywhere, a function whose value may change between two
@@ -209,6 +211,7 @@ impl<'c> Walker<'c> {
             filter_table: None,
             anonymous: Vec::new(),
             fences: Vec::new(),
+            plain: Vec::new(),
             series: std::cell::Cell::new(0),
             varying: false,
             byte_length_cast: std::cell::Cell::new(false),

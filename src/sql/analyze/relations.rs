@@ -312,6 +312,9 @@ impl Walker<'_> {
         if access.has_filter() {
             self.fences
                 .push(barrier::Fence::new(&subquery, resolved.clone()));
+        } else {
+            self.plain
+                .push(barrier::Fence::new(&subquery, resolved.clone()));
         }
         let alias = alias.clone().unwrap_or(TableAlias {
             explicit: true,

@@ -514,3 +514,4 @@ mod bounds;
 mod faithful;
 mod growth;
 mod names;
+mod open_keys;

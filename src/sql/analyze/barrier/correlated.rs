@@ -18,12 +18,7 @@ impl Walker<'_> {
     /// qualifier no FROM item of this SELECT has (the enclosing scopes are all that
     /// `self.from` holds once a SELECT's walk is done) and that the fence's own table does not
     /// capture.
-    pub(super) fn outer_column_for(
-        &self,
-        k: &Expr,
-        ty: Option<&str>,
-        target: &Target<'_, '_>,
-    ) -> bool {
+    pub(super) fn outer_column_for(&self, k: &Expr, ty: Option<&str>, target: &Rel<'_>) -> bool {
         if self.dialect != Dialect::Postgres {
             return false;
         }

@@ -16,12 +16,7 @@ impl<'c> Walker<'c> {
     /// In the conjunct `e`: `col op DATE 'YYYY-MM-DD'` (also `'...'::date` and
     /// `CAST('...' AS DATE)`) and `col BETWEEN` two such dates, where `col` is a timestamp
     /// column of `target`, the dates become timestamp literals of the same text (PostgreSQL).
-    pub(super) fn dates_as_timestamps(
-        &self,
-        e: &mut Expr,
-        target: &Target<'_, '_>,
-        unqualified: bool,
-    ) {
+    pub(super) fn dates_as_timestamps(&self, e: &mut Expr, target: &Rel<'_>, unqualified: bool) {
         if !self.dialect.comparisons_can_raise() {
             return;
         }

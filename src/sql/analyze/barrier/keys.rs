@@ -85,6 +85,7 @@ impl<'c> Walker<'c> {
         targets: &mut [Target<'_, '_>],
         equalities: &[(Expr, Expr)],
         narrowed: &[Vec<Option<String>>],
+        opened: &[bool],
     ) {
         if !self.dialect.comparisons_can_raise() || targets.len() < 2 {
             return;
@@ -127,6 +128,7 @@ impl<'c> Walker<'c> {
             changed = false;
             for (from, from_col, to, to_col) in &edges {
                 let narrows = reduced.get(*from).copied().unwrap_or(false)
+                    || opened.get(*from).copied().unwrap_or(false)
                     || narrowed.get(*from).is_some_and(|by| {
                         by.iter()
                             .any(|col| !col.as_ref().is_some_and(|c| self.col_eq(c, from_col)))
@@ -163,7 +165,7 @@ impl<'c> Walker<'c> {
     pub(super) fn range_column(
         &self,
         e: &Expr,
-        target: &Target<'_, '_>,
+        target: &Rel<'_>,
         unqualified: bool,
     ) -> Option<String> {
         let col = |x: &Expr| self.column_of(x, target, unqualified);
