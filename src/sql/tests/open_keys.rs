@@ -12,7 +12,7 @@ fn governed(dialect: Dialect, sql: &str) -> String {
 }
 
 /// The start of the subquery a product hand-off puts in the lines' fence.
-const KEYS: &str = "\"order_lines\".\"product_id\" IN (SELECT \"p\".\"id\" FROM (SELECT";
+const KEYS: &str = "\"order_lines\".\"product_id\" IN (SELECT \"p\".\"id\" FROM \"public\".\"products\" AS \"p\" WHERE ";
 
 #[test]
 fn a_narrowed_open_table_hands_its_keys_to_the_fence() {
@@ -34,9 +34,8 @@ fn a_narrowed_open_table_hands_its_keys_to_the_fence() {
         let at = out.find(KEYS).unwrap_or_else(|| panic!("{sql}: {out}"));
         let fence_end = out[at..].find(" OFFSET 0)").map(|e| at + e);
         let rest = &out[at..fence_end.unwrap_or(out.len())];
-        // The subquery reads the products as the role sees them, through the caller's
-        // predicates only, inside the lines' fence.
-        assert!(rest.contains("FROM \"public\".\"products\") p "), "{out}");
+        // The subquery reads the products through the caller's predicates only, inside the
+        // lines' fence.
         assert!(rest.ends_with(preds), "{sql}: {rest}");
         assert_eq!(out.matches(KEYS).count(), 1, "{out}");
     }

@@ -8,7 +8,7 @@
 //! of a table the role reads without a row filter (its plain name, or its derived table that
 //! hides columns) with an integer column of the same type of an unnarrowed fence, and the
 //! caller's own leakproof predicates (see `leakproof`) narrow that table, the fence also keeps
-//! only `col IN (SELECT p.id FROM <the table as the query names it> WHERE <those predicates>)`.
+//! only `col IN (SELECT p.id FROM <the table> AS p WHERE <those predicates>)`.
 //!
 //! A row it removes has no partner in the join. It reveals nothing: the subquery reads only
 //! rows the role sees in full, through predicates that are leakproof even on rows it may not
@@ -21,9 +21,6 @@ use super::*;
 /// predicates on it alone.
 pub(super) struct Open<'c> {
     rel: Rel<'c>,
-    /// The FROM item as the query names it (a catalog table, or its column-hiding derived
-    /// table), alias included.
-    factor: TableFactor,
     /// The predicates, each with the column it bounds if a range (see `range_column`).
     preds: Vec<(Option<String>, Expr)>,
 }
@@ -90,7 +87,6 @@ impl<'c> Walker<'c> {
                 table,
                 level: level.clone(),
             },
-            factor: tf.clone(),
             preds: Vec::new(),
         })
     }
@@ -99,10 +95,10 @@ impl<'c> Walker<'c> {
     /// and of inner joins' ON) that read its columns alone, leakproof-ly.
     pub(super) fn narrow_open(&self, opens: &mut [Open<'_>], residue: &[Expr]) {
         for open in opens.iter_mut() {
-            for part in residue {
+            for part in residue.iter().filter(|p| self.reads_only(p, &open.rel)) {
                 let mut part = part.clone();
                 self.dates_as_timestamps(&mut part, &open.rel, false);
-                if self.leakproof(&part, &open.rel, false) && self.reads_only(&part, &open.rel) {
+                if self.leakproof(&part, &open.rel, false) {
                     open.preds
                         .push((self.range_column(&part, &open.rel, false), part));
                 }
@@ -185,8 +181,27 @@ impl<'c> Walker<'c> {
                     }
                     continue;
                 }
+                // The base table itself, under the name the predicates use: they read only
+                // columns the role sees, and the subquery selects only the key.
+                let table = TableFactor::Table {
+                    name: quoted_name(&open.rel.table.name),
+                    alias: Some(TableAlias {
+                        explicit: true,
+                        name: quoted(&open.rel.name),
+                        columns: vec![],
+                        at: None,
+                    }),
+                    args: None,
+                    with_hints: vec![],
+                    version: None,
+                    with_ordinality: false,
+                    partitions: vec![],
+                    json_path: None,
+                    sample: None,
+                    index_hints: vec![],
+                };
                 let keys = crate::sql::rewrite::select_over(
-                    Some(open.factor.clone()),
+                    Some(table),
                     vec![SelectItem::UnnamedExpr(Expr::CompoundIdentifier(vec![
                         quoted(&open.rel.name),
                         quoted(&key),
