@@ -13,10 +13,11 @@
 //! leak, which is PostgreSQL's `security_barrier` rule done by the rewrite: comparisons of the
 //! table's own columns with constants where the comparison is leakproof (PostgreSQL marks them in
 //! `pg_proc.proleakproof`: same-type `= <> < <= > >=` of integers, floats, text, booleans, dates,
-//! timestamps, uuids; not numeric, not date against timestamp but see `dates`), `IS NULL`, `IN
-//! (constants)`, `BETWEEN`, and AND/OR/NOT of those; only where the meaning stays: a WHERE
-//! conjunct into a table not on the nullable side of an outer join, an ON conjunct of an inner
-//! or left join into that join's own table. Everything else stays above the fence.
+//! timestamps, uuids; not numeric, not date against timestamp but see `dates`), `IS NULL`, a
+//! boolean column as the predicate, `IN (constants)`, `BETWEEN`, and AND/OR/NOT of those; only
+//! where the meaning stays: a WHERE conjunct into a table not on the nullable side of an outer
+//! join, an ON conjunct of an inner or left join into that join's own table. Everything else
+//! stays above the fence.
 //! SQLite comparisons never raise, so there any comparison of a column with a literal moves.
 //!
 //! More moves in where it keeps the result the same, because a fence also keeps the planner
@@ -467,6 +468,13 @@ impl<'c> Walker<'c> {
                 (None, None) => false,
             },
             Expr::IsNull(x) | Expr::IsNotNull(x) => column(x).is_some(),
+            // A boolean column as the predicate itself (`WHERE active`, `active IS NOT TRUE`).
+            Expr::IsTrue(x) | Expr::IsNotTrue(x) | Expr::IsFalse(x) | Expr::IsNotFalse(x) => {
+                self.leakproof(x, target, unqualified)
+            }
+            Expr::Identifier(_) | Expr::CompoundIdentifier(_) => column(e).is_some_and(|ty| {
+                !self.dialect.comparisons_can_raise() || ty.as_deref() == Some("boolean")
+            }),
             Expr::InList { expr, list, .. } => column(expr).is_some_and(|ty| {
                 !list.is_empty() && list.iter().all(|k| self.constant_for(k, ty.as_deref()))
             }),

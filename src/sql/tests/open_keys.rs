@@ -29,6 +29,15 @@ fn a_narrowed_open_table_hands_its_keys_to_the_fence() {
             "SELECT count(*) FROM order_lines l, products p WHERE p.sku IN ('BOO-0091', 'TOY-0067') AND l.product_id = p.id",
             "WHERE p.sku IN ('BOO-0091', 'TOY-0067'))",
         ),
+        // A boolean column is a predicate of its own, and evaluating it cannot raise.
+        (
+            "SELECT count(*) FROM order_lines l JOIN products p ON p.id = l.product_id WHERE NOT p.active",
+            "WHERE NOT p.active)",
+        ),
+        (
+            "SELECT count(*) FROM order_lines l JOIN products p ON p.id = l.product_id WHERE p.active IS NOT TRUE",
+            "WHERE p.active IS NOT TRUE)",
+        ),
     ] {
         let out = governed(PG, sql);
         let at = out.find(KEYS).unwrap_or_else(|| panic!("{sql}: {out}"));
@@ -72,6 +81,10 @@ fn open_keys_are_handed_only_where_they_keep_the_rows_and_leak_nothing() {
         (
             "SELECT count(*) FROM order_lines l JOIN products p ON p.id = l.product_id WHERE p.price > 10",
             "numeric comparisons are not leakproof",
+        ),
+        (
+            "SELECT count(*) FROM order_lines l JOIN products p ON p.id = l.product_id WHERE p.name IS NOT TRUE",
+            "a text column is no predicate of its own (PostgreSQL would cast it, and may raise)",
         ),
         (
             "SELECT count(*) FROM order_lines l JOIN products p ON p.id = l.product_id WHERE p.category = 'Books' OR l.quantity > 3",
