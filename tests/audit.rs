@@ -684,6 +684,19 @@ async fn prune_keeps_the_rest_verifiable() {
     assert!(!ok && err.contains("record 3"), "{err}");
 }
 
+/// Hold the SQLite store's write lock in `dir`, as another process would, until `ROLLBACK`.
+async fn lock_store(dir: &Path) -> sqlx::SqliteConnection {
+    let url = format!("sqlite://{}", dir.join("store.db").display());
+    let mut lock = sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("connect");
+    sqlx::raw_sql("BEGIN EXCLUSIVE")
+        .execute(&mut lock)
+        .await
+        .expect("lock");
+    lock
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_store_that_cannot_be_written_fails_calls_closed() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -693,14 +706,7 @@ async fn a_store_that_cannot_be_written_fails_calls_closed() {
     let r = call(&client, "query", json!({"sql": "SELECT 1 AS one"})).await;
     assert_eq!(error_code(&r), None, "{}", text(&r));
     // Another process holds the store's write lock: records cannot be committed.
-    let url = format!("sqlite://{}", dir.path().join("store.db").display());
-    let mut lock = sqlx::SqliteConnection::connect(&url)
-        .await
-        .expect("connect");
-    sqlx::raw_sql("BEGIN EXCLUSIVE")
-        .execute(&mut lock)
-        .await
-        .expect("lock");
+    let mut lock = lock_store(dir.path()).await;
     let r = call(&client, "query", json!({"sql": "SELECT 2 AS two"})).await;
     assert_eq!(
         error_code(&r).as_deref(),
@@ -738,14 +744,7 @@ async fn a_store_locked_for_a_moment_delays_calls_and_loses_nothing() {
     let client = common::mcp::http_client(&server.url).await;
     let r = call(&client, "query", json!({"sql": "SELECT 1 AS one"})).await;
     assert_eq!(error_code(&r), None, "{}", text(&r));
-    let url = format!("sqlite://{}", dir.path().join("store.db").display());
-    let mut lock = sqlx::SqliteConnection::connect(&url)
-        .await
-        .expect("connect");
-    sqlx::raw_sql("BEGIN EXCLUSIVE")
-        .execute(&mut lock)
-        .await
-        .expect("lock");
+    let mut lock = lock_store(dir.path()).await;
     let locked = std::time::Instant::now();
     let release = tokio::spawn(async move {
         tokio::time::sleep(std::time::Duration::from_millis(1500)).await;

@@ -110,9 +110,14 @@ pub(crate) fn select_from(
     projection: Vec<SelectItem>,
     filter: Option<Expr>,
 ) -> Query {
-    let relation = TableFactor::Table {
-        name: table,
-        alias: None,
+    select_over(Some(table_factor(table, None)), projection, filter)
+}
+
+/// `<name> [AS <alias>]`, a plain table reference.
+pub(crate) fn table_factor(name: ObjectName, alias: Option<TableAlias>) -> TableFactor {
+    TableFactor::Table {
+        name,
+        alias,
         args: None,
         with_hints: vec![],
         version: None,
@@ -121,8 +126,7 @@ pub(crate) fn select_from(
         json_path: None,
         sample: None,
         index_hints: vec![],
-    };
-    select_over(Some(relation), projection, filter)
+    }
 }
 
 /// `(SELECT <expr>)`: a scalar subquery without FROM. PostgreSQL runs it only when a row

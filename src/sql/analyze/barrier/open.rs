@@ -183,23 +183,15 @@ impl<'c> Walker<'c> {
                 }
                 // The base table itself, under the name the predicates use: they read only
                 // columns the role sees, and the subquery selects only the key.
-                let table = TableFactor::Table {
-                    name: quoted_name(&open.rel.table.name),
-                    alias: Some(TableAlias {
+                let table = crate::sql::rewrite::table_factor(
+                    quoted_name(&open.rel.table.name),
+                    Some(TableAlias {
                         explicit: true,
                         name: quoted(&open.rel.name),
                         columns: vec![],
                         at: None,
                     }),
-                    args: None,
-                    with_hints: vec![],
-                    version: None,
-                    with_ordinality: false,
-                    partitions: vec![],
-                    json_path: None,
-                    sample: None,
-                    index_hints: vec![],
-                };
+                );
                 let keys = crate::sql::rewrite::select_over(
                     Some(table),
                     vec![SelectItem::UnnamedExpr(Expr::CompoundIdentifier(vec![
