@@ -206,6 +206,7 @@ impl<'c> Walker<'c> {
         // (of WHERE and of inner joins' ON), for `reduce_by_open_keys`.
         let mut opens: Vec<open::Open<'c>> = Vec::new();
         let mut residue: Vec<Expr> = Vec::new();
+        let keys = self.dialect.comparisons_can_raise();
         // `a.x = b.y` conjuncts of WHERE and of inner joins' ON (see `derive_key_ranges`).
         let mut equalities: Vec<(Expr, Expr)> = Vec::new();
         for twj in from.iter_mut() {
@@ -254,7 +255,9 @@ impl<'c> Walker<'c> {
                         && inner
                     {
                         equalities.extend(column_equalities(on));
-                        conjuncts(on.clone(), &mut residue);
+                        if keys {
+                            conjuncts(on.clone(), &mut residue);
+                        }
                     }
                     continue;
                 };
@@ -265,7 +268,10 @@ impl<'c> Walker<'c> {
                     }
                     let taken = std::mem::replace(on, Expr::value(Value::Boolean(true)));
                     let kept = self.move_conjuncts(taken, &mut target, false);
-                    if inner && let Some(kept) = &kept {
+                    if inner
+                        && keys
+                        && let Some(kept) = &kept
+                    {
                         conjuncts(kept.clone(), &mut residue);
                     }
                     *on = kept.unwrap_or_else(|| Expr::value(Value::Boolean(true)));
