@@ -283,7 +283,11 @@ async fn guesses_abandoned_mid_check_count_as_failures() {
         .build()
         .expect("client");
     // 24 more (the budget of 20 a minute refills as they go), each given up mid-check (its
-    // check began: the slots are free), one at a time.
+    // check began: the slots are free), one at a time. A check can end sooner than the first
+    // (which ran cold, beside other tests): a few may be answered 401 before the client gives
+    // up. Were abandoned guesses not counted, the at most 1 + 8 answered would stay within
+    // the budget and the address would not be refused below.
+    let mut answered = 0;
     for _ in 0..24 {
         let sent = impatient
             .post(&server.url)
@@ -294,12 +298,17 @@ async fn guesses_abandoned_mid_check_count_as_failures() {
             .send()
             .await;
         // (gave up before the answer, or refused at once once the address is blocked)
-        assert!(
-            sent.as_ref().map_or(true, |r| r.status().as_u16() == 429),
-            "{sent:?}"
-        );
+        match sent.as_ref().map(|r| r.status().as_u16()) {
+            Err(_) | Ok(429) => {}
+            Ok(401) => answered += 1,
+            Ok(_) => panic!("{sent:?}"),
+        }
         tokio::time::sleep(check + Duration::from_millis(50)).await;
     }
+    assert!(
+        answered <= 8,
+        "{answered} of 24 guesses were answered, not abandoned"
+    );
     // Counted once each, dropped or answered: the address is refused now, even with a valid
     // token it has not used before.
     assert_eq!(auth_status(&server.url, Some(&guess)).await.0, 429);
