@@ -20,17 +20,12 @@ impl<'c> Walker<'c> {
         if !self.dialect.comparisons_can_raise() || targets.len() < 2 {
             return;
         }
-        let locate = |targets: &[Target<'_, '_>], e: &Expr| -> Option<(usize, String)> {
-            targets.iter().enumerate().find_map(|(i, t)| {
-                let col = self.column_of(e, t, false)?;
-                let ty = t.table.column_type(&col)?;
-                (t.from_where && pg_class(ty) == Some(Class::Integer)).then_some((i, col))
-            })
-        };
         let mut derived: Vec<(usize, Expr)> = Vec::new();
         for (left, right) in equalities {
-            let (Some((i, x)), Some((j, y))) = (locate(targets, left), locate(targets, right))
-            else {
+            let (Some((i, x)), Some((j, y))) = (
+                self.integer_column(targets, left),
+                self.integer_column(targets, right),
+            ) else {
                 continue;
             };
             let (Some(a), Some(b)) = (targets.get(i), targets.get(j)) else {
@@ -90,17 +85,13 @@ impl<'c> Walker<'c> {
         if !self.dialect.comparisons_can_raise() || targets.len() < 2 {
             return;
         }
-        let key = |targets: &[Target<'_, '_>], e: &Expr| -> Option<(usize, String)> {
-            targets.iter().enumerate().find_map(|(i, t)| {
-                let col = self.column_of(e, t, false)?;
-                let ty = t.table.column_type(&col)?;
-                (t.from_where && pg_class(ty) == Some(Class::Integer)).then_some((i, col))
-            })
-        };
         // (parent, its primary key, child, the child's column)
         let mut edges: Vec<(usize, String, usize, String)> = Vec::new();
         for (left, right) in equalities {
-            let (Some((i, x)), Some((j, y))) = (key(targets, left), key(targets, right)) else {
+            let (Some((i, x)), Some((j, y))) = (
+                self.integer_column(targets, left),
+                self.integer_column(targets, right),
+            ) else {
                 continue;
             };
             let (Some(a), Some(b)) = (targets.get(i), targets.get(j)) else {
@@ -158,6 +149,16 @@ impl<'c> Walker<'c> {
                 changed = true;
             }
         }
+    }
+
+    /// The fence (its index) and integer column that `e` names, the fence not on the nullable
+    /// side of an outer join.
+    fn integer_column(&self, targets: &[Target<'_, '_>], e: &Expr) -> Option<(usize, String)> {
+        targets.iter().enumerate().find_map(|(i, t)| {
+            let col = self.column_of(e, t, false)?;
+            let ty = t.table.column_type(&col)?;
+            (t.from_where && pg_class(ty) == Some(Class::Integer)).then_some((i, col))
+        })
     }
 
     /// The one column of `target` that a moved predicate bounds by constants (`col op k`,
