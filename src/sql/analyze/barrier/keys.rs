@@ -21,19 +21,10 @@ impl<'c> Walker<'c> {
             return;
         }
         let mut derived: Vec<(usize, Expr)> = Vec::new();
-        for (left, right) in equalities {
-            let (Some((i, x)), Some((j, y))) = (
-                self.integer_column(targets, left),
-                self.integer_column(targets, right),
-            ) else {
-                continue;
-            };
+        for ((i, x, left), (j, y, right)) in self.fence_key_pairs(targets, equalities) {
             let (Some(a), Some(b)) = (targets.get(i), targets.get(j)) else {
                 continue;
             };
-            if i == j || a.table.column_type(&x) != b.table.column_type(&y) {
-                continue;
-            }
             for (source, col, to, other) in [(a, &x, j, right), (b, &y, i, left)] {
                 for (moved_col, pred) in &source.moved {
                     if !self.col_eq(moved_col, col) {
@@ -87,19 +78,10 @@ impl<'c> Walker<'c> {
         }
         // (parent, its primary key, child, the child's column)
         let mut edges: Vec<(usize, String, usize, String)> = Vec::new();
-        for (left, right) in equalities {
-            let (Some((i, x)), Some((j, y))) = (
-                self.integer_column(targets, left),
-                self.integer_column(targets, right),
-            ) else {
-                continue;
-            };
+        for ((i, x, _), (j, y, _)) in self.fence_key_pairs(targets, equalities) {
             let (Some(a), Some(b)) = (targets.get(i), targets.get(j)) else {
                 continue;
             };
-            if i == j || a.table.column_type(&x) != b.table.column_type(&y) {
-                continue;
-            }
             let primary = |t: &Target<'_, '_>, col: &str| match t.table.primary_key.as_slice() {
                 [k] => self.col_eq(k, col),
                 _ => false,
@@ -151,14 +133,29 @@ impl<'c> Walker<'c> {
         }
     }
 
-    /// The fence (its index) and integer column that `e` names, the fence not on the nullable
-    /// side of an outer join.
-    fn integer_column(&self, targets: &[Target<'_, '_>], e: &Expr) -> Option<(usize, String)> {
-        targets.iter().enumerate().find_map(|(i, t)| {
-            let col = self.column_of(e, t, false)?;
-            let ty = t.table.column_type(&col)?;
-            (t.from_where && pg_class(ty) == Some(Class::Integer)).then_some((i, col))
-        })
+    /// The equalities of `equalities` between integer columns of the same type of two fences
+    /// not on the nullable side of an outer join: each side as (fence index, column, the side's
+    /// expression).
+    fn fence_key_pairs<'e>(
+        &self,
+        targets: &[Target<'_, '_>],
+        equalities: &'e [(Expr, Expr)],
+    ) -> Vec<(KeySide<'e>, KeySide<'e>)> {
+        let integer_column = |e: &Expr| {
+            targets.iter().enumerate().find_map(|(i, t)| {
+                let col = self.column_of(e, t, false)?;
+                let ty = t.table.column_type(&col)?;
+                (t.from_where && pg_class(ty) == Some(Class::Integer)).then_some((i, col, ty))
+            })
+        };
+        equalities
+            .iter()
+            .filter_map(|(left, right)| {
+                let (i, x, tx) = integer_column(left)?;
+                let (j, y, ty) = integer_column(right)?;
+                (i != j && tx == ty).then_some(((i, x, left), (j, y, right)))
+            })
+            .collect()
     }
 
     /// The one column of `target` that a moved predicate bounds by constants (`col op k`,
@@ -199,6 +196,9 @@ impl<'c> Walker<'c> {
         }
     }
 }
+
+/// One side of a fence key equality: the fence's index, its column, the side as written.
+type KeySide<'e> = (usize, String, &'e Expr);
 
 /// The `a = b` conjuncts of `e` whose both sides are column references (`(a, b)` pairs).
 pub(super) fn column_equalities(e: &Expr) -> Vec<(Expr, Expr)> {
