@@ -90,10 +90,21 @@ const POSTGRES_ONLY: &[&str] = &[
     "SELECT count(*) FROM orders WHERE ordered_at = DATE '2025-03-02' OR ordered_at <> CAST('2024-01-01' AS DATE)",
     "SELECT count(*) FROM orders WHERE CAST(status || customer_id::text AS int) = 1",
     "SELECT name FROM customers WHERE id = 15 AND CAST(name AS int) = 1",
+    // Arrays and row values of constants, moved inside; FETCH FIRST as the fence's LIMIT.
+    "SELECT id FROM orders WHERE customer_id = ANY (ARRAY[15, 34, 36, 7, 8]) ORDER BY id",
+    "SELECT count(*) FROM orders WHERE customer_id = ANY (ARRAY[15, 36, 7, 8]) AND 1/(CASE WHEN customer_id = 15 THEN 0 ELSE 1 END) = 1",
+    "SELECT count(*) FROM order_lines WHERE (order_id, line_no) IN ((3, 1), (1, 1), (2, 1), (3, 2))",
+    "SELECT id, status FROM orders o ORDER BY o.id DESC FETCH FIRST 3 ROWS ONLY",
+    // Times relative to now: moved inside, or a looser copy inside and the caller's above.
+    "SELECT count(*) FROM orders WHERE ordered_at >= current_date - interval '3 years'",
+    "SELECT id FROM orders WHERE ordered_at < current_date - 700 ORDER BY ordered_at DESC, id LIMIT 5",
+    "SELECT count(*) FROM orders WHERE ordered_at > date_trunc('year', now()) - interval '3 years' AND 1/(CASE WHEN customer_id = 15 THEN 0 ELSE 1 END) = 1",
+    "SELECT c.city, count(*) AS n FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.ordered_at BETWEEN date_trunc('year', now()) - interval '3 years' AND now() GROUP BY 1 ORDER BY 1",
 ];
 
 const SQLITE_ONLY: &[&str] = &[
     "SELECT count(*) FROM orders WHERE json_extract(CASE WHEN customer_id = 15 THEN '{' ELSE '{}' END, '$') IS NOT NULL",
+    "SELECT count(*) FROM orders WHERE ordered_at >= date('now', '-1100 days') AND json_extract(CASE WHEN customer_id = 15 THEN '{' ELSE '{}' END, '$') IS NOT NULL",
 ];
 
 fn north() -> BTreeMap<String, String> {
@@ -311,6 +322,15 @@ async fn postgres_filtered_lookups_keep_their_index() {
         (
             "SELECT id FROM orders WHERE ordered_at >= DATE '2025-12-30'",
             "idx_orders_ordered_at",
+        ),
+        // A time relative to now: a bound in the fence (two days looser than `now()`'s type).
+        (
+            "SELECT id FROM orders WHERE ordered_at >= now() - interval '30 days'",
+            "idx_orders_ordered_at",
+        ),
+        (
+            "SELECT id FROM orders WHERE customer_id = ANY (ARRAY[7, 8])",
+            "idx_orders_customer_id",
         ),
         // A join of a fence the caller narrowed with another: the other is read by its key
         // (the keys of the narrowed fence are carried into it), not all of it.

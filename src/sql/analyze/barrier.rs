@@ -14,14 +14,16 @@
 //! table's own columns with constants where the comparison is leakproof (PostgreSQL marks them in
 //! `pg_proc.proleakproof`: same-type `= <> < <= > >=` of integers, floats, text, booleans, dates,
 //! timestamps, uuids; not numeric, not date against timestamp but see `dates`), `IS NULL`, a
-//! boolean column as the predicate, `IN (constants)`, `BETWEEN`, and AND/OR/NOT of those; only
+//! boolean column as the predicate, `IN (constants)`, `= ANY (ARRAY[constants])`, row values
+//! of columns against constants, `BETWEEN`, times relative to now (`relative`: moved when of
+//! the column's type, else a looser copy), and AND/OR/NOT of those; only
 //! where the meaning stays: a WHERE conjunct into a table not on the nullable side of an outer
 //! join, an ON conjunct of an inner or left join into that join's own table. Everything else
 //! stays above the fence.
 //! SQLite comparisons never raise, so there any comparison of a column with a literal moves.
 //!
 //! More moves in where it keeps the result the same, because a fence also keeps the planner
-//! from doing it itself: the ORDER BY and LIMIT of a plain single-table SELECT
+//! from doing it itself: the ORDER BY and LIMIT (or FETCH FIRST) of a plain single-table SELECT
 //! (`push_order_into_fence`); on PostgreSQL, a key range carried across an inner join's integer
 //! equality into the other table's fence (`derive_key_ranges`), a narrowed parent's keys
 //! into its child's fence (`reduce_by_join_keys`), and the keys of a table without a row filter
@@ -40,6 +42,7 @@ mod keys;
 mod leakproof;
 mod open;
 mod order;
+mod relative;
 
 pub(super) use columns::statistics_blind;
 
@@ -294,6 +297,13 @@ impl<'c> Walker<'c> {
                         self.move_into(part, target, single);
                         continue 'conjunct;
                     }
+                    let bounds = self.relative_bounds(&part, target, single);
+                    if !bounds.is_empty() {
+                        for bound in bounds {
+                            self.move_into(bound, target, single);
+                        }
+                        break;
+                    }
                 }
                 kept.push(part);
             }
@@ -369,6 +379,9 @@ impl<'c> Walker<'c> {
             if self.leakproof(&part, target, unqualified) {
                 self.move_into(part, target, unqualified);
             } else {
+                for bound in self.relative_bounds(&part, target, unqualified) {
+                    self.move_into(bound, target, unqualified);
+                }
                 kept.push(part);
             }
         }

@@ -512,6 +512,7 @@ fn printer_infidelity_cannot_smuggle_sql() {
 mod barrier;
 mod bounds;
 mod faithful;
+mod fence_forms;
 mod growth;
 mod names;
 mod open_keys;

@@ -6,7 +6,9 @@
 //! The date is compared as the timestamp of its midnight (in the session's time zone for
 //! `timestamptz`), which a timestamp literal of the same text denotes exactly; written so,
 //! the comparison is the same-type one, which is leakproof, and moves in. Only plain
-//! `YYYY-MM-DD` dates are rewritten (`infinity` or a year past 9999 stay as they are).
+//! `YYYY-MM-DD` dates are rewritten (`infinity` or a year past 9999 stay as they are). A time
+//! relative to now of a lower type (`current_date - 7`) gets the cast the comparison would
+//! apply to it (`relative`).
 
 use sqlparser::ast::{TimezoneInfo, TypedString, ValueWithSpan};
 
@@ -66,6 +68,7 @@ impl<'c> Walker<'c> {
 
 /// `k`, a date literal of a plain `YYYY-MM-DD` date, becomes `TIMESTAMP '...'` of type `ty`.
 fn as_timestamp(k: &mut Expr, ty: DataType) {
+    super::relative::raise_relative(k, &ty);
     let text = match k {
         Expr::TypedString(TypedString {
             data_type: DataType::Date,

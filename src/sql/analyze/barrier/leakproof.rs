@@ -22,6 +22,11 @@ impl<'c> Walker<'c> {
                 op: UnaryOperator::Not,
                 expr,
             } => self.leakproof(expr, target, unqualified),
+            Expr::BinaryOp { left, op, right }
+                if is_comparison(op) && matches!(left.as_ref(), Expr::Tuple(_)) =>
+            {
+                self.row_constant(left, right, target, unqualified)
+            }
             Expr::BinaryOp {
                 left,
                 op:
@@ -54,9 +59,34 @@ impl<'c> Walker<'c> {
             Expr::Identifier(_) | Expr::CompoundIdentifier(_) => column(e).is_some_and(|ty| {
                 !self.dialect.comparisons_can_raise() || ty.as_deref() == Some("boolean")
             }),
+            // `(a, b) IN ((1, 2), (3, 4))`: PostgreSQL compares row values column by column,
+            // each with the column type's own operator.
+            Expr::InList { expr, list, .. } if matches!(expr.as_ref(), Expr::Tuple(_)) => {
+                !list.is_empty()
+                    && list
+                        .iter()
+                        .all(|row| self.row_constant(expr, row, target, unqualified))
+            }
             Expr::InList { expr, list, .. } => column(expr).is_some_and(|ty| {
                 !list.is_empty() && list.iter().all(|k| self.constant_for(k, ty.as_deref()))
             }),
+            // `col = ANY (ARRAY[1, 2])`, `col <> ALL ('{1,2}')` (PostgreSQL): the column type's
+            // own operator applied to each element.
+            Expr::AnyOp {
+                left,
+                compare_op,
+                right,
+                ..
+            }
+            | Expr::AllOp {
+                left,
+                compare_op,
+                right,
+            } => {
+                self.dialect.comparisons_can_raise()
+                    && is_comparison(compare_op)
+                    && column(left).is_some_and(|ty| self.constant_array_for(right, ty.as_deref()))
+            }
             Expr::Between {
                 expr, low, high, ..
             } => column(expr).is_some_and(|ty| {
@@ -74,8 +104,34 @@ impl<'c> Walker<'c> {
         matches!((a, b), (Some(a), Some(b)) if a == b && pg_class(a).is_some())
     }
 
+    /// `(a, b)` (columns of `target`) against `(1, 2)`, constants of their types, position by
+    /// position.
+    fn row_constant(&self, cols: &Expr, row: &Expr, target: &Rel<'_>, unqualified: bool) -> bool {
+        let (Expr::Tuple(cols), Expr::Tuple(values)) = (cols, row) else {
+            return false;
+        };
+        cols.len() == values.len()
+            && cols.iter().zip(values).all(|(c, v)| {
+                self.typed_column(c, target, unqualified)
+                    .is_some_and(|ty| self.constant_for(v, ty.as_deref()))
+            })
+    }
+
+    /// An array of constants of type `ty`: `ARRAY[...]` of such constants, or a string literal
+    /// (converted to the column type's array type when the query is parsed).
+    fn constant_array_for(&self, k: &Expr, ty: Option<&str>) -> bool {
+        match k {
+            Expr::Nested(x) => self.constant_array_for(x, ty),
+            Expr::Array(a) => !a.elem.is_empty() && a.elem.iter().all(|e| self.constant_for(e, ty)),
+            Expr::Value(v) => {
+                matches!(v.value, Value::SingleQuotedString(_)) && ty.and_then(pg_class).is_some()
+            }
+            _ => false,
+        }
+    }
+
     /// Whether `k` is a constant that a column of type `ty` compares with leakproof-ly.
-    fn constant_for(&self, k: &Expr, ty: Option<&str>) -> bool {
+    pub(super) fn constant_for(&self, k: &Expr, ty: Option<&str>) -> bool {
         if !self.dialect.comparisons_can_raise() {
             return sqlite_constant(k);
         }
@@ -87,6 +143,8 @@ impl<'c> Walker<'c> {
 
     fn pg_constant(&self, k: &Expr, class: Class, ty: &str) -> bool {
         match k {
+            // `now() - interval '30 days'` against a timestamptz column (`relative`).
+            _ if class == Class::Other && self.relative_time_for(k, ty) => true,
             Expr::Nested(x) => self.pg_constant(x, class, ty),
             Expr::UnaryOp {
                 op: UnaryOperator::Minus | UnaryOperator::Plus,
@@ -164,6 +222,20 @@ fn sqlite_constant(k: &Expr) -> bool {
         Expr::Value(_) => true,
         Expr::TypedString(_) => true,
         Expr::Cast { expr, .. } => matches!(expr.as_ref(), Expr::Value(_)),
+        Expr::Function(_) => relative::sqlite_clock(k),
         _ => false,
     }
+}
+
+/// `= <> < <= > >=`.
+fn is_comparison(op: &BinaryOperator) -> bool {
+    matches!(
+        op,
+        BinaryOperator::Eq
+            | BinaryOperator::NotEq
+            | BinaryOperator::Lt
+            | BinaryOperator::LtEq
+            | BinaryOperator::Gt
+            | BinaryOperator::GtEq
+    )
 }

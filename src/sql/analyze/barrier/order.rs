@@ -15,7 +15,7 @@ impl<'c> Walker<'c> {
     /// query, the row cap that `rewrite` pushes as `LIMIT cap+1`. The sort runs on the
     /// fence's own output, after the row filter, and reads only columns the role may see.
     pub(in crate::sql::analyze) fn push_order_into_fence(&self, q: &mut Query, cap: Option<u64>) {
-        if self.fences.is_empty() || self.mode != Mode::Caller || q.fetch.is_some() {
+        if self.fences.is_empty() || self.mode != Mode::Caller {
             return;
         }
         let Some(limit) = fence_limit(q, cap) else {
@@ -108,8 +108,9 @@ impl<'c> Walker<'c> {
     }
 }
 
-/// How many rows a query's own `LIMIT n [OFFSET k]` (literals) reads: `n + k`, with `n` no more
-/// than `cap + 1`; `cap + 1` when it has no LIMIT and a row cap applies to it.
+/// How many rows a query's own `LIMIT n [OFFSET k]` or `[OFFSET k] FETCH FIRST n ROWS ONLY`
+/// (literals) reads: `n + k`, with `n` no more than `cap + 1`; `cap + 1` when it has no LIMIT
+/// and a row cap applies to it.
 fn fence_limit(q: &Query, cap: Option<u64>) -> Option<u64> {
     let literal = |e: &Expr| match e {
         Expr::Value(v) => match &v.value {
@@ -119,6 +120,32 @@ fn fence_limit(q: &Query, cap: Option<u64>) -> Option<u64> {
         _ => None,
     };
     let fetch = cap.map(|c| c.saturating_add(1));
+    // `FETCH FIRST n ROWS ONLY` is a LIMIT; `WITH TIES` and `PERCENT` are not.
+    if let Some(f) = &q.fetch {
+        if f.with_ties || f.percent {
+            return None;
+        }
+        let n = match &f.quantity {
+            Some(e) => literal(e)?,
+            None => 1,
+        };
+        let n = fetch.map_or(n, |c| n.min(c));
+        let k = match &q.limit_clause {
+            None
+            | Some(LimitClause::LimitOffset {
+                limit: None,
+                offset: None,
+                ..
+            }) => 0,
+            Some(LimitClause::LimitOffset {
+                limit: None,
+                offset: Some(o),
+                limit_by,
+            }) if limit_by.is_empty() => literal(&o.value)?,
+            Some(_) => return None,
+        };
+        return Some(n.saturating_add(k).min(i64::MAX as u64));
+    }
     match &q.limit_clause {
         None => fetch,
         Some(LimitClause::LimitOffset {
