@@ -59,6 +59,7 @@ const BOTH: &[&str] = &[
     "SELECT * FROM orders o ORDER BY o.customer_id DESC, o.id",
     "SELECT id FROM orders WHERE status = 'shipped' ORDER BY id DESC LIMIT 4",
     "SELECT id FROM orders WHERE 1/(CASE WHEN customer_id = 15 THEN 0 ELSE 1 END) = 1 ORDER BY id LIMIT 3",
+    "SELECT o.id, upper(o.status) AS s, (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id) AS n FROM orders o ORDER BY o.id DESC LIMIT 4",
     // Key ranges carried across inner-join equalities into the other fence (PostgreSQL).
     "SELECT c.id, count(*) AS n FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.id < 40 GROUP BY c.id ORDER BY c.id",
     "SELECT count(*) FROM orders o, customers c WHERE c.id = o.customer_id AND o.customer_id IN (1, 2, 3, 15, 34, 36)",

@@ -272,12 +272,16 @@ fn order_and_limit_stay_outside_where_moving_them_would_change_the_rows() {
             "a window function",
         ),
         (
-            "SELECT id, upper(status) FROM orders ORDER BY id LIMIT 5",
-            "a function in the output",
+            "SELECT id, generate_series(1, 2) FROM orders ORDER BY id LIMIT 5",
+            "a set-returning function in the output",
         ),
         (
-            "SELECT id, (SELECT 1) FROM orders ORDER BY id LIMIT 5",
-            "a subquery in the output",
+            "SELECT id, upper(status), lower(max(status)) FROM orders ORDER BY id LIMIT 5",
+            "an aggregate inside a scalar function",
+        ),
+        (
+            "SELECT id, (SELECT 1) AS one, hex(status) FROM orders ORDER BY id LIMIT 5",
+            "a function not known to be scalar",
         ),
         (
             "SELECT DISTINCT status FROM orders ORDER BY status LIMIT 5",

@@ -100,6 +100,21 @@ fn fetch_first_goes_inside_the_fence_as_a_limit() {
         let out = governed(PG, sql);
         assert!(out.contains(inside), "{sql}: {out}");
     }
+    // Scalar functions and subqueries in the output compute a value per row: the rows are the
+    // same, and the ORDER BY and LIMIT go inside.
+    for dialect in [PG, LITE] {
+        for sql in [
+            "SELECT id, upper(status) AS s, round(id / 3) FROM orders ORDER BY id LIMIT 5",
+            "SELECT o.id, (SELECT sum(l.quantity) FROM order_lines l WHERE l.order_id = o.id) AS items FROM orders o ORDER BY o.id LIMIT 5",
+            "SELECT id, EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = orders.id) AS has_lines FROM orders ORDER BY id LIMIT 5",
+        ] {
+            let out = governed(dialect, sql);
+            assert!(
+                out.contains("ORDER BY \"orders\".\"id\" LIMIT 5 OFFSET 0)"),
+                "{sql}: {out}"
+            );
+        }
+    }
     // WITH TIES keeps the rows tied with the last: nothing goes inside.
     let sql = "SELECT id, status FROM orders ORDER BY status FETCH FIRST 3 ROWS WITH TIES";
     let out = governed(PG, sql);

@@ -167,17 +167,27 @@ fn fence_limit(q: &Query, cap: Option<u64>) -> Option<u64> {
 }
 
 /// A SELECT whose output rows are its one FROM item's rows, one for one, in any order: no
-/// WHERE left, no grouping, no DISTINCT, no window clause, and no function or subquery in the
-/// output list.
+/// WHERE left, no grouping, no DISTINCT, no window clause, and in the output list no function
+/// but the plain scalar ones of [`SCALAR`] (an aggregate, window or set-returning function
+/// depends on the whole row set, and a function a policy added may be any of those).
+/// Subqueries in the output list are values of their row, computed after the LIMIT either way.
 fn plain_select(s: &Select) -> bool {
     let grouped = match &s.group_by {
         GroupByExpr::Expressions(exprs, modifiers) => !exprs.is_empty() || !modifiers.is_empty(),
         GroupByExpr::All(_) => true,
     };
-    let computed = sqlparser::ast::visit_expressions(&s.projection, |e| match e {
-        Expr::Function(_) | Expr::Subquery(_) | Expr::Exists { .. } | Expr::InSubquery { .. } => {
-            std::ops::ControlFlow::Break(())
+    let mut projection = s.projection.clone();
+    let _ = sqlparser::ast::visit_expressions_mut(&mut projection, |e| {
+        if matches!(
+            e,
+            Expr::Subquery(_) | Expr::Exists { .. } | Expr::InSubquery { .. }
+        ) {
+            *e = Expr::value(Value::Null);
         }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    let computed = sqlparser::ast::visit_expressions(&projection, |e| match e {
+        Expr::Function(f) if !scalar(f) => std::ops::ControlFlow::Break(()),
         _ => std::ops::ControlFlow::Continue(()),
     })
     .is_break();
@@ -196,4 +206,62 @@ fn plain_select(s: &Select) -> bool {
         && s.distribute_by.is_empty()
         && s.sort_by.is_empty()
         && s.into.is_none()
+}
+
+/// Built-in functions of one row's values, on both databases' allow-lists: one output row
+/// each, whatever the rows around it.
+const SCALAR: &[&str] = &[
+    "abs",
+    "age",
+    "btrim",
+    "ceil",
+    "ceiling",
+    "char_length",
+    "coalesce",
+    "concat",
+    "concat_ws",
+    "date",
+    "date_part",
+    "date_trunc",
+    "datetime",
+    "floor",
+    "greatest",
+    "ifnull",
+    "iif",
+    "initcap",
+    "instr",
+    "julianday",
+    "least",
+    "left",
+    "length",
+    "lower",
+    "ltrim",
+    "md5",
+    "nullif",
+    "position",
+    "replace",
+    "reverse",
+    "right",
+    "round",
+    "rtrim",
+    "sign",
+    "split_part",
+    "strftime",
+    "substr",
+    "substring",
+    "to_char",
+    "trim",
+    "trunc",
+    "upper",
+];
+
+/// A call of a [`SCALAR`] function by its plain name, with no window, filter or ordered set.
+fn scalar(f: &Function) -> bool {
+    let [sqlparser::ast::ObjectNamePart::Identifier(name)] = f.name.0.as_slice() else {
+        return false;
+    };
+    f.over.is_none()
+        && f.filter.is_none()
+        && f.within_group.is_empty()
+        && SCALAR.contains(&name.value.to_ascii_lowercase().as_str())
 }
