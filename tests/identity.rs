@@ -395,11 +395,37 @@ async fn guesses_sent_at_once_are_checked_at_most_twenty_at_a_time() {
     let (id, _) = create(&store, "ana", "analyst", &["region=north"], &[]);
     let server = server(&dir.path().join("a"), &store).await;
     let before = argon2_runs(&server).await;
+    // Each guess on a connection opened beforehand, all sent together: a client's set-up on a
+    // busy machine would otherwise spread them over long enough for the first checks to end
+    // (and their places to free) before the last guesses arrive.
+    let health = server.url.replace("/mcp", "/healthz");
+    let mut clients = Vec::new();
+    for _ in 0..60 {
+        let client = reqwest::Client::new();
+        client.get(&health).send().await.expect("healthz");
+        clients.push(client);
+    }
+    let go = std::sync::Arc::new(tokio::sync::Barrier::new(60));
     let started = Instant::now();
-    let guesses: Vec<_> = (0..60)
-        .map(|i| {
-            let (url, guess) = (server.url.clone(), format!("swd_{id}_{i:064x}"));
-            tokio::spawn(async move { auth_status(&url, Some(&guess)).await.0 })
+    let guesses: Vec<_> = clients
+        .into_iter()
+        .enumerate()
+        .map(|(i, client)| {
+            let (url, guess, go) = (server.url.clone(), format!("swd_{id}_{i:064x}"), go.clone());
+            tokio::spawn(async move {
+                go.wait().await;
+                let r = client
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .header("accept", "application/json, text/event-stream")
+                    .header("mcp-protocol-version", "2025-06-18")
+                    .header("authorization", format!("Bearer {guess}"))
+                    .body(r#"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{}}"#)
+                    .send()
+                    .await
+                    .expect("request");
+                r.status().as_u16()
+            })
         })
         .collect();
     let mut codes = Vec::new();
