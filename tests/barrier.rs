@@ -101,6 +101,13 @@ const POSTGRES_ONLY: &[&str] = &[
     "SELECT id FROM orders WHERE ordered_at < current_date - 700 ORDER BY ordered_at DESC, id LIMIT 5",
     "SELECT count(*) FROM orders WHERE ordered_at > date_trunc('year', now()) - interval '3 years' AND 1/(CASE WHEN customer_id = 15 THEN 0 ELSE 1 END) = 1",
     "SELECT c.city, count(*) AS n FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.ordered_at BETWEEN date_trunc('year', now()) - interval '3 years' AND now() GROUP BY 1 ORDER BY 1",
+    // ORDER BY and LIMIT inside the first table's fence past joins kept one for one by the
+    // other tables' keys.
+    "SELECT o.id, o.ordered_at, c.name FROM orders o JOIN customers c ON c.id = o.customer_id ORDER BY o.ordered_at DESC, o.id LIMIT 7",
+    "SELECT l.order_id, l.line_no, p.name FROM order_lines l JOIN products p ON p.id = l.product_id ORDER BY l.order_id DESC, l.line_no LIMIT 6",
+    "SELECT l.order_id, l.line_no, o.status FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.status = 'shipped' ORDER BY l.order_id, l.line_no LIMIT 4",
+    "SELECT l.order_id, l.line_no FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.id > 30 ORDER BY l.order_id, l.line_no LIMIT 5",
+    "SELECT o.id, e.name FROM orders o JOIN employees e ON e.id = o.employee_id ORDER BY o.id DESC LIMIT 5",
 ];
 
 const SQLITE_ONLY: &[&str] = &[
@@ -332,6 +339,12 @@ async fn postgres_filtered_lookups_keep_their_index() {
         (
             "SELECT id FROM orders WHERE customer_id = ANY (ARRAY[7, 8])",
             "idx_orders_customer_id",
+        ),
+        // The first lines in key order, with their products: read along the key and stopped,
+        // not every line of the region joined first.
+        (
+            "SELECT l.order_id, l.line_no, p.name FROM order_lines l JOIN products p ON p.id = l.product_id ORDER BY l.order_id, l.line_no LIMIT 5",
+            "order_lines_pkey",
         ),
         // A join of a fence the caller narrowed with another: the other is read by its key
         // (the keys of the narrowed fence are carried into it), not all of it.

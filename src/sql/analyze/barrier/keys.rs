@@ -234,7 +234,7 @@ pub(super) fn column_equalities(e: &Expr) -> Vec<(Expr, Expr)> {
 /// selecting one key column. `None` unless the fence is a plain SELECT with nothing but the
 /// fence's own OFFSET (no ORDER BY or LIMIT moved in) and reads nothing from outside itself (a
 /// correlated predicate's outer name could mean another table inside the other fence).
-fn keys_of(target: &Target<'_, '_>, col: &str) -> Option<Query> {
+pub(super) fn keys_of(target: &Target<'_, '_>, col: &str) -> Option<Query> {
     let q: &Query = target.query;
     let only_fence = matches!(&q.limit_clause, Some(LimitClause::LimitOffset {
         limit: None,

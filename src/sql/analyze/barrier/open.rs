@@ -20,7 +20,7 @@ use super::*;
 /// An inner-joined table that the role reads without a row filter, with the caller's leakproof
 /// predicates on it alone.
 pub(super) struct Open<'c> {
-    rel: Rel<'c>,
+    pub(super) rel: Rel<'c>,
     /// The predicates, each with the column it bounds if a range (see `range_column`).
     preds: Vec<(Option<String>, Expr)>,
 }

@@ -54,16 +54,21 @@ impl<'c> Walker<'c> {
         let [twj] = s.from.as_mut_slice() else {
             return;
         };
-        if !twj.joins.is_empty() {
-            return;
-        }
-        let Some(target) = self.target(
-            &mut twj.relation,
-            true,
-            &std::rc::Rc::new(vec![ANY_NAME.to_string()]),
-        ) else {
+        let TableWithJoins { relation, joins } = twj;
+        let level = std::rc::Rc::new(vec![ANY_NAME.to_string()]);
+        let Some(mut target) = self.target(relation, true, &level) else {
             return;
         };
+        // Inner joins that keep the fence's rows one for one, with the keys that make them so.
+        let mut keys = Vec::with_capacity(joins.len());
+        for join in joins.iter_mut() {
+            let Some(k) = self.one_for_one(join, &target, &level) else {
+                return;
+            };
+            keys.push(k);
+        }
+        // With joins, only qualified names: a bare one may be another table's column.
+        let unqualified = keys.is_empty();
         let mut inner = Vec::with_capacity(items.len());
         for item in items {
             let sort_ok = matches!(
@@ -80,7 +85,7 @@ impl<'c> Walker<'c> {
                     return;
                 }
             }
-            let Some(col) = self.column_of(&item.expr, &target, true) else {
+            let Some(col) = self.column_of(&item.expr, &target, unqualified) else {
                 return;
             };
             inner.push(OrderByExpr {
@@ -89,10 +94,24 @@ impl<'c> Walker<'c> {
                 with_fill: None,
             });
         }
-        let fenced = target.query;
-        if fenced.order_by.is_some() || !matches!(fenced.body.as_ref(), SetExpr::Select(_)) {
+        if target.query.order_by.is_some()
+            || !matches!(target.query.body.as_ref(), SetExpr::Select(_))
+        {
             return;
         }
+        for (col, subquery) in keys {
+            if !keyed_by(target.query, &col, &subquery) {
+                let column =
+                    Expr::CompoundIdentifier(vec![quoted(&target.table.name.name), quoted(&col)]);
+                let e = Expr::InSubquery {
+                    expr: Box::new(column),
+                    subquery: Box::new(subquery),
+                    negated: false,
+                };
+                and_into_fence(e, &mut target);
+            }
+        }
+        let fenced = target.query;
         fenced.order_by = Some(OrderBy {
             kind: OrderByKind::Expressions(inner),
             interpolate: None,
@@ -105,6 +124,84 @@ impl<'c> Walker<'c> {
             }),
             limit_by: vec![],
         });
+    }
+
+    /// For an inner join of the fenced table `d` (the FROM list's first) with another table on
+    /// `x.pk = d.col` alone, `x`'s single-column integer primary key against a column of `d`
+    /// of the same type, where `x` is a fence or a table without a row filter (PostgreSQL):
+    /// `col` and the query of `x`'s keys as the role sees them. With `d.col IN (<those keys>)`
+    /// inside `d`'s fence, each row of the fence has exactly one partner in the join, so the
+    /// join keeps the fence's rows one for one, and an ORDER BY and LIMIT on `d`'s columns may
+    /// go inside it as for a single table: `orders o JOIN customers c ON c.id = o.customer_id
+    /// ORDER BY o.ordered_at DESC LIMIT 10` reads the latest orders of the region by index and
+    /// stops, instead of joining them all. The subquery reads only rows the role sees, through
+    /// predicates already moved into `x`'s fence (leakproof), and the comparison is integer
+    /// equality.
+    fn one_for_one(
+        &self,
+        join: &mut Join,
+        d: &Target<'_, '_>,
+        level: &std::rc::Rc<Vec<String>>,
+    ) -> Option<(String, Query)> {
+        if !self.dialect.comparisons_can_raise() {
+            return None;
+        }
+        let Join {
+            relation,
+            join_operator,
+            ..
+        } = join;
+        let (JoinOperator::Join(JoinConstraint::On(on))
+        | JoinOperator::Inner(JoinConstraint::On(on))) = join_operator
+        else {
+            return None;
+        };
+        let mut on = &*on;
+        while let Expr::Nested(x) = on {
+            on = x;
+        }
+        let Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Eq,
+            right,
+        } = on
+        else {
+            return None;
+        };
+        let d_column = |e: &Expr| {
+            let col = self.column_of(e, d, false)?;
+            let ty = d.table.column_type(&col)?.to_string();
+            (pg_class(&ty) == Some(Class::Integer)).then_some((col, ty))
+        };
+        let x_key = |rel: &Rel<'_>, e: &Expr| {
+            let col = self.column_of(e, rel, false)?;
+            let ty = rel.table.column_type(&col)?.to_string();
+            matches!(rel.table.primary_key.as_slice(), [k] if self.col_eq(k, &col))
+                .then_some((col, ty))
+        };
+        // Which side is which, the types equal.
+        let pair = |rel: &Rel<'_>| {
+            [(left, right), (right, left)]
+                .into_iter()
+                .find_map(|(a, b)| {
+                    let (key, kty) = x_key(rel, a)?;
+                    let (col, cty) = d_column(b)?;
+                    (kty == cty).then_some((key, col))
+                })
+        };
+        if let Some(open) = self.open(relation, true, level) {
+            let (key, col) = pair(&open.rel)?;
+            let table = crate::sql::rewrite::table_factor(quoted_name(&open.rel.table.name), None);
+            let keys = crate::sql::rewrite::select_over(
+                Some(table),
+                vec![SelectItem::UnnamedExpr(Expr::Identifier(quoted(&key)))],
+                None,
+            );
+            return Some((col, keys));
+        }
+        let x = self.target(relation, true, level)?;
+        let (key, col) = pair(&x)?;
+        Some((col, keys::keys_of(&x, &key)?))
     }
 }
 
@@ -264,4 +361,27 @@ fn scalar(f: &Function) -> bool {
         && f.filter.is_none()
         && f.within_group.is_empty()
         && SCALAR.contains(&name.value.to_ascii_lowercase().as_str())
+}
+
+/// Whether the fence's WHERE has `col IN (<keys>)` already, the same subquery (the hand-off of
+/// a narrowed parent's keys, `keys`); any other `IN` on the column (a row filter's own) is no
+/// reason to leave it out.
+fn keyed_by(fence: &Query, col: &str, keys: &Query) -> bool {
+    let SetExpr::Select(select) = fence.body.as_ref() else {
+        return false;
+    };
+    sqlparser::ast::visit_expressions(&select.selection, |e| match e {
+        Expr::InSubquery {
+            expr,
+            subquery,
+            negated: false,
+        } if subquery.as_ref() == keys
+            && matches!(expr.as_ref(), Expr::CompoundIdentifier(parts)
+                if parts.last().is_some_and(|p| p.value == col)) =>
+        {
+            std::ops::ControlFlow::Break(())
+        }
+        _ => std::ops::ControlFlow::Continue(()),
+    })
+    .is_break()
 }
