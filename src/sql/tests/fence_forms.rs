@@ -277,7 +277,7 @@ fn order_and_limit_go_inside_past_joins_that_keep_the_rows_one_for_one() {
         // A filtered parent: the child's fence keeps the rows whose parent the role sees.
         (
             "SELECT o.id, o.ordered_at, c.name FROM orders o JOIN customers c ON c.id = o.customer_id ORDER BY o.ordered_at DESC LIMIT 10",
-            "AND \"orders\".\"customer_id\" IN (SELECT \"id\" FROM \"public\".\"customers\" WHERE \"customers\".region = $2 OFFSET 0) ORDER BY \"orders\".\"ordered_at\" DESC LIMIT 10 OFFSET 0)",
+            "AND \"orders\".\"customer_id\" IN (SELECT \"id\" FROM \"public\".\"customers\" WHERE \"customers\".region = $2) ORDER BY \"orders\".\"ordered_at\" DESC LIMIT 10 OFFSET 0)",
         ),
         // A table without a row filter (the analyst's products hide a column only).
         (
@@ -300,6 +300,8 @@ fn order_and_limit_go_inside_past_joins_that_keep_the_rows_one_for_one() {
                 <= 1,
             "{sql}: {out}"
         );
+        // The keys are read without a fence of their own, so PostgreSQL may look each up.
+        assert!(!out.contains("OFFSET 0) ORDER BY"), "{sql}: {out}");
     }
     // Where the join could drop or repeat a row, or the order is not the fence's own: nothing
     // goes inside.

@@ -100,7 +100,7 @@ impl<'c> Walker<'c> {
             return;
         }
         for (col, subquery) in keys {
-            if !keyed_by(target.query, &col, &subquery) {
+            if !rekeyed(target.query, &col, &subquery) {
                 let column =
                     Expr::CompoundIdentifier(vec![quoted(&target.table.name.name), quoted(&col)]);
                 let e = Expr::InSubquery {
@@ -201,7 +201,13 @@ impl<'c> Walker<'c> {
         }
         let x = self.target(relation, true, level)?;
         let (key, col) = pair(&x)?;
-        Some((col, keys::keys_of(&x, &key)?))
+        // Without the fence's OFFSET: PostgreSQL may then semi-join the keys by index, one
+        // row of `d` at a time, and stop with the LIMIT. Nothing of the caller's but the
+        // leakproof predicates moved into `x`'s fence is in it, and no expression from outside
+        // can reach its rows.
+        let mut keys = keys::keys_of(&x, &key)?;
+        keys.limit_clause = None;
+        Some((col, keys))
     }
 }
 
@@ -363,22 +369,26 @@ fn scalar(f: &Function) -> bool {
         && SCALAR.contains(&name.value.to_ascii_lowercase().as_str())
 }
 
-/// Whether the fence's WHERE has `col IN (<keys>)` already, the same subquery (the hand-off of
-/// a narrowed parent's keys, `keys`); any other `IN` on the column (a row filter's own) is no
-/// reason to leave it out.
-fn keyed_by(fence: &Query, col: &str, keys: &Query) -> bool {
-    let SetExpr::Select(select) = fence.body.as_ref() else {
+/// If the fence's WHERE has `col IN (<keys>)` already, the same subquery but for its fence
+/// (the hand-off of a narrowed parent's keys, `keys`), that one takes `keys` as they are here
+/// (`true`); any other `IN` on the column (a row filter's own) is no reason to leave it out.
+fn rekeyed(fence: &mut Query, col: &str, keys: &Query) -> bool {
+    let SetExpr::Select(select) = fence.body.as_mut() else {
         return false;
     };
-    sqlparser::ast::visit_expressions(&select.selection, |e| match e {
+    sqlparser::ast::visit_expressions_mut(&mut select.selection, |e| match e {
         Expr::InSubquery {
             expr,
             subquery,
             negated: false,
-        } if subquery.as_ref() == keys
-            && matches!(expr.as_ref(), Expr::CompoundIdentifier(parts)
-                if parts.last().is_some_and(|p| p.value == col)) =>
+        } if matches!(expr.as_ref(), Expr::CompoundIdentifier(parts)
+                if parts.last().is_some_and(|p| p.value == col))
+            && Query {
+                limit_clause: None,
+                ..subquery.as_ref().clone()
+            } == *keys =>
         {
+            **subquery = keys.clone();
             std::ops::ControlFlow::Break(())
         }
         _ => std::ops::ControlFlow::Continue(()),
