@@ -327,3 +327,44 @@ fn order_and_limit_go_inside_past_joins_that_keep_the_rows_one_for_one() {
     );
     assert!(!out.contains("LIMIT 10 OFFSET 0)"), "{out}");
 }
+
+#[test]
+fn times_relative_to_now_against_a_date_column() {
+    // The support role sees customers' `birth_date` (a date), in its region only.
+    let governed = |sql: &str| {
+        run_as_with("support", PG, sql, &[])
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .sql()
+            .to_string()
+    };
+    for (sql, inside, above) in [
+        // date against date: the comparison itself moves in
+        (
+            "SELECT id FROM customers WHERE birth_date > current_date - 10000",
+            "AND \"customers\".\"birth_date\" > current_date - 10000 OFFSET 0)",
+            None,
+        ),
+        // a timestamptz against the date: a looser copy cast to a date
+        (
+            "SELECT id FROM customers WHERE birth_date <= now() - interval '30 years'",
+            "AND \"customers\".\"birth_date\" <= CAST((now() - INTERVAL '30 years') + INTERVAL '2 days' AS DATE) OFFSET 0)",
+            Some("WHERE birth_date <= now() - INTERVAL '30 years'"),
+        ),
+        // a timestamp (a date plus an interval) against the date: the same
+        (
+            "SELECT id FROM customers WHERE birth_date >= current_date - interval '40 years'",
+            "AND \"customers\".\"birth_date\" >= CAST((current_date - INTERVAL '40 years') - INTERVAL '2 days' AS DATE) OFFSET 0)",
+            Some("WHERE birth_date >= current_date - INTERVAL '40 years'"),
+        ),
+    ] {
+        let out = governed(sql);
+        assert!(out.contains(inside), "{sql}: {out}");
+        match above {
+            Some(text) => assert!(out.contains(text), "{sql}: {out}"),
+            None => assert!(
+                !out.contains("OFFSET 0) AS \"customers\" WHERE"),
+                "{sql}: {out}"
+            ),
+        }
+    }
+}
