@@ -36,17 +36,7 @@ impl<'c> Walker<'c> {
         };
         match e {
             Expr::Nested(x) => self.dates_as_timestamps(x, target, unqualified),
-            Expr::BinaryOp {
-                left,
-                op:
-                    BinaryOperator::Eq
-                    | BinaryOperator::NotEq
-                    | BinaryOperator::Lt
-                    | BinaryOperator::LtEq
-                    | BinaryOperator::Gt
-                    | BinaryOperator::GtEq,
-                right,
-            } => {
+            Expr::BinaryOp { left, op, right } if super::leakproof::is_comparison(op) => {
                 if let Some(ty) = timestamp(left) {
                     as_timestamp(right, ty);
                 } else if let Some(ty) = timestamp(right) {

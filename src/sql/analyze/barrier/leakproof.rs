@@ -27,30 +27,12 @@ impl<'c> Walker<'c> {
             {
                 self.row_constant(left, right, target, unqualified)
             }
-            Expr::BinaryOp {
-                left,
-                op:
-                    BinaryOperator::Eq
-                    | BinaryOperator::NotEq
-                    | BinaryOperator::Lt
-                    | BinaryOperator::LtEq
-                    | BinaryOperator::Gt
-                    | BinaryOperator::GtEq,
-                right,
+            Expr::BinaryOp { left, op, right } if is_comparison(op) => {
+                self.leakproof_comparison(left, right, target, unqualified)
             }
-            | Expr::IsDistinctFrom(left, right)
-            | Expr::IsNotDistinctFrom(left, right) => match (column(left), column(right)) {
-                (Some(a), Some(b)) => self.comparable(a.as_deref(), b.as_deref()),
-                (Some(ty), None) => {
-                    self.constant_for(right, ty.as_deref())
-                        || self.outer_column_for(right, ty.as_deref(), target)
-                }
-                (None, Some(ty)) => {
-                    self.constant_for(left, ty.as_deref())
-                        || self.outer_column_for(left, ty.as_deref(), target)
-                }
-                (None, None) => false,
-            },
+            Expr::IsDistinctFrom(left, right) | Expr::IsNotDistinctFrom(left, right) => {
+                self.leakproof_comparison(left, right, target, unqualified)
+            }
             Expr::IsNull(x) | Expr::IsNotNull(x) => column(x).is_some(),
             // A boolean column as the predicate itself (`WHERE active`, `active IS NOT TRUE`).
             Expr::IsTrue(x) | Expr::IsNotTrue(x) | Expr::IsFalse(x) | Expr::IsNotFalse(x) => {
@@ -102,6 +84,30 @@ impl<'c> Walker<'c> {
             return true;
         }
         matches!((a, b), (Some(a), Some(b)) if a == b && pg_class(a).is_some())
+    }
+
+    /// `left` compared with `right`: a column of `target` with a constant of its type or an
+    /// outer query's column, or two of its columns of one type.
+    fn leakproof_comparison(
+        &self,
+        left: &Expr,
+        right: &Expr,
+        target: &Rel<'_>,
+        unqualified: bool,
+    ) -> bool {
+        let column = |x: &Expr| self.typed_column(x, target, unqualified);
+        match (column(left), column(right)) {
+            (Some(a), Some(b)) => self.comparable(a.as_deref(), b.as_deref()),
+            (Some(ty), None) => {
+                self.constant_for(right, ty.as_deref())
+                    || self.outer_column_for(right, ty.as_deref(), target)
+            }
+            (None, Some(ty)) => {
+                self.constant_for(left, ty.as_deref())
+                    || self.outer_column_for(left, ty.as_deref(), target)
+            }
+            (None, None) => false,
+        }
     }
 
     /// `(a, b)` (columns of `target`) against `(1, 2)`, constants of their types, position by
@@ -228,7 +234,7 @@ fn sqlite_constant(k: &Expr) -> bool {
 }
 
 /// `= <> < <= > >=`.
-fn is_comparison(op: &BinaryOperator) -> bool {
+pub(super) fn is_comparison(op: &BinaryOperator) -> bool {
     matches!(
         op,
         BinaryOperator::Eq
