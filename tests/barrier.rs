@@ -108,6 +108,8 @@ const POSTGRES_ONLY: &[&str] = &[
     "SELECT l.order_id, l.line_no, o.status FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.status = 'shipped' ORDER BY l.order_id, l.line_no LIMIT 4",
     "SELECT l.order_id, l.line_no FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.id > 30 ORDER BY l.order_id, l.line_no LIMIT 5",
     "SELECT o.id, e.name FROM orders o JOIN employees e ON e.id = o.employee_id ORDER BY o.id DESC LIMIT 5",
+    "SELECT c.name, o.id FROM customers c JOIN orders o ON o.customer_id = c.id ORDER BY o.ordered_at DESC, o.id LIMIT 6",
+    "SELECT o.status, l.order_id, l.line_no, p.name FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id ORDER BY l.order_id DESC, l.line_no LIMIT 5",
 ];
 
 const SQLITE_ONLY: &[&str] = &[

@@ -43,6 +43,7 @@ mod leakproof;
 mod open;
 mod order;
 mod relative;
+mod star;
 
 pub(super) use columns::statistics_blind;
 

@@ -284,6 +284,15 @@ fn order_and_limit_go_inside_past_joins_that_keep_the_rows_one_for_one() {
             "SELECT l.order_id, p.name FROM order_lines l INNER JOIN products p ON (l.product_id = p.id) ORDER BY l.order_id DESC, l.line_no LIMIT 5",
             "AND \"order_lines\".\"product_id\" IN (SELECT \"id\" FROM \"public\".\"products\") ORDER BY \"order_lines\".\"order_id\" DESC, \"order_lines\".\"line_no\" LIMIT 5 OFFSET 0)",
         ),
+        // Written from the other table, or with the ordered table in the middle of a star.
+        (
+            "SELECT c.name, o.id FROM customers c JOIN orders o ON o.customer_id = c.id ORDER BY o.ordered_at DESC LIMIT 10",
+            "AND \"orders\".\"customer_id\" IN (SELECT \"id\" FROM \"public\".\"customers\" WHERE \"customers\".region = $1) ORDER BY \"orders\".\"ordered_at\" DESC LIMIT 10 OFFSET 0)",
+        ),
+        (
+            "SELECT o.status, l.line_no, p.name FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id ORDER BY l.order_id DESC, l.line_no LIMIT 5",
+            "AND \"order_lines\".\"product_id\" IN (SELECT \"id\" FROM \"public\".\"products\") ORDER BY \"order_lines\".\"order_id\" DESC, \"order_lines\".\"line_no\" LIMIT 5 OFFSET 0)",
+        ),
         // Both, and the parent narrowed by the caller: its keys are handed once.
         (
             "SELECT l.order_id, o.status, p.sku FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN products p ON p.id = l.product_id WHERE o.status = 'shipped' ORDER BY l.order_id LIMIT 3",
@@ -316,6 +325,10 @@ fn order_and_limit_go_inside_past_joins_that_keep_the_rows_one_for_one() {
         "SELECT o.id FROM orders o JOIN (SELECT id FROM customers) c ON c.id = o.customer_id ORDER BY o.id LIMIT 5",
         "SELECT o.customer_id, count(*) FROM orders o JOIN customers c ON c.id = o.customer_id GROUP BY o.customer_id ORDER BY o.customer_id LIMIT 5",
         "SELECT o.id FROM orders o JOIN customers c ON c.id = o.customer_id JOIN order_lines l ON l.order_id = o.id ORDER BY o.id LIMIT 5",
+        // a chain: the customers are joined to the orders, not to the ordered lines
+        "SELECT l.order_id FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN customers c ON c.id = o.customer_id ORDER BY l.order_id LIMIT 5",
+        // two conditions in one ON
+        "SELECT l.order_id FROM order_lines l JOIN orders o ON o.id = l.order_id AND o.id = l.line_no ORDER BY l.order_id LIMIT 5",
     ] {
         let out = governed(PG, sql);
         assert!(!out.contains("LIMIT 5 OFFSET 0)"), "{sql}: {out}");

@@ -9,11 +9,13 @@ impl<'c> Walker<'c> {
     /// filtering and sorting every row (a fence keeps PostgreSQL from pushing them in itself).
     /// The same rows come out, so only when: nothing of the caller's WHERE stayed above the
     /// fence (the LIMIT would cut rows before it), no GROUP BY, HAVING, DISTINCT or window
-    /// clause, no function or subquery in the output (aggregates, window and set-returning
-    /// functions depend on the whole row set), every ORDER BY item a visible column of the
-    /// table (not an output name), and a literal LIMIT (and OFFSET), or, for the outermost
-    /// query, the row cap that `rewrite` pushes as `LIMIT cap+1`. The sort runs on the
-    /// fence's own output, after the row filter, and reads only columns the role may see.
+    /// clause, no function in the output but plain scalar ones (aggregates, window and
+    /// set-returning functions depend on the whole row set), every ORDER BY item a visible
+    /// column of the table (not an output name), and a literal LIMIT (and OFFSET) or FETCH
+    /// FIRST, or, for the outermost query, the row cap that `rewrite` pushes as `LIMIT cap+1`.
+    /// The sort runs on the fence's own output, after the row filter, and reads only columns
+    /// the role may see. On PostgreSQL the same holds for one fence of inner joins that keep
+    /// its rows one for one (`star`), the ORDER BY naming its columns qualified.
     pub(in crate::sql::analyze) fn push_order_into_fence(&self, q: &mut Query, cap: Option<u64>) {
         if self.fences.is_empty() || self.mode != Mode::Caller {
             return;
@@ -54,22 +56,12 @@ impl<'c> Walker<'c> {
         let [twj] = s.from.as_mut_slice() else {
             return;
         };
-        let TableWithJoins { relation, joins } = twj;
         let level = std::rc::Rc::new(vec![ANY_NAME.to_string()]);
-        let Some(mut target) = self.target(relation, true, &level) else {
+        let Some((mut tables, ons)) = self.star_items(twj, &level) else {
             return;
         };
-        // Inner joins that keep the fence's rows one for one, with the keys that make them so.
-        let mut keys = Vec::with_capacity(joins.len());
-        for join in joins.iter_mut() {
-            let Some(k) = self.one_for_one(join, &target, &level) else {
-                return;
-            };
-            keys.push(k);
-        }
         // With joins, only qualified names: a bare one may be another table's column.
-        let unqualified = keys.is_empty();
-        let mut inner = Vec::with_capacity(items.len());
+        let unqualified = tables.len() == 1;
         for item in items {
             let sort_ok = matches!(
                 item.options.sort,
@@ -85,15 +77,36 @@ impl<'c> Walker<'c> {
                     return;
                 }
             }
-            let Some(col) = self.column_of(&item.expr, &target, unqualified) else {
-                return;
-            };
-            inner.push(OrderByExpr {
-                expr: Expr::CompoundIdentifier(vec![quoted(&target.table.name.name), quoted(&col)]),
-                options: item.options.clone(),
-                with_fill: None,
-            });
         }
+        // The fence whose visible columns the ORDER BY names, every item of it.
+        let Some((d, inner)) = tables.iter().enumerate().find_map(|(i, table)| {
+            let star::Item::Fence(target) = table else {
+                return None;
+            };
+            let inner: Option<Vec<OrderByExpr>> = items
+                .iter()
+                .map(|item| {
+                    let col = self.column_of(&item.expr, target, unqualified)?;
+                    Some(OrderByExpr {
+                        expr: Expr::CompoundIdentifier(vec![
+                            quoted(&target.table.name.name),
+                            quoted(&col),
+                        ]),
+                        options: item.options.clone(),
+                        with_fill: None,
+                    })
+                })
+                .collect();
+            Some((i, inner?))
+        }) else {
+            return;
+        };
+        let Some(keys) = self.star_keys(&tables, d, &ons) else {
+            return;
+        };
+        let Some(star::Item::Fence(target)) = tables.get_mut(d) else {
+            return;
+        };
         if target.query.order_by.is_some()
             || !matches!(target.query.body.as_ref(), SetExpr::Select(_))
         {
@@ -108,10 +121,10 @@ impl<'c> Walker<'c> {
                     subquery: Box::new(subquery),
                     negated: false,
                 };
-                and_into_fence(e, &mut target);
+                and_into_fence(e, target);
             }
         }
-        let fenced = target.query;
+        let fenced = &mut *target.query;
         fenced.order_by = Some(OrderBy {
             kind: OrderByKind::Expressions(inner),
             interpolate: None,
@@ -124,90 +137,6 @@ impl<'c> Walker<'c> {
             }),
             limit_by: vec![],
         });
-    }
-
-    /// For an inner join of the fenced table `d` (the FROM list's first) with another table on
-    /// `x.pk = d.col` alone, `x`'s single-column integer primary key against a column of `d`
-    /// of the same type, where `x` is a fence or a table without a row filter (PostgreSQL):
-    /// `col` and the query of `x`'s keys as the role sees them. With `d.col IN (<those keys>)`
-    /// inside `d`'s fence, each row of the fence has exactly one partner in the join, so the
-    /// join keeps the fence's rows one for one, and an ORDER BY and LIMIT on `d`'s columns may
-    /// go inside it as for a single table: `orders o JOIN customers c ON c.id = o.customer_id
-    /// ORDER BY o.ordered_at DESC LIMIT 10` reads the latest orders of the region by index and
-    /// stops, instead of joining them all. The subquery reads only rows the role sees, through
-    /// predicates already moved into `x`'s fence (leakproof), and the comparison is integer
-    /// equality.
-    fn one_for_one(
-        &self,
-        join: &mut Join,
-        d: &Target<'_, '_>,
-        level: &std::rc::Rc<Vec<String>>,
-    ) -> Option<(String, Query)> {
-        if !self.dialect.comparisons_can_raise() {
-            return None;
-        }
-        let Join {
-            relation,
-            join_operator,
-            ..
-        } = join;
-        let (JoinOperator::Join(JoinConstraint::On(on))
-        | JoinOperator::Inner(JoinConstraint::On(on))) = join_operator
-        else {
-            return None;
-        };
-        let mut on = &*on;
-        while let Expr::Nested(x) = on {
-            on = x;
-        }
-        let Expr::BinaryOp {
-            left,
-            op: BinaryOperator::Eq,
-            right,
-        } = on
-        else {
-            return None;
-        };
-        let d_column = |e: &Expr| {
-            let col = self.column_of(e, d, false)?;
-            let ty = d.table.column_type(&col)?.to_string();
-            (pg_class(&ty) == Some(Class::Integer)).then_some((col, ty))
-        };
-        let x_key = |rel: &Rel<'_>, e: &Expr| {
-            let col = self.column_of(e, rel, false)?;
-            let ty = rel.table.column_type(&col)?.to_string();
-            matches!(rel.table.primary_key.as_slice(), [k] if self.col_eq(k, &col))
-                .then_some((col, ty))
-        };
-        // Which side is which, the types equal.
-        let pair = |rel: &Rel<'_>| {
-            [(left, right), (right, left)]
-                .into_iter()
-                .find_map(|(a, b)| {
-                    let (key, kty) = x_key(rel, a)?;
-                    let (col, cty) = d_column(b)?;
-                    (kty == cty).then_some((key, col))
-                })
-        };
-        if let Some(open) = self.open(relation, true, level) {
-            let (key, col) = pair(&open.rel)?;
-            let table = crate::sql::rewrite::table_factor(quoted_name(&open.rel.table.name), None);
-            let keys = crate::sql::rewrite::select_over(
-                Some(table),
-                vec![SelectItem::UnnamedExpr(Expr::Identifier(quoted(&key)))],
-                None,
-            );
-            return Some((col, keys));
-        }
-        let x = self.target(relation, true, level)?;
-        let (key, col) = pair(&x)?;
-        // Without the fence's OFFSET: PostgreSQL may then semi-join the keys by index, one
-        // row of `d` at a time, and stop with the LIMIT. Nothing of the caller's but the
-        // leakproof predicates moved into `x`'s fence is in it, and no expression from outside
-        // can reach its rows.
-        let mut keys = keys::keys_of(&x, &key)?;
-        keys.limit_clause = None;
-        Some((col, keys))
     }
 }
 

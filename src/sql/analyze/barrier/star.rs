@@ -1,0 +1,150 @@
+//! Inner joins that keep one fence's rows one for one (PostgreSQL), so that an ORDER BY and
+//! LIMIT on that fence's columns may go inside it as for a single table (`order`).
+//!
+//! `orders o JOIN customers c ON c.id = o.customer_id ORDER BY o.ordered_at DESC LIMIT 10`
+//! (or the same written from `customers`): joined on the customers' primary key, each order
+//! has at most one partner, and exactly one once the orders fence also keeps only
+//! `customer_id IN (<the customers' keys as the role sees them>)`. Then the join neither drops
+//! nor repeats a row of the fence, and the fence may sort and stop: PostgreSQL reads the
+//! latest orders of the region by index, looks each customer key up, and stops at ten, where it
+//! joined every order of the region first.
+//!
+//! Every other FROM item must be joined to the ordered fence `d` by an ON that is exactly
+//! `x.pk = d.col`: `x`'s single-column integer primary key against a column of `d` of the same
+//! type, `x` a fence or a table the role reads without a row filter (`open`). The keys
+//! subquery reads only rows the role sees, through the predicates already moved into `x`'s
+//! fence (leakproof), and compares integers: it reveals nothing. It is read without a fence
+//! of its own, so PostgreSQL may semi-join it by index; nothing of the caller's but those
+//! leakproof predicates is in it, and no expression from outside reaches its rows.
+
+use super::*;
+
+/// A FROM item of a join that may keep a fence's rows one for one.
+pub(super) enum Item<'q, 'c> {
+    Fence(Target<'q, 'c>),
+    Open(open::Open<'c>),
+}
+
+impl<'c> Walker<'c> {
+    /// The FROM items of `twj`, each a fence or (with joins) a table without a row filter,
+    /// and the ON of each join, every join an inner one with an ON; `None` otherwise.
+    pub(super) fn star_items<'q>(
+        &self,
+        twj: &'q mut TableWithJoins,
+        level: &std::rc::Rc<Vec<String>>,
+    ) -> Option<(Vec<Item<'q, 'c>>, Vec<&'q Expr>)> {
+        let TableWithJoins { relation, joins } = twj;
+        let mut factors: Vec<&'q mut TableFactor> = vec![relation];
+        let mut ons: Vec<&'q Expr> = Vec::with_capacity(joins.len());
+        for join in joins.iter_mut() {
+            let Join {
+                relation,
+                join_operator,
+                ..
+            } = join;
+            let (JoinOperator::Join(JoinConstraint::On(on))
+            | JoinOperator::Inner(JoinConstraint::On(on))) = &*join_operator
+            else {
+                return None;
+            };
+            factors.push(relation);
+            ons.push(on);
+        }
+        let joined = !ons.is_empty();
+        let mut items = Vec::with_capacity(factors.len());
+        for tf in factors {
+            if joined && let Some(open) = self.open(tf, true, level) {
+                items.push(Item::Open(open));
+                continue;
+            }
+            items.push(Item::Fence(self.target(tf, true, level)?));
+        }
+        Some((items, ons))
+    }
+
+    /// For the fence `items[d]`: the keys that keep each other item's join to it one for one
+    /// (the column of `d` and the keys query), each ON used once (see the module's doc).
+    pub(super) fn star_keys(
+        &self,
+        items: &[Item<'_, 'c>],
+        d: usize,
+        ons: &[&Expr],
+    ) -> Option<Vec<(String, Query)>> {
+        if items.len() == 1 {
+            return Some(Vec::new());
+        }
+        let Some(Item::Fence(fence)) = items.get(d) else {
+            return None;
+        };
+        if !self.dialect.comparisons_can_raise() || ons.len() + 1 != items.len() {
+            return None;
+        }
+        let mut used = vec![false; ons.len()];
+        let mut keys = Vec::with_capacity(ons.len());
+        for (i, item) in items.iter().enumerate() {
+            if i == d {
+                continue;
+            }
+            let rel = match item {
+                Item::Fence(t) => &t.rel,
+                Item::Open(o) => &o.rel,
+            };
+            let (n, key, col) = ons.iter().enumerate().find_map(|(n, on)| {
+                if used.get(n).copied().unwrap_or(true) {
+                    return None;
+                }
+                let (key, col) = self.key_equality(on, rel, fence)?;
+                Some((n, key, col))
+            })?;
+            if let Some(u) = used.get_mut(n) {
+                *u = true;
+            }
+            let query = match item {
+                Item::Fence(t) => {
+                    let mut q = keys::keys_of(t, &key)?;
+                    q.limit_clause = None;
+                    q
+                }
+                Item::Open(o) => crate::sql::rewrite::select_over(
+                    Some(crate::sql::rewrite::table_factor(
+                        quoted_name(&o.rel.table.name),
+                        None,
+                    )),
+                    vec![SelectItem::UnnamedExpr(Expr::Identifier(quoted(&key)))],
+                    None,
+                ),
+            };
+            keys.push((col, query));
+        }
+        Some(keys)
+    }
+
+    /// `on`, exactly `x.pk = d.col` either way round: `x`'s single-column integer primary key
+    /// and a column of `d` of the same type, as (the key, the column).
+    fn key_equality(&self, on: &Expr, x: &Rel<'_>, d: &Target<'_, '_>) -> Option<(String, String)> {
+        let mut on = on;
+        while let Expr::Nested(inner) = on {
+            on = inner;
+        }
+        let Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Eq,
+            right,
+        } = on
+        else {
+            return None;
+        };
+        [(left, right), (right, left)]
+            .into_iter()
+            .find_map(|(a, b)| {
+                let key = self.column_of(a, x, false)?;
+                let col = self.column_of(b, d, false)?;
+                let primary = matches!(x.table.primary_key.as_slice(), [k] if self.col_eq(k, &key));
+                let ty = x.table.column_type(&key)?;
+                (primary
+                    && pg_class(ty) == Some(Class::Integer)
+                    && d.table.column_type(&col) == Some(ty))
+                .then_some((key, col))
+            })
+    }
+}
