@@ -1,5 +1,5 @@
-//! More predicate forms that move inside a fence (`barrier::leakproof`), and `FETCH FIRST` as
-//! the LIMIT that goes inside with the ORDER BY (`barrier::order`).
+//! More predicate forms that move inside a fence (`barrier::leakproof`, `barrier::relative`),
+//! and the ORDER BY and LIMIT that go inside it (`barrier::order`, `barrier::star`).
 
 use super::*;
 
@@ -380,4 +380,120 @@ fn times_relative_to_now_against_a_date_column() {
             ),
         }
     }
+}
+
+#[test]
+fn order_and_limit_of_a_plain_single_table_select_go_inside_the_fence() {
+    for dialect in [PG, LITE] {
+        // The caller's LIMIT (capped), with its OFFSET added.
+        let out = governed(
+            dialect,
+            "SELECT id, status FROM orders WHERE id > 5 ORDER BY ordered_at DESC, id LIMIT 10 OFFSET 20",
+        );
+        assert!(
+            out.contains(
+                "\"orders\".\"id\" > 5 ORDER BY \"orders\".\"ordered_at\" DESC, \"orders\".\"id\" LIMIT 30 OFFSET 0)"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.ends_with("ORDER BY ordered_at DESC, id LIMIT 10 OFFSET 20"),
+            "{out}"
+        );
+        // No LIMIT: the row cap's (100 here), for the outermost query only.
+        let out = governed(dialect, "SELECT * FROM orders o ORDER BY o.id");
+        assert!(
+            out.contains("ORDER BY \"orders\".\"id\" LIMIT 101 OFFSET 0)"),
+            "{out}"
+        );
+        let out = governed(
+            dialect,
+            "SELECT n FROM (SELECT count(*) AS n FROM (SELECT id FROM orders ORDER BY id) x) y",
+        );
+        assert!(!out.contains("ORDER BY \"orders\""), "{out}");
+        // A caller's LIMIT larger than the cap reads no more than the cap allows.
+        let out = governed(dialect, "SELECT id FROM orders ORDER BY id LIMIT 100000");
+        assert!(out.contains("LIMIT 101 OFFSET 0)"), "{out}");
+    }
+}
+
+#[test]
+fn order_and_limit_stay_outside_where_moving_them_would_change_the_rows() {
+    let mut checked = 0;
+    for (sql, why) in [
+        (
+            "SELECT id FROM orders WHERE status || 'x' = 'ax' ORDER BY id LIMIT 5",
+            "a WHERE left above the fence",
+        ),
+        (
+            "SELECT count(*) FROM orders ORDER BY 1 LIMIT 5",
+            "an aggregate",
+        ),
+        (
+            "SELECT id, count(*) OVER () FROM orders ORDER BY id LIMIT 5",
+            "a window function",
+        ),
+        (
+            "SELECT id, generate_series(1, 2) FROM orders ORDER BY id LIMIT 5",
+            "a set-returning function in the output",
+        ),
+        (
+            "SELECT id, upper(status), lower(max(status)) FROM orders ORDER BY id LIMIT 5",
+            "an aggregate inside a scalar function",
+        ),
+        (
+            "SELECT id, (SELECT 1) AS one, hex(status) FROM orders ORDER BY id LIMIT 5",
+            "a function not known to be scalar",
+        ),
+        (
+            "SELECT DISTINCT status FROM orders ORDER BY status LIMIT 5",
+            "DISTINCT",
+        ),
+        (
+            "SELECT status FROM orders GROUP BY status ORDER BY status LIMIT 5",
+            "GROUP BY",
+        ),
+        (
+            "SELECT id, status AS ordered_at FROM orders ORDER BY ordered_at LIMIT 5",
+            "an output alias",
+        ),
+        (
+            "SELECT id FROM orders ORDER BY id + 1 LIMIT 5",
+            "an expression",
+        ),
+        ("SELECT id FROM orders ORDER BY 1 LIMIT 5", "a position"),
+        (
+            "SELECT o.id FROM orders o JOIN order_lines l ON l.order_id = o.id ORDER BY o.id LIMIT 5",
+            "a join that may repeat a row (see fence_forms for joins that keep them one for one)",
+        ),
+        (
+            "SELECT id FROM orders ORDER BY id LIMIT $1",
+            "a LIMIT that is not a number",
+        ),
+        (
+            "SELECT id FROM orders UNION SELECT id FROM orders ORDER BY 1 LIMIT 5",
+            "a set operation",
+        ),
+    ] {
+        for dialect in [PG, LITE] {
+            let params = if sql.contains("$1") {
+                vec![serde_json::json!(5)]
+            } else {
+                vec![]
+            };
+            let Ok(q) = run_as_with("analyst", dialect, sql, &params) else {
+                continue;
+            };
+            let out = q.sql();
+            let fence = match dialect {
+                Dialect::Postgres => " OFFSET 0)",
+                Dialect::Sqlite => " LIMIT -1 OFFSET 0)",
+            };
+            assert!(out.contains(fence), "{why}: {out}");
+            assert!(!out.contains("ORDER BY \"orders\""), "{why}: {out}");
+            checked += 1;
+        }
+    }
+    // Each case governs on at least one database (SQLite has no `$1`).
+    assert!(checked >= 20, "only {checked} cases governed");
 }
