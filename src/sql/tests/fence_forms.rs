@@ -282,7 +282,7 @@ fn order_and_limit_go_inside_past_joins_that_keep_the_rows_one_for_one() {
         // A table without a row filter (the analyst's products hide a column only).
         (
             "SELECT l.order_id, p.name FROM order_lines l INNER JOIN products p ON (l.product_id = p.id) ORDER BY l.order_id DESC, l.line_no LIMIT 5",
-            "AND \"order_lines\".\"product_id\" IN (SELECT \"id\" FROM \"public\".\"products\") ORDER BY \"order_lines\".\"order_id\" DESC, \"order_lines\".\"line_no\" LIMIT 5 OFFSET 0)",
+            "AND \"order_lines\".\"product_id\" IN (SELECT \"p\".\"id\" FROM \"public\".\"products\" AS \"p\") ORDER BY \"order_lines\".\"order_id\" DESC, \"order_lines\".\"line_no\" LIMIT 5 OFFSET 0)",
         ),
         // Written from the other table, or with the ordered table in the middle of a star.
         (
@@ -291,7 +291,7 @@ fn order_and_limit_go_inside_past_joins_that_keep_the_rows_one_for_one() {
         ),
         (
             "SELECT o.status, l.line_no, p.name FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id ORDER BY l.order_id DESC, l.line_no LIMIT 5",
-            "AND \"order_lines\".\"product_id\" IN (SELECT \"id\" FROM \"public\".\"products\") ORDER BY \"order_lines\".\"order_id\" DESC, \"order_lines\".\"line_no\" LIMIT 5 OFFSET 0)",
+            "AND \"order_lines\".\"product_id\" IN (SELECT \"p\".\"id\" FROM \"public\".\"products\" AS \"p\") ORDER BY \"order_lines\".\"order_id\" DESC, \"order_lines\".\"line_no\" LIMIT 5 OFFSET 0)",
         ),
         // Both, and the parent narrowed by the caller: its keys are handed once.
         (

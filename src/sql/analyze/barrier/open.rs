@@ -25,6 +25,31 @@ pub(super) struct Open<'c> {
     preds: Vec<(Option<String>, Expr)>,
 }
 
+impl Open<'_> {
+    /// `SELECT <alias>.<key> FROM <the base table> AS <alias> WHERE <its predicates>`: the base
+    /// table itself, under the name the predicates use (they read only columns the role sees),
+    /// selecting only the key.
+    pub(super) fn keys(&self, key: &str) -> Query {
+        let table = crate::sql::rewrite::table_factor(
+            quoted_name(&self.rel.table.name),
+            Some(TableAlias {
+                explicit: true,
+                name: quoted(&self.rel.name),
+                columns: vec![],
+                at: None,
+            }),
+        );
+        crate::sql::rewrite::select_over(
+            Some(table),
+            vec![SelectItem::UnnamedExpr(Expr::CompoundIdentifier(vec![
+                quoted(&self.rel.name),
+                quoted(key),
+            ]))],
+            and_all(self.preds.iter().map(|(_, p)| p.clone()).collect()),
+        )
+    }
+}
+
 impl<'c> Walker<'c> {
     /// `tf` as an [`Open`] table when it is one and `from_where` (never on the nullable side
     /// of an outer join).
@@ -181,25 +206,7 @@ impl<'c> Walker<'c> {
                     }
                     continue;
                 }
-                // The base table itself, under the name the predicates use: they read only
-                // columns the role sees, and the subquery selects only the key.
-                let table = crate::sql::rewrite::table_factor(
-                    quoted_name(&open.rel.table.name),
-                    Some(TableAlias {
-                        explicit: true,
-                        name: quoted(&open.rel.name),
-                        columns: vec![],
-                        at: None,
-                    }),
-                );
-                let keys = crate::sql::rewrite::select_over(
-                    Some(table),
-                    vec![SelectItem::UnnamedExpr(Expr::CompoundIdentifier(vec![
-                        quoted(&open.rel.name),
-                        quoted(&key),
-                    ]))],
-                    and_all(open.preds.iter().map(|(_, p)| p.clone()).collect()),
-                );
+                let keys = open.keys(&key);
                 let column =
                     Expr::CompoundIdentifier(vec![quoted(&target.table.name.name), quoted(&col)]);
                 and_into_fence(

@@ -105,14 +105,8 @@ impl<'c> Walker<'c> {
                     q.limit_clause = None;
                     q
                 }
-                Item::Open(o) => crate::sql::rewrite::select_over(
-                    Some(crate::sql::rewrite::table_factor(
-                        quoted_name(&o.rel.table.name),
-                        None,
-                    )),
-                    vec![SelectItem::UnnamedExpr(Expr::Identifier(quoted(&key)))],
-                    None,
-                ),
+                // Nothing narrows it (its predicates would have stayed above): all its keys.
+                Item::Open(o) => o.keys(&key),
             };
             keys.push((col, query));
         }
