@@ -110,6 +110,11 @@ const POSTGRES_ONLY: &[&str] = &[
     "SELECT o.id, e.name FROM orders o JOIN employees e ON e.id = o.employee_id ORDER BY o.id DESC LIMIT 5",
     "SELECT c.name, o.id FROM customers c JOIN orders o ON o.customer_id = c.id ORDER BY o.ordered_at DESC, o.id LIMIT 6",
     "SELECT o.status, l.order_id, l.line_no, p.name FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id ORDER BY l.order_id DESC, l.line_no LIMIT 5",
+    // min and max read from the fence's ends.
+    "SELECT min(ordered_at), max(ordered_at) FROM orders",
+    "SELECT max(o.id) AS last_id, min(o.customer_id), max(o.ordered_at)::date - min(o.ordered_at)::date AS days FROM orders o",
+    "SELECT max(l.unit_price), min(l.quantity) FROM order_lines l WHERE l.product_id IN (1, 2, 3, 67, 74)",
+    "SELECT min(name), max(city) FROM customers WHERE segment = 'smb'",
 ];
 
 const SQLITE_ONLY: &[&str] = &[
@@ -342,6 +347,11 @@ async fn postgres_filtered_lookups_keep_their_index() {
             "SELECT id FROM orders WHERE customer_id = ANY (ARRAY[7, 8])",
             "idx_orders_customer_id",
         ),
+        // The latest order: read from the end of the date index, not every order of the region.
+        (
+            "SELECT max(ordered_at) FROM orders",
+            "idx_orders_ordered_at",
+        ),
         // The first lines in key order, with their products: read along the key and stopped,
         // not every line of the region joined first.
         (
@@ -369,6 +379,7 @@ async fn postgres_filtered_lookups_keep_their_index() {
         let (governed, text) = pg_plan(&db, &cluster.url(&name), sql, &params).await;
         assert!(
             text.contains(&format!("Index Scan using {index}"))
+                || text.contains(&format!("Index Scan Backward using {index}"))
                 || text.contains(&format!("Index Only Scan using {index}"))
                 || text.contains(&format!("Bitmap Index Scan on {index}")),
             "{sql}: the filtered lookup no longer uses {index}:\n{governed}\n{text}"

@@ -38,6 +38,7 @@ mod columns;
 mod conjuncts;
 mod correlated;
 mod dates;
+mod extremes;
 mod keys;
 mod leakproof;
 mod open;

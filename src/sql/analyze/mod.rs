@@ -360,6 +360,7 @@ impl<'c> Walker<'c> {
             None
         };
         self.push_order_into_fence(q, cap);
+        self.push_extremes_into_fence(q);
         self.last_columns = columns;
         Ok(())
     }

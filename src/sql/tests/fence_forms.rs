@@ -497,3 +497,63 @@ fn order_and_limit_stay_outside_where_moving_them_would_change_the_rows() {
     // Each case governs on at least one database (SQLite has no `$1`).
     assert!(checked >= 20, "only {checked} cases governed");
 }
+
+#[test]
+fn min_and_max_of_a_fenced_table_are_read_from_its_ends() {
+    let first = |col: &str, desc: &str| {
+        format!(
+            "(SELECT \"orders\".\"{col}\" FROM \"public\".\"orders\" WHERE (\"orders\".region = $1) AND \"orders\".\"{col}\" IS NOT NULL ORDER BY \"orders\".\"{col}\"{desc} LIMIT 1 OFFSET 0)"
+        )
+    };
+    for (sql, outputs) in [
+        (
+            "SELECT min(ordered_at), max(ordered_at) FROM orders",
+            format!(
+                "SELECT {} AS \"min\", {} AS \"max\"",
+                first("ordered_at", ""),
+                first("ordered_at", " DESC")
+            ),
+        ),
+        (
+            "SELECT MAX(o.id) AS last_id, max(o.ordered_at)::date FROM orders o",
+            format!(
+                "SELECT {} AS last_id, {}::DATE AS \"max\"",
+                first("id", " DESC"),
+                first("ordered_at", " DESC")
+            ),
+        ),
+        (
+            "SELECT age(now(), min(ordered_at)) AS span FROM orders",
+            format!("SELECT age(now(), {}) AS span", first("ordered_at", "")),
+        ),
+    ] {
+        let out = governed(PG, sql);
+        assert!(out.starts_with(&outputs), "{sql}: {out}");
+        // No FROM left: one row, as the aggregate gives.
+        assert!(
+            !out.contains("OFFSET 0) AS \"orders\"") && !out.contains("OFFSET 0) o"),
+            "{sql}: {out}"
+        );
+    }
+    // Anything else that reads the rows keeps the aggregate over the fence.
+    for sql in [
+        "SELECT min(ordered_at), count(*) FROM orders",
+        "SELECT min(ordered_at) FROM orders WHERE status || 'x' = 'y'",
+        "SELECT min(ordered_at) FROM orders GROUP BY status",
+        "SELECT min(ordered_at), status FROM orders GROUP BY status",
+        "SELECT min(ordered_at + interval '1 day') FROM orders",
+        "SELECT min(DISTINCT ordered_at) FROM orders",
+        "SELECT min(ordered_at) FILTER (WHERE id > 5) FROM orders",
+        "SELECT max(ordered_at) OVER () FROM orders",
+        "SELECT max(o.id) FROM orders o JOIN customers c ON c.id = o.customer_id",
+        "SELECT max(id), (SELECT 1) FROM orders",
+        "SELECT now() FROM orders",
+        "SELECT max(active) FROM products",
+    ] {
+        let out = governed(PG, sql);
+        assert!(!out.contains("LIMIT 1 OFFSET 0)"), "{sql}: {out}");
+    }
+    // SQLite names an output by its text: left as it is.
+    let out = governed(LITE, "SELECT min(ordered_at) FROM orders");
+    assert!(out.starts_with("SELECT min(ordered_at) FROM"), "{out}");
+}

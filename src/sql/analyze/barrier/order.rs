@@ -288,7 +288,7 @@ const SCALAR: &[&str] = &[
 ];
 
 /// A call of a [`SCALAR`] function by its plain name, with no window, filter or ordered set.
-fn scalar(f: &Function) -> bool {
+pub(super) fn scalar(f: &Function) -> bool {
     let [sqlparser::ast::ObjectNamePart::Identifier(name)] = f.name.0.as_slice() else {
         return false;
     };
