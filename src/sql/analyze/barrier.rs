@@ -23,7 +23,8 @@
 //! SQLite comparisons never raise, so there any comparison of a column with a literal moves.
 //!
 //! More moves in where it keeps the result the same, because a fence also keeps the planner
-//! from doing it itself: the ORDER BY and LIMIT (or FETCH FIRST) of a plain single-table SELECT
+//! from doing it itself: `min`/`max` of a fence's columns, read from its ends (`extremes`); the
+//! ORDER BY and LIMIT (or FETCH FIRST) of a plain single-table SELECT or a star of joins (`star`)
 //! (`push_order_into_fence`); on PostgreSQL, a key range carried across an inner join's integer
 //! equality into the other table's fence (`derive_key_ranges`), a narrowed parent's keys
 //! into its child's fence (`reduce_by_join_keys`), and the keys of a table without a row filter
