@@ -219,14 +219,7 @@ fn first_of(mut one: Box<Query>, table: &Ident, col: &str, largest: bool) -> Box
         }]),
         interpolate: None,
     });
-    one.limit_clause = Some(LimitClause::LimitOffset {
-        limit: Some(Expr::value(Value::Number("1".into(), false))),
-        offset: Some(Offset {
-            value: Expr::value(Value::Number("0".into(), false)),
-            rows: OffsetRows::None,
-        }),
-        limit_by: vec![],
-    });
+    one.limit_clause = Some(super::order::fence_limit_clause(1));
     one
 }
 

@@ -129,14 +129,19 @@ impl<'c> Walker<'c> {
             kind: OrderByKind::Expressions(inner),
             interpolate: None,
         });
-        fenced.limit_clause = Some(LimitClause::LimitOffset {
-            limit: Some(Expr::value(Value::Number(limit.to_string(), false))),
-            offset: Some(Offset {
-                value: Expr::value(Value::Number("0".into(), false)),
-                rows: OffsetRows::None,
-            }),
-            limit_by: vec![],
-        });
+        fenced.limit_clause = Some(fence_limit_clause(limit));
+    }
+}
+
+/// `LIMIT n OFFSET 0`: a fence that stops after `n` rows.
+pub(super) fn fence_limit_clause(n: u64) -> LimitClause {
+    LimitClause::LimitOffset {
+        limit: Some(Expr::value(Value::Number(n.to_string(), false))),
+        offset: Some(Offset {
+            value: Expr::value(Value::Number("0".into(), false)),
+            rows: OffsetRows::None,
+        }),
+        limit_by: vec![],
     }
 }
 
