@@ -548,6 +548,7 @@ fn min_and_max_of_a_fenced_table_are_read_from_its_ends() {
         "SELECT max(o.id) FROM orders o JOIN customers c ON c.id = o.customer_id",
         "SELECT max(id), (SELECT 1) FROM orders",
         "SELECT now() FROM orders",
+        "SELECT max(ordered_at) FROM orders ORDER BY max(ordered_at)",
         "SELECT max(active) FROM products",
     ] {
         let out = governed(PG, sql);

@@ -37,9 +37,11 @@ impl<'c> Walker<'c> {
     /// FROM item, a fence, with nothing else (no WHERE left above the fence, no grouping,
     /// DISTINCT, window or join) reads each from the fence's ends (see the module's doc).
     pub(in crate::sql::analyze) fn push_extremes_into_fence(&self, q: &mut Query) {
+        // (An ORDER BY could name an aggregate, which needs the FROM.)
         if self.fences.is_empty()
             || self.mode != Mode::Caller
             || !self.dialect.comparisons_can_raise()
+            || q.order_by.is_some()
         {
             return;
         }
