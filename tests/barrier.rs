@@ -115,6 +115,10 @@ const POSTGRES_ONLY: &[&str] = &[
     "SELECT max(o.id) AS last_id, min(o.customer_id), max(o.ordered_at)::date - min(o.ordered_at)::date AS days FROM orders o",
     "SELECT max(l.unit_price), min(l.quantity) FROM order_lines l WHERE l.product_id IN (1, 2, 3, 67, 74)",
     "SELECT min(name), max(city) FROM customers WHERE segment = 'smb'",
+    // A range on the lines' order key also bounds their row filter's subquery of orders.
+    "SELECT l.order_id, l.line_no, l.product_id FROM order_lines l WHERE l.order_id BETWEEN 1 AND 9 AND 1/(CASE WHEN l.order_id = 3 THEN 0 ELSE 1 END) = 1 ORDER BY 1, 2",
+    "SELECT l.order_id, count(*) FROM order_lines l WHERE l.order_id IN (1, 2, 3, 4) AND l.order_id > 1 GROUP BY 1 ORDER BY 1",
+    "SELECT count(*) FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.id < 12 AND 1/(CASE WHEN l.order_id = 3 THEN 0 ELSE 1 END) = 1",
 ];
 
 const SQLITE_ONLY: &[&str] = &[

@@ -26,7 +26,8 @@
 //! from doing it itself: `min`/`max` of a fence's columns, read from its ends (`extremes`); the
 //! ORDER BY and LIMIT (or FETCH FIRST) of a plain single-table SELECT or a star of joins (`star`)
 //! (`push_order_into_fence`); on PostgreSQL, a key range carried across an inner join's integer
-//! equality into the other table's fence (`derive_key_ranges`), a narrowed parent's keys
+//! equality into the other table's fence (`derive_key_ranges`) and into the row filter's own
+//! `col IN (SELECT key ...)` (`carry_into_row_filters`), a narrowed parent's keys
 //! into its child's fence (`reduce_by_join_keys`), and the keys of a table without a row filter
 //! that the caller narrowed with leakproof predicates (`open`).
 
@@ -45,6 +46,7 @@ mod leakproof;
 mod open;
 mod order;
 mod relative;
+mod semijoin;
 mod star;
 
 pub(super) use columns::statistics_blind;
@@ -319,6 +321,7 @@ impl<'c> Walker<'c> {
         let narrowed: Vec<Vec<Option<String>>> =
             targets.iter().map(|t| t.narrowed_by.clone()).collect();
         self.derive_key_ranges(&mut targets, &equalities);
+        self.carry_into_row_filters(&mut targets);
         let opened = if opens.is_empty() {
             Vec::new()
         } else {

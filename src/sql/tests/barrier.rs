@@ -293,6 +293,53 @@ fn key_ranges_do_not_cross_where_that_could_change_the_rows() {
 }
 
 #[test]
+fn a_range_on_a_child_key_goes_into_the_row_filters_semi_join() {
+    // order_lines' row filter is `order_id IN (SELECT id FROM orders WHERE region = ...)`: a
+    // range on order_id bounds that subquery's `id` too, written or carried across a join.
+    for (sql, sub) in [
+        (
+            "SELECT count(*) FROM order_lines l WHERE l.order_id BETWEEN 1000 AND 2000",
+            "id BETWEEN 1000 AND 2000)",
+        ),
+        (
+            "SELECT * FROM order_lines WHERE order_id IN (5, 17) AND order_id > 3",
+            "id IN (5, 17) AND id > 3)",
+        ),
+        (
+            "SELECT count(*) FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.id < 50",
+            "id < 50)",
+        ),
+    ] {
+        let out = governed(PG, sql, &[]);
+        let Some((_, rest)) = out.split_once("FROM \"public\".\"orders\" WHERE region = $") else {
+            panic!("{sql}: no row filter subquery in {out}");
+        };
+        let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+        assert!(rest.starts_with(&format!(" AND {sub}")), "{sql}: {out}");
+    }
+    // Not a range of that column, not leakproof, or SQLite: the subquery stays as written.
+    for sql in [
+        "SELECT count(*) FROM order_lines l WHERE l.line_no BETWEEN 1 AND 2",
+        "SELECT count(*) FROM order_lines l WHERE l.order_id <> 7",
+        "SELECT count(*) FROM order_lines l WHERE l.order_id > 1.5",
+        "SELECT count(*) FROM order_lines l WHERE l.order_id NOT BETWEEN 1 AND 9",
+        "SELECT count(*) FROM order_lines l WHERE l.order_id > l.line_no",
+        "SELECT count(*) FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.customer_id < 50",
+    ] {
+        let out = governed(PG, sql, &[]);
+        assert!(out.contains("WHERE region = $"), "{sql}: {out}");
+        assert!(!out.contains(" AND id "), "{sql}: {out}");
+    }
+    let out = governed(
+        LITE,
+        "SELECT count(*) FROM order_lines l WHERE l.order_id BETWEEN 1000 AND 2000",
+        &[],
+    );
+    assert!(out.contains("WHERE region = "), "{out}");
+    assert!(!out.contains(" AND id "), "{out}");
+}
+
+#[test]
 fn a_narrowed_fence_hands_its_keys_to_the_other_fence_of_an_inner_join() {
     // o.status moved into the orders fence; o.id = ol.order_id carries that fence's keys into
     // order_lines' fence, the orders fence itself selecting the key.
