@@ -288,23 +288,37 @@ fn clock_function(f: &Function) -> Option<(Time, u64)> {
             ],
         ) => {
             let unit = string_literal(unit)?.to_ascii_lowercase();
-            let unit = unit.strip_suffix('s').unwrap_or(&unit);
+            // PostgreSQL's own spellings, each checked against a server: not every plural is
+            // one (`quarters` and `centurys` raise).
             let known = [
                 "microsecond",
+                "microseconds",
                 "millisecond",
+                "milliseconds",
                 "second",
+                "seconds",
                 "minute",
+                "minutes",
                 "hour",
+                "hours",
                 "day",
+                "days",
                 "week",
+                "weeks",
                 "month",
+                "months",
                 "quarter",
                 "year",
+                "years",
                 "decade",
+                "decades",
                 "century",
+                "centuries",
                 "millennium",
+                "millenniums",
+                "millennia",
             ];
-            if !known.contains(&unit) {
+            if !known.contains(&unit.as_str()) {
                 return None;
             }
             // Truncating moves back by up to a millennium.
