@@ -191,6 +191,9 @@ impl Walker<'_> {
             }
             Expr::BinaryOp { left, op, right } => {
                 binary_operator(op)?;
+                if *op == BinaryOperator::AtAt {
+                    self.search_operand(left)?;
+                }
                 if *op == BinaryOperator::Glob {
                     self.pattern_bound(right)?;
                     self.search_in(left, Some(right))?;

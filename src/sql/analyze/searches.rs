@@ -260,3 +260,99 @@ pub(super) fn guard(e: &mut Expr, max: usize) {
     }
     *e = guard(e.clone());
 }
+
+/// Functions whose result is a `tsvector`, a `tsquery` or `jsonb` (the ones needing a text
+/// search configuration are bound to a literal one, `Bound::SearchConfig`).
+const SEARCH_VALUES: &[&str] = &[
+    "to_tsvector",
+    "to_tsquery",
+    "plainto_tsquery",
+    "phraseto_tsquery",
+    "websearch_to_tsquery",
+    "array_to_tsvector",
+    "setweight",
+    "strip",
+    "to_jsonb",
+    "jsonb_build_object",
+    "jsonb_build_array",
+];
+
+/// Column types `@@` may take on its left without converting text.
+const SEARCH_TYPES: &[&str] = &["tsvector", "tsquery", "jsonb"];
+
+impl Walker<'_> {
+    /// PostgreSQL's `text @@ text` and `text @@ tsquery` run `to_tsvector` (and
+    /// `plainto_tsquery`) with `default_text_search_config`, a server setting the role cannot
+    /// read (`to_tsvector` without a configuration is refused for that reason): whether
+    /// `'the cats were running' @@ 'run'` matches tells the setting's language by its stemming.
+    /// So the left operand of `@@` must visibly be a `tsvector`, `tsquery` or `jsonb` (the other
+    /// operand then converts no text with a configuration): a column of that type, a cast to
+    /// one, or a call of a function that returns one.
+    pub(super) fn search_operand(&self, left: &Expr) -> Walk {
+        if self.dialect != Dialect::Postgres || self.search_value(left) {
+            return Ok(());
+        }
+        Err(Denial::new(
+            Rule::FunctionNotAllowed,
+            "`@@` needs a tsvector, tsquery or jsonb on its left (text there would be converted with the server's default text search configuration): write to_tsvector('english', col) @@ to_tsquery('english', 'word'), or a cast such as col::tsvector",
+        ))
+    }
+
+    fn search_value(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Nested(x) => self.search_value(x),
+            Expr::Cast { data_type, .. } => match data_type {
+                DataType::JSONB | DataType::TsVector | DataType::TsQuery => true,
+                DataType::Custom(name, _) => matches!(
+                    normalize_name(self.dialect, name).unwrap_or_default().as_slice(),
+                    [t] if SEARCH_TYPES.contains(&t.as_str())
+                ),
+                _ => false,
+            },
+            Expr::Function(f) => matches!(
+                f.name.0.as_slice(),
+                [sqlparser::ast::ObjectNamePart::Identifier(name)]
+                    if SEARCH_VALUES.contains(&name.value.to_ascii_lowercase().as_str())
+            ),
+            Expr::Identifier(_) | Expr::CompoundIdentifier(_) => self
+                .stored_column_type(e)
+                .is_some_and(|t| SEARCH_TYPES.contains(&t.as_str())),
+            _ => false,
+        }
+    }
+
+    /// The declared type of the catalog column `e` names, where one table's column it is.
+    fn stored_column_type(&self, e: &Expr) -> Option<String> {
+        let parts: &[Ident] = match e {
+            Expr::Identifier(ident) => std::slice::from_ref(ident),
+            Expr::CompoundIdentifier(parts) => parts,
+            _ => return None,
+        };
+        let names = self.normalized(parts);
+        let (item, column) = match names.as_slice() {
+            [column] => {
+                if self.output_aliases.iter().any(|a| self.col_eq(a, column)) {
+                    return None;
+                }
+                let level = self
+                    .from
+                    .iter()
+                    .rev()
+                    .find(|items| items.iter().any(|i| self.exposes(i, column)))?;
+                let mut holders = level.iter().filter(|i| self.exposes(i, column));
+                let (Some(item), None) = (holders.next(), holders.next()) else {
+                    return None;
+                };
+                (item, column)
+            }
+            [qualifier, column] => (self.item_named(qualifier)?, column),
+            _ => return None,
+        };
+        let (ItemKind::Table(access), Some(name)) = (&item.kind, &item.table) else {
+            return None;
+        };
+        let spelled = access.visible.iter().find(|v| self.col_eq(v, column))?;
+        let table = self.catalog.get(&name.schema, &name.name)?;
+        table.column_type(spelled).map(str::to_string)
+    }
+}

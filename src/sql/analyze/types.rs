@@ -52,7 +52,7 @@ impl Walker<'_> {
                     "int2" | "int4" | "int8" | "float4" | "float8" | "timestamptz" | "timetz" | "bpchar" | "varbit" | "char"
                     | "serial" | "bigserial" | "citext" | "money" | "inet" | "cidr" | "macaddr"
                     | "tsvector" | "tsquery" | "daterange" | "int4range" | "int8range"
-                    | "numrange" | "tsrange" | "tstzrange" | "xid" | "oid"));
+                    | "numrange" | "tsrange" | "tstzrange" | "oid"));
                 if ok {
                     Ok(())
                 } else {

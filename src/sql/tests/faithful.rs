@@ -308,6 +308,68 @@ fn text_search_configurations_are_builtin_literals() {
     }
 }
 
+/// `text @@ text` and `text @@ tsquery` convert the text with the server's default text search
+/// configuration (whether `'the cats were running' @@ 'run'` matches tells its language):
+/// `@@` takes a tsvector, tsquery or jsonb on its left, by column type, cast or function.
+#[test]
+fn text_search_matches_convert_no_text_with_the_default_configuration() {
+    let mut catalog = catalog(PG);
+    let docs = CatalogTable {
+        name: QualifiedName::new("public", "docs"),
+        columns: ["id", "body", "search", "meta"].map(String::from).to_vec(),
+        types: ["integer", "text", "tsvector", "jsonb"]
+            .map(String::from)
+            .to_vec(),
+        is_view: false,
+        primary_key: vec!["id".to_string()],
+    };
+    catalog = Catalog::new(
+        PG,
+        vec!["public".to_string()],
+        catalog.tables().cloned().chain([docs]).collect(),
+    );
+    let policy = compile_default(Limits::default(), PG, &catalog);
+    let attrs = Default::default();
+    let ctx = GovernContext {
+        dialect: PG,
+        catalog: &catalog,
+        policy: &policy,
+        attrs: &attrs,
+        max_sql_len: 100_000,
+    };
+    let go = |sql: &str| govern(sql, &[], Purpose::Query { max_rows: 100 }, &ctx);
+    for sql in [
+        "SELECT id FROM docs WHERE search @@ to_tsquery('english', 'cat')",
+        "SELECT id FROM docs d WHERE d.search @@ 'cat & dog'",
+        "SELECT id FROM docs WHERE meta @@ '$.a == 1'",
+        "SELECT id FROM docs WHERE to_tsvector('simple', body) @@ plainto_tsquery('simple', 'cat')",
+        "SELECT id FROM docs WHERE body::tsvector @@ 'cat'",
+        "SELECT id FROM docs WHERE to_tsquery('english', 'cat') @@ search",
+        "SELECT '{\"a\": 1}'::jsonb @@ '$.a == 1'",
+    ] {
+        assert!(go(sql).is_ok(), "{sql}: {:?}", go(sql).err());
+    }
+    for sql in [
+        "SELECT 'the cats were running' @@ 'run'",
+        "SELECT 'the cats' @@ to_tsquery('simple', 'cat')",
+        "SELECT id FROM docs WHERE body @@ 'cat'",
+        "SELECT id FROM docs WHERE body @@ to_tsquery('english', 'cat')",
+        "SELECT id FROM docs WHERE lower(body) @@ 'cat'",
+        // a CTE's column: its type is not known here
+        "WITH d AS (SELECT body FROM docs) SELECT 1 FROM d WHERE body @@ 'cat'",
+        // a name that is also an output alias: not decided here, so refused
+        "SELECT body AS search FROM docs ORDER BY search @@ 'cat'",
+    ] {
+        match go(sql) {
+            Err(GovernError::Denied(d)) => {
+                assert_eq!(d.rule, Rule::FunctionNotAllowed, "{sql}: {d:?}");
+                assert!(d.message.contains("@@"), "{sql}: {}", d.message);
+            }
+            other => panic!("{sql}: {other:?}"),
+        }
+    }
+}
+
 /// PostgreSQL's range operators the parser has no name for are allowed by their exact
 /// spelling; an operator run into a comment (`-|--1`, which PostgreSQL reads as `-|` and a
 /// comment) is not that spelling and is refused.
