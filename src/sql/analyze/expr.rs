@@ -194,6 +194,13 @@ impl Walker<'_> {
                 if *op == BinaryOperator::AtAt {
                     self.search_operand(left)?;
                 }
+                if self.dialect == Dialect::Postgres
+                    && !super::signs::precedence_agrees(op, left, right)
+                {
+                    return Err(unsupported(
+                        "operators whose precedence the parser reads otherwise than PostgreSQL without parentheses (a regular-expression operator beside a comparison, LIKE, IN or another operator; a + or - after a prefix ~, @, |/ or ||/); add parentheses",
+                    ));
+                }
                 if *op == BinaryOperator::Glob {
                     self.pattern_bound(right)?;
                     self.search_in(left, Some(right))?;

@@ -370,6 +370,40 @@ fn text_search_matches_convert_no_text_with_the_default_configuration() {
     }
 }
 
+/// Where the parser and PostgreSQL bind operators differently, the text is refused rather than
+/// governed as one tree and run as another: regular-expression operators (`=`'s precedence to
+/// the parser, any other operator's to PostgreSQL) and the prefix `~`, `@`, `|/`, `||/` (whose
+/// operand PostgreSQL extends past a `+` or `-`).
+#[test]
+fn operators_the_parser_binds_otherwise_need_parentheses() {
+    for sql in [
+        "SELECT ~ 1 + 1",
+        "SELECT @ -5 + 3",
+        "SELECT 1 + @ 2 + 3",
+        "SELECT - @ 2 + 1",
+        "SELECT 2 * |/ 16 - 1",
+        "SELECT 'ab' ~ 'a' || 'zz'",
+        "SELECT name FROM products WHERE true = name ~* 'a'",
+        "SELECT name FROM products WHERE name LIKE 'a%' ~ 'b'",
+        "SELECT name FROM products WHERE name ~ 'b' LIKE 'x'",
+        "SELECT name FROM products WHERE name !~~ 'b' IN ('x')",
+        "SELECT name FROM products WHERE name ~ sku -> 'a'",
+    ] {
+        assert_denied(PG, sql, Rule::UnsupportedSyntax);
+    }
+    // Read alike by both: allowed.
+    for sql in [
+        "SELECT (@ -5) + 3, @ (-5 + 3), ~ 1, 2 * @ 3, @ price * 2, @ price = 5 FROM products",
+        "SELECT name FROM products WHERE name ~ '^A' AND price > 3",
+        "SELECT name FROM products WHERE name || sku ~ 'x' AND name ~ ('a' || 'b')",
+        "SELECT name ~* 'a' = true, name !~ 'a' IS TRUE, name ~ 'a' ~ 'b', price + 1 ~ '1' FROM products",
+    ] {
+        assert!(run(PG, sql).is_ok(), "{sql}: {:?}", run(PG, sql).err());
+    }
+    // SQLite binds its prefix `~` tighter than `+`, as the parser does.
+    assert!(run(LITE, "SELECT ~ 1 + 1").is_ok());
+}
+
 /// PostgreSQL's range operators the parser has no name for are allowed by their exact
 /// spelling; an operator run into a comment (`-|--1`, which PostgreSQL reads as `-|` and a
 /// comment) is not that spelling and is refused.
