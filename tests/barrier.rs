@@ -115,6 +115,9 @@ const POSTGRES_ONLY: &[&str] = &[
     "SELECT max(o.id) AS last_id, min(o.customer_id), max(o.ordered_at)::date - min(o.ordered_at)::date AS days FROM orders o",
     "SELECT max(l.unit_price), min(l.quantity) FROM order_lines l WHERE l.product_id IN (1, 2, 3, 67, 74)",
     "SELECT min(name), max(city) FROM customers WHERE segment = 'smb'",
+    // ORDER BY and LIMIT inside the fence past LEFT joins on the other table's key.
+    "SELECT o.id, c.name FROM orders o LEFT JOIN customers c ON c.id = o.customer_id ORDER BY o.ordered_at DESC, o.id LIMIT 6",
+    "SELECT l.order_id, l.line_no, p.name FROM order_lines l LEFT JOIN products p ON p.id = l.product_id ORDER BY l.order_id DESC, l.line_no LIMIT 5",
     // A range on the lines' order key also bounds their row filter's subquery of orders.
     "SELECT l.order_id, l.line_no, l.product_id FROM order_lines l WHERE l.order_id BETWEEN 1 AND 9 AND 1/(CASE WHEN l.order_id = 3 THEN 0 ELSE 1 END) = 1 ORDER BY 1, 2",
     "SELECT l.order_id, count(*) FROM order_lines l WHERE l.order_id IN (1, 2, 3, 4) AND l.order_id > 1 GROUP BY 1 ORDER BY 1",
@@ -360,6 +363,11 @@ async fn postgres_filtered_lookups_keep_their_index() {
         // not every line of the region joined first.
         (
             "SELECT l.order_id, l.line_no, p.name FROM order_lines l JOIN products p ON p.id = l.product_id ORDER BY l.order_id, l.line_no LIMIT 5",
+            "order_lines_pkey",
+        ),
+        // The same past a LEFT join on the products' key (no keys needed).
+        (
+            "SELECT l.order_id, l.line_no, p.name FROM order_lines l LEFT JOIN products p ON p.id = l.product_id ORDER BY l.order_id, l.line_no LIMIT 5",
             "order_lines_pkey",
         ),
         // A join of a fence the caller narrowed with another: the other is read by its key

@@ -516,3 +516,4 @@ mod fence_forms;
 mod growth;
 mod names;
 mod open_keys;
+mod star_joins;

@@ -1,5 +1,5 @@
-//! Inner joins that keep one fence's rows one for one (PostgreSQL), so that an ORDER BY and
-//! LIMIT on that fence's columns may go inside it as for a single table (`order`).
+//! Joins that keep one fence's rows one for one (PostgreSQL), so that an ORDER BY and LIMIT on
+//! that fence's columns may go inside it as for a single table (`order`).
 //!
 //! `orders o JOIN customers c ON c.id = o.customer_id ORDER BY o.ordered_at DESC LIMIT 10`
 //! (or the same written from `customers`): joined on the customers' primary key, each order
@@ -16,8 +16,16 @@
 //! fence (leakproof), and compares integers: it reveals nothing. It is read without a fence
 //! of its own, so PostgreSQL may semi-join it by index; nothing of the caller's but those
 //! leakproof predicates is in it, and no expression from outside reaches its rows.
+//!
+//! A LEFT join of such an `x` onto `d` (`orders o LEFT JOIN customers c ON c.id =
+//! o.customer_id`) keeps every row of `d` once whatever `x` holds, so it needs no keys; `d`
+//! must not itself be a LEFT join's nullable side, and a WHERE left above the fences (one on
+//! `x` cannot move into `x`'s fence) keeps the ORDER BY out as for any SELECT.
 
 use super::*;
+
+/// A join's ON, and whether the join is a LEFT one.
+pub(super) type On<'q> = (&'q Expr, bool);
 
 /// A FROM item of a join that may keep a fence's rows one for one.
 pub(super) enum Item<'q, 'c> {
@@ -27,48 +35,54 @@ pub(super) enum Item<'q, 'c> {
 
 impl<'c> Walker<'c> {
     /// The FROM items of `twj`, each a fence or (with joins) a table without a row filter,
-    /// and the ON of each join, every join an inner one with an ON; `None` otherwise.
+    /// and the ON of each join with whether it is a LEFT join, every join an inner or LEFT one
+    /// with an ON; `None` otherwise.
     pub(super) fn star_items<'q>(
         &self,
         twj: &'q mut TableWithJoins,
         level: &std::rc::Rc<Vec<String>>,
-    ) -> Option<(Vec<Item<'q, 'c>>, Vec<&'q Expr>)> {
+    ) -> Option<(Vec<Item<'q, 'c>>, Vec<On<'q>>)> {
         let TableWithJoins { relation, joins } = twj;
-        let mut factors: Vec<&'q mut TableFactor> = vec![relation];
-        let mut ons: Vec<&'q Expr> = Vec::with_capacity(joins.len());
+        let mut factors: Vec<(&'q mut TableFactor, bool)> = vec![(relation, false)];
+        let mut ons: Vec<On<'q>> = Vec::with_capacity(joins.len());
         for join in joins.iter_mut() {
             let Join {
                 relation,
                 join_operator,
                 ..
             } = join;
-            let (JoinOperator::Join(JoinConstraint::On(on))
-            | JoinOperator::Inner(JoinConstraint::On(on))) = &*join_operator
-            else {
-                return None;
+            let (on, left) = match &*join_operator {
+                JoinOperator::Join(JoinConstraint::On(on))
+                | JoinOperator::Inner(JoinConstraint::On(on)) => (on, false),
+                JoinOperator::Left(JoinConstraint::On(on))
+                | JoinOperator::LeftOuter(JoinConstraint::On(on)) => (on, true),
+                _ => return None,
             };
-            factors.push(relation);
-            ons.push(on);
+            factors.push((relation, left));
+            ons.push((on, left));
         }
         let joined = !ons.is_empty();
         let mut items = Vec::with_capacity(factors.len());
-        for tf in factors {
+        for (tf, padded) in factors {
+            // (A LEFT join's table is only matched by its key here: none of its keys are read.)
             if joined && let Some(open) = self.open(tf, true, level) {
                 items.push(Item::Open(open));
                 continue;
             }
-            items.push(Item::Fence(self.target(tf, true, level)?));
+            items.push(Item::Fence(self.target(tf, !padded, level)?));
         }
         Some((items, ons))
     }
 
     /// For the fence `items[d]`: the keys that keep each other item's join to it one for one
-    /// (the column of `d` and the keys query), each ON used once (see the module's doc).
+    /// (the column of `d` and the keys query), each ON used once (see the module's doc). A
+    /// LEFT join of `x` on exactly `x.pk = d.col` needs none: it keeps every row of `d` and
+    /// adds at most one partner to each; `d` itself must not be on a LEFT join's nullable side.
     pub(super) fn star_keys(
         &self,
         items: &[Item<'_, 'c>],
         d: usize,
-        ons: &[&Expr],
+        ons: &[On<'_>],
     ) -> Option<Vec<(String, Query)>> {
         if items.len() == 1 {
             return Some(Vec::new());
@@ -79,7 +93,16 @@ impl<'c> Walker<'c> {
         if !self.dialect.comparisons_can_raise() || ons.len() + 1 != items.len() {
             return None;
         }
-        let mut used = vec![false; ons.len()];
+        // The ON of the join that brings in item `i` (none for the first), if a LEFT one.
+        let left_on = |i: usize| match i.checked_sub(1).and_then(|n| ons.get(n)) {
+            Some((on, true)) => Some(*on),
+            _ => None,
+        };
+        if left_on(d).is_some() {
+            return None;
+        }
+        // A LEFT join's ON serves its own table only.
+        let mut used: Vec<bool> = ons.iter().map(|(_, left)| *left).collect();
         let mut keys = Vec::with_capacity(ons.len());
         for (i, item) in items.iter().enumerate() {
             if i == d {
@@ -89,7 +112,11 @@ impl<'c> Walker<'c> {
                 Item::Fence(t) => &t.rel,
                 Item::Open(o) => &o.rel,
             };
-            let (n, key, col) = ons.iter().enumerate().find_map(|(n, on)| {
+            if let Some(on) = left_on(i) {
+                self.key_equality(on, rel, fence)?;
+                continue;
+            }
+            let (n, key, col) = ons.iter().enumerate().find_map(|(n, (on, _))| {
                 if used.get(n).copied().unwrap_or(true) {
                     return None;
                 }
