@@ -118,6 +118,8 @@ const POSTGRES_ONLY: &[&str] = &[
     // ORDER BY and LIMIT inside the fence past LEFT joins on the other table's key.
     "SELECT o.id, c.name FROM orders o LEFT JOIN customers c ON c.id = o.customer_id ORDER BY o.ordered_at DESC, o.id LIMIT 6",
     "SELECT l.order_id, l.line_no, p.name FROM order_lines l LEFT JOIN products p ON p.id = l.product_id ORDER BY l.order_id DESC, l.line_no LIMIT 5",
+    "SELECT o.id, o.ordered_at, c.name, c.city FROM orders o JOIN customers c ON c.id = o.customer_id ORDER BY o.ordered_at DESC, o.id LIMIT 5",
+    "SELECT l.order_id, l.line_no, o.status FROM order_lines l JOIN orders o ON o.id = l.order_id ORDER BY l.order_id DESC, l.line_no LIMIT 7",
     // A range on the lines' order key also bounds their row filter's subquery of orders.
     "SELECT l.order_id, l.line_no, l.product_id FROM order_lines l WHERE l.order_id BETWEEN 1 AND 9 AND 1/(CASE WHEN l.order_id = 3 THEN 0 ELSE 1 END) = 1 ORDER BY 1, 2",
     "SELECT l.order_id, count(*) FROM order_lines l WHERE l.order_id IN (1, 2, 3, 4) AND l.order_id > 1 GROUP BY 1 ORDER BY 1",
@@ -395,6 +397,20 @@ async fn postgres_filtered_lookups_keep_their_index() {
                 || text.contains(&format!("Index Only Scan using {index}"))
                 || text.contains(&format!("Bitmap Index Scan on {index}")),
             "{sql}: the filtered lookup no longer uses {index}:\n{governed}\n{text}"
+        );
+    }
+    // The latest orders, then each one's customer looked up by its key (a LATERAL lookup per
+    // order, parameterized by the order's `customer_id`), not every customer of the region.
+    for sql in [
+        "SELECT o.id, o.ordered_at, c.name FROM orders o LEFT JOIN customers c ON c.id = o.customer_id ORDER BY o.ordered_at DESC LIMIT 5",
+        "SELECT o.id, c.name FROM orders o JOIN customers c ON c.id = o.customer_id ORDER BY o.ordered_at DESC LIMIT 5",
+    ] {
+        let (governed, text) = pg_plan(&db, &cluster.url(&name), sql, &[]).await;
+        assert!(
+            !text.contains("Seq Scan on customers")
+                && !text.contains("Hash")
+                && text.contains("Index Cond: (id = orders.customer_id)"),
+            "{sql}: the customers are not looked up by key:\n{governed}\n{text}"
         );
     }
 }

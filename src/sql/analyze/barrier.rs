@@ -122,6 +122,8 @@ struct Target<'q, 'c> {
     narrowed_by: Vec<Option<String>>,
     /// A moved predicate names an outer query's column: the fence reads right only in place.
     correlated: bool,
+    /// The derived table's LATERAL flag (`star`'s lookups per row of a limited fence).
+    lateral: &'q mut bool,
 }
 
 impl<'c> std::ops::Deref for Target<'_, 'c> {
@@ -341,6 +343,7 @@ impl<'c> Walker<'c> {
         let TableFactor::Derived {
             subquery,
             alias: Some(alias),
+            lateral,
             ..
         } = tf
         else {
@@ -367,6 +370,7 @@ impl<'c> Walker<'c> {
             moved: Vec::new(),
             narrowed_by: Vec::new(),
             correlated: false,
+            lateral,
         })
     }
 

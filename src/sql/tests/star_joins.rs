@@ -116,3 +116,45 @@ fn order_and_limit_go_inside_past_left_joins_on_a_key() {
         assert!(!out.contains("LIMIT 5 OFFSET 0)"), "{sql}: {out}");
     }
 }
+
+#[test]
+fn a_limited_fence_looks_its_partners_up_by_key() {
+    // Fences joined after the ordered one on exactly their key: a LATERAL lookup per row.
+    for (sql, lookup) in [
+        (
+            "SELECT o.id, c.name FROM orders o LEFT JOIN customers c ON c.id = o.customer_id ORDER BY o.ordered_at DESC LIMIT 10",
+            "LEFT JOIN LATERAL (SELECT",
+        ),
+        (
+            "SELECT o.id, c.name FROM orders o JOIN customers c ON o.customer_id = c.id ORDER BY o.ordered_at DESC LIMIT 10",
+            "JOIN LATERAL (SELECT",
+        ),
+        (
+            "SELECT l.order_id, o.status FROM order_lines l JOIN orders o ON o.id = l.order_id ORDER BY l.order_id LIMIT 5",
+            "JOIN LATERAL (SELECT",
+        ),
+    ] {
+        let out = governed(PG, sql);
+        assert!(out.contains(lookup), "{sql}: {out}");
+        let lateral = out.split(lookup).nth(1).unwrap_or_default();
+        assert!(
+            lateral.contains(".\"id\" = \"o\".\"customer_id\" OFFSET 0)")
+                || lateral.contains("\"orders\".\"id\" = \"l\".\"order_id\" OFFSET 0)"),
+            "{sql}: {out}"
+        );
+    }
+    for sql in [
+        // written from the customers: they come before the orders, which a LATERAL item
+        // cannot read
+        "SELECT o.id, c.name FROM customers c JOIN orders o ON o.customer_id = c.id ORDER BY o.ordered_at DESC LIMIT 10",
+        // the ordered table's name is the joined table's own: inside its fence it would be that
+        "SELECT customers.id, c.name FROM orders customers LEFT JOIN customers c ON c.id = customers.customer_id ORDER BY customers.id LIMIT 5",
+        // a table without a row filter is no fence: the planner joins it by key itself
+        "SELECT l.order_id, p.name FROM order_lines l JOIN products p ON p.id = l.product_id ORDER BY l.order_id LIMIT 5",
+        // no LIMIT inside the fence (a WHERE stays above)
+        "SELECT o.id, c.name FROM orders o LEFT JOIN customers c ON c.id = o.customer_id WHERE c.name || 'x' = 'y' ORDER BY o.id LIMIT 5",
+    ] {
+        let out = governed(PG, sql);
+        assert!(!out.contains("LATERAL"), "{sql}: {out}");
+    }
+}

@@ -130,6 +130,7 @@ impl<'c> Walker<'c> {
             interpolate: None,
         });
         fenced.limit_clause = Some(fence_limit_clause(limit));
+        self.lateral_lookups(&mut tables, d, &ons);
     }
 }
 

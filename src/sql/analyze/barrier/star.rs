@@ -169,3 +169,51 @@ impl<'c> Walker<'c> {
             })
     }
 }
+
+impl<'c> Walker<'c> {
+    /// Once the fence `items[d]` stops at its LIMIT, each fence joined after it by an ON that
+    /// is exactly `x.pk = d.col` looks its partner up by key, a LATERAL derived table with
+    /// `"x"."pk" = d."col"` inside its fence, instead of reading every row the role sees of it
+    /// to join a handful (the latest ten orders with their customers' names hashed all of the
+    /// region's customers). The ON stays; the comparison is the same integer equality, as
+    /// leakproof inside the fence as the correlated ones `correlated` moves in. Not when `d`'s
+    /// name is the fenced table's own (inside the fence it would name that table).
+    pub(super) fn lateral_lookups(&self, items: &mut [Item<'_, 'c>], d: usize, ons: &[On<'_>]) {
+        let Some(Item::Fence(fence)) = items.get(d) else {
+            return;
+        };
+        let d_name = fence.name.clone();
+        let mut lookups: Vec<(usize, String, String)> = Vec::new();
+        for (i, item) in items.iter().enumerate().skip(d + 1) {
+            let (Item::Fence(x), Some((on, _))) = (item, i.checked_sub(1).and_then(|n| ons.get(n)))
+            else {
+                continue;
+            };
+            if self.col_eq(&x.table.name.name, &d_name) {
+                continue;
+            }
+            if let Some((key, col)) = self.key_equality(on, &x.rel, fence) {
+                lookups.push((i, key, col));
+            }
+        }
+        for (i, key, col) in lookups {
+            let Some(Item::Fence(x)) = items.get_mut(i) else {
+                continue;
+            };
+            let e = Expr::BinaryOp {
+                left: Box::new(Expr::CompoundIdentifier(vec![
+                    quoted(&x.table.name.name),
+                    quoted(&key),
+                ])),
+                op: BinaryOperator::Eq,
+                right: Box::new(Expr::CompoundIdentifier(vec![
+                    quoted(&d_name),
+                    quoted(&col),
+                ])),
+            };
+            and_into_fence(e, x);
+            x.correlated = true;
+            *x.lateral = true;
+        }
+    }
+}
