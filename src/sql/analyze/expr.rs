@@ -214,7 +214,25 @@ impl Walker<'_> {
                 }
                 Ok(())
             }
-            Expr::AnyOp { left, right, .. } | Expr::AllOp { left, right, .. } => {
+            Expr::AnyOp {
+                left,
+                right,
+                compare_op,
+                ..
+            }
+            | Expr::AllOp {
+                left,
+                right,
+                compare_op,
+            } => {
+                // `x ~ ANY (...)`: the parser binds `~` as `=` here too.
+                if self.dialect == Dialect::Postgres
+                    && !super::signs::precedence_agrees(compare_op, left, &Expr::value(Value::Null))
+                {
+                    return Err(unsupported(
+                        "a regular-expression operator with ANY or ALL beside a comparison, LIKE, IN or BETWEEN on its left, which the parser reads otherwise than PostgreSQL; add parentheses",
+                    ));
+                }
                 self.expr(left)?;
                 self.expr(right)
             }

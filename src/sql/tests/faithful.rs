@@ -388,6 +388,11 @@ fn operators_the_parser_binds_otherwise_need_parentheses() {
         "SELECT name FROM products WHERE name ~ 'b' LIKE 'x'",
         "SELECT name FROM products WHERE name !~~ 'b' IN ('x')",
         "SELECT name FROM products WHERE name ~ sku -> 'a'",
+        // the same as ANY or ALL
+        "SELECT true = 'abc' ~ ANY(ARRAY['^a'])",
+        "SELECT name FROM products WHERE sku = name ~ ANY(ARRAY['^A'])",
+        "SELECT 'abc' LIKE 'a%' ~ ANY(ARRAY['t'])",
+        "SELECT 2 BETWEEN 1 AND 3 ~ ALL(ARRAY['x'])",
     ] {
         assert_denied(PG, sql, Rule::UnsupportedSyntax);
     }
@@ -397,6 +402,7 @@ fn operators_the_parser_binds_otherwise_need_parentheses() {
         "SELECT name FROM products WHERE name ~ '^A' AND price > 3",
         "SELECT name FROM products WHERE name || sku ~ 'x' AND name ~ ('a' || 'b')",
         "SELECT name ~* 'a' = true, name !~ 'a' IS TRUE, name ~ 'a' ~ 'b', price + 1 ~ '1' FROM products",
+        "SELECT name FROM products WHERE name ~ ANY(ARRAY['^A', '^B']) AND sku !~* ALL(ARRAY['x'])",
     ] {
         assert!(run(PG, sql).is_ok(), "{sql}: {:?}", run(PG, sql).err());
     }
