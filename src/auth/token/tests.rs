@@ -97,6 +97,11 @@ async fn every_client_failure_is_the_same_invalid() {
         format!("swd_{}_{wrong}", info.id),
         format!("{token} "),
     ] {
+        // An id or secret without letters upper-cases to itself (an id of twelve hex digits
+        // is all decimal digits once in about 280 tokens): that one is the token, not bad.
+        if bad == token {
+            continue;
+        }
         assert_invalid(&t, &bad).await;
     }
     assert!(t.verify(&token).await.is_ok());
