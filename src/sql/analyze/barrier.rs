@@ -51,7 +51,7 @@ mod star;
 
 pub(super) use columns::statistics_blind;
 
-use conjuncts::{and_all, and_into_fence, conjuncts};
+use conjuncts::{and_all, and_into_fence, and_leaves, and_leaves_mut, conjuncts};
 use correlated::ANY_NAME;
 use keys::column_equalities;
 

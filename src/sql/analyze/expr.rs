@@ -509,14 +509,6 @@ pub(super) fn binary_operator(op: &BinaryOperator) -> Walk {
         | B::Overlaps
         // SQLite's GLOB: a pattern match like LIKE (its operands are walked like any other)
         | B::Glob
-        | B::PGRegexMatch
-        | B::PGRegexIMatch
-        | B::PGRegexNotMatch
-        | B::PGRegexNotIMatch
-        | B::PGLikeMatch
-        | B::PGILikeMatch
-        | B::PGNotLikeMatch
-        | B::PGNotILikeMatch
         | B::PGStartsWith
         | B::Arrow
         | B::LongArrow
@@ -531,6 +523,8 @@ pub(super) fn binary_operator(op: &BinaryOperator) -> Walk {
         | B::AtQuestion
         // (ranges: does not extend right / left of, adjacent to, which the parser has no name for)
         | B::AtAt | B::AndLt | B::AndGt => Ok(()),
+        // PostgreSQL's regular-expression and `~~` (LIKE) operators
+        op if super::signs::regex(op) => Ok(()),
         B::Custom(op) if op == "-|-" => Ok(()),
         other => Err(unsupported(&format!("the operator {other}"))),
     }

@@ -87,7 +87,8 @@ pub(super) fn precedence_agrees(op: &BinaryOperator, left: &Expr, right: &Expr) 
     !(matches!(op, BinaryOperator::Plus | BinaryOperator::Minus) && ends_in_prefix_operator(left))
 }
 
-fn regex(op: &BinaryOperator) -> bool {
+/// PostgreSQL's regular-expression and `~~` (LIKE) operators.
+pub(super) fn regex(op: &BinaryOperator) -> bool {
     use BinaryOperator as B;
     matches!(
         op,

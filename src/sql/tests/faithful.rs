@@ -328,16 +328,7 @@ fn text_search_matches_convert_no_text_with_the_default_configuration() {
         vec!["public".to_string()],
         catalog.tables().cloned().chain([docs]).collect(),
     );
-    let policy = compile_default(Limits::default(), PG, &catalog);
-    let attrs = Default::default();
-    let ctx = GovernContext {
-        dialect: PG,
-        catalog: &catalog,
-        policy: &policy,
-        attrs: &attrs,
-        max_sql_len: 100_000,
-    };
-    let go = |sql: &str| govern(sql, &[], Purpose::Query { max_rows: 100 }, &ctx);
+    let go = |sql: &str| run_on(&catalog, PG, sql);
     for sql in [
         "SELECT id FROM docs WHERE search @@ to_tsquery('english', 'cat')",
         "SELECT id FROM docs d WHERE d.search @@ 'cat & dog'",

@@ -8,12 +8,16 @@ fn catalog(dialect: Dialect) -> Catalog {
 }
 
 fn run(dialect: Dialect, sql: &str) -> Result<GovernedQuery, GovernError> {
-    let catalog = catalog(dialect);
-    let policy = compile_default(Limits::default(), dialect, &catalog);
+    run_on(&catalog(dialect), dialect, sql)
+}
+
+/// Govern as the built-in `default` role over `catalog`.
+fn run_on(catalog: &Catalog, dialect: Dialect, sql: &str) -> Result<GovernedQuery, GovernError> {
+    let policy = compile_default(Limits::default(), dialect, catalog);
     let attrs = Default::default();
     let ctx = GovernContext {
         dialect,
-        catalog: &catalog,
+        catalog,
         policy: &policy,
         attrs: &attrs,
         max_sql_len: 100_000,

@@ -29,6 +29,49 @@ pub(super) fn conjuncts(e: Expr, out: &mut Vec<Expr>) {
     }
 }
 
+/// The operands of `e`'s ANDs, through every parenthesis: `(a AND (b)) AND c` -> `[a, b, c]`
+/// (in no particular order).
+pub(super) fn and_leaves(e: &Expr) -> Vec<&Expr> {
+    let mut out = Vec::new();
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::Nested(x) => stack.push(x),
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::And,
+                right,
+            } => {
+                stack.push(left);
+                stack.push(right);
+            }
+            leaf => out.push(leaf),
+        }
+    }
+    out
+}
+
+/// [`and_leaves`], to change in place.
+pub(super) fn and_leaves_mut(e: &mut Expr) -> Vec<&mut Expr> {
+    let mut out = Vec::new();
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::Nested(x) => stack.push(x),
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::And,
+                right,
+            } => {
+                stack.push(left);
+                stack.push(right);
+            }
+            leaf => out.push(leaf),
+        }
+    }
+    out
+}
+
 pub(super) fn and_all(parts: Vec<Expr>) -> Option<Expr> {
     parts
         .into_iter()

@@ -202,19 +202,9 @@ type KeySide<'e> = (usize, String, &'e Expr);
 
 /// The `a = b` conjuncts of `e` whose both sides are column references (`(a, b)` pairs).
 pub(super) fn column_equalities(e: &Expr) -> Vec<(Expr, Expr)> {
-    let mut out = Vec::new();
-    let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
-        match e {
-            Expr::Nested(x) => stack.push(x),
-            Expr::BinaryOp {
-                left,
-                op: BinaryOperator::And,
-                right,
-            } => {
-                stack.push(left);
-                stack.push(right);
-            }
+    and_leaves(e)
+        .into_iter()
+        .filter_map(|leaf| match leaf {
             Expr::BinaryOp {
                 left,
                 op: BinaryOperator::Eq,
@@ -222,12 +212,11 @@ pub(super) fn column_equalities(e: &Expr) -> Vec<(Expr, Expr)> {
             } if matches!(**left, Expr::CompoundIdentifier(_))
                 && matches!(**right, Expr::CompoundIdentifier(_)) =>
             {
-                out.push(((**left).clone(), (**right).clone()));
+                Some(((**left).clone(), (**right).clone()))
             }
-            _ => {}
-        }
-    }
-    out
+            _ => None,
+        })
+        .collect()
 }
 
 /// `SELECT "col" FROM ... WHERE <filter and moved predicates> OFFSET 0`: a fence as it stands,

@@ -84,37 +84,26 @@ impl<'c> Walker<'c> {
         table: &str,
     ) -> Vec<(String, &'e mut Query)> {
         let mut out = Vec::new();
-        let mut stack = vec![e];
-        while let Some(e) = stack.pop() {
-            match e {
-                Expr::Nested(x) => stack.push(x),
-                Expr::BinaryOp {
-                    left,
-                    op: BinaryOperator::And,
-                    right,
-                } => {
-                    stack.push(left);
-                    stack.push(right);
-                }
-                Expr::InSubquery {
-                    expr,
-                    subquery,
-                    negated: false,
-                } => {
-                    let col = match expr.as_ref() {
-                        Expr::Identifier(c) => normalize_ident(self.dialect, c),
-                        Expr::CompoundIdentifier(parts) => match parts.as_slice() {
-                            [q, c] if self.col_eq(&normalize_ident(self.dialect, q), table) => {
-                                normalize_ident(self.dialect, c)
-                            }
-                            _ => continue,
-                        },
-                        _ => continue,
-                    };
-                    out.push((col, subquery.as_mut()));
-                }
-                _ => {}
-            }
+        for leaf in and_leaves_mut(e) {
+            let Expr::InSubquery {
+                expr,
+                subquery,
+                negated: false,
+            } = leaf
+            else {
+                continue;
+            };
+            let col = match expr.as_ref() {
+                Expr::Identifier(c) => normalize_ident(self.dialect, c),
+                Expr::CompoundIdentifier(parts) => match parts.as_slice() {
+                    [q, c] if self.col_eq(&normalize_ident(self.dialect, q), table) => {
+                        normalize_ident(self.dialect, c)
+                    }
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            out.push((col, subquery.as_mut()));
         }
         out
     }
