@@ -133,6 +133,11 @@ fn a_limited_fence_looks_its_partners_up_by_key() {
             "SELECT l.order_id, o.status FROM order_lines l JOIN orders o ON o.id = l.order_id ORDER BY l.order_id LIMIT 5",
             "JOIN LATERAL (SELECT",
         ),
+        // parentheses around either side
+        (
+            "SELECT o.id, c.name FROM orders o LEFT JOIN customers c ON ((c.id) = (o.customer_id)) ORDER BY o.ordered_at DESC LIMIT 10",
+            "LEFT JOIN LATERAL (SELECT",
+        ),
     ] {
         let out = governed(PG, sql);
         assert!(out.contains(lookup), "{sql}: {out}");

@@ -143,23 +143,19 @@ impl<'c> Walker<'c> {
     /// `on`, exactly `x.pk = d.col` either way round: `x`'s single-column integer primary key
     /// and a column of `d` of the same type, as (the key, the column).
     fn key_equality(&self, on: &Expr, x: &Rel<'_>, d: &Target<'_, '_>) -> Option<(String, String)> {
-        let mut on = on;
-        while let Expr::Nested(inner) = on {
-            on = inner;
-        }
         let Expr::BinaryOp {
             left,
             op: BinaryOperator::Eq,
             right,
-        } = on
+        } = unnested(on)
         else {
             return None;
         };
         [(left, right), (right, left)]
             .into_iter()
             .find_map(|(a, b)| {
-                let key = self.column_of(a, x, false)?;
-                let col = self.column_of(b, d, false)?;
+                let key = self.column_of(unnested(a), x, false)?;
+                let col = self.column_of(unnested(b), d, false)?;
                 let primary = matches!(x.table.primary_key.as_slice(), [k] if self.col_eq(k, &key));
                 let ty = x.table.column_type(&key)?;
                 (primary
@@ -168,6 +164,14 @@ impl<'c> Walker<'c> {
                 .then_some((key, col))
             })
     }
+}
+
+/// `e` without the parentheses around it.
+fn unnested(mut e: &Expr) -> &Expr {
+    while let Expr::Nested(inner) = e {
+        e = inner;
+    }
+    e
 }
 
 impl<'c> Walker<'c> {
