@@ -148,10 +148,42 @@ fn a_limited_fence_looks_its_partners_up_by_key() {
             "{sql}: {out}"
         );
     }
-    for sql in [
-        // written from the customers: they come before the orders, which a LATERAL item
-        // cannot read
+    // Written from the customers: the orders are put first (inner joins, no `*`), then the
+    // customers looked up.
+    let out = governed(
+        PG,
         "SELECT o.id, c.name FROM customers c JOIN orders o ON o.customer_id = c.id ORDER BY o.ordered_at DESC LIMIT 10",
+    );
+    assert!(
+        out.starts_with("SELECT o.id, c.name FROM (SELECT \"id\", \"customer_id\"")
+            && out.contains("OFFSET 0) o JOIN LATERAL (SELECT")
+            && out.contains(
+                "\"customers\".\"id\" = \"o\".\"customer_id\" OFFSET 0) c ON o.customer_id = c.id"
+            ),
+        "{out}"
+    );
+    let out = governed(
+        PG,
+        "SELECT o.status, l.line_no, p.name FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id ORDER BY l.order_id DESC, l.line_no LIMIT 5",
+    );
+    assert!(
+        out.contains("OFFSET 0) l JOIN LATERAL (SELECT")
+            && out.contains("OFFSET 0) o ON l.order_id = o.id JOIN (SELECT"),
+        "{out}"
+    );
+    // With a LEFT join the FROM keeps its order; the fence after the ordered one is looked up.
+    let out = governed(
+        PG,
+        "SELECT l.order_id, p.name FROM products p JOIN order_lines l ON l.product_id = p.id LEFT JOIN customers c ON c.id = l.order_id ORDER BY l.order_id LIMIT 5",
+    );
+    assert!(
+        out.starts_with("SELECT l.order_id, p.name FROM (SELECT \"id\", \"sku\"")
+            && out.contains("LEFT JOIN LATERAL (SELECT"),
+        "{out}"
+    );
+    for sql in [
+        // `*` would list the columns in the new order
+        "SELECT * FROM customers c JOIN orders o ON o.customer_id = c.id ORDER BY o.ordered_at DESC LIMIT 10",
         // the ordered table's name is the joined table's own: inside its fence it would be that
         "SELECT customers.id, c.name FROM orders customers LEFT JOIN customers c ON c.id = customers.customer_id ORDER BY customers.id LIMIT 5",
         // a table without a row filter is no fence: the planner joins it by key itself

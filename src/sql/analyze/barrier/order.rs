@@ -53,6 +53,12 @@ impl<'c> Walker<'c> {
                 _ => None,
             })
             .collect();
+        let starred = s.projection.iter().any(|item| {
+            matches!(
+                item,
+                SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..)
+            )
+        });
         let [twj] = s.from.as_mut_slice() else {
             return;
         };
@@ -101,7 +107,7 @@ impl<'c> Walker<'c> {
         }) else {
             return;
         };
-        let Some(keys) = self.star_keys(&tables, d, &ons) else {
+        let Some((keys, served)) = self.star_keys(&tables, d, &ons) else {
             return;
         };
         let Some(star::Item::Fence(target)) = tables.get_mut(d) else {
@@ -130,7 +136,19 @@ impl<'c> Walker<'c> {
             interpolate: None,
         });
         fenced.limit_clause = Some(fence_limit_clause(limit));
-        self.lateral_lookups(&mut tables, d, &ons);
+        // Written with the ordered table later (`customers c JOIN orders o ...`): put it first,
+        // then look the others up, where no `*` would show the new order.
+        let reorder = d > 0 && !starred && ons.iter().all(|(_, left)| !left);
+        if !reorder {
+            self.lateral_lookups(&mut tables, d, &ons);
+            return;
+        }
+        drop(tables);
+        if star::ordered_first(twj, d, &served)
+            && let Some((mut tables, ons)) = self.star_items(twj, &level)
+        {
+            self.lateral_lookups(&mut tables, 0, &ons);
+        }
     }
 }
 

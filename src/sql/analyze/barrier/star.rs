@@ -27,6 +27,10 @@ use super::*;
 /// A join's ON, and whether the join is a LEFT one.
 pub(super) type On<'q> = (&'q Expr, bool);
 
+/// The keys each inner join needs (the column of the ordered fence and the keys query), and
+/// for each FROM item the index of the ON that joins it (0 for the ordered fence itself).
+pub(super) type StarKeys = (Vec<(String, Query)>, Vec<usize>);
+
 /// A FROM item of a join that may keep a fence's rows one for one.
 pub(super) enum Item<'q, 'c> {
     Fence(Target<'q, 'c>),
@@ -83,9 +87,9 @@ impl<'c> Walker<'c> {
         items: &[Item<'_, 'c>],
         d: usize,
         ons: &[On<'_>],
-    ) -> Option<Vec<(String, Query)>> {
+    ) -> Option<StarKeys> {
         if items.len() == 1 {
-            return Some(Vec::new());
+            return Some((Vec::new(), vec![0]));
         }
         let Some(Item::Fence(fence)) = items.get(d) else {
             return None;
@@ -104,6 +108,7 @@ impl<'c> Walker<'c> {
         // A LEFT join's ON serves its own table only.
         let mut used: Vec<bool> = ons.iter().map(|(_, left)| *left).collect();
         let mut keys = Vec::with_capacity(ons.len());
+        let mut served = vec![0; items.len()];
         for (i, item) in items.iter().enumerate() {
             if i == d {
                 continue;
@@ -114,6 +119,9 @@ impl<'c> Walker<'c> {
             };
             if let Some(on) = left_on(i) {
                 self.key_equality(on, rel, fence)?;
+                if let Some(s) = served.get_mut(i) {
+                    *s = i - 1;
+                }
                 continue;
             }
             let (n, key, col) = ons.iter().enumerate().find_map(|(n, (on, _))| {
@@ -126,6 +134,9 @@ impl<'c> Walker<'c> {
             if let Some(u) = used.get_mut(n) {
                 *u = true;
             }
+            if let Some(s) = served.get_mut(i) {
+                *s = n;
+            }
             let query = match item {
                 Item::Fence(t) => {
                     let mut q = keys::keys_of(t, &key)?;
@@ -137,7 +148,7 @@ impl<'c> Walker<'c> {
             };
             keys.push((col, query));
         }
-        Some(keys)
+        Some((keys, served))
     }
 
     /// `on`, exactly `x.pk = d.col` either way round: `x`'s single-column integer primary key
@@ -164,6 +175,52 @@ impl<'c> Walker<'c> {
                 .then_some((key, col))
             })
     }
+}
+
+/// Put the ordered fence `items[d]` first in a star of inner joins, each other item joined by
+/// the ON that `served` gives it, so that the items after it may look their partners up
+/// (`lateral_lookups`; a LATERAL item reads only the items before it). Inner joins of ONs that
+/// each equate one item with `d` give the same rows in any order; only `*` would list the
+/// columns otherwise, so the caller checks there is none. `false` if the FROM is not that.
+pub(super) fn ordered_first(twj: &mut TableWithJoins, d: usize, served: &[usize]) -> bool {
+    if d == 0 || served.len() != twj.joins.len() + 1 {
+        return false;
+    }
+    let mut taken = Vec::with_capacity(twj.joins.len());
+    for join in &twj.joins {
+        match &join.join_operator {
+            JoinOperator::Join(JoinConstraint::On(_))
+            | JoinOperator::Inner(JoinConstraint::On(_)) => {}
+            _ => return false,
+        }
+    }
+    for join in twj.joins.iter_mut() {
+        if let JoinOperator::Join(JoinConstraint::On(on))
+        | JoinOperator::Inner(JoinConstraint::On(on)) = &mut join.join_operator
+        {
+            taken.push(std::mem::replace(on, Expr::value(Value::Boolean(true))));
+        }
+    }
+    let Some(moved) = twj.joins.get_mut(d - 1) else {
+        return false;
+    };
+    std::mem::swap(&mut twj.relation, &mut moved.relation);
+    for (k, join) in twj.joins.iter_mut().enumerate() {
+        // The first item now sits where `d` was.
+        let item = if k + 1 == d { 0 } else { k + 1 };
+        let (
+            Some(n),
+            JoinOperator::Join(JoinConstraint::On(on))
+            | JoinOperator::Inner(JoinConstraint::On(on)),
+        ) = (served.get(item), &mut join.join_operator)
+        else {
+            continue;
+        };
+        if let Some(e) = taken.get_mut(*n) {
+            *on = std::mem::replace(e, Expr::value(Value::Boolean(true)));
+        }
+    }
+    true
 }
 
 /// `e` without the parentheses around it.
