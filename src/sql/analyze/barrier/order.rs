@@ -136,9 +136,10 @@ impl<'c> Walker<'c> {
             interpolate: None,
         });
         fenced.limit_clause = Some(fence_limit_clause(limit));
-        // Written with the ordered table later (`customers c JOIN orders o ...`): put it first,
-        // then look the others up, where no `*` would show the new order.
-        let reorder = d > 0 && !starred && ons.iter().all(|(_, left)| !left);
+        // Written with the ordered table second (`customers c JOIN orders o ...`): put it first,
+        // then look the others up, where no `*` would show the new order. (Later than second,
+        // some ON before it would name it, which PostgreSQL refuses: left for it to refuse.)
+        let reorder = d == 1 && !starred && ons.iter().all(|(_, left)| !left);
         if !reorder {
             self.lateral_lookups(&mut tables, d, &ons);
             return;
