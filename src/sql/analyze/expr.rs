@@ -197,9 +197,7 @@ impl Walker<'_> {
                 if self.dialect == Dialect::Postgres
                     && !super::signs::precedence_agrees(op, left, right)
                 {
-                    return Err(unsupported(
-                        "operators whose precedence the parser reads otherwise than PostgreSQL without parentheses (a regular-expression operator beside a comparison, LIKE, IN or another operator; a + or - after a prefix ~, @, |/ or ||/); add parentheses",
-                    ));
+                    return Err(super::signs::ambiguous_precedence());
                 }
                 if *op == BinaryOperator::Glob {
                     self.pattern_bound(right)?;
@@ -229,9 +227,7 @@ impl Walker<'_> {
                 if self.dialect == Dialect::Postgres
                     && !super::signs::precedence_agrees(compare_op, left, &Expr::value(Value::Null))
                 {
-                    return Err(unsupported(
-                        "a regular-expression operator with ANY or ALL beside a comparison, LIKE, IN or BETWEEN on its left, which the parser reads otherwise than PostgreSQL; add parentheses",
-                    ));
+                    return Err(super::signs::ambiguous_precedence());
                 }
                 self.expr(left)?;
                 self.expr(right)

@@ -87,6 +87,14 @@ pub(super) fn precedence_agrees(op: &BinaryOperator, left: &Expr, right: &Expr) 
     !(matches!(op, BinaryOperator::Plus | BinaryOperator::Minus) && ends_in_prefix_operator(left))
 }
 
+/// The refusal of text [`precedence_agrees`] rejects.
+pub(super) fn ambiguous_precedence() -> super::Denial {
+    super::Denial::new(
+        super::Rule::UnsupportedSyntax,
+        "this operator text binds one way in the SQL parser and another in PostgreSQL: a regular-expression operator (~, ~*, !~, !~*, ~~, ...) beside a comparison, LIKE, IN, BETWEEN or another operator, or a + or - after a prefix ~, @, |/ or ||/; add parentheses to say which is meant, e.g. (name ~ 'a') = true, name ~ ('a' || sku), @(x + 1)",
+    )
+}
+
 /// PostgreSQL's regular-expression and `~~` (LIKE) operators.
 pub(super) fn regex(op: &BinaryOperator) -> bool {
     use BinaryOperator as B;

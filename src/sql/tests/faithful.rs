@@ -387,6 +387,12 @@ fn operators_the_parser_binds_otherwise_need_parentheses() {
     ] {
         assert_denied(PG, sql, Rule::UnsupportedSyntax);
     }
+    match run(PG, "SELECT 'ab' ~ 'a' || 'zz'") {
+        Err(GovernError::Denied(d)) => {
+            assert!(d.message.contains("add parentheses"), "{}", d.message)
+        }
+        other => panic!("{other:?}"),
+    }
     // Read alike by both: allowed.
     for sql in [
         "SELECT (@ -5) + 3, @ (-5 + 3), ~ 1, 2 * @ 3, @ price * 2, @ price = 5 FROM products",
